@@ -1,0 +1,7 @@
+"""``python -m brainflops`` runs the command line."""
+
+import sys
+
+from brainflops.cli import main
+
+sys.exit(main())

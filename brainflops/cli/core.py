@@ -1,0 +1,183 @@
+"""Core commands: ``presets``, ``estimate``, ``explain`` and ``table``."""
+
+from __future__ import annotations
+
+import argparse
+
+
+import sympy as sp
+
+from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.export import FORMATS, assumptions
+from brainflops.model import Model
+from brainflops.presets import list_presets, load_preset
+from brainflops.stages import STAGES
+
+DEFAULT_PRESET = "dettmers2015"
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--preset NAME`` (default dettmers2015) and ``--scenario FILE``."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--preset", default=None,
+                       help=f"built-in preset, or preset:variant (default {DEFAULT_PRESET})")
+    group.add_argument("--scenario", metavar="FILE", help="a scenario TOML file")
+
+
+def model_from_args(args: argparse.Namespace) -> Model:
+    """The model chosen by ``--preset`` or ``--scenario``."""
+    scenario = getattr(args, "scenario", None)
+    if scenario:
+        from brainflops.scenario import load_scenario  # noqa: PLC0415 - only when asked
+
+        return load_scenario(scenario)
+    return load_preset(args.preset or DEFAULT_PRESET)
+
+
+def _presets(args: argparse.Namespace) -> int:
+    rows = []
+    for name in list_presets(variants=True):
+        model = load_preset(name)
+        rows.append({
+            "preset": name, "title": model.title, "central": model.central().m_as("FLOP/s"),
+            "reported": model.reported,
+        })
+    if args.json:
+        emit(dumps(rows), args)
+        return 0
+    width = max(len(r["preset"]) for r in rows)
+    lines = [f"{'preset':<{width}}  {'FLOP/s':>9}  title"]
+    lines += [f"{r['preset']:<{width}}  {r['central']:9.3g}  {r['title']}" for r in rows]
+    emit("\n".join(lines) + "\n", args)
+    return 0
+
+
+def _estimate(args: argparse.Namespace) -> int:
+    model = model_from_args(args)
+    central = model.central().m_as("FLOP/s")
+    breakdown = model.breakdown()
+    result: dict = {
+        "preset": model.name,
+        "title": model.title,
+        "unit": "FLOP/s",
+        "central": central,
+        "log10_central": model.central_log10(),
+        "reported": model.reported,
+        "breakdown": [
+            {"population": r.population, "stage": r.stage, "operation": r.operation,
+             "flops": float(r.flops)}
+            for r in breakdown.itertuples(index=False)
+        ],
+    }
+    if args.samples:
+        samples = model.sample(args.samples, seed=args.seed)
+        result["samples"] = args.samples
+        result["seed"] = args.seed
+        result["percentiles"] = {k: v.m_as("FLOP/s") for k, v in samples.percentiles().items()}
+        result["spread_decades"] = samples.spread_decades
+    if args.json:
+        emit(dumps(result), args)
+        return 0
+    lines = [f"{model.title}", f"  central estimate: {central:.4g} FLOP/s"]
+    if model.reported is not None:
+        ratio = central / model.reported
+        lines.append(f"  reported by source: {model.reported:.4g} FLOP/s (reconstruction / reported = {ratio:.4f})")
+    if "percentiles" in result:
+        p = result["percentiles"]
+        lines.append(
+            f"  {args.samples} draws (seed {args.seed}): 5% {p['5']:.3g}, median {p['50']:.3g}, "
+            f"95% {p['95']:.3g} FLOP/s ({result['spread_decades']:.2f} orders of magnitude)",
+        )
+    lines.append("")
+    table = breakdown.assign(flops=breakdown.flops.map(lambda v: f"{v:.3e}"),
+                             share=breakdown.share.map(lambda v: f"{100 * v:.3g}%"))
+    widths = {c: max(len(c), *(len(str(v)) for v in table[c])) for c in table.columns}
+    lines.append("  ".join(f"{c:<{widths[c]}}" for c in table.columns))
+    for row in table.itertuples(index=False):
+        lines.append("  ".join(f"{v!s:<{widths[c]}}" for c, v in zip(table.columns, row, strict=True)))
+    emit("\n".join(lines) + "\n", args)
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    model = model_from_args(args)
+    display = {model.symbols[n]: sp.Symbol(p.symbol) for n, p in model.parameters.items()}
+    units = {p.symbol: p.unit for p in model.parameters.values()}
+    items = []
+    for term in model.terms:
+        shown = term.expr.subs(display)
+        stage = STAGES.get(term.stage)
+        items.append({
+            "population": term.population,
+            "stage": term.stage,
+            "title": stage.title if stage else term.stage,
+            "analogue": stage.analogue if stage else term.operation,
+            "operation": term.operation if not term.operations else " + ".join(
+                op.describe({s: d for s, d in display.items()}) for op in term.operations),
+            "formula": sp.sstr(shown),
+            "latex": sp.latex(shown),
+            "symbols": {str(s): units[str(s)] for s in sorted(shown.free_symbols, key=str)},
+        })
+    if args.json:
+        emit(dumps({"preset": model.name, "unit": "FLOP/s", "terms": items}), args)
+        return 0
+    lines = [f"{model.title}: every term is in FLOP/s", ""]
+    for item in items:
+        lines += [
+            f"[{item['population']}] {item['title']} -> {item['analogue']}",
+            f"    operation: {item['operation']}",
+            f"    formula:   {item['formula']}",
+            f"    LaTeX:     {item['latex']}",
+            "    units:     " + ", ".join(f"{k} [{v}]" for k, v in item["symbols"].items()),
+            "",
+        ]
+    emit("\n".join(lines), args)
+    return 0
+
+
+def _table(args: argparse.Namespace) -> int:
+    emit(assumptions(model_from_args(args), args.format), args)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the core commands."""
+    p = subparsers.add_parser("presets", help="list the built-in presets")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_output_arguments(p)
+    p.set_defaults(handler=_presets)
+
+    p = subparsers.add_parser("estimate", help="estimate the brain's FLOP/s")
+    add_model_arguments(p)
+    p.add_argument("--samples", type=_positive_int, default=0, metavar="N",
+                   help="add Monte Carlo percentiles from N draws")
+    p.add_argument("--seed", type=int, default=0, help="random seed for --samples (default 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_output_arguments(p)
+    p.set_defaults(handler=_estimate)
+
+    p = subparsers.add_parser("explain", help="show each stage's formula with units")
+    add_model_arguments(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_output_arguments(p)
+    p.set_defaults(handler=_explain)
+
+    p = subparsers.add_parser("table", help="print the assumption table")
+    add_model_arguments(p)
+    p.add_argument("--format", choices=FORMATS, default="markdown")
+    add_output_arguments(p)
+    p.set_defaults(handler=_table)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+__all__ = ["add_model_arguments", "model_from_args", "register"]
+

@@ -1,0 +1,413 @@
+"""The brain model: a sum over cell populations and pipeline stages, kept symbolic.
+
+A :class:`Model` holds its parameters and a list of :class:`Term` records, one per
+(population, stage) pair or per formula. Each term is a sympy expression in FLOP/s over
+the parameters' symbols. When the model is built it is
+
+1. dimension-checked once with pint (every role's unit, and each formula's result must be
+   FLOP/s), and
+2. compiled once with :func:`sympy.lambdify` into a function of the *natural logarithms*
+   of the parameters (in pint root units). Product-form terms become linear in the logs,
+   so values anywhere from 1e-300 to 1e300, and products beyond float range, stay finite.
+
+Everything numeric after construction runs on float64 arrays; pint only appears at the
+API edge.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pint
+import sympy as sp
+
+from brainflops.errors import (
+    InvalidValueError,
+    NonMonotoneError,
+    UnitMismatchError,
+    UnknownNameError,
+)
+from brainflops.ops import Operation
+from brainflops.parameters import Parameter
+from brainflops.samples import Samples, draw_samples
+from brainflops.units import FLOPS, ureg
+
+__all__ = ["Model", "Term"]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One summand of the model: a stage of a population, or a formula.
+
+    Attributes
+    ----------
+    population, stage:
+        Where the FLOPs are spent.
+    operation:
+        Text of the conv-net operation(s) the stage maps to, in symbols.
+    expr:
+        FLOP/s as a sympy expression of parameter symbols (root-unit magnitudes).
+    operations:
+        The operations per cell evaluation (empty for formula terms).
+    evaluations:
+        Cell evaluations per second (``count * rate``), or None for formula terms.
+    count:
+        Number of cells (the population's count symbol), or None for formula terms.
+    """
+
+    population: str
+    stage: str
+    operation: str
+    expr: sp.Expr
+    operations: tuple[Operation, ...] = ()
+    evaluations: sp.Expr | None = None
+    count: sp.Expr | None = None
+
+
+def _symbol_name(name: str) -> str:
+    return name.replace(".", "__")
+
+
+@dataclass(frozen=True)
+class Model:
+    """A brain-compute model. Build one with :func:`brainflops.load_preset`.
+
+    Attributes
+    ----------
+    name, title:
+        Identifier and human title.
+    parameters:
+        Every parameter by name.
+    terms:
+        The summands, see :class:`Term`.
+    reported:
+        The headline figure the source states (FLOP/s), when there is one.
+    metadata:
+        Further preset fields (method, year, citation, description, ...).
+    correlations:
+        Default rank correlations between parameters for sampling.
+    """
+
+    name: str
+    title: str
+    parameters: Mapping[str, Parameter]
+    terms: tuple[Term, ...]
+    reported: float | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    correlations: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    document: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _compiled: _Compiled = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        if not self.terms:
+            raise InvalidValueError(self.name, "a model needs at least one stage or formula")
+        for (a, b) in self.correlations:
+            for name in (a, b):
+                if name not in self.parameters:
+                    raise UnknownNameError("parameter", name, self.parameters)
+        object.__setattr__(self, "_compiled", _Compiled(self.parameters, self.terms))
+
+    # ----------------------------------------------------------------- symbols
+    @property
+    def symbols(self) -> Mapping[str, sp.Symbol]:
+        """The sympy symbol of each parameter."""
+        return self._compiled.symbols
+
+    def formula(self) -> sp.Expr:
+        """The whole model, FLOP/s, as one sympy expression."""
+        return sp.Add(*(term.expr for term in self.terms))
+
+    def parameter(self, name: str) -> Parameter:
+        """Look up a parameter, with a close-match suggestion when it is unknown."""
+        try:
+            return self.parameters[name]
+        except KeyError:
+            raise UnknownNameError("parameter", name, self.parameters) from None
+
+    # --------------------------------------------------------------- estimates
+    def central_log10(self) -> float:
+        """log10 of the total FLOP/s at every parameter's central value."""
+        return float(self._compiled.log_total(self._compiled.central_logs[:, None])[0]) / math.log(10)
+
+    def central(self) -> pint.Quantity:
+        """Total FLOP/s at the central values, as a Quantity."""
+        return ureg.Quantity(10.0 ** self.central_log10(), FLOPS)
+
+    def breakdown(self) -> pd.DataFrame:
+        """FLOP/s of every term at the central values.
+
+        Columns: ``population``, ``stage``, ``operation``, ``flops`` (FLOP/s), ``share``.
+        The ``flops`` column sums to :meth:`central` (up to float rounding).
+        """
+        logs = self._compiled.log_terms(self._compiled.central_logs[:, None])[:, 0]
+        total = np.logaddexp.reduce(logs)
+        values = self.central_values()
+        return pd.DataFrame({
+            "population": [t.population for t in self.terms],
+            "stage": [t.stage for t in self.terms],
+            "operation": [
+                " + ".join(op.describe(values) for op in t.operations) if t.operations else t.operation
+                for t in self.terms
+            ],
+            "flops": np.exp(logs),
+            "share": np.exp(logs - total),
+        })
+
+    def central_values(self) -> dict[sp.Symbol, float]:
+        """Each parameter's symbol mapped to its central value in root units."""
+        return {
+            self.symbols[name]: float(math.exp(v))
+            for name, v in zip(self._compiled.names, self._compiled.central_logs, strict=True)
+        }
+
+    def evaluate_logs(self, logs: np.ndarray) -> np.ndarray:
+        """Natural log of total FLOP/s for parameter log-values in root units.
+
+        ``logs`` has one row per parameter (in :attr:`parameter_names` order) and one
+        column per draw.
+        """
+        return self._compiled.log_total(np.asarray(logs, dtype=float))
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        """Parameter names in the row order :meth:`evaluate_logs` expects."""
+        return self._compiled.names
+
+    def root_log(self, name: str, values: np.ndarray | float) -> np.ndarray:
+        """Natural log, in root units, of values given in the parameter's own unit."""
+        return np.log(np.asarray(values, dtype=float)) + self._compiled.log_factor[self._index(name)]
+
+    def central_logs(self) -> np.ndarray:
+        """Natural logs (root units) of the central values, in :attr:`parameter_names` order."""
+        return self._compiled.central_logs.copy()
+
+    def _index(self, name: str) -> int:
+        self.parameter(name)
+        return self._compiled.names.index(name)
+
+    # ---------------------------------------------------------- derived models
+    def with_values(self, **values: Any) -> Model:
+        """A new model with some central values replaced.
+
+        Keys are parameter names (``"purkinje.count"``); values are numbers in the
+        parameter's unit, quantities, or strings such as ``"75000 synapse/neuron"``.
+
+        Examples
+        --------
+        >>> import brainflops
+        >>> m = brainflops.load_preset("dettmers2015")
+        >>> m.with_values(firing_rate="100 Hz").central() < m.central()
+        True
+        """
+        updated = dict(self.parameters)
+        for name, value in values.items():
+            updated[name] = self.parameter(name).with_value(value)
+        return self.with_parameters(updated.values())
+
+    def with_parameters(self, parameters: Iterable[Parameter]) -> Model:
+        """A new model with the given parameters replacing those of the same name."""
+        updated = dict(self.parameters)
+        for parameter in parameters:
+            self.parameter(parameter.name)
+            updated[parameter.name] = parameter
+        return replace(self, parameters=updated)
+
+    # ------------------------------------------------------------- sensitivity
+    def elasticities(self) -> dict[str, float]:
+        """d ln F / d ln x for every parameter, exact (sympy), at the central values."""
+        values = self._compiled.elasticity_at(self._compiled.central_logs)
+        return dict(zip(self._compiled.names, values.tolist(), strict=True))
+
+    def elasticity_expressions(self) -> dict[str, sp.Expr]:
+        """d ln F / d ln x as sympy expressions of the parameter symbols."""
+        total = self.formula()
+        return {
+            name: sp.simplify(sp.diff(total, symbol) * symbol / total)
+            for name, symbol in self.symbols.items()
+        }
+
+    def bounds(self) -> tuple[pint.Quantity, pint.Quantity]:
+        """Exact low and high of the total over the 90% box of the inputs.
+
+        Each input sits at its 5th or 95th percentile, the side picked by the sign of the
+        model's derivative in it. The sign must be the same everywhere in the box; it is
+        proven symbolically where sympy can, else checked at every corner of the box for
+        small models and on 4096 random points of it otherwise. A model that is not
+        monotone raises :class:`~brainflops.errors.NonMonotoneError`.
+        """
+        low_logs, high_logs = self._compiled.box_logs()
+        signs = self._compiled.monotone_signs(low_logs, high_logs)
+        bad = [name for name, s in zip(self._compiled.names, signs, strict=True) if s is None]
+        if bad:
+            raise NonMonotoneError(bad)
+        lo = np.where(np.array([s >= 0 for s in signs]), low_logs, high_logs)
+        hi = np.where(np.array([s >= 0 for s in signs]), high_logs, low_logs)
+        ln10 = math.log(10)
+        low = float(self._compiled.log_total(lo[:, None])[0]) / ln10
+        high = float(self._compiled.log_total(hi[:, None])[0]) / ln10
+        return ureg.Quantity(10.0**low, FLOPS), ureg.Quantity(10.0**high, FLOPS)
+
+    # ---------------------------------------------------------------- sampling
+    def sample(
+        self,
+        n: int,
+        *,
+        seed: int | np.random.Generator | None = None,
+        correlations: Mapping[tuple[str, str], float] | None = None,
+        chunk_size: int = 1_000_000,
+        progress: bool | None = None,
+    ) -> Samples:
+        """Monte Carlo draws of the total FLOP/s.
+
+        Each uncertain parameter is drawn once per draw (inverse-transform sampling, so
+        the same seed gives common random numbers across models) and shared by every
+        term that uses it. Runs longer than ``chunk_size`` stream through a log10
+        histogram with bounded memory; see :class:`~brainflops.samples.Samples`.
+        """
+        pairs = self.correlations if correlations is None else correlations
+        return draw_samples(self, n, seed=seed, correlations=pairs, chunk_size=chunk_size,
+                            progress=progress)
+
+    # ------------------------------------------------------------------ tables
+    def assumptions_table(self) -> pd.DataFrame:
+        """Every parameter with unit, value, range, distribution and source."""
+        from brainflops.export import assumptions_frame  # noqa: PLC0415 - export builds on model
+
+        return assumptions_frame(self)
+
+    def used_parameters(self) -> tuple[str, ...]:
+        """Names of the parameters that some term depends on."""
+        used = set().union(*(t.expr.free_symbols for t in self.terms))
+        return tuple(name for name, symbol in self.symbols.items() if symbol in used)
+
+
+class _Compiled:
+    """The lambdified, log-space form of a model's terms (built once per model)."""
+
+    def __init__(self, parameters: Mapping[str, Parameter], terms: Sequence[Term]) -> None:
+        self.names: tuple[str, ...] = tuple(parameters)
+        self.parameters = parameters
+        self.symbols: Mapping[str, sp.Symbol] = MappingProxyType({
+            name: sp.Symbol(_symbol_name(name), positive=True) for name in self.names
+        })
+        self.log_symbols = [sp.Symbol(f"L_{_symbol_name(n)}", real=True) for n in self.names]
+        self.log_factor = np.array([math.log(p.root_factor) for p in parameters.values()])
+        self.central_logs = np.array([
+            math.log(p.value) + f for p, f in zip(parameters.values(), self.log_factor, strict=True)
+        ])
+        self.terms = tuple(terms)
+        for term in self.terms:
+            unknown = term.expr.free_symbols - set(self.symbols.values())
+            if unknown:
+                raise UnknownNameError("symbol", str(sorted(map(str, unknown))[0]), self.names)
+        to_logs = {s: sp.exp(ls) for s, ls in zip(self.symbols.values(), self.log_symbols, strict=True)}
+        self.log_exprs = [sp.expand_log(sp.log(t.expr.subs(to_logs)), force=True) for t in self.terms]
+        self._log_terms_fn: Callable[..., Any] = sp.lambdify(
+            self.log_symbols, self.log_exprs, modules="numpy", cse=True,
+        )
+        self._gradient_fn: Callable[..., Any] | None = None
+
+    def log_terms(self, logs: np.ndarray) -> np.ndarray:
+        """ln FLOP/s of each term; ``logs`` is (parameters, draws)."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            rows = self._log_terms_fn(*logs)
+        out = np.empty((len(self.terms), logs.shape[1]))
+        for i, row in enumerate(rows):
+            out[i] = row
+        if not np.all(np.isfinite(out)):
+            bad = [self.terms[i] for i in np.unique(np.nonzero(~np.isfinite(out))[0])]
+            where = ", ".join(f"{t.population}/{t.stage}" for t in bad)
+            raise InvalidValueError(where, "evaluates to a non-finite or non-positive FLOP/s")
+        return out
+
+    def log_total(self, logs: np.ndarray) -> np.ndarray:
+        return np.logaddexp.reduce(self.log_terms(logs), axis=0)
+
+    def _gradients(self) -> Callable[..., Any]:
+        if self._gradient_fn is None:
+            gradient = [[sp.diff(e, ls) for ls in self.log_symbols] for e in self.log_exprs]
+            self._gradient_fn = sp.lambdify(self.log_symbols, gradient, modules="numpy", cse=True)
+        return self._gradient_fn
+
+    def term_gradients(self, logs: np.ndarray) -> np.ndarray:
+        """d ln(term) / d ln(x), shape (terms, parameters, draws)."""
+        raw = self._gradients()(*logs)
+        return np.array([[np.broadcast_to(v, logs.shape[1:]) for v in row] for row in raw],
+                        dtype=float)
+
+    def elasticity_at(self, logs: np.ndarray) -> np.ndarray:
+        column = logs[:, None]
+        term_logs = self.log_terms(column)
+        weights = np.exp(term_logs - np.logaddexp.reduce(term_logs, axis=0))
+        grads = self.term_gradients(column)
+        return np.einsum("td,tpd->p", weights, grads)
+
+    def box_logs(self) -> tuple[np.ndarray, np.ndarray]:
+        low, high = self.central_logs.copy(), self.central_logs.copy()
+        for i, parameter in enumerate(self.parameters.values()):
+            if parameter.is_uncertain:
+                lo, hi = parameter.distribution.interval90()
+                low[i] = math.log(lo) + self.log_factor[i]
+                high[i] = math.log(hi) + self.log_factor[i]
+        return low, high
+
+    def monotone_signs(self, low: np.ndarray, high: np.ndarray) -> list[int | None]:
+        """Sign (+1, -1, 0) of d total / d x_i over the box, or None where it changes."""
+        varying = np.nonzero(high > low)[0]
+        n_vary = len(varying)
+        if n_vary <= 12:
+            corners = ((np.arange(2**n_vary)[:, None] >> np.arange(n_vary)) & 1).T
+        else:
+            corners = np.random.default_rng(0).integers(0, 2, size=(n_vary, 4096))
+        points = np.repeat(low[:, None], corners.shape[1], axis=1)
+        points[varying] = np.where(corners == 1, high[varying, None], low[varying, None])
+        # Include random interior points as well: a sign change can hide between corners.
+        rng = np.random.default_rng(1)
+        interior = low[:, None] + (high - low)[:, None] * rng.random((len(low), 256))
+        points = np.concatenate([points, interior], axis=1)
+        term_logs = self.log_terms(points)
+        weights = np.exp(term_logs - np.logaddexp.reduce(term_logs, axis=0))
+        slopes = np.einsum("td,tpd->pd", weights, self.term_gradients(points))
+        signs: list[int | None] = []
+        for row in slopes:
+            if np.all(np.abs(row) < 1e-12):
+                signs.append(0)
+            elif np.all(row >= -1e-12):
+                signs.append(1)
+            elif np.all(row <= 1e-12):
+                signs.append(-1)
+            else:
+                signs.append(None)
+        return signs
+
+
+def check_formula_units(
+    expr: sp.Expr, parameters: Mapping[str, Parameter], symbols: Mapping[str, sp.Symbol], where: str,
+) -> None:
+    """Raise :class:`UnitMismatchError` unless ``expr`` evaluates to FLOP/s.
+
+    The expression is evaluated once on pint quantities of magnitude one in each
+    parameter's root unit.
+    """
+    used = [name for name, s in symbols.items() if s in expr.free_symbols]
+    fn = sp.lambdify([symbols[n] for n in used], expr, modules="numpy")
+    args = [ureg.Quantity(1.0, parameters[n].root_unit) for n in used]
+    try:
+        result = fn(*args)
+    except (pint.DimensionalityError, pint.errors.OffsetUnitCalculusError) as exc:
+        raise UnitMismatchError(where, "compatible units in every sum and function", str(exc)) from None
+    quantity = result if isinstance(result, pint.Quantity) else ureg.Quantity(result, "")
+    if not quantity.is_compatible_with(FLOPS):
+        raise UnitMismatchError(
+            where, "FLOP / second", f"{quantity.units:~} ({quantity.dimensionality})", "formula result",
+        )
+    if not math.isclose(float(np.asarray(quantity.m_as(FLOPS))), float(np.asarray(quantity.magnitude))):
+        raise UnitMismatchError(where, "FLOP / second in root units", f"{quantity.units:~}")
+

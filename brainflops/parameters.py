@@ -1,0 +1,227 @@
+"""Parameters: every number a model uses, with its unit, uncertainty and source.
+
+A :class:`Parameter` is an immutable record. Values are stored in the parameter's own
+unit (as the source states them); :meth:`Parameter.root_factor` converts to pint's root
+units, which is what the compiled model works in.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import pint
+
+from brainflops.distributions import Distribution, from_spec, lognormal90, point
+from brainflops.errors import InvalidValueError, UnitMismatchError
+from brainflops.units import as_quantity, parse_unit, ureg
+
+__all__ = ["PROVENANCE_TAGS", "Parameter", "parameter_from_record"]
+
+Provenance = Literal["stated", "derived", "assumed"]
+PROVENANCE_TAGS: tuple[str, ...] = ("stated", "derived", "assumed")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
+_RECORD_KEYS = frozenset(
+    {"symbol", "value", "unit", "low", "high", "distribution", "source", "locator",
+     "provenance", "verified", "note"},
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """One assumption of a model.
+
+    Attributes
+    ----------
+    name:
+        Dotted identifier, ``population.quantity`` or a shared ``quantity``.
+    symbol:
+        Short symbol used in formulas (LaTeX allowed, e.g. ``N_{P}``).
+    unit:
+        pint unit string of ``value``, ``low``, ``high`` and the distribution.
+    value:
+        Central value, as the source states it.
+    low, high:
+        The 90% range (5th and 95th percentiles) when known.
+    distribution:
+        Uncertainty of the value; defaults to ``lognormal90(low, high)`` when a range is
+        given, else a point mass at ``value``.
+    source, locator:
+        Citation key (see ``data/bibliography.toml``) and where in it (section, figure).
+    provenance:
+        ``stated`` by the source, ``derived`` by arithmetic on stated values, or
+        ``assumed`` by brainflops.
+    verified:
+        False when the figure could not be checked against its primary source.
+    note:
+        One line of context.
+    """
+
+    name: str
+    symbol: str
+    unit: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+    distribution: Distribution = field(default=None)  # type: ignore[assignment]
+    source: str = ""
+    locator: str = ""
+    provenance: Provenance = "assumed"
+    verified: bool = True
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.name):
+            raise InvalidValueError(self.name, "parameter names are dotted identifiers")
+        parse_unit(self.unit, self.name)
+        if self.provenance not in PROVENANCE_TAGS:
+            raise InvalidValueError(
+                self.name, f"provenance must be one of {', '.join(PROVENANCE_TAGS)}",
+            )
+        for label, number in (("value", self.value), ("low", self.low), ("high", self.high)):
+            if number is None:
+                continue
+            if not math.isfinite(number):
+                raise InvalidValueError(self.name, f"{label} must be finite, got {number}")
+            if number <= 0:
+                raise InvalidValueError(self.name, f"{label} must be positive, got {number:g}")
+        if (self.low is None) != (self.high is None):
+            raise InvalidValueError(self.name, "give both low and high, or neither")
+        if self.low is not None and self.high is not None and self.low >= self.high:
+            raise InvalidValueError(
+                self.name, f"low ({self.low:g}) must be below high ({self.high:g})",
+            )
+        if self.low is not None and self.high is not None and not self.low <= self.value <= self.high:
+            raise InvalidValueError(
+                self.name,
+                f"value {self.value:g} lies outside its 90% range [{self.low:g}, {self.high:g}]",
+            )
+        if self.distribution is None:
+            dist = (
+                lognormal90(self.low, self.high)
+                if self.low is not None and self.high is not None
+                else point(self.value)
+            )
+            object.__setattr__(self, "distribution", dist)
+        if not self.distribution.positive:
+            raise InvalidValueError(
+                self.name, "its distribution allows values <= 0; brain-model inputs are positive",
+            )
+
+    @property
+    def quantity(self) -> pint.Quantity:
+        """The central value as a pint Quantity."""
+        return ureg.Quantity(self.value, self.unit)
+
+    @property
+    def root_factor(self) -> float:
+        """Multiply a magnitude in :attr:`unit` by this to get root units."""
+        return float(ureg.Quantity(1.0, self.unit).to_root_units().magnitude)
+
+    @property
+    def root_unit(self) -> str:
+        """pint's root unit for this parameter's dimension."""
+        return str(ureg.Quantity(1.0, self.unit).to_root_units().units)
+
+    @property
+    def is_uncertain(self) -> bool:
+        """True unless the distribution is a point mass."""
+        return self.distribution.kind != "point"
+
+    def with_value(self, value: Any) -> Parameter:
+        """Return a copy with a new central value (number in :attr:`unit`, or a quantity).
+
+        A quantity in a compatible unit is converted; the range and distribution are kept
+        unless the value falls outside the range, in which case it becomes a point.
+        """
+        magnitude = float(as_quantity(value, self.unit, self.name).m_as(self.unit))
+        if not math.isfinite(magnitude) or magnitude <= 0:
+            raise InvalidValueError(self.name, f"value must be positive and finite, got {value!r}")
+        inside = self.low is not None and self.high is not None and self.low <= magnitude <= self.high
+        if inside:
+            return replace(self, value=magnitude)
+        return replace(self, value=magnitude, low=None, high=None, distribution=point(magnitude))
+
+    def to_record(self) -> dict[str, Any]:
+        """A plain mapping of every field (the distribution as its spec)."""
+        return {
+            "name": self.name, "symbol": self.symbol, "unit": self.unit, "value": self.value,
+            "low": self.low, "high": self.high, "distribution": self.distribution.to_spec(),
+            "source": self.source, "locator": self.locator, "provenance": self.provenance,
+            "verified": self.verified, "note": self.note,
+        }
+
+
+def _number_in_unit(raw: Any, unit: str, name: str, key: str) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise InvalidValueError(name, f"{key} must be a number or a quantity string, got {raw!r}")
+    try:
+        return float(as_quantity(raw, unit, f"{name}.{key}").m_as(unit))
+    except UnitMismatchError as exc:
+        raise UnitMismatchError(f"{name}.{key}", exc.expected, exc.actual) from None
+
+
+def parameter_from_record(name: str, record: Mapping[str, Any]) -> Parameter:
+    """Build a :class:`Parameter` from a TOML table.
+
+    ``value``, ``low`` and ``high`` may be numbers in ``unit`` or strings with their own
+    unit (``"75000 synapse/neuron"``); a string value without ``unit`` sets the unit.
+    """
+    unknown = set(record) - _RECORD_KEYS
+    if unknown:
+        raise InvalidValueError(name, f"unknown key(s) {', '.join(sorted(unknown))}")
+    if "value" not in record:
+        raise InvalidValueError(name, "missing 'value'")
+    unit = record.get("unit")
+    raw_value = record["value"]
+    if unit is None:
+        if not isinstance(raw_value, str):
+            raise InvalidValueError(name, "missing 'unit' (or give value as '<number> <unit>')")
+        unit = f"{ureg.Quantity(raw_value).units}" if _has_unit(raw_value) else "dimensionless"
+    if not isinstance(unit, str):
+        raise InvalidValueError(name, f"unit must be a string, got {unit!r}")
+    value = _number_in_unit(raw_value, unit, name, "value")
+    low = None if record.get("low") is None else _number_in_unit(record["low"], unit, name, "low")
+    high = None if record.get("high") is None else _number_in_unit(record["high"], unit, name, "high")
+    spec = record.get("distribution")
+    distribution = None
+    if spec is not None:
+        if not isinstance(spec, Mapping):
+            raise InvalidValueError(name, "distribution must be a table such as {kind = ...}")
+        distribution = from_spec(spec, name)
+        if low is None and spec.get("kind") != "point":
+            low, high = distribution.interval90()
+    verified = record.get("verified", True)
+    if not isinstance(verified, bool):
+        raise InvalidValueError(name, "verified must be true or false")
+    text_fields = {}
+    for key in ("symbol", "source", "locator", "provenance", "note"):
+        text = record.get(key, "")
+        if not isinstance(text, str):
+            raise InvalidValueError(name, f"{key} must be a string")
+        text_fields[key] = text
+    return Parameter(
+        name=name,
+        symbol=text_fields["symbol"] or name.rsplit(".", 1)[-1],
+        unit=unit,
+        value=value,
+        low=low,
+        high=high,
+        distribution=distribution,  # type: ignore[arg-type]
+        source=text_fields["source"],
+        locator=text_fields["locator"],
+        provenance=text_fields["provenance"] or "assumed",  # type: ignore[arg-type]
+        verified=verified,
+        note=text_fields["note"],
+    )
+
+
+def _has_unit(text: str) -> bool:
+    try:
+        return isinstance(ureg.Quantity(text), pint.Quantity) and not ureg.Quantity(text).dimensionless
+    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
+            AttributeError, TypeError, SyntaxError):
+        return False

@@ -1,0 +1,106 @@
+import json
+
+import pytest
+
+from brainflops.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_estimate_json_contract(capsys):
+    code, out, _ = run(capsys, "estimate", "--preset", "dettmers2015", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["preset"] == "dettmers2015"
+    assert data["unit"] == "FLOP/s"
+    assert data["central"] == pytest.approx(1.075e21, rel=0.01)
+    assert data["reported"] == 1.075e21
+    assert sum(row["flops"] for row in data["breakdown"]) == pytest.approx(data["central"], rel=1e-12)
+    assert {"population", "stage", "operation", "flops"} <= set(data["breakdown"][0])
+
+
+def test_estimate_with_samples_has_percentiles(capsys):
+    code, out, _ = run(capsys, "estimate", "--samples", "2000", "--seed", "3", "--json")
+    data = json.loads(out)
+    assert code == 0
+    p = data["percentiles"]
+    assert set(p) == {"5", "50", "95"}
+    assert p["5"] <= p["50"] <= p["95"]
+
+
+def test_same_seed_gives_byte_identical_json(capsys):
+    first = run(capsys, "estimate", "--samples", "500", "--seed", "9", "--json")[1]
+    second = run(capsys, "estimate", "--samples", "500", "--seed", "9", "--json")[1]
+    assert first == second
+
+
+def test_estimate_human_readable(capsys):
+    code, out, _ = run(capsys, "estimate")
+    assert code == 0
+    assert "1.076e+21 FLOP/s" in out
+    assert "conv 1e+05×5 * K[10×1000×5]" in out
+
+
+def test_explain_shows_formulas_and_latex(capsys):
+    code, out, _ = run(capsys, "explain", "--preset", "dettmers2015", "--json")
+    assert code == 0
+    terms = json.loads(out)["terms"]
+    dendrites = next(t for t in terms if t["stage"] == "dendrites" and "Purkinje" in t["population"])
+    assert dendrites["formula"] == "2*B_P*D_P*N_P*S_P*T**2*r"
+    assert "N_{P}" in dendrites["latex"]
+    assert dendrites["symbols"]["S_P"] == "synapse/neuron"
+
+
+def test_table_formats_and_out_file(capsys, tmp_path):
+    target = tmp_path / "table.md"
+    code, _, err = run(capsys, "table", "--preset", "dettmers2015", "--format", "markdown",
+                       "--out", str(target))
+    assert code == 0
+    assert "wrote" in err
+    assert target.read_text().startswith("| name")
+    code, _, err = run(capsys, "table", "--format", "csv", "--out", str(target))
+    assert code == 2
+    assert "--force" in err
+    assert target.read_text().startswith("| name")  # untouched
+    code, _, _ = run(capsys, "table", "--format", "csv", "--out", str(target), "--force")
+    assert code == 0
+    assert target.read_text().startswith("name,symbol")
+
+
+def test_presets_lists_variants(capsys):
+    code, out, _ = run(capsys, "presets", "--json")
+    names = [row["preset"] for row in json.loads(out)]
+    assert code == 0
+    assert "dettmers2015" in names
+    assert "dettmers2015:granule-own-filter" in names
+    assert "mechanistic-modern" in names
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["estimate", "--preset", "dettmers2016"], "did you mean 'dettmers2015'"),
+        (["estimate", "--preset", "dettmers2015:nope"], "unknown variant"),
+        (["table", "--scenario", "/nonexistent/file.toml"], "file.toml"),
+    ],
+)
+def test_user_errors_are_one_line_without_traceback(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_python_dash_m_entry_point():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "brainflops", "estimate", "--json"],
+                            capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout)["preset"] == "dettmers2015"
