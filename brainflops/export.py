@@ -21,8 +21,20 @@ __all__ = ["FORMATS", "assumptions", "assumptions_frame"]
 Format = Literal["markdown", "csv", "latex", "json", "html"]
 FORMATS: tuple[str, ...] = ("markdown", "csv", "latex", "json", "html")
 
-COLUMNS = ("name", "symbol", "value", "unit", "low", "high", "distribution", "source",
-           "locator", "provenance", "verified", "note")
+COLUMNS = (
+    "name",
+    "symbol",
+    "value",
+    "unit",
+    "low",
+    "high",
+    "distribution",
+    "source",
+    "locator",
+    "provenance",
+    "verified",
+    "note",
+)
 
 
 def _distribution_text(spec: dict) -> str:
@@ -77,8 +89,15 @@ def assumptions(model: Model, fmt: str = "markdown") -> str:
     if fmt == "markdown":
         from tabulate import tabulate  # noqa: PLC0415 - optional at import time
 
-        return tabulate(text.values.tolist(), headers=list(text.columns), tablefmt="pipe",
-                        disable_numparse=True) + "\n"
+        return (
+            tabulate(
+                text.to_numpy().tolist(),
+                headers=list(text.columns),
+                tablefmt="pipe",
+                disable_numparse=True,
+            )
+            + "\n"
+        )
     if fmt == "latex":
         plain = frame.map(lambda v: _fmt(v).replace("**", ""))
         styler = plain.style.hide(axis="index").format(escape="latex")

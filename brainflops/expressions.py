@@ -47,7 +47,7 @@ _BINARY = {
 }
 
 
-def _number(value: float | int, text: str) -> sp.Expr:
+def _number(value: float, text: str) -> sp.Expr:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ExpressionError(text, f"constant {value!r} is not a number")
     if not math.isfinite(float(value)):

@@ -11,7 +11,9 @@ from brainflops.errors import OutputExistsError
 __all__ = ["atomic_write"]
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, overwrite: bool = False) -> Path:
+def atomic_write(
+    path: str | os.PathLike[str], data: str | bytes, *, overwrite: bool = False
+) -> Path:
     """Write ``data`` to ``path`` atomically.
 
     The data go to a temporary file in the same directory, which is flushed, synced and

@@ -108,7 +108,7 @@ class Model:
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
         if not self.terms:
             raise InvalidValueError(self.name, "a model needs at least one stage or formula")
-        for (a, b) in self.correlations:
+        for a, b in self.correlations:
             for name in (a, b):
                 if name not in self.parameters:
                     raise UnknownNameError("parameter", name, self.parameters)
@@ -134,7 +134,9 @@ class Model:
     # --------------------------------------------------------------- estimates
     def central_log10(self) -> float:
         """log10 of the total FLOP/s at every parameter's central value."""
-        return float(self._compiled.log_total(self._compiled.central_logs[:, None])[0]) / math.log(10)
+        return float(self._compiled.log_total(self._compiled.central_logs[:, None])[0]) / math.log(
+            10
+        )
 
     def central(self) -> pint.Quantity:
         """Total FLOP/s at the central values, as a Quantity."""
@@ -149,16 +151,20 @@ class Model:
         logs = self._compiled.log_terms(self._compiled.central_logs[:, None])[:, 0]
         total = np.logaddexp.reduce(logs)
         values = self.central_values()
-        return pd.DataFrame({
-            "population": [t.population for t in self.terms],
-            "stage": [t.stage for t in self.terms],
-            "operation": [
-                " + ".join(op.describe(values) for op in t.operations) if t.operations else t.operation
-                for t in self.terms
-            ],
-            "flops": np.exp(logs),
-            "share": np.exp(logs - total),
-        })
+        return pd.DataFrame(
+            {
+                "population": [t.population for t in self.terms],
+                "stage": [t.stage for t in self.terms],
+                "operation": [
+                    " + ".join(op.describe(values) for op in t.operations)
+                    if t.operations
+                    else t.operation
+                    for t in self.terms
+                ],
+                "flops": np.exp(logs),
+                "share": np.exp(logs - total),
+            }
+        )
 
     def central_values(self) -> dict[sp.Symbol, float]:
         """Each parameter's symbol mapped to its central value in root units."""
@@ -182,7 +188,9 @@ class Model:
 
     def root_log(self, name: str, values: np.ndarray | float) -> np.ndarray:
         """Natural log, in root units, of values given in the parameter's own unit."""
-        return np.log(np.asarray(values, dtype=float)) + self._compiled.log_factor[self._index(name)]
+        return (
+            np.log(np.asarray(values, dtype=float)) + self._compiled.log_factor[self._index(name)]
+        )
 
     def central_logs(self) -> np.ndarray:
         """Natural logs (root units) of the central values, in :attr:`parameter_names` order."""
@@ -272,8 +280,9 @@ class Model:
         histogram with bounded memory; see :class:`~brainflops.samples.Samples`.
         """
         pairs = self.correlations if correlations is None else correlations
-        return draw_samples(self, n, seed=seed, correlations=pairs, chunk_size=chunk_size,
-                            progress=progress)
+        return draw_samples(
+            self, n, seed=seed, correlations=pairs, chunk_size=chunk_size, progress=progress
+        )
 
     # ------------------------------------------------------------------ tables
     def assumptions_table(self) -> pd.DataFrame:
@@ -294,53 +303,95 @@ class _Compiled:
     def __init__(self, parameters: Mapping[str, Parameter], terms: Sequence[Term]) -> None:
         self.names: tuple[str, ...] = tuple(parameters)
         self.parameters = parameters
-        self.symbols: Mapping[str, sp.Symbol] = MappingProxyType({
-            name: sp.Symbol(_symbol_name(name), positive=True) for name in self.names
-        })
+        self.symbols: Mapping[str, sp.Symbol] = MappingProxyType(
+            {name: sp.Symbol(_symbol_name(name), positive=True) for name in self.names}
+        )
         self.log_symbols = [sp.Symbol(f"L_{_symbol_name(n)}", real=True) for n in self.names]
         self.log_factor = np.array([math.log(p.root_factor) for p in parameters.values()])
-        self.central_logs = np.array([
-            math.log(p.value) + f for p, f in zip(parameters.values(), self.log_factor, strict=True)
-        ])
+        self.central_logs = np.array(
+            [
+                math.log(p.value) + f
+                for p, f in zip(parameters.values(), self.log_factor, strict=True)
+            ]
+        )
         self.terms = tuple(terms)
         for term in self.terms:
             unknown = term.expr.free_symbols - set(self.symbols.values())
             if unknown:
-                raise UnknownNameError("symbol", str(sorted(map(str, unknown))[0]), self.names)
-        to_logs = {s: sp.exp(ls) for s, ls in zip(self.symbols.values(), self.log_symbols, strict=True)}
-        self.log_exprs = [sp.expand_log(sp.log(t.expr.subs(to_logs)), force=True) for t in self.terms]
-        self._log_terms_fn: Callable[..., Any] = sp.lambdify(
-            self.log_symbols, self.log_exprs, modules="numpy", cse=True,
+                raise UnknownNameError("symbol", min(map(str, unknown)), self.names)
+        log_of = _LogForm(self.symbols.values(), self.log_symbols)
+        self.log_exprs = [log_of(t.expr) for t in self.terms]
+        # Split every log-expression into a part linear in the logs, evaluated as one
+        # matrix product for all terms, and a remainder (sums inside a product become
+        # LogSumExp calls) compiled together so that common pieces are computed once.
+        self.linear = np.zeros((len(self.terms), len(self.names)))
+        self.offset = np.zeros(len(self.terms))
+        position = {ls: i for i, ls in enumerate(self.log_symbols)}
+        remainders: list[sp.Expr] = []
+        for t, expr in enumerate(self.log_exprs):
+            rest = []
+            for arg in sp.Add.make_args(expr):
+                coeff, factor = arg.as_coeff_Mul()
+                if arg.is_number and arg.is_extended_real and arg.is_finite:
+                    self.offset[t] += float(arg)
+                elif factor in position:
+                    self.linear[t, position[factor]] += float(coeff)
+                else:
+                    rest.append(arg)
+            remainders.append(sp.Add(*rest))
+        self.nonlinear = [t for t, r in enumerate(remainders) if r != 0]
+        self._nonlinear_fn: Callable[..., Any] | None = (
+            sp.lambdify(
+                self.log_symbols,
+                [remainders[t] for t in self.nonlinear],
+                modules=_LAMBDIFY_MODULES,
+                cse=True,
+            )
+            if self.nonlinear
+            else None
         )
         self._gradient_fn: Callable[..., Any] | None = None
 
     def log_terms(self, logs: np.ndarray) -> np.ndarray:
         """ln FLOP/s of each term; ``logs`` is (parameters, draws)."""
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            rows = self._log_terms_fn(*logs)
-        out = np.empty((len(self.terms), logs.shape[1]))
-        for i, row in enumerate(rows):
-            out[i] = row
-        if not np.all(np.isfinite(out)):
+        out = self.linear @ logs
+        out += self.offset[:, None]
+        if self._nonlinear_fn is not None:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                rows = self._nonlinear_fn(*logs)
+            for t, row in zip(self.nonlinear, rows, strict=True):
+                out[t] += row
+        if not np.isfinite(out).all():
             bad = [self.terms[i] for i in np.unique(np.nonzero(~np.isfinite(out))[0])]
             where = ", ".join(f"{t.population}/{t.stage}" for t in bad)
             raise InvalidValueError(where, "evaluates to a non-finite or non-positive FLOP/s")
         return out
 
     def log_total(self, logs: np.ndarray) -> np.ndarray:
-        return np.logaddexp.reduce(self.log_terms(logs), axis=0)
+        """ln of the summed FLOP/s; evaluated in column blocks to keep temporaries small."""
+        n = logs.shape[1]
+        if n <= _EVAL_BLOCK:
+            return _log_sum_rows(self.log_terms(logs))
+        out = np.empty(n)
+        for start in range(0, n, _EVAL_BLOCK):
+            stop = min(start + _EVAL_BLOCK, n)
+            out[start:stop] = _log_sum_rows(self.log_terms(logs[:, start:stop]))
+        return out
 
     def _gradients(self) -> Callable[..., Any]:
         if self._gradient_fn is None:
             gradient = [[sp.diff(e, ls) for ls in self.log_symbols] for e in self.log_exprs]
-            self._gradient_fn = sp.lambdify(self.log_symbols, gradient, modules="numpy", cse=True)
+            self._gradient_fn = sp.lambdify(
+                self.log_symbols, gradient, modules=_LAMBDIFY_MODULES, cse=True
+            )
         return self._gradient_fn
 
     def term_gradients(self, logs: np.ndarray) -> np.ndarray:
         """d ln(term) / d ln(x), shape (terms, parameters, draws)."""
         raw = self._gradients()(*logs)
-        return np.array([[np.broadcast_to(v, logs.shape[1:]) for v in row] for row in raw],
-                        dtype=float)
+        return np.array(
+            [[np.broadcast_to(v, logs.shape[1:]) for v in row] for row in raw], dtype=float
+        )
 
     def elasticity_at(self, logs: np.ndarray) -> np.ndarray:
         column = logs[:, None]
@@ -388,8 +439,98 @@ class _Compiled:
         return signs
 
 
+# Columns per block in :meth:`_Compiled.log_total`: (terms x block) temporaries of a few MB
+# stay in cache and are recycled by the allocator instead of being page-faulted afresh.
+_EVAL_BLOCK = 1 << 15
+
+
+def _log_sum_rows(rows: np.ndarray) -> np.ndarray:
+    """``ln(sum(exp(rows), axis=0))`` without overflow; overwrites ``rows``."""
+    if rows.shape[0] == 1:
+        return rows[0].copy()
+    top = rows.max(axis=0)
+    rows -= top
+    np.exp(rows, out=rows)
+    total = rows.sum(axis=0)
+    np.log(total, out=total)
+    total += top
+    return total
+
+
+def _np_log_sum_exp(*args: Any) -> Any:
+    """NumPy form of :class:`LogSumExp` (arguments are arrays or scalars)."""
+    top = args[0]
+    for arg in args[1:]:
+        top = np.maximum(top, arg)
+    total = sum(np.exp(arg - top) for arg in args)
+    return top + np.log(total)
+
+
+class LogSumExp(sp.Function):
+    """``ln(exp(a) + exp(b) + ...)``, kept symbolic so that it is evaluated without overflow.
+
+    The log-space form of a sum of positive terms: ``ln(x + y)`` with ``x = e**a`` and
+    ``y = e**b``. Its derivative in argument ``i`` is ``exp(a_i - LogSumExp(...))``.
+    """
+
+    is_real = True
+
+    @classmethod
+    def eval(cls, *args: sp.Expr) -> sp.Expr | None:
+        if len(args) == 1:
+            return args[0]
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.exp(self.args[argindex - 1] - self)
+
+
+_LAMBDIFY_MODULES: list[Any] = [{"LogSumExp": _np_log_sum_exp}, "numpy"]
+
+
+class _LogForm:
+    """Rewrite a positive expression of positive symbols as its natural log in log-symbols.
+
+    Products become sums, powers multiples, sums of positive terms :class:`LogSumExp`,
+    ``exp(x)`` its argument, ``max``/``min`` of positive terms the max/min of their logs.
+    Anything else (a difference, say) falls back to ``log(expr)`` with ``x = exp(L_x)``,
+    which is exact but may overflow for extreme values.
+    """
+
+    def __init__(self, symbols: Iterable[sp.Symbol], log_symbols: Sequence[sp.Symbol]) -> None:
+        self.logs = dict(zip(symbols, log_symbols, strict=True))
+        self.to_exp = {s: sp.exp(ls) for s, ls in self.logs.items()}
+
+    def fallback(self, expr: sp.Expr) -> sp.Expr:
+        return sp.expand_log(sp.log(expr.subs(self.to_exp)), force=True)
+
+    def __call__(self, expr: sp.Expr) -> sp.Expr:
+        if expr in self.logs:
+            return self.logs[expr]
+        if expr.is_number:
+            return sp.log(expr) if expr.is_positive else self.fallback(expr)
+        if expr.is_positive is not True:
+            return self.fallback(expr)
+        if expr.is_Mul:
+            return sp.Add(*(self(arg) for arg in expr.args))
+        if expr.is_Pow:
+            base, exponent = expr.args
+            if base.is_positive:
+                return exponent.subs(self.to_exp) * self(base)
+        if isinstance(expr, sp.exp):
+            return expr.args[0].subs(self.to_exp)
+        if expr.is_Add and all(arg.is_positive for arg in expr.args):
+            return LogSumExp(*(self(arg) for arg in expr.args))
+        if isinstance(expr, sp.Max | sp.Min) and all(arg.is_positive for arg in expr.args):
+            return type(expr)(*(self(arg) for arg in expr.args))
+        return self.fallback(expr)
+
+
 def check_formula_units(
-    expr: sp.Expr, parameters: Mapping[str, Parameter], symbols: Mapping[str, sp.Symbol], where: str,
+    expr: sp.Expr,
+    parameters: Mapping[str, Parameter],
+    symbols: Mapping[str, sp.Symbol],
+    where: str,
 ) -> None:
     """Raise :class:`UnitMismatchError` unless ``expr`` evaluates to FLOP/s.
 
@@ -402,12 +543,18 @@ def check_formula_units(
     try:
         result = fn(*args)
     except (pint.DimensionalityError, pint.errors.OffsetUnitCalculusError) as exc:
-        raise UnitMismatchError(where, "compatible units in every sum and function", str(exc)) from None
+        raise UnitMismatchError(
+            where, "compatible units in every sum and function", str(exc)
+        ) from None
     quantity = result if isinstance(result, pint.Quantity) else ureg.Quantity(result, "")
     if not quantity.is_compatible_with(FLOPS):
         raise UnitMismatchError(
-            where, "FLOP / second", f"{quantity.units:~} ({quantity.dimensionality})", "formula result",
+            where,
+            "FLOP / second",
+            f"{quantity.units:~} ({quantity.dimensionality})",
+            "formula result",
         )
-    if not math.isclose(float(np.asarray(quantity.m_as(FLOPS))), float(np.asarray(quantity.magnitude))):
+    if not math.isclose(
+        float(np.asarray(quantity.m_as(FLOPS))), float(np.asarray(quantity.magnitude))
+    ):
         raise UnitMismatchError(where, "FLOP / second in root units", f"{quantity.units:~}")
-

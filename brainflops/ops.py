@@ -40,8 +40,15 @@ __all__ = [
 OpKind = Literal["dense", "conv", "max_pool", "activation", "dropout"]
 
 # Bytes per element of each storage precision (IEEE 754 / OCP FP8 / int8 formats).
-PRECISION_BYTES: dict[str, int] = {"fp64": 8, "fp32": 4, "tf32": 4, "bf16": 2, "fp16": 2,
-                                   "fp8": 1, "int8": 1}
+PRECISION_BYTES: dict[str, int] = {
+    "fp64": 8,
+    "fp32": 4,
+    "tf32": 4,
+    "bf16": 2,
+    "fp16": 2,
+    "fp8": 1,
+    "int8": 1,
+}
 
 Shape = tuple[sp.Expr, ...]
 
@@ -50,7 +57,9 @@ def _prod(shape: Shape) -> sp.Expr:
     return sp.Mul(*shape) if shape else sp.Integer(1)
 
 
-def op_flops(kind: OpKind, input_shape: Shape, kernel_shape: Shape, output_shape: Shape) -> sp.Expr:
+def op_flops(
+    kind: OpKind, input_shape: Shape, kernel_shape: Shape, output_shape: Shape
+) -> sp.Expr:
     """FLOPs of one evaluation of an operation, from its shapes (see module docstring)."""
     if kind == "dense":
         in_features, out_features = kernel_shape
@@ -104,7 +113,8 @@ class Operation:
         """Bytes read or written per evaluation at ``precision`` (see PRECISION_BYTES)."""
         if precision not in PRECISION_BYTES:
             raise InvalidValueError(
-                "precision", f"unknown precision {precision!r}; use one of {', '.join(PRECISION_BYTES)}",
+                "precision",
+                f"unknown precision {precision!r}; use one of {', '.join(PRECISION_BYTES)}",
             )
         return PRECISION_BYTES[precision] * self.elements_moved()
 
@@ -133,21 +143,32 @@ def _shape(values: Sequence[sp.Expr]) -> Shape:
     return tuple(sp.sympify(v) for v in values)
 
 
-def dense(in_features: sp.Expr, out_features: sp.Expr, steps: sp.Expr = sp.Integer(1),
-          label: str = "dense") -> Operation:
+def dense(
+    in_features: sp.Expr,
+    out_features: sp.Expr,
+    steps: sp.Expr | int = 1,
+    label: str = "dense",
+) -> Operation:
     """Fully connected layer applied at ``steps`` time steps."""
-    return Operation("dense", label, _shape((steps, in_features)), _shape((in_features, out_features)),
-                     _shape((steps, out_features)))
+    return Operation(
+        "dense",
+        label,
+        _shape((steps, in_features)),
+        _shape((in_features, out_features)),
+        _shape((steps, out_features)),
+    )
 
 
-def conv(input_shape: Sequence[sp.Expr], kernel_shape: Sequence[sp.Expr],
-         label: str = "convolution") -> Operation:
+def conv(
+    input_shape: Sequence[sp.Expr], kernel_shape: Sequence[sp.Expr], label: str = "convolution"
+) -> Operation:
     """Single-channel convolution with 'same' padding (output shape = input shape)."""
     return Operation("conv", label, _shape(input_shape), _shape(kernel_shape), _shape(input_shape))
 
 
-def max_pool(input_shape: Sequence[sp.Expr], window: Sequence[sp.Expr],
-             label: str = "max-pooling") -> Operation:
+def max_pool(
+    input_shape: Sequence[sp.Expr], window: Sequence[sp.Expr], label: str = "max-pooling"
+) -> Operation:
     """Non-overlapping max-pooling; each output dimension is input / window."""
     inputs, windows = _shape(input_shape), _shape(window)
     if len(inputs) != len(windows):

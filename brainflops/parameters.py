@@ -25,8 +25,19 @@ Provenance = Literal["stated", "derived", "assumed"]
 PROVENANCE_TAGS: tuple[str, ...] = ("stated", "derived", "assumed")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
 _RECORD_KEYS = frozenset(
-    {"symbol", "value", "unit", "low", "high", "distribution", "source", "locator",
-     "provenance", "verified", "note"},
+    {
+        "symbol",
+        "value",
+        "unit",
+        "low",
+        "high",
+        "distribution",
+        "source",
+        "locator",
+        "provenance",
+        "verified",
+        "note",
+    },
 )
 
 
@@ -79,7 +90,8 @@ class Parameter:
         parse_unit(self.unit, self.name)
         if self.provenance not in PROVENANCE_TAGS:
             raise InvalidValueError(
-                self.name, f"provenance must be one of {', '.join(PROVENANCE_TAGS)}",
+                self.name,
+                f"provenance must be one of {', '.join(PROVENANCE_TAGS)}",
             )
         for label, number in (("value", self.value), ("low", self.low), ("high", self.high)):
             if number is None:
@@ -92,9 +104,14 @@ class Parameter:
             raise InvalidValueError(self.name, "give both low and high, or neither")
         if self.low is not None and self.high is not None and self.low >= self.high:
             raise InvalidValueError(
-                self.name, f"low ({self.low:g}) must be below high ({self.high:g})",
+                self.name,
+                f"low ({self.low:g}) must be below high ({self.high:g})",
             )
-        if self.low is not None and self.high is not None and not self.low <= self.value <= self.high:
+        if (
+            self.low is not None
+            and self.high is not None
+            and not self.low <= self.value <= self.high
+        ):
             raise InvalidValueError(
                 self.name,
                 f"value {self.value:g} lies outside its 90% range [{self.low:g}, {self.high:g}]",
@@ -108,7 +125,8 @@ class Parameter:
             object.__setattr__(self, "distribution", dist)
         if not self.distribution.positive:
             raise InvalidValueError(
-                self.name, "its distribution allows values <= 0; brain-model inputs are positive",
+                self.name,
+                "its distribution allows values <= 0; brain-model inputs are positive",
             )
 
     @property
@@ -140,7 +158,9 @@ class Parameter:
         magnitude = float(as_quantity(value, self.unit, self.name).m_as(self.unit))
         if not math.isfinite(magnitude) or magnitude <= 0:
             raise InvalidValueError(self.name, f"value must be positive and finite, got {value!r}")
-        inside = self.low is not None and self.high is not None and self.low <= magnitude <= self.high
+        inside = (
+            self.low is not None and self.high is not None and self.low <= magnitude <= self.high
+        )
         if inside:
             return replace(self, value=magnitude)
         return replace(self, value=magnitude, low=None, high=None, distribution=point(magnitude))
@@ -148,10 +168,18 @@ class Parameter:
     def to_record(self) -> dict[str, Any]:
         """A plain mapping of every field (the distribution as its spec)."""
         return {
-            "name": self.name, "symbol": self.symbol, "unit": self.unit, "value": self.value,
-            "low": self.low, "high": self.high, "distribution": self.distribution.to_spec(),
-            "source": self.source, "locator": self.locator, "provenance": self.provenance,
-            "verified": self.verified, "note": self.note,
+            "name": self.name,
+            "symbol": self.symbol,
+            "unit": self.unit,
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "distribution": self.distribution.to_spec(),
+            "source": self.source,
+            "locator": self.locator,
+            "provenance": self.provenance,
+            "verified": self.verified,
+            "note": self.note,
         }
 
 
@@ -185,7 +213,9 @@ def parameter_from_record(name: str, record: Mapping[str, Any]) -> Parameter:
         raise InvalidValueError(name, f"unit must be a string, got {unit!r}")
     value = _number_in_unit(raw_value, unit, name, "value")
     low = None if record.get("low") is None else _number_in_unit(record["low"], unit, name, "low")
-    high = None if record.get("high") is None else _number_in_unit(record["high"], unit, name, "high")
+    high = (
+        None if record.get("high") is None else _number_in_unit(record["high"], unit, name, "high")
+    )
     spec = record.get("distribution")
     distribution = None
     if spec is not None:
@@ -221,7 +251,16 @@ def parameter_from_record(name: str, record: Mapping[str, Any]) -> Parameter:
 
 def _has_unit(text: str) -> bool:
     try:
-        return isinstance(ureg.Quantity(text), pint.Quantity) and not ureg.Quantity(text).dimensionless
-    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-            AttributeError, TypeError, SyntaxError):
+        return (
+            isinstance(ureg.Quantity(text), pint.Quantity)
+            and not ureg.Quantity(text).dimensionless
+        )
+    except (
+        pint.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        ValueError,
+        AttributeError,
+        TypeError,
+        SyntaxError,
+    ):
         return False

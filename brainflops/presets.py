@@ -49,19 +49,52 @@ __all__ = [
     "preset_document",
 ]
 
-_TOP_KEYS = frozenset({"preset", "parameters", "populations", "formulas", "correlations", "variants"})
-_PRESET_KEYS = frozenset({"name", "title", "method", "year", "source", "locator", "reported",
-                          "reported_note", "description", "reconstruction", "counts", "group"})
+_TOP_KEYS = frozenset(
+    {"preset", "parameters", "populations", "formulas", "correlations", "variants"}
+)
+_PRESET_KEYS = frozenset(
+    {
+        "name",
+        "title",
+        "method",
+        "year",
+        "source",
+        "locator",
+        "reported",
+        "reported_note",
+        "description",
+        "reconstruction",
+        "counts",
+        "group",
+        "scenario",
+    }
+)
 _POPULATION_KEYS = frozenset({"name", "label", "count", "firing_rate", "stages", "bind"})
 _FORMULA_KEYS = frozenset({"name", "population", "formula", "operation"})
-_PARAMETER_OVERRIDE_KEYS = frozenset({"value", "unit", "low", "high", "distribution", "source",
-                                      "locator", "provenance", "verified", "note", "symbol"})
+_PARAMETER_OVERRIDE_KEYS = frozenset(
+    {
+        "value",
+        "unit",
+        "low",
+        "high",
+        "distribution",
+        "source",
+        "locator",
+        "provenance",
+        "verified",
+        "note",
+        "symbol",
+    }
+)
 
 
 def _preset_files() -> dict[str, Any]:
     folder = resources.files("brainflops") / "data" / "presets"
-    return {entry.name.removesuffix(".toml"): entry for entry in folder.iterdir()
-            if entry.name.endswith(".toml")}
+    return {
+        entry.name.removesuffix(".toml"): entry
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    }
 
 
 def list_presets(*, variants: bool = False) -> list[str]:
@@ -253,7 +286,9 @@ def build_model(document: Mapping[str, Any], origin: str = "document") -> Model:
             continue
         for key in ("a", "b"):
             if item[key] not in records:
-                problems.append(f"{where}.{key}: {UnknownNameError('parameter', str(item[key]), records)}")
+                problems.append(
+                    f"{where}.{key}: {UnknownNameError('parameter', str(item[key]), records)}"
+                )
         rho = item["rho"]
         if isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 <= rho <= 1:
             problems.append(f"{where}.rho: must be a number in [-1, 1], got {rho!r}")
@@ -271,8 +306,14 @@ def build_model(document: Mapping[str, Any], origin: str = "document") -> Model:
     metadata = {k: v for k, v in meta.items() if k not in ("name", "title", "reported")}
     try:
         return Model(
-            name=meta["name"], title=meta["title"], parameters=parameters, terms=tuple(terms),
-            reported=reported, metadata=metadata, correlations=correlations, document=document,
+            name=meta["name"],
+            title=meta["title"],
+            parameters=parameters,
+            terms=tuple(terms),
+            reported=reported,
+            metadata=metadata,
+            correlations=correlations,
+            document=document,
         )
     except BrainflopsError as exc:
         raise ScenarioError([f"{origin}: {exc}"]) from None
@@ -283,7 +324,9 @@ def _reason(exc: BrainflopsError, name: str) -> str:
     return text.removeprefix(f"{name}: ")
 
 
-def _resolve(role: str, population: str, bind: Mapping[str, str], parameters: Mapping[str, Any]) -> str | None:
+def _resolve(
+    role: str, population: str, bind: Mapping[str, str], parameters: Mapping[str, Any]
+) -> str | None:
     if role in bind:
         return bind[role]
     for candidate in (f"{population}.{role}", role):
@@ -293,8 +336,11 @@ def _resolve(role: str, population: str, bind: Mapping[str, str], parameters: Ma
 
 
 def _population_terms(
-    population: Any, index: int, parameters: Mapping[str, Parameter],
-    symbols: Mapping[str, sp.Symbol], problems: list[str],
+    population: Any,
+    index: int,
+    parameters: Mapping[str, Parameter],
+    symbols: Mapping[str, sp.Symbol],
+    problems: list[str],
 ) -> list[Term]:
     where = f"populations[{index}]"
     if not isinstance(population, Mapping):
@@ -324,9 +370,13 @@ def _population_terms(
             )
             return None
         if param not in symbols:
-            problems.append(f"{where}.bind.{role}: {UnknownNameError('parameter', param, symbols)}")
+            problems.append(
+                f"{where}.bind.{role}: {UnknownNameError('parameter', param, symbols)}"
+            )
             return None
-        if param in parameters and not ureg.Quantity(1, parameters[param].unit).is_compatible_with(unit):
+        if param in parameters and not ureg.Quantity(1, parameters[param].unit).is_compatible_with(
+            unit
+        ):
             given = parameters[param].unit
             problems.append(
                 f"parameters.{param}: stage {name}/{stage} uses it as {role!r}, "
@@ -340,7 +390,9 @@ def _population_terms(
     terms = []
     for stage_name in stages:
         if stage_name not in STAGES:
-            problems.append(f"{where}.stages: {UnknownNameError('stage', str(stage_name), STAGES)}")
+            problems.append(
+                f"{where}.stages: {UnknownNameError('stage', str(stage_name), STAGES)}"
+            )
             continue
         stage = STAGES[stage_name]
         roles = {role: role_symbol(role, unit, stage_name) for role, unit in stage.roles.items()}
@@ -349,25 +401,32 @@ def _population_terms(
         operations = stage.build(roles)  # type: ignore[arg-type]
         per_cell = sp.Add(*(op.flops for op in operations))
         # count [neuron] x rate [1/s] x per-cell cost [FLOP/neuron] must be FLOP/s.
-        composed = ureg.Quantity(1, POPULATION_ROLES["count"]) * ureg.Quantity(1, POPULATION_ROLES["firing_rate"])
+        composed = ureg.Quantity(1, POPULATION_ROLES["count"]) * ureg.Quantity(
+            1, POPULATION_ROLES["firing_rate"]
+        )
         if not (composed * ureg.Quantity(1, "FLOP/neuron")).is_compatible_with(FLOPS):
             problems.append(f"{where}/{stage_name}: cost is not FLOP/s")
             continue
-        terms.append(Term(
-            population=str(population.get("label") or name),
-            stage=stage_name,
-            operation=" + ".join(op.describe() for op in operations),
-            expr=count * rate * per_cell,
-            operations=operations,
-            evaluations=count * rate,
-            count=count,
-        ))
+        terms.append(
+            Term(
+                population=str(population.get("label") or name),
+                stage=stage_name,
+                operation=" + ".join(op.describe() for op in operations),
+                expr=count * rate * per_cell,
+                operations=operations,
+                evaluations=count * rate,
+                count=count,
+            )
+        )
     return terms
 
 
 def _formula_term(
-    formula: Any, index: int, parameters: Mapping[str, Parameter],
-    symbols: Mapping[str, sp.Symbol], problems: list[str],
+    formula: Any,
+    index: int,
+    parameters: Mapping[str, Parameter],
+    symbols: Mapping[str, sp.Symbol],
+    problems: list[str],
 ) -> Term | None:
     where = f"formulas[{index}]"
     if not isinstance(formula, Mapping):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pint
+from matplotlib.figure import Figure
 
 from brainflops.distributions import correlated_uniforms
 from brainflops.errors import InvalidValueError
@@ -23,10 +24,12 @@ from brainflops.units import FLOPS, magnitude_in, ureg
 if TYPE_CHECKING:
     from brainflops.model import Model
 
-__all__ = ["Samples", "draw_samples"]
+__all__ = ["Samples", "draw_parameters", "draw_samples"]
 
 _BIN_WIDTH = 1e-3  # decades
 _HIST_LOW, _HIST_HIGH = -400.0, 400.0  # log10 FLOP/s covered by the streaming histogram
+_BLOCK = 1 << 16  # draws generated and evaluated at a time (fixed, so draws never depend on it)
+_FLOAT_LOG10 = math.log10(sys.float_info.max)
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,11 +71,12 @@ class Samples:
 
     def percentile(self, q: float) -> pint.Quantity:
         """The q-th percentile (0..100) of FLOP/s as a Quantity."""
-        return ureg.Quantity(10.0 ** float(self.percentile_log10(q)), FLOPS)
+        return _quantity(float(self.percentile_log10(q)))
 
     def percentiles(self, qs: tuple[float, ...] = (5, 50, 95)) -> dict[str, pint.Quantity]:
         """Several percentiles, keyed by their number as text (``"5"``, ``"50"``, ...)."""
-        return {f"{q:g}": self.percentile(q) for q in qs}
+        values = np.atleast_1d(self.percentile_log10(np.asarray(qs, dtype=float)))
+        return {f"{q:g}": _quantity(float(v)) for q, v in zip(qs, values, strict=True)}
 
     @property
     def median(self) -> pint.Quantity:
@@ -82,7 +86,7 @@ class Samples:
     @property
     def geometric_mean(self) -> pint.Quantity:
         """exp(mean ln X): for lognormal outputs, the median."""
-        return ureg.Quantity(10.0 ** (self.log10_sum / self.n), FLOPS)
+        return _quantity(self.log10_sum / self.n)
 
     @property
     def spread_decades(self) -> float:
@@ -104,11 +108,36 @@ class Samples:
             return np.histogram(self.log10, bins=bins)
         nonzero = np.nonzero(self.counts)[0]
         lo, hi = nonzero[0], nonzero[-1] + 1
-        edges = _edges()[lo: hi + 1]
+        edges = _edges()[lo : hi + 1]
         counts = self.counts[lo:hi]
         groups = np.array_split(np.arange(len(counts)), min(bins, len(counts)))
-        return (np.array([counts[g].sum() for g in groups]),
-                np.array([edges[g[0]] for g in groups] + [edges[-1]]))
+        return (
+            np.array([counts[g].sum() for g in groups]),
+            np.array([edges[g[0]] for g in groups] + [edges[-1]]),
+        )
+
+    def figure(self, bins: int = 60, title: str = "") -> Figure:
+        """A histogram of the draws on a log10 FLOP/s axis, as a matplotlib Figure.
+
+        The figure is not registered with pyplot; save it with ``fig.savefig(...)``.
+        """
+        counts, edges = self.histogram(bins)
+        fig = Figure(figsize=(6.4, 3.6), layout="constrained")
+        ax = fig.add_subplot()
+        ax.stairs(counts / self.n, edges, fill=True, alpha=0.6)
+        for q, style in ((5, ":"), (50, "-"), (95, ":")):
+            ax.axvline(
+                float(self.percentile_log10(q)),
+                color="k",
+                linestyle=style,
+                linewidth=1,
+                label=f"{q}th percentile",
+            )
+        ax.set_xlabel("log10 FLOP/s")
+        ax.set_ylabel("share of draws")
+        ax.set_title(title or f"{self.n:,} draws, spread {self.spread_decades:.2f} decades")
+        ax.legend(fontsize="small")
+        return fig
 
 
 def _edges() -> np.ndarray:
@@ -116,14 +145,134 @@ def _edges() -> np.ndarray:
     return _HIST_LOW + _BIN_WIDTH * np.arange(n_bins + 1)
 
 
-def _progress_bar(total: int, enabled: bool | None):  # noqa: ANN202 - tqdm's type is private
+def _quantity(log10: float) -> pint.Quantity:
+    """``10**log10`` FLOP/s, or a clear error when it does not fit in a float."""
+    if not -_FLOAT_LOG10 <= log10 <= _FLOAT_LOG10:
+        raise InvalidValueError(
+            "FLOP/s",
+            f"10^{log10:.2f} is beyond the range of a float; use percentile_log10",
+        )
+    return ureg.Quantity(10.0**log10, FLOPS)
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (where stderr is not a terminal but tqdm can draw)."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    shell = ipython.get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def _progress_bar(total: int, enabled: bool | None):  # tqdm's return type is private
     if enabled is None:
-        enabled = sys.stderr.isatty()
+        enabled = sys.stderr.isatty() or _in_notebook()
     if not enabled:
         return None
     from tqdm.auto import tqdm  # noqa: PLC0415 - only needed for interactive runs
 
     return tqdm(total=total, unit="draw", unit_scale=True, desc="sampling")
+
+
+def _generator(seed: int | np.random.Generator | None) -> np.random.Generator:
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
+        raise InvalidValueError(
+            "seed", f"expected an integer, a numpy Generator or None, got {seed!r}"
+        )
+    return np.random.default_rng(seed)
+
+
+def _check_count(n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise InvalidValueError("n", f"the number of draws must be a positive integer, got {n!r}")
+    return int(n)
+
+
+def _log_blocks(
+    model: Model,
+    n: int,
+    rng: np.random.Generator,
+    correlations: Mapping[tuple[str, str], float],
+) -> Iterator[np.ndarray]:
+    """Yield parameter draws as (parameters, m) natural logs in root units, block by block.
+
+    Every parameter, uncertain or not, owns one column of uniforms from
+    :func:`~brainflops.distributions.correlated_uniforms`, and blocks have the fixed size
+    :data:`_BLOCK`. So the draws of a parameter depend only on the seed, the parameter
+    names and the correlations: not on ``chunk_size``, and not on which *other*
+    parameters are uncertain (common random numbers across model variants). The array
+    yielded is reused for the next block; copy it to keep it.
+    """
+    names = model.parameter_names
+    uncertain = [i for i, name in enumerate(names) if model.parameters[name].is_uncertain]
+    uncertain_names = {names[i] for i in uncertain}
+    for pair in correlations:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise InvalidValueError("correlations", f"key {pair!r} must be a (name, name) pair")
+        for name in pair:
+            model.parameter(name)
+            if name not in uncertain_names:
+                raise InvalidValueError(name, "is correlated but has no uncertainty to correlate")
+    log_factor = np.array([float(model.root_log(name, 1.0)) for name in names])
+    dists = [model.parameters[names[i]].distribution for i in uncertain]
+    logs = np.repeat(model.central_logs()[:, None], min(n, _BLOCK), axis=1)
+    done = 0
+    while done < n:
+        m = min(_BLOCK, n - done)
+        uniforms = correlated_uniforms(m, names, correlations, rng).T
+        block = logs[:, :m]
+        for i, dist in zip(uncertain, dists, strict=True):
+            np.add(dist.log_ppf(uniforms[i]), log_factor[i], out=block[i])
+        yield block
+        done += m
+
+
+def draw_parameters(
+    model: Model,
+    n: int,
+    *,
+    seed: int | np.random.Generator | None = None,
+    correlations: Mapping[tuple[str, str], float] | None = None,
+) -> dict[str, np.ndarray]:
+    """The parameter draws that :meth:`Model.sample` with the same arguments evaluates.
+
+    Parameters
+    ----------
+    model:
+        The model whose parameters to draw.
+    n:
+        Number of draws.
+    seed, correlations:
+        As for :meth:`Model.sample` (``correlations=None`` uses the model's own).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One array of ``n`` values per parameter, in the parameter's own unit; a certain
+        parameter's array is constant.
+
+    Examples
+    --------
+    >>> import brainflops
+    >>> model = brainflops.load_preset("mechanistic-modern")
+    >>> draws = draw_parameters(model, 1000, seed=1)
+    >>> bool(0.1 < float(np.median(draws["firing_rate"])) < 2)
+    True
+    """
+    count = _check_count(n)
+    pairs = model.correlations if correlations is None else correlations
+    names = model.parameter_names
+    factor = np.array([float(model.root_log(name, 1.0)) for name in names])
+    logs = np.empty((len(names), count))
+    done = 0
+    for block in _log_blocks(model, count, _generator(seed), pairs):
+        logs[:, done : done + block.shape[1]] = block
+        done += block.shape[1]
+    with np.errstate(over="ignore", under="ignore"):
+        values = np.exp(logs - factor[:, None])
+    return dict(zip(names, values, strict=True))
 
 
 def draw_samples(
@@ -135,48 +284,48 @@ def draw_samples(
     chunk_size: int,
     progress: bool | None,
 ) -> Samples:
-    """Draw ``n`` samples of ``model``'s total; see :meth:`Model.sample`."""
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise InvalidValueError("n", f"the number of draws must be a positive integer, got {n!r}")
-    if chunk_size < 1:
-        raise InvalidValueError("chunk_size", "must be a positive integer")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    names = model.parameter_names
-    uncertain = [i for i, name in enumerate(names) if model.parameters[name].is_uncertain]
-    uncertain_names = [names[i] for i in uncertain]
-    for pair in correlations:
-        for name in pair:
-            model.parameter(name)
-            if name not in uncertain_names:
-                raise InvalidValueError(name, "is correlated but has no uncertainty to correlate")
-    base = model.central_logs()
-    log_factor = np.array([model.root_log(name, 1.0) for name in names]).ravel()
-    dists = [model.parameters[names[i]].distribution for i in uncertain]
-    streamed = n > chunk_size
-    kept: list[np.ndarray] = []
+    """Draw ``n`` samples of ``model``'s total; see :meth:`Model.sample`.
+
+    Draws are generated and evaluated in fixed blocks of :data:`_BLOCK`; up to
+    ``chunk_size`` draws are kept, longer runs only update the log10 histogram, so their
+    memory does not grow with ``n``. The same seed gives the same draws either way.
+    """
+    count = _check_count(n)
+    if (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, int | np.integer)
+        or chunk_size < 1
+    ):
+        raise InvalidValueError("chunk_size", f"must be a positive integer, got {chunk_size!r}")
+    rng = _generator(seed)
+    streamed = count > chunk_size
+    kept = None if streamed else np.empty(count)
     counts = np.zeros(len(_edges()) - 1, dtype=np.int64) if streamed else None
     log10_sum = 0.0
-    bar = _progress_bar(n, progress) if streamed else None
+    bar = _progress_bar(count, progress) if streamed else None
     done = 0
-    while done < n:
-        m = min(chunk_size, n - done)
-        uniforms = correlated_uniforms(m, uncertain_names, correlations, rng)
-        logs = np.broadcast_to(base[:, None], (len(names), m)).copy()
-        for j, (i, dist) in enumerate(zip(uncertain, dists, strict=True)):
-            logs[i] = dist.log_ppf(uniforms[:, j]) + log_factor[i]
-        values = model.evaluate_logs(logs) / math.log(10)
-        log10_sum += float(values.sum())
-        if counts is None:
-            kept.append(values)
-        else:
-            idx = np.floor((values - _HIST_LOW) / _BIN_WIDTH).astype(np.int64)
-            if idx.min() < 0 or idx.max() >= len(counts):
-                raise InvalidValueError(model.name, "draws fall outside 1e-400..1e400 FLOP/s")
-            counts += np.bincount(idx, minlength=len(counts))
-        done += m
+    try:
+        for block in _log_blocks(model, count, rng, correlations):
+            m = block.shape[1]
+            values = model.evaluate_logs(block)
+            values *= 1.0 / math.log(10)
+            log10_sum += float(values.sum())
+            if kept is not None:
+                kept[done : done + m] = values
+            else:
+                _add_to_histogram(counts, values, model.name)
+            done += m
+            if bar is not None:
+                bar.update(m)
+    finally:
         if bar is not None:
-            bar.update(m)
-    if bar is not None:
-        bar.close()
-    log10 = np.concatenate(kept) if kept else None
-    return Samples(log10=log10, counts=counts, n=n, log10_sum=log10_sum)
+            bar.close()
+    return Samples(log10=kept, counts=counts, n=count, log10_sum=log10_sum)
+
+
+def _add_to_histogram(counts: np.ndarray, values: np.ndarray, name: str) -> None:
+    idx = np.floor((values - _HIST_LOW) * (1.0 / _BIN_WIDTH)).astype(np.int64)
+    lo, hi = int(idx.min()), int(idx.max())
+    if lo < 0 or hi >= len(counts):
+        raise InvalidValueError(name, "draws fall outside 1e-400..1e400 FLOP/s")
+    counts[lo : hi + 1] += np.bincount(idx - lo, minlength=hi - lo + 1)

@@ -58,8 +58,13 @@ def parse_unit(text: str, name: str = "unit") -> pint.Unit:
     """
     try:
         return ureg.Unit(text)
-    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-            AttributeError, TypeError) as exc:
+    except (
+        pint.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        ValueError,
+        AttributeError,
+        TypeError,
+    ) as exc:
         raise UnitMismatchError(name, "a known unit", repr(text), "cannot parse unit") from exc
 
 
@@ -75,15 +80,21 @@ def as_quantity(value: Any, unit: str | pint.Unit, name: str) -> pint.Quantity:
     if isinstance(value, str):
         try:
             quantity = ureg.Quantity(value)
-        except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-                AttributeError, TypeError, SyntaxError) as exc:
+        except (
+            pint.UndefinedUnitError,
+            pint.errors.DefinitionSyntaxError,
+            ValueError,
+            AttributeError,
+            TypeError,
+            SyntaxError,
+        ) as exc:
             raise InvalidValueError(name, f"cannot read {value!r} as a quantity") from exc
         if not isinstance(quantity, pint.Quantity) or quantity.dimensionless:
             if not target.dimensionless:
                 raise UnitMismatchError(name, f"{target:~}", f"a plain number {value!r} (no unit)")
             quantity = ureg.Quantity(float(quantity), target)
     elif isinstance(value, pint.Quantity):
-        if value._REGISTRY is not ureg:  # noqa: SLF001 - pint exposes no public accessor
+        if value._REGISTRY is not ureg:
             raise UnitMismatchError(name, str(target), "a quantity from another registry")
         quantity = value
     elif isinstance(value, bool) or not isinstance(value, int | float):
@@ -92,7 +103,8 @@ def as_quantity(value: Any, unit: str | pint.Unit, name: str) -> pint.Quantity:
         quantity = ureg.Quantity(float(value), target)
     if not quantity.is_compatible_with(target):
         raise UnitMismatchError(
-            name, f"{target:~} ({target.dimensionality})",
+            name,
+            f"{target:~} ({target.dimensionality})",
             f"{quantity.units:~} ({quantity.dimensionality})",
         )
     return quantity

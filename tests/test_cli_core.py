@@ -19,7 +19,9 @@ def test_estimate_json_contract(capsys):
     assert data["unit"] == "FLOP/s"
     assert data["central"] == pytest.approx(1.075e21, rel=0.01)
     assert data["reported"] == 1.075e21
-    assert sum(row["flops"] for row in data["breakdown"]) == pytest.approx(data["central"], rel=1e-12)
+    assert sum(row["flops"] for row in data["breakdown"]) == pytest.approx(
+        data["central"], rel=1e-12
+    )
     assert {"population", "stage", "operation", "flops"} <= set(data["breakdown"][0])
 
 
@@ -49,7 +51,9 @@ def test_explain_shows_formulas_and_latex(capsys):
     code, out, _ = run(capsys, "explain", "--preset", "dettmers2015", "--json")
     assert code == 0
     terms = json.loads(out)["terms"]
-    dendrites = next(t for t in terms if t["stage"] == "dendrites" and "Purkinje" in t["population"])
+    dendrites = next(
+        t for t in terms if t["stage"] == "dendrites" and "Purkinje" in t["population"]
+    )
     assert dendrites["formula"] == "2*B_P*D_P*N_P*S_P*T**2*r"
     assert "N_{P}" in dendrites["latex"]
     assert dendrites["symbols"]["S_P"] == "synapse/neuron"
@@ -57,8 +61,9 @@ def test_explain_shows_formulas_and_latex(capsys):
 
 def test_table_formats_and_out_file(capsys, tmp_path):
     target = tmp_path / "table.md"
-    code, _, err = run(capsys, "table", "--preset", "dettmers2015", "--format", "markdown",
-                       "--out", str(target))
+    code, _, err = run(
+        capsys, "table", "--preset", "dettmers2015", "--format", "markdown", "--out", str(target)
+    )
     assert code == 0
     assert "wrote" in err
     assert target.read_text().startswith("| name")
@@ -101,6 +106,10 @@ def test_python_dash_m_entry_point():
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "brainflops", "estimate", "--json"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "brainflops", "estimate", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(result.stdout)["preset"] == "dettmers2015"

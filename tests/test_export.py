@@ -14,7 +14,9 @@ MODEL = brainflops.load_preset("dettmers2015")
 def test_frame_has_every_parameter_and_field():
     frame = MODEL.assumptions_table()
     assert list(frame.name) == list(MODEL.parameters)
-    assert {"unit", "value", "low", "high", "source", "provenance", "verified"} <= set(frame.columns)
+    assert {"unit", "value", "low", "high", "source", "provenance", "verified"} <= set(
+        frame.columns
+    )
     assert frame.source.str.len().min() > 0
 
 

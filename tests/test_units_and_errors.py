@@ -10,8 +10,10 @@ from brainflops.errors import (
 from brainflops.units import FLOPS, Q_, as_quantity, magnitude_in, parse_unit, ureg
 
 
-@pytest.mark.parametrize(("text", "flops"), [("1 FLOP/s", 1.0), ("3 PFLOP/s", 3e15),
-                                              ("2 EFLOP/s", 2e18), ("5 FLOPS", 5.0)])
+@pytest.mark.parametrize(
+    ("text", "flops"),
+    [("1 FLOP/s", 1.0), ("3 PFLOP/s", 3e15), ("2 EFLOP/s", 2e18), ("5 FLOPS", 5.0)],
+)
 def test_flops_units_parse(text, flops):
     assert Q_(text).m_as(FLOPS) == pytest.approx(flops)
 

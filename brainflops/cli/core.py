@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-
 import sympy as sp
 
 from brainflops.cli._common import add_output_arguments, dumps, emit
@@ -19,8 +18,11 @@ DEFAULT_PRESET = "dettmers2015"
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """``--preset NAME`` (default dettmers2015) and ``--scenario FILE``."""
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--preset", default=None,
-                       help=f"built-in preset, or preset:variant (default {DEFAULT_PRESET})")
+    group.add_argument(
+        "--preset",
+        default=None,
+        help=f"built-in preset, or preset:variant (default {DEFAULT_PRESET})",
+    )
     group.add_argument("--scenario", metavar="FILE", help="a scenario TOML file")
 
 
@@ -38,10 +40,14 @@ def _presets(args: argparse.Namespace) -> int:
     rows = []
     for name in list_presets(variants=True):
         model = load_preset(name)
-        rows.append({
-            "preset": name, "title": model.title, "central": model.central().m_as("FLOP/s"),
-            "reported": model.reported,
-        })
+        rows.append(
+            {
+                "preset": name,
+                "title": model.title,
+                "central": model.central().m_as("FLOP/s"),
+                "reported": model.reported,
+            }
+        )
     if args.json:
         emit(dumps(rows), args)
         return 0
@@ -64,8 +70,12 @@ def _estimate(args: argparse.Namespace) -> int:
         "log10_central": model.central_log10(),
         "reported": model.reported,
         "breakdown": [
-            {"population": r.population, "stage": r.stage, "operation": r.operation,
-             "flops": float(r.flops)}
+            {
+                "population": r.population,
+                "stage": r.stage,
+                "operation": r.operation,
+                "flops": float(r.flops),
+            }
             for r in breakdown.itertuples(index=False)
         ],
     }
@@ -81,7 +91,9 @@ def _estimate(args: argparse.Namespace) -> int:
     lines = [f"{model.title}", f"  central estimate: {central:.4g} FLOP/s"]
     if model.reported is not None:
         ratio = central / model.reported
-        lines.append(f"  reported by source: {model.reported:.4g} FLOP/s (reconstruction / reported = {ratio:.4f})")
+        lines.append(
+            f"  reported by source: {model.reported:.4g} FLOP/s (reconstruction / reported = {ratio:.4f})"
+        )
     if "percentiles" in result:
         p = result["percentiles"]
         lines.append(
@@ -89,12 +101,16 @@ def _estimate(args: argparse.Namespace) -> int:
             f"95% {p['95']:.3g} FLOP/s ({result['spread_decades']:.2f} orders of magnitude)",
         )
     lines.append("")
-    table = breakdown.assign(flops=breakdown.flops.map(lambda v: f"{v:.3e}"),
-                             share=breakdown.share.map(lambda v: f"{100 * v:.3g}%"))
+    table = breakdown.assign(
+        flops=breakdown.flops.map(lambda v: f"{v:.3e}"),
+        share=breakdown.share.map(lambda v: f"{100 * v:.3g}%"),
+    )
     widths = {c: max(len(c), *(len(str(v)) for v in table[c])) for c in table.columns}
     lines.append("  ".join(f"{c:<{widths[c]}}" for c in table.columns))
     for row in table.itertuples(index=False):
-        lines.append("  ".join(f"{v!s:<{widths[c]}}" for c, v in zip(table.columns, row, strict=True)))
+        lines.append(
+            "  ".join(f"{v!s:<{widths[c]}}" for c, v in zip(table.columns, row, strict=True))
+        )
     emit("\n".join(lines) + "\n", args)
     return 0
 
@@ -107,17 +123,20 @@ def _explain(args: argparse.Namespace) -> int:
     for term in model.terms:
         shown = term.expr.subs(display)
         stage = STAGES.get(term.stage)
-        items.append({
-            "population": term.population,
-            "stage": term.stage,
-            "title": stage.title if stage else term.stage,
-            "analogue": stage.analogue if stage else term.operation,
-            "operation": term.operation if not term.operations else " + ".join(
-                op.describe({s: d for s, d in display.items()}) for op in term.operations),
-            "formula": sp.sstr(shown),
-            "latex": sp.latex(shown),
-            "symbols": {str(s): units[str(s)] for s in sorted(shown.free_symbols, key=str)},
-        })
+        items.append(
+            {
+                "population": term.population,
+                "stage": term.stage,
+                "title": stage.title if stage else term.stage,
+                "analogue": stage.analogue if stage else term.operation,
+                "operation": term.operation
+                if not term.operations
+                else " + ".join(op.describe(dict(display)) for op in term.operations),
+                "formula": sp.sstr(shown),
+                "latex": sp.latex(shown),
+                "symbols": {str(s): units[str(s)] for s in sorted(shown.free_symbols, key=str)},
+            }
+        )
     if args.json:
         emit(dumps({"preset": model.name, "unit": "FLOP/s", "terms": items}), args)
         return 0
@@ -149,8 +168,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("estimate", help="estimate the brain's FLOP/s")
     add_model_arguments(p)
-    p.add_argument("--samples", type=_positive_int, default=0, metavar="N",
-                   help="add Monte Carlo percentiles from N draws")
+    p.add_argument(
+        "--samples",
+        type=_positive_int,
+        default=0,
+        metavar="N",
+        help="add Monte Carlo percentiles from N draws",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed for --samples (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_output_arguments(p)
@@ -180,4 +204,3 @@ def _positive_int(text: str) -> int:
 
 
 __all__ = ["add_model_arguments", "model_from_args", "register"]
-

@@ -46,6 +46,10 @@ SPIKES = StageDefinition(
     title="Dendritic spikes",
     biology="Voltage-gated channels amplify the most strongly driven branch of each dendrite.",
     analogue="max-pooling over the synapses of each dendrite",
-    roles={"synapses": "synapse/neuron", "time_steps": "step", "kernel_dendrites": "dendrite/neuron"},
+    roles={
+        "synapses": "synapse/neuron",
+        "time_steps": "step",
+        "kernel_dendrites": "dendrite/neuron",
+    },
     build=_spikes,
 )
