@@ -14,10 +14,10 @@ from brainflops.samples import Samples
 from brainflops.units import Q_, ureg
 
 __all__ = [
+    "Q_",
     "BrainflopsError",
     "Model",
     "Parameter",
-    "Q_",
     "Samples",
     "build_model",
     "list_presets",

@@ -19,7 +19,9 @@ A preset document has these tables (see ``docs/scenarios.md`` for the full forma
     ``a``, ``b``, ``rho``: rank correlations used when sampling.
 ``[[variants]]``
     ``name``, ``title``, ``reported``, ``set`` (parameter name -> value or table of
-    ``value``/``low``/``high``/``distribution``/``unit``); ``load_preset("p:variant")``.
+    ``value``/``low``/``high``/``distribution``/``unit``); optional ``parameters`` (tables
+    added to the document's) and ``formulas`` (replacing its formulas and populations) for
+    a source whose estimates use different arithmetic; ``load_preset("p:variant")``.
 """
 
 from __future__ import annotations
@@ -152,13 +154,23 @@ def select_variant(document: Mapping[str, Any], variant: str) -> dict[str, Any]:
         name = document.get("preset", {}).get("name", "?")
         raise UnknownNameError(f"variant of {name}", variant, [str(v) for v in variants])
     chosen = variants[variant]
-    updated = apply_overrides(document, chosen.get("set", {}))
+    base = copy.deepcopy(dict(document))
+    if "parameters" in chosen:  # parameters that only this variant's formulas use
+        records = flatten_parameters(base.get("parameters", {}))
+        records.update(flatten_parameters(chosen["parameters"]))
+        base["parameters"] = _nest(records)
+    if "formulas" in chosen:  # a different arithmetic from the same source
+        base["formulas"] = copy.deepcopy(chosen["formulas"])
+        base.pop("populations", None)
+        base.pop("correlations", None)
+    updated = apply_overrides(base, chosen.get("set", {}))
     meta = updated.setdefault("preset", {})
     meta["name"] = f"{meta.get('name', '')}:{variant}"
     for key in ("title", "reported", "reported_note", "description", "year", "locator"):
         if key in chosen:
             meta[key] = chosen[key]
-    meta["variant"] = {k: v for k, v in chosen.items() if k != "set"}
+    structural = ("set", "parameters", "formulas")
+    meta["variant"] = {k: v for k, v in chosen.items() if k not in structural}
     updated.pop("variants", None)
     return updated
 

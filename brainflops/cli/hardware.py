@@ -1,0 +1,306 @@
+"""Hardware commands: ``hardware`` (roofline and scale-out) and ``bench`` (measure this machine)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Any
+
+from tabulate import tabulate
+
+from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.cli.core import add_model_arguments, model_from_args
+from brainflops.errors import InvalidValueError
+from brainflops.hardware import (
+    PRECISION_COLUMNS,
+    devices_frame,
+    facility_assumptions,
+    list_devices,
+    plan,
+)
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``hardware`` and ``bench`` commands."""
+    hardware = subparsers.add_parser(
+        "hardware",
+        help="accelerators, memory, power, cost and interconnect to run a model in real time",
+        description=(
+            "Place every stage of a model on an accelerator's roofline and scale out: devices "
+            "for real time, memory for the weights, power (TDP x count x PUE), cost and "
+            "traffic between devices. Devices come from the packaged Epoch AI table; see "
+            "--list."
+        ),
+    )
+    add_model_arguments(hardware)
+    hardware.add_argument("--device", metavar="NAME", help="accelerator name (see --list)")
+    hardware.add_argument(
+        "--precision",
+        default="fp32",
+        choices=list(PRECISION_COLUMNS),
+        help="arithmetic and storage precision (default fp32)",
+    )
+    defaults = facility_assumptions()
+    hardware.add_argument(
+        "--pue", help=f"facility power usage effectiveness (default {defaults['pue'].value:g})"
+    )
+    hardware.add_argument(
+        "--electricity-price",
+        metavar="USD_PER_KWH",
+        help=f"USD per kWh (default {defaults['electricity_price'].value:g})",
+    )
+    hardware.add_argument("--list", action="store_true", help="list the accelerators and exit")
+    hardware.add_argument("--json", action="store_true", help="machine-readable output")
+    add_output_arguments(hardware)
+    hardware.set_defaults(handler=_hardware)
+
+    bench = subparsers.add_parser(
+        "bench",
+        help="measure this machine's matmul and convolution FLOP/s against the brain",
+        description=(
+            "Time dense matrix products and 2-D convolutions with numpy (and PyTorch, on "
+            "the GPU when present) and compare the best rate with the brain estimates."
+        ),
+    )
+    bench.add_argument("--quick", action="store_true", help="tiny sizes (a smoke test)")
+    bench.add_argument(
+        "--min-time", type=float, default=None, metavar="S", help="seconds per case"
+    )
+    bench.add_argument("--no-torch", action="store_true", help="numpy only")
+    bench.add_argument(
+        "--device", metavar="NAME", help="accelerator-table row whose peaks to use for the GPU"
+    )
+    bench.add_argument(
+        "--preset",
+        action="append",
+        metavar="NAME",
+        help="brain estimate to compare with (repeatable; default every preset)",
+    )
+    bench.add_argument("--json", action="store_true", help="machine-readable output")
+    add_output_arguments(bench)
+    bench.set_defaults(handler=_bench)
+
+
+# ------------------------------------------------------------------ hardware
+
+
+def _number(value: Any, fmt: str = ".3g") -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    return format(value, fmt)
+
+
+def _list(args: argparse.Namespace) -> int:
+    if args.json:
+        emit(dumps([d.to_dict() for d in list_devices()]), args)
+        return 0
+    frame = devices_frame()
+    rows = [
+        [_number(v, ".4g") if isinstance(v, float) else v for v in row]
+        for row in frame.itertuples(index=False)
+    ]
+    emit(tabulate(rows, headers=list(frame.columns), disable_numparse=True) + "\n", args)
+    return 0
+
+
+def _hardware(args: argparse.Namespace) -> int:
+    if args.list:
+        return _list(args)
+    if not args.device:
+        raise InvalidValueError(
+            name="--device", reason="required (see brainflops hardware --list)"
+        )
+    model = model_from_args(args)
+    result = plan(
+        model,
+        args.device,
+        args.precision,
+        pue=None if args.pue is None else _float_or_text(args.pue),
+        electricity_price=None
+        if args.electricity_price is None
+        else _float_or_text(args.electricity_price),
+    )
+    if args.json:
+        emit(dumps(result.to_dict()), args)
+        return 0
+    emit(_hardware_text(result), args)
+    return 0
+
+
+def _float_or_text(text: str) -> float | str:
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _hardware_text(p: Any) -> str:
+    d = p.device
+    lines = [
+        f"{p.title}",
+        (
+            f"on {d.name} at {p.precision}: peak {p.peak:.4g} FLOP/s, memory bandwidth "
+            f"{p.bandwidth:.4g} B/s, ridge point {p.ridge_point:.4g} FLOP/B"
+        ),
+        "",
+        f"  model: {p.flops:.4g} FLOP/s, "
+        + (
+            f"{p.bytes_per_second:.4g} B/s, intensity {p.intensity:.4g} FLOP/B"
+            if p.bytes_known
+            else "bytes unknown (formula terms counted compute-bound at peak: a lower bound)"
+        ),
+        f"  bound: {p.bound} ({len(p.memory_bound_stages)} of {len(p.stages)} stages memory-bound)",
+        (
+            f"  devices for real time: {p.devices_for_throughput:.6g} "
+            f"(FLOPs alone: {p.devices_compute_only:.6g})"
+        ),
+    ]
+    if p.memory_bytes is not None:
+        lines.append(
+            f"  weights at {p.precision}: {p.memory_bytes:.4g} B"
+            + (
+                f" = {p.devices_for_memory} devices' memory"
+                if p.devices_for_memory is not None
+                else " (device memory unknown)"
+            )
+        )
+    else:
+        lines.append("  weights: unknown (formula terms have no operations)")
+    lines.append(f"  devices needed: {p.devices_needed:,} (set by {p.limited_by})")
+    if p.power_watts is not None:
+        lines.append(
+            f"  power: {p.power_watts:.4g} W = {p.power_watts / 1e6:.4g} MW "
+            f"(TDP {d.tdp_watts:g} W x PUE {p.pue:g}); {p.power_vs_brain:.3g} x the brain's "
+            f"{p.brain_power:g} W"
+        )
+        lines.append(
+            f"  energy: {p.energy_cost_per_hour_usd:.4g} USD per hour at "
+            f"{p.electricity_price:g} USD/kWh"
+        )
+    else:
+        lines.append("  power: unknown (no TDP in the table)")
+    lines.append(
+        f"  purchase: {p.cost_usd:.4g} USD (launch price {d.price_usd:g} USD)"
+        if p.cost_usd is not None
+        else "  purchase: unknown (no launch price in the table)"
+    )
+    if p.model_parallel_bytes_per_second is not None:
+        lines.append(
+            f"  model parallelism: {p.model_parallel_bytes_per_second:.4g} B/s leave each device"
+        )
+    if p.data_parallel_bytes_per_second is not None:
+        feasible = "fits" if p.data_parallel_feasible else "does NOT fit"
+        lines.append(
+            f"  data parallelism: {p.data_parallel_bytes_per_second:.4g} B/s per device at "
+            f"{p.update_rate:g} update/s; a full replica {feasible} in one device"
+        )
+    lines.append("")
+    links = [
+        [
+            link.name,
+            _number(link.bandwidth / 1e9, ".4g"),
+            _number(link.model_parallel),
+            _number(link.data_parallel),
+        ]
+        for link in p.links
+    ]
+    lines.append(
+        tabulate(
+            links,
+            headers=["link", "GB/s per direction", "model-parallel load", "data-parallel load"],
+            disable_numparse=True,
+        )
+    )
+    lines.append("")
+    stages = [
+        [
+            s.population,
+            s.stage,
+            _number(s.flops),
+            _number(s.bytes_per_second),
+            _number(s.intensity),
+            s.bound,
+            _number(s.devices, ".6g"),
+        ]
+        for s in p.stages
+    ]
+    lines.append(
+        tabulate(
+            stages,
+            headers=["population", "stage", "FLOP/s", "B/s", "FLOP/B", "bound", "devices"],
+            disable_numparse=True,
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------- bench
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from brainflops.bench import run_bench  # noqa: PLC0415 - numpy timing only when asked
+
+    result = run_bench(
+        quick=args.quick,
+        min_time=args.min_time,
+        use_torch=not args.no_torch,
+        device=args.device,
+        presets=args.preset,
+        progress=lambda line: sys.stderr.write(f"bench: {line}\n"),
+    )
+    if args.json:
+        emit(dumps(result.to_dict()), args)
+        return 0
+    machine = result.machine
+    lines = [
+        f"CPU: {machine['cpu']} ({machine['logical_cores']} logical cores), {machine['platform']}",
+        f"numpy {machine['numpy']} ({machine['blas'] or 'BLAS unknown'}); "
+        f"PyTorch {machine['torch'] or 'not installed'}"
+        + (f"; GPU {machine['gpu']} (CUDA {machine['cuda']})" if machine["gpu"] else ""),
+        "",
+    ]
+    rows = [
+        [
+            m.backend,
+            m.device,
+            m.kernel,
+            m.precision,
+            m.shape,
+            _number(m.achieved / 1e9, ".4g"),
+            _number(m.flops / m.median_seconds / 1e9, ".4g"),
+            "-" if m.fraction_of_peak is None else f"{100 * m.fraction_of_peak:.1f}%",
+        ]
+        for m in result.measurements
+    ]
+    lines.append(
+        tabulate(
+            rows,
+            headers=[
+                "backend",
+                "device",
+                "kernel",
+                "precision",
+                "shape",
+                "best GFLOP/s",
+                "median GFLOP/s",
+                "of peak",
+            ],
+            disable_numparse=True,
+        )
+    )
+    best = result.best
+    lines += [
+        "",
+        (
+            f"best: {best.achieved:.4g} FLOP/s ({best.backend} {best.kernel} "
+            f"{best.precision} {best.shape} on {best.device})"
+        ),
+    ]
+    lines += [f"  {c.describe()}" for c in result.comparisons]
+    lines += ["", *[f"note: {n}" for n in result.notes]]
+    lines.append(f"({result.seconds:.1f} s)")
+    emit("\n".join(lines) + "\n", args)
+    return 0

@@ -1,0 +1,108 @@
+"""Command ``compare``: every published brain-compute estimate side by side.
+
+Examples
+--------
+::
+
+    brainflops compare
+    brainflops compare --json
+    brainflops compare --plot estimates.png --force
+    brainflops compare --preset carlsmith2020 --preset moravec1998 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from brainflops import literature
+from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.io import atomic_write
+
+__all__ = ["register"]
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else f"{value:.3g}"
+
+
+def _text(records: list[dict[str, Any]]) -> str:
+    header = ("preset", "group", "year", "central", "low", "high", "reported")
+    rows = [
+        (
+            r["preset"],
+            r["group"],
+            str(r["year"] or "-"),
+            _fmt(r["central"]),
+            _fmt(r["low"]),
+            _fmt(r["high"]),
+            _fmt(r["reported"]),
+        )
+        for r in records
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    numeric = {2, 3, 4, 5, 6}
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in numeric else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    out = [line(header)] + [line(row) for row in rows]
+    out.append("")
+    out.append(
+        f"FLOP/s. low/high: 5th-95th percentiles of {literature.SAMPLES:,} Monte Carlo draws "
+        "(equal to central when the source gives no range)."
+    )
+    return "\n".join(out) + "\n"
+
+
+def _compare(args: argparse.Namespace) -> int:
+    table = literature.comparison_table(args.preset or None)
+    if args.plot:
+        figure = literature.plot_comparison(table)
+        atomic_write(
+            args.plot, literature.figure_png(figure, dpi=args.dpi), overwrite=bool(args.force)
+        )
+        sys.stderr.write(f"wrote {args.plot}\n")
+    records = literature.comparison_records(table=table)
+    emit(dumps(records) if args.json else _text(records), args)
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"expected a positive integer, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``compare`` command."""
+    p = subparsers.add_parser(
+        "compare",
+        help="compare every published brain-compute estimate (table, JSON, chart)",
+        description="Reproduce every literature preset from its own inputs and compare them "
+        "in FLOP/s, with their 90%% ranges.",
+    )
+    p.add_argument(
+        "--preset",
+        action="append",
+        metavar="NAME",
+        help="compare only this preset or preset:variant (repeatable; default all)",
+    )
+    p.add_argument(
+        "--json", action="store_true", help="print a JSON list, one object per estimate"
+    )
+    p.add_argument("--plot", metavar="FILE.png", help="also draw the comparison chart to FILE.png")
+    p.add_argument(
+        "--dpi", type=_positive_int, default=150, help="resolution of --plot (default 150)"
+    )
+    add_output_arguments(p)
+    p.set_defaults(handler=_compare)

@@ -1,0 +1,578 @@
+"""Commands ``data``, ``trends`` and ``timeline``: hardware data, trend fits and parity years.
+
+Examples
+--------
+::
+
+    brainflops data sources
+    brainflops data show --series top500-rank1 --json
+    brainflops trends fit --series top500-rank1 --model exponential --start 1993 --end 2013
+    brainflops trends backtest --series top500-rank1 --train-end 2013 --target 1EFLOP/s --json
+    brainflops timeline --preset dettmers2015 --model doubling --baseline 0.58PFLOP/s \\
+        --baseline-year 2015 --doubling-years 1.8 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from typing import Any
+
+import numpy as np
+
+from brainflops import datasets
+from brainflops import timeline as tl
+from brainflops import trends as tr
+from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.errors import InvalidValueError
+
+__all__ = ["register"]
+
+_DEFAULT_SERIES = "top500-rank1"
+_DEFAULT_SAMPLES = 10_000  # brain samples for a timeline; median error about 0.01 yr
+_ALL_MODELS = (*tr.MODELS, "doubling")
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _year(text: str) -> int | float | str:
+    try:
+        return tr.parse_year(text)
+    except InvalidValueError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"expected a positive integer, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _years_list(text: str) -> list[float]:
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        values = []
+    if not values or not all(math.isfinite(v) for v in values):
+        msg = f"expected comma-separated years, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return values
+
+
+def _interval(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    try:
+        lo, hi = (float(p) for p in parts)
+    except ValueError:
+        msg = f"expected LO,HI, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+    return lo, hi
+
+
+def _add_model_arguments(parser: argparse.ArgumentParser, *, doubling: bool = True) -> None:
+    models = _ALL_MODELS if doubling else tr.MODELS
+    parser.add_argument(
+        "--model", choices=models, default="exponential", help="trend model (default: exponential)"
+    )
+    parser.add_argument(
+        "--start",
+        type=_year,
+        default=None,
+        metavar="Y",
+        help="first year of the fit window: YYYY (from 1 January), a decimal "
+        "year, or a list date YYYY-MM (default: first point)",
+    )
+    parser.add_argument(
+        "--breakpoint",
+        type=_year,
+        default=None,
+        metavar="Y",
+        help="piecewise: breakpoint year (default: estimated)",
+    )
+    parser.add_argument(
+        "--discontinuous",
+        action="store_true",
+        help="piecewise: let the two segments jump at the breakpoint",
+    )
+    parser.add_argument(
+        "--ceiling",
+        default=None,
+        metavar="F",
+        help="logistic: ceiling in the series' unit (e.g. 1e23 or 100EFLOP/s)",
+    )
+    if doubling:
+        parser.add_argument(
+            "--baseline",
+            default=None,
+            metavar="F",
+            help="doubling: baseline value, e.g. 0.58PFLOP/s",
+        )
+        parser.add_argument(
+            "--baseline-year",
+            type=_year,
+            default=None,
+            metavar="Y",
+            help="doubling: year of the baseline",
+        )
+        parser.add_argument(
+            "--doubling-years",
+            type=float,
+            default=None,
+            metavar="T",
+            help="doubling: doubling time in years",
+        )
+        parser.add_argument(
+            "--doubling-interval",
+            type=_interval,
+            default=None,
+            metavar="LO,HI",
+            help="doubling: 95%% interval of the doubling time",
+        )
+        parser.add_argument(
+            "--rounding",
+            choices=("whole-doublings", "none"),
+            default="whole-doublings",
+            help="doubling: count whole doublings (Dettmers' convention, the "
+            "default) or grow continuously",
+        )
+
+
+def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> tr.TrendModel:
+    if args.model == "doubling":
+        missing = [
+            flag
+            for flag, value in (
+                ("--baseline", args.baseline),
+                ("--baseline-year", args.baseline_year),
+                ("--doubling-years", args.doubling_years),
+            )
+            if value is None
+        ]
+        if missing:
+            raise InvalidValueError(name="--model doubling", reason=f"needs {', '.join(missing)}")
+        return tr.doubling(
+            tr.parse_value(args.baseline, unit, "--baseline"),
+            args.baseline_year,
+            args.doubling_years,
+            interval=args.doubling_interval,
+            rounding=args.rounding,
+            unit=unit,
+        )
+    ceiling = None if args.ceiling is None else tr.parse_value(args.ceiling, unit, "--ceiling")
+    return tr.fit_model(
+        args.model,
+        args.series,
+        args.start,
+        end,
+        breakpoint=args.breakpoint,
+        ceiling=ceiling,
+        continuous=not args.discontinuous,
+    )
+
+
+def _fmt_year(year: float | None) -> str:
+    if year is None:
+        return "never"
+    if math.isinf(year):
+        return "never" if year > 0 else "always"
+    return f"{year:.2f}"
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _data_sources(args: argparse.Namespace) -> int:
+    rows = {
+        name: {
+            "unit": datasets.series_unit(name),
+            "description": datasets.series_description(name),
+            "source": source,
+        }
+        for name, source in datasets.series_sources().items()
+    }
+    if args.json:
+        emit(dumps(rows), args)
+        return 0
+    lines = []
+    for name, row in rows.items():
+        lines.append(f"{name} [{row['unit']}]: {row['description']}")
+        lines.append(f"    source: {row['source']}")
+    emit("\n".join(lines) + "\n", args)
+    return 0
+
+
+def _data_show(args: argparse.Namespace) -> int:
+    frame = datasets.load_series(args.series)
+    column = datasets.value_column(frame)
+    if args.json:
+        points = [
+            {"date": str(r.date), "year": float(r.year), "value": float(v), "label": str(r.label)}
+            for r, v in zip(frame.itertuples(index=False), frame[column], strict=True)
+        ]
+        payload = {
+            "series": args.series,
+            "unit": datasets.series_unit(args.series),
+            "description": datasets.series_description(args.series),
+            "source": frame.attrs["source"],
+            "points": points,
+        }
+        emit(dumps(payload), args)
+        return 0
+    lines = [
+        f"# {args.series}: {datasets.series_description(args.series)}",
+        f"# {'date':<10} {'year':>9} {column:>22}  label",
+    ]
+    for row, value in zip(frame.itertuples(index=False), frame[column], strict=True):
+        lines.append(f"  {row.date!s:<10} {row.year:9.3f} {value:22.6g}  {row.label}")
+    emit("\n".join(lines) + "\n", args)
+    return 0
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def _trends_fit(args: argparse.Namespace) -> int:
+    unit = datasets.series_unit(args.series)
+    trend = _build_trend(args, unit, args.end)
+    payload = trend.to_dict()
+    payload["series"] = args.series
+    if args.plot:
+        from brainflops.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
+
+        plot_trend(
+            args.plot, args.series, {_trend_label(trend, args): trend}, overwrite=args.force
+        )
+    if args.json:
+        emit(dumps(payload), args)
+        return 0
+    interval = trend.doubling_time_interval
+    text = [f"{args.series}: {trend.model} trend"]
+    fit = payload.get("fit")
+    if fit:
+        text.append(
+            f"  fitted to {fit['n_points']} points, {fit['first_date']} .. {fit['last_date']}"
+        )
+    text.append(
+        f"  doubling time: {trend.doubling_time_years:.3f} years"
+        + ("" if interval is None else f" (95% {interval[0]:.3f} .. {interval[1]:.3f})")
+    )
+    if isinstance(trend, tr.PiecewiseTrend):
+        where = (
+            ""
+            if trend.breakpoint_interval is None
+            else f" (95% {trend.breakpoint_interval[0]:.2f} .. {trend.breakpoint_interval[1]:.2f})"
+        )
+        text.append(f"  breakpoint: {trend.breakpoint:.2f}{where}")
+        for seg in payload["segments"]:
+            text.append(
+                f"  segment {seg['segment']}: doubling {seg['doubling_time_years']:.3f} years"
+            )
+    emit("\n".join(text) + "\n", args)
+    return 0
+
+
+def _trend_label(trend: tr.TrendModel, args: argparse.Namespace) -> str:
+    if trend.model == "doubling":
+        return f"doubling every {trend.doubling_time_years:g} y"
+    window = f"{args.start or 'start'}..{getattr(args, 'end', None) or 'end'}"
+    return f"{trend.model} {window}"
+
+
+def _trends_backtest(args: argparse.Namespace) -> int:
+    unit = datasets.series_unit(args.series)
+    target = tr.parse_value(args.target, unit, "--target")
+    ceiling = None if args.ceiling is None else tr.parse_value(args.ceiling, unit, "--ceiling")
+    result = tr.backtest(
+        args.series,
+        args.train_end,
+        target,
+        args.model,
+        args.start,
+        breakpoint=args.breakpoint,
+        ceiling=ceiling,
+        seed=args.seed,
+    )
+    if args.plot:
+        from brainflops.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
+
+        trend = tr.fit_model(
+            args.model,
+            args.series,
+            args.start,
+            args.train_end,
+            breakpoint=args.breakpoint,
+            ceiling=ceiling,
+        )
+        plot_trend(
+            args.plot,
+            args.series,
+            {f"{args.model} fit to {result.last_train_date}": trend},
+            backtests=[result],
+            overwrite=args.force,
+        )
+    if args.json:
+        emit(dumps(result.to_dict()), args)
+        return 0
+    lo, hi = result.predicted_interval
+    lines = [
+        (
+            f"{result.series}: {result.model} fit to {result.n_train} points "
+            f"({result.first_train_date} .. {result.last_train_date})"
+        ),
+        f"  target {result.target:g} {unit}",
+        (
+            f"  predicted: {_fmt_year(result.predicted_year)} "
+            f"(95% {_fmt_year(lo)} .. {_fmt_year(hi)})"
+        ),
+        f"  actual:    {result.actual_date or 'not reached in the data'}",
+    ]
+    if result.error_years is not None:
+        lines.append(f"  error:     {result.error_years:+.2f} years")
+    emit("\n".join(lines) + "\n", args)
+    return 0
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def _brain_samples(args: argparse.Namespace) -> tuple[np.ndarray, float | None]:
+    """Brain samples (log10 FLOP/s) and the central estimate (log10), if known."""
+    if args.brain is not None:
+        value = tr.parse_value(args.brain, "FLOP/s", "--brain")
+        if not (math.isfinite(value) and value > 0):
+            raise InvalidValueError(name="--brain", reason="must be positive and finite")
+        return np.full(args.samples, math.log10(value)), math.log10(value)
+    try:
+        from brainflops import load_preset  # type: ignore[attr-defined]  # noqa: PLC0415
+    except ImportError:
+        raise InvalidValueError(
+            name="--preset", reason="brain presets are not available in this installation"
+        ) from None
+    model = load_preset(args.preset)
+    central_fn = getattr(model, "central_log10", None)
+    central = None if central_fn is None else float(central_fn())
+    if args.central:
+        if central is None:
+            raise InvalidValueError(name="--central", reason="the preset has no central value")
+        return np.full(args.samples, central), central
+    samples = model.sample(args.samples, seed=args.seed)
+    if samples.log10 is None:
+        raise InvalidValueError(
+            name="--samples", reason=f"{args.samples} draws were streamed; ask for fewer"
+        )
+    return np.asarray(samples.log10, dtype=float).reshape(-1), central
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    criterion = tl.get_criterion(
+        args.criterion, budget_usd=args.budget, power_w=tr.parse_value(args.power, "W", "--power")
+    )
+    series = args.series or criterion.series
+    unit = datasets.series_unit(series)
+    args.series = series
+    trend = _build_trend(args, unit, args.end)
+    brain, central = _brain_samples(args)
+    # The trend's draws use their own stream, derived from the same seed.
+    rng = np.random.default_rng([args.seed, 1])
+    result = tl.parity_years(brain, trend, rng, criterion, years=args.years)
+    payload: dict[str, Any] = {
+        "preset": args.preset,
+        "brain": args.brain,
+        "central_only": bool(args.central),
+        "series": series,
+        "seed": args.seed,
+    }
+    payload.update(result.to_dict())
+    payload["brain_log10_median"] = float(np.median(brain))
+    payload["central_log10"] = central
+    central_year = (
+        None
+        if central is None
+        else float(trend.crossing_year_log10(criterion.log10_target(central)))
+    )
+    payload["central_year"] = central_year
+    payload["reported_central_year"] = (
+        None if central_year is None else tl.reported_year(central_year)
+    )
+    if isinstance(trend, tr.DoublingTrend):
+        # Dettmers-style arithmetic at the central estimate (the preset's stated value),
+        # or at the sample median when no central value is known.
+        anchor = central if central is not None else float(np.median(brain))
+        payload["doubling_arithmetic"] = tl.dettmers_timeline(
+            target=10.0 ** float(criterion.log10_target(anchor)),
+            baseline=10.0**trend.baseline_log10,
+            baseline_year=trend.baseline_year,
+            doubling_years=trend.doubling_years,
+            rounding=trend.rounding,
+        ).to_dict()
+    if args.plot:
+        from brainflops.plots_trends import plot_parity_cdf  # noqa: PLC0415 - slow import
+
+        label = f"{criterion.name}, {trend.model}"
+        plot_parity_cdf(
+            args.plot,
+            {label: result},
+            overwrite=args.force,
+            title=f"{args.preset or args.brain}: parity on {series}",
+        )
+    if args.json:
+        emit(dumps(payload), args)
+        return 0
+    lines = [
+        (
+            f"brain: {args.preset or args.brain} ({result.n_samples} samples, median "
+            f"{payload['brain_log10_median']:.2f} log10 FLOP/s)"
+        ),
+        f"criterion: {criterion.description}",
+        f"trend: {trend.model} on {series}, doubling {trend.doubling_time_years:.3f} years",
+        (
+            f"median parity year: {_fmt_year(result.median_year)} "
+            f"(reported {result.reported_median_year})"
+        ),
+        f"5% .. 95%: {_fmt_year(result.p5_year)} .. {_fmt_year(result.p95_year)}",
+        f"never: {result.never_fraction:.1%}",
+    ]
+    if central_year is not None:
+        lines.append(
+            f"central estimate 10^{central:.3f}: parity {_fmt_year(central_year)} "
+            f"(reported {payload['reported_central_year']})"
+        )
+    lines += [f"P(parity by {y:g}) = {p:.3f}" for y, p in result.probability_by.items()]
+    emit("\n".join(lines) + "\n", args)
+    return 0
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def _series_argument(parser: argparse.ArgumentParser, *, default: str | None) -> None:
+    parser.add_argument(
+        "--series",
+        default=default,
+        metavar="S",
+        help="series name (see 'brainflops data sources'; default: "
+        + (default or "the criterion's series")
+        + ")",
+    )
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``data``, ``trends`` and ``timeline`` commands."""
+    data = subparsers.add_parser("data", help="packaged HPC and accelerator data")
+    data_sub = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True)
+    sources = data_sub.add_parser("sources", help="list the series and their sources")
+    sources.add_argument("--json", action="store_true", help="print JSON")
+    add_output_arguments(sources)
+    sources.set_defaults(handler=_data_sources)
+    show = data_sub.add_parser("show", help="print one series")
+    show.add_argument("--series", required=True, metavar="S", help="series name")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    add_output_arguments(show)
+    show.set_defaults(handler=_data_show)
+
+    trends = subparsers.add_parser("trends", help="fit hardware trends and backtest them")
+    trends_sub = trends.add_subparsers(dest="trends_command", metavar="SUBCOMMAND", required=True)
+    fit = trends_sub.add_parser("fit", help="fit a trend to a series")
+    _series_argument(fit, default=_DEFAULT_SERIES)
+    _add_model_arguments(fit)
+    fit.add_argument(
+        "--end",
+        type=_year,
+        default=None,
+        metavar="Y",
+        help="last year of the fit window (YYYY: through 31 December)",
+    )
+    fit.add_argument("--json", action="store_true", help="print JSON")
+    fit.add_argument("--plot", metavar="FILE.png", help="write a figure (--force overwrites)")
+    add_output_arguments(fit)
+    fit.set_defaults(handler=_trends_fit)
+
+    back = trends_sub.add_parser(
+        "backtest", help="fit up to a year and predict when a target is reached"
+    )
+    _series_argument(back, default=_DEFAULT_SERIES)
+    _add_model_arguments(back, doubling=False)
+    back.add_argument(
+        "--train-end",
+        type=_year,
+        required=True,
+        metavar="Y",
+        help="last year of the training data (YYYY: through 31 December)",
+    )
+    back.add_argument(
+        "--target", required=True, metavar="F", help="target value, e.g. 1e15 or 1PFLOP/s"
+    )
+    back.add_argument("--seed", type=int, default=0, help="seed of the interval's draws")
+    back.add_argument("--json", action="store_true", help="print JSON")
+    back.add_argument("--plot", metavar="FILE.png", help="write a figure (--force overwrites)")
+    add_output_arguments(back)
+    back.set_defaults(handler=_trends_backtest)
+
+    time = subparsers.add_parser(
+        "timeline", help="distribution of the year hardware matches the brain"
+    )
+    brain = time.add_mutually_exclusive_group(required=True)
+    brain.add_argument("--preset", metavar="P", help="brain-estimate preset to sample")
+    brain.add_argument(
+        "--brain", metavar="F", help="a fixed brain estimate instead, e.g. 1e16 or 10PFLOP/s"
+    )
+    time.add_argument(
+        "--central",
+        action="store_true",
+        help="use the preset's central estimate for every sample (only the trend varies)",
+    )
+    _series_argument(time, default=None)
+    _add_model_arguments(time)
+    time.add_argument(
+        "--end",
+        type=_year,
+        default=None,
+        metavar="Y",
+        help="last year of the fit window (default: last point)",
+    )
+    time.add_argument(
+        "--criterion",
+        choices=tl.criteria(),
+        default="hpl",
+        help="what counts as parity (default: hpl)",
+    )
+    time.add_argument(
+        "--budget",
+        type=float,
+        default=tl.DEFAULT_BUDGET_USD,
+        metavar="USD",
+        help="budget criterion: purchase budget in US$ (default: 1000)",
+    )
+    time.add_argument(
+        "--power",
+        default=str(tr.BRAIN_POWER_W),
+        metavar="W",
+        help="energy criterion: power budget in W (default: 20, the brain)",
+    )
+    time.add_argument(
+        "--samples",
+        type=_positive_int,
+        default=_DEFAULT_SAMPLES,
+        metavar="N",
+        help=f"number of samples (default: {_DEFAULT_SAMPLES})",
+    )
+    time.add_argument("--seed", type=int, default=0, metavar="K", help="random seed")
+    time.add_argument(
+        "--years",
+        type=_years_list,
+        default=list(tl.DEFAULT_YEARS),
+        metavar="Y1,Y2",
+        help="years for probability_by",
+    )
+    time.add_argument("--json", action="store_true", help="print JSON")
+    time.add_argument(
+        "--plot", metavar="FILE.png", help="write the CDF of parity years (--force overwrites)"
+    )
+    add_output_arguments(time)
+    time.set_defaults(handler=_timeline)

@@ -1,0 +1,78 @@
+"""The ``brainflops compare`` command."""
+
+import json
+
+import pytest
+
+from brainflops.cli import main
+from brainflops.presets import list_presets
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_compare_json_lists_every_preset(capsys):
+    code, out, _ = run(capsys, "compare", "--json")
+    assert code == 0
+    records = json.loads(out)
+    assert {r["base"] for r in records} == set(list_presets())
+    for record in records:
+        assert {"preset", "method", "year", "central", "low", "high", "unit"} <= set(record)
+        assert record["unit"] == "FLOP/s"
+    by_name = {r["preset"]: r for r in records}
+    assert by_name["merkle1989"]["central"] == pytest.approx(1e16)
+    assert by_name["sandberg-bostrom2008:level-10"]["central"] == pytest.approx(1e43)
+
+
+def test_compare_json_is_deterministic(capsys):
+    first = run(capsys, "compare", "--json", "--preset", "carlsmith2020")[1]
+    second = run(capsys, "compare", "--json", "--preset", "carlsmith2020")[1]
+    assert first == second
+    assert [r["preset"] for r in json.loads(first)] == [
+        "carlsmith2020:mechanistic",
+        "carlsmith2020:functional",
+        "carlsmith2020:limit",
+    ]
+
+
+def test_compare_text_table(capsys):
+    code, out, _ = run(capsys, "compare", "--preset", "kurzweil1999", "--preset", "moravec1998")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["preset", "group", "year", "central", "low", "high", "reported"]
+    assert lines[1].split()[:4] == ["kurzweil1999", "mechanistic", "1999", "2e+16"]
+    assert lines[2].split()[:4] == ["moravec1998", "functional", "1998", "3.03e+13"]
+
+
+def test_compare_plot_refuses_to_overwrite_without_force(capsys, tmp_path):
+    target = tmp_path / "compare.png"
+    code, _, err = run(
+        capsys, "compare", "--preset", "landauer", "--plot", str(target), "--dpi", "50"
+    )
+    assert code == 0
+    assert "wrote" in err
+    assert target.read_bytes()[:4] == b"\x89PNG"
+    code, _, err = run(capsys, "compare", "--preset", "landauer", "--plot", str(target))
+    assert code == 2
+    assert "exists" in err
+    code, _, _ = run(
+        capsys, "compare", "--preset", "landauer", "--plot", str(target), "--dpi", "50", "--force"
+    )
+    assert code == 0
+
+
+def test_compare_out_file(capsys, tmp_path):
+    target = tmp_path / "compare.json"
+    code, out, _ = run(capsys, "compare", "--json", "--preset", "cotra2020", "--out", str(target))
+    assert code == 0
+    assert out == ""
+    assert json.loads(target.read_text())[0]["preset"] == "cotra2020"
+
+
+def test_compare_unknown_preset_is_a_user_error(capsys):
+    code, _, err = run(capsys, "compare", "--preset", "moravec1999")
+    assert code == 2
+    assert "moravec1998" in err  # the close-match suggestion

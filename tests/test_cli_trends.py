@@ -1,0 +1,311 @@
+"""The ``data``, ``trends`` and ``timeline`` commands."""
+
+from __future__ import annotations
+
+import json
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import brainflops
+from brainflops import cli
+from brainflops.cli import main
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_json(capsys, *argv):
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_commands_are_registered():
+    assert "trends" in cli._COMMAND_MODULES
+
+
+# --------------------------------------------------------------------------- data
+
+
+def test_data_sources(capsys):
+    code, out, _ = run(capsys, "data", "sources")
+    assert code == 0
+    assert "top500-rank1 [FLOP/s]" in out
+    assert "green500-rank1 [FLOP/s/W]" in out
+    data = run_json(capsys, "data", "sources")
+    assert data["gpu-flops-per-dollar"]["unit"] == "FLOP/s/USD"
+    assert "CC BY 4.0" in data["gpu-fp32"]["source"]
+
+
+def test_data_show(capsys):
+    data = run_json(capsys, "data", "show", "--series", "top500-rank1")
+    assert data["unit"] == "FLOP/s"
+    assert len(data["points"]) == 67
+    first = data["points"][0]
+    assert first["date"] == "1993-06"
+    assert first["value"] == pytest.approx(59.7e9)
+    code, out, _ = run(capsys, "data", "show", "--series", "hpcg-rank1")
+    assert code == 0
+    assert "Tianhe-2" in out
+
+
+def test_unknown_series_is_one_line_on_stderr(capsys):
+    code, out, err = run(capsys, "data", "show", "--series", "top500-rank")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "unknown series 'top500-rank'" in err
+
+
+# --------------------------------------------------------------------------- trends fit
+
+
+def test_fit_exponential_json(capsys):
+    data = run_json(
+        capsys, "trends", "fit", "--series", "top500-rank1", "--model", "exponential",
+        "--start", "1993", "--end", "2013",
+    )  # fmt: skip
+    assert data["doubling_time_years"] == pytest.approx(1.069, abs=0.002)
+    lo, hi = data["doubling_time_interval"]
+    assert lo < data["doubling_time_years"] < hi
+    assert data["fit"]["last_date"] == "2013-11"
+    late = run_json(capsys, "trends", "fit", "--start", "2013", "--end", "2026")
+    assert late["doubling_time_years"] == pytest.approx(1.868, abs=0.002)
+
+
+def test_fit_piecewise_and_logistic(capsys):
+    data = run_json(capsys, "trends", "fit", "--model", "piecewise")
+    assert 2011 < data["breakpoint"] < 2015
+    assert len(data["breakpoint_interval"]) == 2
+    fixed = run_json(capsys, "trends", "fit", "--model", "piecewise", "--breakpoint", "2013-06")
+    assert fixed["breakpoint_interval"] is None
+    logistic = run_json(
+        capsys,
+        "trends",
+        "fit",
+        "--model",
+        "logistic",
+        "--start",
+        "2013",
+        "--ceiling",
+        "100EFLOP/s",
+    )
+    assert logistic["ceiling"] == pytest.approx(1e20)
+    assert logistic["doubling_time_interval"] is not None
+
+
+def test_fit_doubling_and_text_output(capsys):
+    data = run_json(
+        capsys, "trends", "fit", "--model", "doubling", "--baseline", "0.58 PFLOP/s",
+        "--baseline-year", "2015", "--doubling-years", "1.8",
+    )  # fmt: skip
+    assert data["doubling_time_years"] == 1.8
+    assert data["baseline"] == pytest.approx(0.58e15)
+    code, out, _ = run(capsys, "trends", "fit", "--start", "2013")
+    assert code == 0
+    assert "doubling time: 1.868 years" in out
+
+
+def test_fit_errors(capsys):
+    code, _, err = run(capsys, "trends", "fit", "--model", "doubling")
+    assert code == 2
+    assert "--baseline" in err
+    code, _, err = run(capsys, "trends", "fit", "--model", "logistic")
+    assert code == 2
+    assert "ceiling" in err
+    code, _, err = run(capsys, "trends", "fit", "--start", "2025", "--end", "2025")
+    assert code == 2
+    assert "window" in err
+    with pytest.raises(SystemExit):
+        main(["trends", "fit", "--start", "20x3"])
+
+
+# --------------------------------------------------------------------------- backtest
+
+
+def test_backtest_exaflop(capsys):
+    data = run_json(
+        capsys, "trends", "backtest", "--series", "top500-rank1", "--train-end", "2013",
+        "--target", "1EFLOP/s",
+    )  # fmt: skip
+    assert data["predicted_year"] == pytest.approx(2019.38, abs=0.01)
+    assert data["actual_year"] == pytest.approx(2022 + 5.5 / 12)
+    assert data["actual_date"] == "2022-06"
+    same = run_json(capsys, "trends", "backtest", "--train-end", "2013", "--target", "1e18")
+    assert same["predicted_year"] == data["predicted_year"]
+
+
+def test_backtest_petaflop_and_unreached(capsys):
+    data = run_json(capsys, "trends", "backtest", "--train-end", "2004", "--target", "1e15")
+    assert data["actual_date"] == "2008-06"
+    assert 2008 < data["predicted_year"] < 2011
+    future = run_json(capsys, "trends", "backtest", "--train-end", "2020", "--target", "1e21")
+    assert future["actual_year"] is None
+    code, out, _ = run(capsys, "trends", "backtest", "--train-end", "2013", "--target", "1e18")
+    assert code == 0
+    assert "2022-06" in out
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+DETTMERS_ARGS = (
+    "--model", "doubling", "--baseline", "0.58PFLOP/s", "--baseline-year", "2015",
+    "--doubling-years", "1.8",
+)  # fmt: skip
+
+
+class FakeModel:
+    """Stands in for a preset: lognormal samples around a central value."""
+
+    def __init__(self, central_log10: float, spread: float = 0.5) -> None:
+        self._central = central_log10
+        self._spread = spread
+
+    def central_log10(self) -> float:
+        return self._central
+
+    def sample(self, n: int, *, seed: int | None = None) -> SimpleNamespace:
+        rng = np.random.default_rng(seed)
+        return SimpleNamespace(log10=self._central + self._spread * rng.standard_normal(n))
+
+
+@pytest.fixture
+def fake_presets(monkeypatch):
+    models = {"fake-dettmers": FakeModel(math.log10(1.075e21)), "fake-low": FakeModel(15.0)}
+    monkeypatch.setattr(brainflops, "load_preset", models.__getitem__, raising=False)
+    return models
+
+
+def test_timeline_dettmers_scenario_with_a_synthetic_preset(capsys, fake_presets):
+    data = run_json(capsys, "timeline", "--preset", "fake-dettmers", *DETTMERS_ARGS)
+    assert data["reported_central_year"] == 2053
+    assert data["central_year"] == pytest.approx(2052.8)
+    assert data["doubling_arithmetic"]["doublings"] == 21
+    assert data["doubling_arithmetic"]["reported_year"] == 2053
+    # symmetric spread around the central value: the median sample lands on 21 doublings too
+    assert data["median_year"] == pytest.approx(2052.8)
+    assert data["reported_median_year"] == 2053
+    assert {"p5_year", "p95_year", "probability_by", "never_fraction"} <= set(data)
+    slow = run_json(
+        capsys, "timeline", "--preset", "fake-dettmers", *DETTMERS_ARGS[:-1], "3", "--central"
+    )
+    assert slow["median_year"] == pytest.approx(2078.0)
+    assert slow["reported_median_year"] == 2078
+    assert slow["p5_year"] == slow["p95_year"]
+
+
+def test_timeline_dettmers2015_preset_reports_2053(capsys):
+    """The issue's command, with the real preset (its central value is Dettmers' 1.075e21)."""
+    data = run_json(capsys, "timeline", "--preset", "dettmers2015", *DETTMERS_ARGS)
+    assert data["reported_central_year"] == 2053
+    assert data["doubling_arithmetic"]["reported_year"] == 2053
+    assert data["doubling_arithmetic"]["doublings"] == 21
+    central = run_json(capsys, "timeline", "--preset", "dettmers2015", "--central", *DETTMERS_ARGS)
+    assert central["reported_median_year"] == 2053
+
+
+def test_timeline_fitted_trend_with_uncertainty(capsys, fake_presets):
+    data = run_json(
+        capsys, "timeline", "--preset", "fake-low", "--series", "top500-rank1", "--start", "2013",
+        "--samples", "2000", "--seed", "5", "--years", "2030,2050",
+    )  # fmt: skip
+    assert data["n_samples"] == 2000
+    assert data["p5_year"] <= data["median_year"] <= data["p95_year"]
+    assert set(data["probability_by"]) == {"2030", "2050"}
+    again = run(capsys, "timeline", "--preset", "fake-low", "--series", "top500-rank1",
+                "--start", "2013", "--samples", "2000", "--seed", "5", "--years", "2030,2050",
+                "--json")[1]  # fmt: skip
+    assert json.loads(again) == data
+
+
+@pytest.mark.parametrize(
+    ("criterion", "series"),
+    [
+        ("hpl", "top500-rank1"),
+        ("hpcg", "hpcg-rank1"),
+        ("hpcg-hpl", "top500-rank1"),
+        ("top500-sum", "top500-sum"),
+        ("budget", "gpu-flops-per-dollar"),
+        ("energy", "green500-rank1"),
+    ],
+)
+def test_timeline_criteria(capsys, criterion, series):
+    data = run_json(
+        capsys, "timeline", "--brain", "1e16", "--criterion", criterion, "--samples", "500"
+    )
+    assert data["series"] == series
+    assert data["criterion"] == criterion
+    assert data["central_log10"] == pytest.approx(16.0)
+
+
+def test_timeline_budget_scales_with_money(capsys):
+    cheap = run_json(capsys, "timeline", "--brain", "1e16", "--criterion", "budget",
+                     "--budget", "1000", "--samples", "500")  # fmt: skip
+    rich = run_json(capsys, "timeline", "--brain", "1e16", "--criterion", "budget",
+                    "--budget", "1e6", "--samples", "500")  # fmt: skip
+    assert rich["central_year"] < cheap["central_year"]
+
+
+def test_timeline_errors(capsys):
+    code, _, err = run(capsys, "timeline", "--brain", "1e16", "--criterion", "energy",
+                       "--series", "top500-rank1")  # fmt: skip
+    assert code == 2
+    assert "FLOP/s/W" in err
+    code, _, err = run(capsys, "timeline", "--brain", "-5")
+    assert code == 2
+    with pytest.raises(SystemExit):
+        main(["timeline", "--brain", "1e16", "--preset", "dettmers2015"])
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_plots_are_written_atomically(capsys, tmp_path, fake_presets):
+    fit_png = tmp_path / "fit.png"
+    code, _, err = run(capsys, "trends", "fit", "--model", "piecewise", "--plot", str(fit_png))
+    assert code == 0, err
+    assert fit_png.read_bytes().startswith(PNG_MAGIC)
+    code, _, err = run(capsys, "trends", "fit", "--plot", str(fit_png))
+    assert code == 2
+    assert "--force" in err
+    code, _, _ = run(capsys, "trends", "fit", "--plot", str(fit_png), "--force")
+    assert code == 0
+    back_png = tmp_path / "backtest.png"
+    code, _, _ = run(capsys, "trends", "backtest", "--train-end", "2013", "--target", "1e18",
+                     "--plot", str(back_png))  # fmt: skip
+    assert code == 0
+    assert back_png.read_bytes().startswith(PNG_MAGIC)
+    cdf_png = tmp_path / "cdf.png"
+    code, _, _ = run(capsys, "timeline", "--preset", "fake-low", "--start", "2013",
+                     "--samples", "500", "--plot", str(cdf_png))  # fmt: skip
+    assert code == 0
+    assert cdf_png.read_bytes().startswith(PNG_MAGIC)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backtest.png", "cdf.png", "fit.png"]
+
+
+def test_plot_functions_directly(tmp_path):
+    from brainflops import plots_trends as pt
+    from brainflops import timeline as tl
+    from brainflops import trends as tr
+
+    trend = tr.fit_exponential("top500-rank1", 2013, None)
+    result = tr.backtest("top500-rank1", 2013, 1e18)
+    path = pt.plot_trend(
+        tmp_path / "trend.png", "top500-rank1", {"exp": trend}, backtests=[result],
+        brain_bands=[("Dettmers", 1e21, 1.1e21)],
+    )  # fmt: skip
+    assert path.read_bytes().startswith(PNG_MAGIC)
+    saturating = tr.fit_logistic("top500-rank1", 2013, None, 1e19)
+    parity = tl.parity_years(np.linspace(15, 20, 300), saturating, 0)
+    assert 0 < parity.never_fraction < 1
+    cdf = pt.plot_parity_cdf(tmp_path / "cdf.png", {"logistic": parity})
+    assert cdf.read_bytes().startswith(PNG_MAGIC)

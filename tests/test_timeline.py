@@ -1,0 +1,243 @@
+"""Parity-year distributions, criteria and Dettmers' timeline arithmetic."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brainflops import timeline as tl
+from brainflops import trends as tr
+from brainflops.cli._common import dumps
+from brainflops.datasets import hpcg_hpl_ratio
+from brainflops.errors import InvalidValueError, UnitMismatchError, UnknownNameError
+
+# --------------------------------------------------------------------------- Dettmers
+
+
+def test_dettmers_1_8_year_doubling_gives_2053():
+    result = tl.dettmers_timeline()
+    assert result.exact_doublings == pytest.approx(math.log2(1.075e21 / 0.58e15))
+    assert 20.8 < result.exact_doublings < 20.9
+    assert result.doublings == 21
+    assert result.crossing_year == pytest.approx(2052.8)
+    assert result.reported_year == 2053
+
+
+def test_dettmers_3_year_doubling_gives_2078():
+    result = tl.dettmers_timeline(doubling_years=3.0)
+    assert result.crossing_year == pytest.approx(2078.0)
+    assert result.reported_year == 2078  # not 2079: exact multiples are not rounded up
+
+
+def test_dettmers_rounding_is_a_choice():
+    smooth = tl.dettmers_timeline(rounding="none")
+    assert smooth.doublings == pytest.approx(smooth.exact_doublings)
+    assert smooth.crossing_year == pytest.approx(2052.48, abs=0.01)
+    assert smooth.reported_year == 2053
+
+
+def test_dettmers_moore_year_implies_about_1_05_years():
+    implied = tl.dettmers_implied_doubling_years()
+    assert implied == pytest.approx(22 / 21)
+    again = tl.dettmers_timeline(doubling_years=implied)
+    assert again.crossing_year == pytest.approx(tl.DETTMERS_MOORE_YEAR)
+
+
+def test_reported_year():
+    assert tl.reported_year(2052.8) == 2053
+    assert tl.reported_year(2078.0 + 1e-9) == 2078
+    assert tl.reported_year(math.inf) == math.inf
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+def test_criteria_offsets_and_series():
+    assert set(tl.criteria()) == {"hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy"}
+    assert tl.get_criterion("hpl").log10_offset == 0.0
+    ratio = hpcg_hpl_ratio().median
+    scaled = tl.get_criterion("hpcg-hpl")
+    assert scaled.series == "top500-rank1"
+    assert scaled.log10_offset == pytest.approx(-math.log10(ratio))
+    assert scaled.log10_offset > 1  # HPL must be ~50-100x above the brain estimate
+    budget = tl.get_criterion("budget", budget_usd=1e6)
+    assert budget.unit == "FLOP/s/USD"
+    assert budget.log10_offset == pytest.approx(-6.0)
+    energy = tl.get_criterion("energy")
+    assert energy.unit == "FLOP/s/W"
+    assert energy.log10_offset == pytest.approx(-math.log10(20))
+    with pytest.raises(UnknownNameError):
+        tl.get_criterion("flops")
+    with pytest.raises(InvalidValueError):
+        tl.get_criterion("budget", budget_usd=0.0)
+
+
+def test_budget_and_energy_targets_are_consistent():
+    trend = tr.doubling(1e9, 2020, 2.0, unit="FLOP/s/USD")
+    result = tl.parity_years(np.full(10, 15.0), trend, 0, "budget", budget_usd=1e3)
+    # 1e15 FLOP/s for $1000 needs 1e12 FLOP/s per $: 3 decades above the baseline
+    assert result.median_year == pytest.approx(2020 + 2.0 * math.log2(1e3))
+    energy = tr.fit_exponential("green500-rank1", None, None)
+    out = tl.parity_years(np.full(5, 16.0), energy, 0, "energy")
+    # same seed, same draws: the energy target is the brain estimate divided by 20 W
+    expected = np.quantile(
+        energy.crossing_year_samples(1e16 / 20, 5, 0), 0.5, method="inverted_cdf"
+    )
+    assert out.median_year == pytest.approx(expected)
+
+
+def test_trend_unit_must_match_the_criterion():
+    trend = tr.fit_exponential("top500-rank1", 2013, None)
+    with pytest.raises(UnitMismatchError):
+        tl.parity_years(np.full(5, 16.0), trend, 0, "energy")
+
+
+# --------------------------------------------------------------------------- parity
+
+
+def test_constant_brain_and_exact_trend_give_a_point_distribution():
+    trend = tr.doubling(0.58e15, 2015, 1.8, rounding="whole-doublings")
+    result = tl.parity_years(np.full(100, math.log10(1.075e21)), trend, 0, "hpcg")
+    assert result.median_year == result.p5_year == result.p95_year == pytest.approx(2052.8)
+    assert result.reported_median_year == 2053
+    assert result.probability_by == {
+        2030.0: 0.0,
+        2040.0: 0.0,
+        2050.0: 0.0,
+        2075.0: 1.0,
+        2100.0: 1.0,
+    }
+    assert result.never_fraction == 0.0
+
+
+def test_quantiles_and_probabilities_of_a_spread():
+    rng = np.random.default_rng(0)
+    brain = rng.normal(17.0, 1.0, 20000)
+    trend = tr.doubling(1e15, 2020, 2.0)  # exact: year = 2020 + 2 log2(B / 1e15)
+    result = tl.parity_years(brain, trend, 1, "hpl", years=[2030, 2040])
+    per_decade = 2.0 / math.log10(2)
+    assert result.median_year == pytest.approx(2020 + 2 * per_decade, abs=0.1)
+    assert result.p5_year == pytest.approx(2020 + (2 - 1.645) * per_decade, abs=0.2)
+    assert result.p95_year == pytest.approx(2020 + (2 + 1.645) * per_decade, abs=0.2)
+    assert result.p5_year < result.median_year < result.p95_year
+    # P(year <= 2030) = P(B <= 1e15 * 2**5)
+    expected = np.mean(brain <= 15 + 5 * math.log10(2))
+    assert result.probability_by[2030.0] == pytest.approx(expected)
+
+
+def test_never_fraction_with_a_saturating_trend():
+    years = np.linspace(1990, 2030, 41)
+    logs = 20.0 - np.logaddexp(0, -0.6 * (years - 2015)) / math.log(10)
+    data = pd.DataFrame({"year": years, "value [FLOP/s]": 10.0**logs})
+    trend = tr.fit_logistic(data, None, None, ceiling=1e20)
+    brain = np.concatenate([np.full(300, 19.0), np.full(700, 21.0)])
+    result = tl.parity_years(brain, trend, 0, "hpl")
+    assert result.never_fraction == pytest.approx(0.7)
+    assert result.median_year == math.inf
+    assert result.p95_year == math.inf
+    assert math.isfinite(result.p5_year)
+    data = json.loads(dumps(result.to_dict()))
+    assert data["median_year"] is None
+    assert data["never_fraction"] == pytest.approx(0.7)
+
+
+def test_extreme_brain_estimates_stay_finite():
+    trend = tr.fit_exponential("top500-rank1", 2013, 2026)
+    result = tl.parity_years(np.array([-30.0, 43.0, 300.0]), trend, 0, "hpl")
+    assert np.all(np.isfinite(result.samples))
+    assert result.samples[0] < 2026 < result.samples[1] < result.samples[2]
+
+
+def test_invalid_brain_samples():
+    trend = tr.doubling(1e15, 2015, 2.0)
+    for bad in (np.array([]), np.array([np.nan, 16.0]), np.ones((2, 2))):
+        with pytest.raises(InvalidValueError) as info:
+            tl.parity_years(bad, trend, 0)
+        assert info.value.name == "log10_brain"
+
+
+def test_to_dict_has_the_contract_keys():
+    trend = tr.fit_exponential("top500-rank1", 2013, None)
+    result = tl.parity_years(np.random.default_rng(0).normal(16, 1, 500), trend, 3)
+    data = json.loads(dumps(result.to_dict()))
+    assert {"median_year", "p5_year", "p95_year", "probability_by", "never_fraction"} <= set(data)
+    assert set(data["probability_by"]) == {"2030", "2040", "2050", "2075", "2100"}
+    assert data["trend"]["model"] == "exponential"
+
+
+# --------------------------------------------------------------------------- properties
+
+_FITTED = tr.fit_exponential("top500-rank1", 2013, 2026)
+_PIECEWISE = tr.fit_piecewise("top500-rank1", None, None)
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    centre=st.floats(12.0, 30.0),
+    spread=st.floats(0.0, 2.0),
+    shift=st.floats(0.0, 5.0),
+    seed=st.integers(0, 2**16),
+    which=st.sampled_from(["exponential", "piecewise", "doubling"]),
+)
+def test_a_higher_brain_estimate_never_gives_an_earlier_median(centre, spread, shift, seed, which):
+    trend = {
+        "exponential": _FITTED,
+        "piecewise": _PIECEWISE,
+        "doubling": tr.doubling(1e15, 2015, 1.8, interval=(1.2, 3.0)),
+    }[which]
+    brain = np.random.default_rng(seed).normal(centre, spread, 400)
+    low = tl.parity_years(brain, trend, seed, "hpl")  # same seed: common random numbers
+    high = tl.parity_years(brain + shift, trend, seed, "hpl")
+    assert high.median_year >= low.median_year
+    assert high.p5_year >= low.p5_year
+    assert high.p95_year >= low.p95_year
+    for year, p in high.probability_by.items():
+        assert p <= low.probability_by[year]
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    doubling=st.floats(0.5, 5.0),
+    speedup=st.floats(1.0, 3.0),
+    centre=st.floats(16.0, 30.0),
+    seed=st.integers(0, 2**16),
+)
+def test_faster_growth_never_gives_a_later_median(doubling, speedup, centre, seed):
+    """Same baseline, shorter doubling time, brain estimates above the baseline."""
+    brain = np.random.default_rng(seed).uniform(centre - 1.0, centre + 1.0, 300)
+    interval = (doubling * 0.7, doubling * 1.6)
+    slow = tr.doubling(1e15, 2015, doubling, interval=interval)
+    fast = tr.doubling(
+        1e15, 2015, doubling / speedup, interval=(interval[0] / speedup, interval[1] / speedup)
+    )
+    a = tl.parity_years(brain, slow, seed)
+    b = tl.parity_years(brain, fast, seed)
+    assert b.median_year <= a.median_year
+    assert b.p95_year <= a.p95_year
+
+
+@settings(deadline=None, max_examples=30)
+@given(
+    slope=st.floats(0.05, 0.5),
+    speedup=st.floats(1.0, 2.0),
+    seed=st.integers(0, 2**16),
+)
+def test_faster_fitted_growth_never_gives_a_later_median(slope, speedup, seed):
+    """Exponential trends with the same level now and slope uncertainty, steeper slope."""
+
+    def trend(growth: float) -> tr.ExponentialTrend:
+        cov = np.diag([0.01**2, (0.1 * growth) ** 2])  # 10 % relative slope uncertainty
+        return tr.ExponentialTrend(
+            unit="FLOP/s", pivot=2025.0, level=18.0, slope=growth, cov=cov, dof=20.0
+        )
+
+    brain = np.random.default_rng(seed).uniform(19.0, 25.0, 300)
+    slow = tl.parity_years(brain, trend(slope), seed)
+    fast = tl.parity_years(brain, trend(slope * speedup), seed)
+    assert fast.median_year <= slow.median_year

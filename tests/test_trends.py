@@ -1,0 +1,405 @@
+"""Trend models, crossing years, physical limits and backtests."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brainflops import trends as tr
+from brainflops.errors import InvalidValueError, UnknownNameError
+
+
+def frame(years, log10_values, unit="FLOP/s"):
+    years = np.asarray(years, dtype=float)
+    return pd.DataFrame(
+        {
+            "year": years,
+            "date": [f"{y:.3f}" for y in years],
+            f"value [{unit}]": np.power(10.0, np.asarray(log10_values, dtype=float)),
+            "label": "synthetic",
+        }
+    )
+
+
+# --------------------------------------------------------------------------- shipped data
+
+
+def test_top500_rank1_doubling_times_before_and_after_2013():
+    """Issue 5: about 1.07 y (1993-2013) and 1.87 y (2013-2026) with the shipped data."""
+    early = tr.fit_exponential("top500-rank1", 1993, 2013)
+    late = tr.fit_exponential("top500-rank1", 2013, 2026)
+    assert early.doubling_time_years == pytest.approx(1.069, abs=0.002)
+    assert late.doubling_time_years == pytest.approx(1.868, abs=0.002)
+    assert early.fit.n_points == 42
+    assert late.fit.n_points == 27
+    lo, hi = early.doubling_time_interval
+    assert lo < early.doubling_time_years < hi
+    lo, hi = late.doubling_time_interval
+    assert lo == pytest.approx(1.73, abs=0.01)
+    assert hi == pytest.approx(2.03, abs=0.01)
+
+
+def test_list_date_windows_reproduce_the_literature_fit():
+    """literature.md 5.5: 1993-06 -> 2013-06 gives 1.07 y [1.04, 1.11]."""
+    trend = tr.fit_exponential("top500-rank1", "1993-06", "2013-06")
+    assert trend.fit.first_date == "1993-06"
+    assert trend.fit.last_date == "2013-06"
+    assert trend.doubling_time_years == pytest.approx(1.0715, abs=0.001)
+    lo, hi = trend.doubling_time_interval
+    assert lo == pytest.approx(1.04, abs=0.005)
+    assert hi == pytest.approx(1.11, abs=0.005)
+
+
+def test_window_conventions():
+    years = np.arange(2000.0, 2006.0) + 0.5
+    df = frame(years, 10 + 0.3 * (years - 2000))
+    # a whole-number end is the whole calendar year; a fractional one is a decimal year
+    assert tr.select_window(df, 2001, 2003)["year"].tolist() == [2001.5, 2002.5, 2003.5]
+    assert tr.select_window(df, 2001, 2003.0)["year"].tolist() == [2001.5, 2002.5, 2003.5]
+    assert tr.select_window(df, 2001, 2003.25)["year"].tolist() == [2001.5, 2002.5]
+    assert len(tr.select_window(df, None, None)) == 6
+    top = tr.select_window("top500-rank1", "2013-06", "2013-11")
+    assert top["date"].tolist() == ["2013-06", "2013-11"]
+    with pytest.raises(InvalidValueError) as info:
+        tr.fit_exponential(df, 2001, 2002)
+    assert info.value.name == "window"
+    with pytest.raises(InvalidValueError):
+        tr.fit_exponential(df, 2004, 2001)
+    with pytest.raises(InvalidValueError):
+        tr.fit_exponential(df, "20x1", None)
+
+
+def test_parse_year():
+    assert tr.parse_year("2013") == 2013
+    assert tr.parse_year("2013.5") == 2013.5
+    assert tr.parse_year("2013-06") == "2013-06"
+    with pytest.raises(InvalidValueError):
+        tr.parse_year("2013-13")
+    with pytest.raises(InvalidValueError):
+        tr.parse_year(math.nan)
+
+
+# --------------------------------------------------------------------------- exponential
+
+
+def test_exact_exponential_crossing_is_closed_form():
+    years = np.linspace(2000, 2010, 11)
+    trend = tr.fit_exponential(frame(years, 12 + 0.25 * (years - 2000)), None, None)
+    assert trend.slope == pytest.approx(0.25)
+    assert trend.doubling_time_years == pytest.approx(math.log10(2) / 0.25)
+    assert trend.crossing_year(1e15) == pytest.approx(2012.0)
+    assert trend.crossing_year(1e43) == pytest.approx(2000 + 31 / 0.25)
+    assert trend.crossing_year(1e-30) == pytest.approx(2000 - 42 / 0.25)
+    np.testing.assert_allclose(trend.log10_value([2004, 2020]), [13.0, 17.0])
+    # no residuals (up to rounding): the interval collapses and every draw is the fit
+    lo, hi = trend.doubling_time_interval or (trend.doubling_time_years,) * 2
+    assert lo == pytest.approx(trend.doubling_time_years)
+    assert hi == pytest.approx(trend.doubling_time_years)
+    np.testing.assert_allclose(trend.crossing_year_samples(1e15, 50, 1), 2012.0)
+
+
+def test_noisy_exponential_interval_covers_the_truth():
+    rng = np.random.default_rng(4)
+    years = np.linspace(1990, 2020, 61)
+    true_slope = 0.2
+    df = frame(years, 10 + true_slope * (years - 1990) + rng.normal(0, 0.1, years.size))
+    trend = tr.fit_exponential(df, None, None)
+    lo, hi = trend.doubling_time_interval
+    assert lo < math.log10(2) / true_slope < hi
+    samples = trend.crossing_year_samples(1e18, 4000, 7)
+    q = np.quantile(samples, [0.025, 0.5, 0.975])
+    assert q[0] < trend.crossing_year(1e18) < q[2]
+    assert q[1] == pytest.approx(trend.crossing_year(1e18), abs=0.3)
+
+
+def test_declining_or_flat_trend_never_crosses():
+    years = np.linspace(2000, 2010, 6)
+    falling = tr.fit_exponential(frame(years, 15 - 0.1 * (years - 2000)), None, None)
+    assert falling.crossing_year(1e16) == math.inf
+    assert falling.doubling_time_years == math.inf
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    level=st.floats(-30, 300),
+    slope=st.floats(0.01, 1.0),
+    target=st.floats(-30, 300),
+)
+def test_exponential_crossing_matches_closed_form_in_log_space(level, slope, target):
+    trend = tr.ExponentialTrend(
+        unit="FLOP/s", pivot=2000.0, level=level, slope=slope, cov=np.zeros((2, 2)), dof=math.inf
+    )
+    year = float(trend.crossing_year_log10(target))
+    assert year == pytest.approx(2000.0 + (target - level) / slope, rel=1e-12, abs=1e-9)
+    assert float(trend.log10_value(year)) == pytest.approx(target, abs=1e-6)
+
+
+def test_extreme_targets_do_not_overflow():
+    trend = tr.fit_exponential("top500-rank1", 2013, 2026)
+    for target in (1e-30, 1e43, 1e300):
+        year = trend.crossing_year(target)
+        assert math.isfinite(year)
+        samples = trend.crossing_year_samples(target, 200, 0)
+        assert not np.any(np.isnan(samples))
+    curves = trend.sample_log10_values([1e4, 1e6], 10, 0)
+    assert np.all(np.isfinite(curves))
+    with pytest.raises(InvalidValueError):
+        trend.crossing_year(0.0)
+    with pytest.raises(InvalidValueError):
+        trend.crossing_year(math.inf)
+
+
+# --------------------------------------------------------------------------- piecewise
+
+
+def broken(years, break_year, slope1, slope2, jump=0.0, noise=0.0, seed=0):
+    rel = years - break_year
+    logs = 15 + np.where(rel < 0, slope1 * rel, jump + slope2 * rel)
+    return logs + np.random.default_rng(seed).normal(0, noise, years.size)
+
+
+def test_breakpoint_recovered_on_a_continuous_broken_trend():
+    years = np.arange(1990, 2025, 0.5) + 0.25
+    df = frame(years, broken(years, 2008.3, 0.3, 0.12, noise=0.03, seed=1))
+    trend = tr.fit_piecewise(df, None, None)
+    assert trend.breakpoint == pytest.approx(2008.3, abs=0.4)
+    lo, hi = trend.breakpoint_interval
+    assert lo <= 2008.3 <= hi
+    assert hi - lo < 3
+    assert trend.b1 == pytest.approx(0.3, abs=0.01)
+    assert trend.b2 == pytest.approx(0.12, abs=0.01)
+    assert trend.doubling_time_years == pytest.approx(math.log10(2) / trend.b2)
+    segments = trend.segment_doubling_times()
+    assert segments[0]["doubling_time_years"] < segments[1]["doubling_time_years"]
+
+
+def test_breakpoint_recovered_on_a_discontinuous_trend():
+    years = np.arange(1990, 2025, 0.5) + 0.25
+    df = frame(years, broken(years, 2012.0, 0.3, 0.1, jump=0.8, noise=0.02, seed=2))
+    trend = tr.fit_piecewise(df, None, None, continuous=False)
+    # the fit only changes when a point changes side: the estimate is the middle of the gap
+    assert trend.breakpoint == pytest.approx(2012.0, abs=0.5)
+    assert trend.a2 - trend.a1 == pytest.approx(0.8, abs=0.1)
+    continuous = tr.fit_piecewise(df, None, None)
+    assert np.sum((continuous.log10_value(years) - np.log10(df["value [FLOP/s]"])) ** 2) > (
+        np.sum((trend.log10_value(years) - np.log10(df["value [FLOP/s]"])) ** 2)
+    )
+
+
+def test_given_breakpoint_and_crossing_consistency():
+    years = np.arange(1990, 2025, 1.0)
+    df = frame(years, broken(years, 2010.0, 0.3, 0.1))
+    trend = tr.fit_piecewise(df, None, None, breakpoint=2010.0)
+    assert trend.breakpoint_interval is None
+    assert trend.b1 == pytest.approx(0.3)
+    assert trend.b2 == pytest.approx(0.1)
+    # 10**18 is reached on the second segment: 15 + 0.1 (t - 2010) = 18
+    assert trend.crossing_year(1e18) == pytest.approx(2040.0)
+    assert trend.crossing_year(1e12) == pytest.approx(2000.0)
+    with pytest.raises(InvalidValueError) as info:
+        tr.fit_piecewise(df, None, None, breakpoint=1991.5)
+    assert info.value.name == "breakpoint"
+
+
+def test_piecewise_fit_of_top500_breaks_near_2013():
+    """literature.md 5.5: the slowdown shows around 2013 at the top."""
+    trend = tr.fit_piecewise("top500-rank1", None, None)
+    assert 2011.0 < trend.breakpoint < 2015.0
+    lo, hi = trend.breakpoint_interval
+    assert lo <= trend.breakpoint <= hi
+    samples = trend.crossing_year_samples(1e21, 2000, 3)
+    assert np.all(np.isfinite(samples))
+    assert np.quantile(samples, 0.025) < trend.crossing_year(1e21) < np.quantile(samples, 0.975)
+
+
+def test_piecewise_needs_points_on_both_sides():
+    years = np.arange(2000.0, 2005.0)
+    with pytest.raises(InvalidValueError):
+        tr.fit_piecewise(frame(years, years - 1990), None, None)
+
+
+# --------------------------------------------------------------------------- logistic
+
+
+def test_logistic_recovers_parameters_and_never_crosses_the_ceiling():
+    years = np.linspace(1990, 2030, 41)
+    ceiling_log10, rate, midpoint = 20.0, 0.6, 2015.0
+    logs = ceiling_log10 - np.logaddexp(0, -rate * (years - midpoint)) / math.log(10)
+    trend = tr.fit_logistic(frame(years, logs), None, None, ceiling=1e20)
+    assert trend.rate == pytest.approx(rate, rel=1e-4)
+    assert trend.midpoint == pytest.approx(midpoint, abs=1e-3)
+    assert trend.crossing_year(1e20) == math.inf
+    assert trend.crossing_year(1e25) == math.inf
+    assert trend.crossing_year(1e19) == pytest.approx(midpoint - math.log(9) / rate, rel=1e-6)
+    far = np.array([2100.0, 1e4, 1e6])
+    assert np.all(trend.log10_value(far) <= 20.0)
+    assert np.all(trend.sample_log10_values(far, 500, 1) <= 20.0)
+    assert np.all(np.isposinf(trend.crossing_year_samples(2e20, 500, 2)))
+    assert trend.doubling_time_years == pytest.approx(math.log(2) / rate, rel=1e-4)
+    # near the ceiling growth slows: a longer instantaneous doubling time
+    assert trend.doubling_time_at(2030) > trend.doubling_time_at(1990)
+
+
+def test_logistic_on_real_data_and_ceiling_validation():
+    ceiling = tr.ceiling_from_limit("20 MW")
+    trend = tr.fit_logistic("top500-rank1", 2013, 2026, ceiling)
+    assert trend.crossing_year(ceiling) == math.inf
+    exponential = tr.fit_exponential("top500-rank1", 2013, 2026)
+    # saturation can only delay the crossing of a level below the ceiling
+    assert trend.crossing_year(1e22) >= exponential.crossing_year(1e22)
+    with pytest.raises(InvalidValueError) as info:
+        tr.fit_logistic("top500-rank1", 2013, 2026, 1e18)
+    assert info.value.name == "ceiling"
+    with pytest.raises(InvalidValueError):
+        tr.fit_model("logistic", "top500-rank1", 2013, 2026)
+
+
+# --------------------------------------------------------------------------- doubling
+
+
+def test_doubling_model_reproduces_dettmers_arithmetic():
+    whole = tr.doubling("0.58PFLOP/s", 2015, 1.8, rounding="whole-doublings")
+    assert whole.doublings_needed(1.075e21) == 21
+    assert whole.crossing_year(1.075e21) == pytest.approx(2052.8)
+    slow = tr.doubling("0.58 PFLOP/s", 2015, 3.0, rounding="whole-doublings")
+    assert slow.crossing_year(1.075e21) == pytest.approx(2078.0)
+    smooth = tr.doubling(0.58e15, 2015, 1.8)
+    assert smooth.crossing_year(1.075e21) == pytest.approx(
+        2015 + 1.8 * math.log2(1.075e21 / 0.58e15)
+    )
+    # an exact power of two counts as that many doublings despite rounding error
+    assert whole.doublings_needed(0.58e15 * 2**21) == 21
+    # the stepped curve reaches the target exactly at the crossing year
+    assert float(whole.log10_value(2052.8)) >= math.log10(1.075e21)
+    assert float(whole.log10_value(2052.7)) < math.log10(1.075e21)
+
+
+def test_doubling_with_interval_draws_around_the_stated_time():
+    trend = tr.doubling(1e15, 2020, 2.0, interval=(1.5, 3.0))
+    samples = trend.crossing_year_samples(1e15 * 2**10, 20000, 0)
+    years_per_doubling = (samples - 2020) / 10
+    q = np.quantile(years_per_doubling, [0.025, 0.5, 0.975])
+    np.testing.assert_allclose(q, [1.5, 2.0, 3.0], rtol=0.03)
+    with pytest.raises(InvalidValueError):
+        tr.doubling(1e15, 2020, 2.0, interval=(2.5, 3.0))
+    with pytest.raises(InvalidValueError):
+        tr.doubling(1e15, 2020, -1.0)
+    with pytest.raises(UnknownNameError):
+        tr.doubling(1e15, 2020, 2.0, rounding="nearest")  # type: ignore[arg-type]
+
+
+def test_doubling_handles_values_from_1e_minus_30_to_1e300():
+    trend = tr.doubling(1e-30, 2000, 1.0)
+    assert trend.crossing_year(1e300) == pytest.approx(2000 + 330 * math.log2(10))
+    assert np.all(np.isfinite(trend.log10_value([1e5])))
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    model=st.sampled_from(["exponential", "piecewise", "logistic", "doubling"]),
+    low=st.floats(10.0, 30.0),
+    step=st.floats(0.0, 5.0),
+)
+def test_crossing_year_never_decreases_with_the_target(model, low, step):
+    trend = _MODELS[model]
+    a, b = trend.crossing_year_log10([low, low + step])
+    assert b >= a
+    draws_a = trend.crossing_year_samples_log10(low, 300, 11)
+    draws_b = trend.crossing_year_samples_log10(low + step, 300, 11)
+    assert np.all(draws_b >= draws_a)
+
+
+_MODELS = {
+    "exponential": tr.fit_exponential("top500-rank1", 2013, 2026),
+    "piecewise": tr.fit_piecewise("top500-rank1", None, None),
+    "logistic": tr.fit_logistic("top500-rank1", 2013, 2026, 1e25),
+    "doubling": tr.doubling(1e15, 2015, 1.8, interval=(1.2, 3.0), rounding="whole-doublings"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_MODELS))
+def test_to_dict_is_json_and_reports_doubling_time(name):
+    data = _MODELS[name].to_dict()
+    json.dumps(data, allow_nan=True)
+    assert data["model"] == name
+    assert data["doubling_time_years"] > 0
+    assert data["unit"] == "FLOP/s"
+
+
+def test_fit_model_rejects_unknown_models():
+    with pytest.raises(UnknownNameError):
+        tr.fit_model("linear", "top500-rank1", None, None)
+
+
+# --------------------------------------------------------------------------- physics
+
+
+def test_landauer_bound_matches_the_literature_table():
+    """literature.md section 4: 6.7e21 /s at 310 K and 20 W; 7.0e21 at 300 K."""
+    assert tr.landauer_bit_erasures_per_second() == pytest.approx(6.74e21, rel=1e-3)
+    assert tr.landauer_bit_erasures_per_second(20, 300) == pytest.approx(7.0e21, rel=0.01)
+    assert tr.landauer_bit_erasures_per_second("12 W", 310) == pytest.approx(4.0e21, rel=0.02)
+    assert tr.landauer_joules_per_bit(293.15) == pytest.approx(2.805e-21, rel=1e-3)
+    with pytest.raises(InvalidValueError):
+        tr.landauer_bit_erasures_per_second(20, -1)
+
+
+def test_ceiling_from_limit():
+    assert tr.ceiling_from_limit(20.0) == pytest.approx(20 * tr.CMOS_LIMIT_OPS_PER_JOULE)
+    assert tr.ceiling_from_limit("20 MW") == pytest.approx(9.4e22)
+    assert tr.ceiling_from_limit(1.0, "1e12 FLOP/J") == pytest.approx(1e12)
+    assert "2312.08595" in tr.CMOS_LIMIT_SOURCE
+    with pytest.raises(InvalidValueError):
+        tr.ceiling_from_limit(0.0)
+
+
+# --------------------------------------------------------------------------- backtests
+
+
+def test_backtest_first_petaflop_from_data_through_2004():
+    result = tr.backtest("top500-rank1", 2004, 1e15)
+    assert result.last_train_date == "2004-11"
+    assert result.actual_date == "2008-06"
+    assert result.actual_year == pytest.approx(2008 + 5.5 / 12)
+    assert result.predicted_year == pytest.approx(2009.26, abs=0.01)
+    lo, hi = result.predicted_interval
+    assert lo < result.predicted_year < hi
+    assert result.error_years == pytest.approx(0.80, abs=0.01)
+
+
+def test_backtest_first_exaflop_from_data_through_2013():
+    result = tr.backtest("top500-rank1", 2013, 1e18)
+    assert result.last_train_date == "2013-11"
+    assert result.actual_date == "2022-06"
+    assert result.predicted_year == pytest.approx(2019.38, abs=0.01)
+    # the pre-2013 trend was too optimistic: the slowdown delayed the exaflop by ~3 years
+    assert result.error_years == pytest.approx(-3.08, abs=0.02)
+    assert result.covered is False
+
+
+def test_backtest_of_an_unreached_target_and_the_table():
+    future = tr.backtest("top500-rank1", 2020, 1e21)
+    assert future.actual_year is None
+    assert future.error_years is None
+    assert future.to_dict()["actual_year"] is None
+    table = tr.backtest_table("top500-rank1", [2004, 2013], [1e15, 1e18])
+    assert len(table) == 4
+    assert {"predicted_year", "actual_year", "error_years", "covered"} <= set(table.columns)
+    row = table[(table["train_end"] == "2013") & (table["target"] == 1e18)].iloc[0]
+    assert row["error_years"] == pytest.approx(row["predicted_year"] - row["actual_year"])
+    with pytest.raises(InvalidValueError):
+        tr.backtest("top500-rank1", None, 1e18)
+
+
+def test_backtest_with_other_models_runs():
+    piecewise = tr.backtest("top500-rank1", 2013, 1e18, model="piecewise")
+    logistic = tr.backtest("top500-rank1", 2013, 1e18, model="logistic", ceiling=1e21)
+    for result in (piecewise, logistic):
+        assert 2010 < result.predicted_year < 2030
+        assert result.actual_date == "2022-06"
