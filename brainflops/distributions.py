@@ -53,6 +53,7 @@ __all__ = [
     "Mixture",
     "Normal90",
     "Point",
+    "SplitLogNormal90",
     "Uniform",
     "achieved_rank_correlation",
     "correlated_uniforms",
@@ -62,6 +63,7 @@ __all__ = [
     "mixture",
     "normal90",
     "point",
+    "split_lognormal90",
     "uniform",
 ]
 
@@ -344,6 +346,93 @@ class LogNormal90(Distribution):
 
     def _cdf_of_log(self, log_x: FloatArray) -> FloatArray:
         return ndtr((log_x - self.mu) / self.sigma)
+
+
+@dataclass(frozen=True, slots=True)
+class SplitLogNormal90(Distribution):
+    """Two-piece log-normal: median ``median``, 5th percentile ``lo``, 95th ``hi``.
+
+    Below the median ``ln X`` follows a half-normal of width ``ln(median/lo) / Z95``,
+    above it one of width ``ln(hi/median) / Z95``. This is what a source means by "a
+    central value of m, somewhere between lo and hi" when m is not the geometric midpoint
+    of the range: the stated value stays the median instead of being replaced by
+    ``sqrt(lo * hi)``. A median equal to ``lo`` or ``hi`` makes that half a point mass.
+
+    Examples
+    --------
+    >>> d = split_lognormal90(2.4, 5, 6)
+    >>> [round(float(v), 6) for v in d.ppf([0.05, 0.5, 0.95])]
+    [2.4, 5.0, 6.0]
+    """
+
+    kind: ClassVar[str] = "split_lognormal90"
+    lo: float
+    mid: float
+    hi: float
+
+    def __post_init__(self) -> None:
+        low, high = _ordered(self.kind, self.lo, self.hi)
+        mid = _real(self.mid, "median")
+        if low <= 0.0:
+            raise InvalidValueError(name="", reason=f"{self.kind} needs low > 0, got {low!r}")
+        if not low <= mid <= high:
+            raise InvalidValueError(
+                name="",
+                reason=f"{self.kind} needs low <= median <= high, got {low!r}, {mid!r}, {high!r}",
+            )
+        object.__setattr__(self, "lo", low)
+        object.__setattr__(self, "mid", mid)
+        object.__setattr__(self, "hi", high)
+
+    @property
+    def positive(self) -> bool:
+        return True
+
+    @property
+    def median(self) -> float:
+        return self.mid
+
+    def _sigmas(self) -> tuple[float, float]:
+        log_mid = math.log(self.mid)
+        return (log_mid - math.log(self.lo)) / Z95, (math.log(self.hi) - log_mid) / Z95
+
+    def ppf(self, q: ArrayLike) -> FloatArray:
+        with np.errstate(over="ignore"):
+            return np.exp(self.log_ppf(q))
+
+    def log_ppf(self, q: ArrayLike) -> FloatArray:
+        z = ndtri(_quantiles(q))
+        below, above = self._sigmas()
+        with np.errstate(invalid="ignore"):  # 0 * inf at q = 0 or 1 of a point half
+            out = math.log(self.mid) + z * np.where(z < 0.0, below, above)
+        return np.where(np.isnan(out), math.log(self.mid), out)
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        arr = _points(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_x = np.log(arr)
+        return np.where(arr > 0.0, self._cdf_of_log(log_x), 0.0)
+
+    def interval90(self) -> tuple[float, float]:
+        return self.lo, self.hi
+
+    def scaled(self, factor: float) -> SplitLogNormal90:
+        k = _positive_factor(factor)
+        return SplitLogNormal90(self.lo * k, self.mid * k, self.hi * k)
+
+    def to_spec(self) -> dict[str, Any]:
+        return {"kind": self.kind, "low": self.lo, "median": self.mid, "high": self.hi}
+
+    def _cdf_of_log(self, log_x: FloatArray) -> FloatArray:
+        below, above = self._sigmas()
+        d = log_x - math.log(self.mid)
+
+        def half(sigma: float) -> FloatArray:
+            if sigma > 0.0:
+                return ndtr(d / sigma)
+            return np.where(d < 0.0, 0.0, 1.0)  # a point-mass half is a step at the median
+
+        return np.where(d < 0.0, half(below), half(above))
 
 
 @dataclass(frozen=True, slots=True)
@@ -806,13 +895,40 @@ def mixture(components: Sequence[tuple[float, Distribution]], *, name: str = "")
         return Mixture(tuple(w for w, _ in pairs), tuple(d for _, d in pairs))
 
 
+def split_lognormal90(lo: float, median: float, hi: float, *, name: str = "") -> Distribution:
+    """Two-piece log-normal with the given median and 5th/95th percentiles.
+
+    Returns a plain :func:`lognormal90` when ``median`` is the geometric midpoint of the
+    range (to 1e-9), so symmetric ranges keep the simpler kind.
+
+    Examples
+    --------
+    >>> split_lognormal90(10, 100, 1000).kind
+    'lognormal90'
+    >>> split_lognormal90(50, 200, 1000).median
+    200.0
+    """
+    with _named(name):
+        low, high = _ordered("split_lognormal90", lo, hi)
+        mid = _real(median, "median")
+        if (
+            low > 0
+            and mid > 0
+            and math.isclose(
+                math.log(mid), (math.log(low) + math.log(high)) / 2, rel_tol=0, abs_tol=1e-9
+            )
+        ):
+            return LogNormal90(low, high)
+        return SplitLogNormal90(low, mid, high)
+
+
 _BOUNDED_KINDS: dict[str, Callable[..., Distribution]] = {
     "lognormal90": lognormal90,
     "normal90": normal90,
     "uniform": uniform,
     "loguniform": loguniform,
 }
-KINDS = (*_BOUNDED_KINDS, "point", "mixture")
+KINDS = (*_BOUNDED_KINDS, "split_lognormal90", "point", "mixture")
 
 
 def _keys(spec: Mapping[str, Any], required: Sequence[str], where: str) -> None:
@@ -859,6 +975,9 @@ def _build(spec: Any, where: str) -> Distribution:
     if kind in _BOUNDED_KINDS:
         _keys(spec, ("low", "high"), where)
         return _BOUNDED_KINDS[kind](spec["low"], spec["high"])
+    if kind == "split_lognormal90":
+        _keys(spec, ("low", "median", "high"), where)
+        return split_lognormal90(spec["low"], spec["median"], spec["high"])
     if kind == "point":
         _keys(spec, ("value",), where)
         return point(spec["value"])

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import pint
 
-from brainflops.distributions import Distribution, from_spec, lognormal90, point
+from brainflops.distributions import Distribution, from_spec, point, split_lognormal90
 from brainflops.errors import InvalidValueError, UnitMismatchError
 from brainflops.units import as_quantity, parse_unit, ureg
 
@@ -58,8 +58,10 @@ class Parameter:
     low, high:
         The 90% range (5th and 95th percentiles) when known.
     distribution:
-        Uncertainty of the value; defaults to ``lognormal90(low, high)`` when a range is
-        given, else a point mass at ``value``.
+        Uncertainty of the value. With a range and no explicit distribution it is
+        ``split_lognormal90(low, value, high)``: the stated value is the median and the
+        range the 5th/95th percentiles (a plain ``lognormal90`` when the value is the
+        geometric midpoint of the range). Without a range, a point mass at ``value``.
     source, locator:
         Citation key (see ``data/bibliography.toml``) and where in it (section, figure).
     provenance:
@@ -118,7 +120,7 @@ class Parameter:
             )
         if self.distribution is None:
             dist = (
-                lognormal90(self.low, self.high)
+                split_lognormal90(self.low, self.value, self.high, name=self.name)
                 if self.low is not None and self.high is not None
                 else point(self.value)
             )

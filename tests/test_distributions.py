@@ -26,6 +26,7 @@ from brainflops.distributions import (
     mixture,
     normal90,
     point,
+    split_lognormal90,
     uniform,
 )
 from brainflops.errors import InvalidValueError
@@ -383,7 +384,15 @@ def test_spec_forms() -> None:
         ],
     }
     assert from_spec({"kind": "loguniform", "low": 1, "high": 10}) == loguniform(1.0, 10.0)
-    assert set(KINDS) == {"lognormal90", "normal90", "uniform", "loguniform", "point", "mixture"}
+    assert set(KINDS) == {
+        "lognormal90",
+        "split_lognormal90",
+        "normal90",
+        "uniform",
+        "loguniform",
+        "point",
+        "mixture",
+    }
 
 
 def test_mixture_spec_with_unnormalised_weights_round_trips() -> None:
@@ -672,3 +681,49 @@ def test_achieved_rank_correlation_matches_scipy() -> None:
     assert achieved_rank_correlation(x[:, :1]).tolist() == [[1.0]]
     with pytest.raises(InvalidValueError, match=r"^samples: "):
         achieved_rank_correlation(np.ones(5))
+
+
+# ---------------------------------------------------------------- split log-normal
+
+
+@given(
+    log_lo=st.floats(-30, 290),
+    below=st.floats(0.01, 5),
+    above=st.floats(0.01, 5),
+)
+def test_split_lognormal_keeps_stated_median_and_percentiles(log_lo, below, above) -> None:
+    lo, mid, hi = 10.0**log_lo, 10.0 ** (log_lo + below), 10.0 ** (log_lo + below + above)
+    d = split_lognormal90(lo, mid, hi)
+    logs = d.log_ppf([0.05, 0.5, 0.95]) / math.log(10)
+    assert logs == pytest.approx([log_lo, log_lo + below, log_lo + below + above], abs=1e-9)
+    assert d.median == pytest.approx(mid)
+    q = np.array([0.01, 0.2, 0.5, 0.7, 0.99])
+    assert d.cdf(d.ppf(q)) == pytest.approx(q, abs=1e-9)
+    assert from_spec(d.to_spec()) == d or d.kind == "lognormal90"
+
+
+def test_split_lognormal_symmetric_range_is_plain_lognormal() -> None:
+    assert split_lognormal90(10, 100, 1000) == lognormal90(10, 1000)
+    assert split_lognormal90(2.4, 5, 6).kind == "split_lognormal90"
+
+
+def test_split_lognormal_point_mass_half_and_scaling() -> None:
+    d = split_lognormal90(75_000, 100_000, 100_000)
+    assert d.ppf([0.5, 0.9, 1.0]) == pytest.approx([1e5, 1e5, 1e5])
+    assert d.ppf([0.05])[0] == pytest.approx(75_000)
+    assert d.cdf([1e5])[0] == 1.0
+    assert d.scaled(2.0) == split_lognormal90(150_000, 200_000, 200_000)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((0, 1, 2), "low > 0"),
+        ((1, 5, 2), "median"),
+        ((3, 4, 2), "low"),
+        ((1, math.nan, 2), "finite"),
+    ],
+)
+def test_split_lognormal_errors(args, message) -> None:
+    with pytest.raises(InvalidValueError, match=message):
+        split_lognormal90(*args, name="p")
