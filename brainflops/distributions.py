@@ -91,7 +91,10 @@ def _real(value: Any, what: str) -> float:
     """Return ``value`` as a finite float, or raise naming ``what``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InvalidValueError(name="", reason=f"{what} must be a real number, got {value!r}")
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:
+        result = math.inf
     if not math.isfinite(result):
         raise InvalidValueError(name="", reason=f"{what} must be finite, got {result!r}")
     return result

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 
 import sympy as sp
 
-from brainflops.errors import ExpressionError
+from brainflops.errors import ExpressionError, UnknownNameError
 
 __all__ = ["ALLOWED_FUNCTIONS", "parse_formula"]
 
@@ -36,7 +36,7 @@ _MAX_LENGTH = 2000
 _MAX_DEPTH = 60
 # A constant power beyond this many decades cannot be a float64 and would make sympy
 # grind through enormous integers; refuse it instead of hanging.
-_MAX_DECADES = 400.0
+_MAX_DECADES = 308.0
 
 _BINARY = {
     ast.Add: lambda a, b: a + b,
@@ -47,21 +47,25 @@ _BINARY = {
 }
 
 
-def _number(value: float, text: str) -> sp.Expr:
+def _number(value: float, text: str, name: str) -> sp.Expr:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ExpressionError(text, f"constant {value!r} is not a number")
-    if not math.isfinite(float(value)):
-        raise ExpressionError(text, "constants must be finite")
+        raise ExpressionError(text, f"constant {value!r} is not a number", name)
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise ExpressionError(text, "constants must be finite", name)
     if isinstance(value, int) and abs(value) < 10**15:
         return sp.Integer(value)
     return sp.Float(value)
 
 
-def _check_power(base: sp.Expr, exponent: sp.Expr, text: str) -> None:
+def _check_power(base: sp.Expr, exponent: sp.Expr, text: str, name: str) -> None:
     if base.is_number and exponent.is_number and base != 0:
         decades = abs(float(exponent)) * abs(math.log10(abs(complex(base))))
         if decades > _MAX_DECADES:
-            raise ExpressionError(text, "constant power is too large")
+            raise ExpressionError(text, "constant power is beyond float range", name)
 
 
 def _dotted_name(node: ast.AST) -> str | None:
@@ -116,16 +120,17 @@ def parse_formula(text: str, symbols: Mapping[str, sp.Symbol], name: str = "") -
         if depth > _MAX_DEPTH:
             raise ExpressionError(text, "nested too deeply", name)
         if isinstance(node, ast.Constant):
-            return _number(node.value, text)
+            return _number(node.value, text, name)
         if isinstance(node, ast.Name):
             if node.id in symbols:
                 return symbols[node.id]
-            known = ", ".join(sorted(symbols)) or "none"
-            raise ExpressionError(text, f"unknown name {node.id!r} (known: {known})", name)
+            raise ExpressionError(text, str(UnknownNameError("parameter", node.id, symbols)), name)
         if isinstance(node, ast.Attribute):
             dotted = _dotted_name(node)
             if dotted in symbols:
                 return symbols[dotted]
+            if dotted is not None:
+                raise ExpressionError(text, str(UnknownNameError("parameter", dotted, symbols)), name)
             raise ExpressionError(text, "attribute access is not allowed", name)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             operand = build(node.operand, depth + 1)
@@ -133,7 +138,7 @@ def parse_formula(text: str, symbols: Mapping[str, sp.Symbol], name: str = "") -
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             left, right = build(node.left, depth + 1), build(node.right, depth + 1)
             if isinstance(node.op, ast.Pow):
-                _check_power(left, right, text)
+                _check_power(left, right, text, name)
             return _BINARY[type(node.op)](left, right)
         if isinstance(node, ast.Call):
             return build_call(node, depth)

@@ -35,10 +35,12 @@ from brainflops.errors import (
 )
 from brainflops.ops import Operation
 from brainflops.parameters import Parameter
-from brainflops.samples import Samples, draw_samples
+from brainflops.samples import Samples, draw_samples, flops_from_log10
 from brainflops.units import FLOPS, ureg
 
 __all__ = ["Model", "Term"]
+
+_MAX_LOG10_FLOAT = math.log10(np.finfo(float).max)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,7 @@ class Model:
 
     def central(self) -> pint.Quantity:
         """Total FLOP/s at the central values, as a Quantity."""
-        return ureg.Quantity(10.0 ** self.central_log10(), FLOPS)
+        return flops_from_log10(self.central_log10())
 
     def breakdown(self) -> pd.DataFrame:
         """FLOP/s of every term at the central values.
@@ -161,7 +163,7 @@ class Model:
                     else t.operation
                     for t in self.terms
                 ],
-                "flops": np.exp(logs),
+                "flops": np.exp(np.minimum(logs, _MAX_LOG10_FLOAT * math.log(10))),
                 "share": np.exp(logs - total),
             }
         )
@@ -260,7 +262,7 @@ class Model:
         ln10 = math.log(10)
         low = float(self._compiled.log_total(lo[:, None])[0]) / ln10
         high = float(self._compiled.log_total(hi[:, None])[0]) / ln10
-        return ureg.Quantity(10.0**low, FLOPS), ureg.Quantity(10.0**high, FLOPS)
+        return flops_from_log10(low), flops_from_log10(high)
 
     # ---------------------------------------------------------------- sampling
     def sample(
@@ -274,10 +276,13 @@ class Model:
     ) -> Samples:
         """Monte Carlo draws of the total FLOP/s.
 
-        Each uncertain parameter is drawn once per draw (inverse-transform sampling, so
-        the same seed gives common random numbers across models) and shared by every
-        term that uses it. Runs longer than ``chunk_size`` stream through a log10
-        histogram with bounded memory; see :class:`~brainflops.samples.Samples`.
+        Each uncertain parameter is drawn once per draw (inverse-transform sampling from
+        a random stream keyed by the seed and the parameter's name, so the same seed
+        gives common random numbers across models) and shared by every term that uses
+        it. Runs longer than ``chunk_size`` stream through a log10 histogram with bounded
+        memory; see :mod:`brainflops.samples`. ``progress=None`` shows a tqdm bar for
+        streamed runs in a terminal or a notebook. The parameter draws themselves are
+        :func:`brainflops.samples.draw_parameters`.
         """
         pairs = self.correlations if correlations is None else correlations
         return draw_samples(
@@ -339,6 +344,12 @@ class _Compiled:
                 else:
                     rest.append(arg)
             remainders.append(sp.Add(*rest))
+        # Sparse rows of the linear part: (parameter index, coefficient) per term. A loop of
+        # in-place adds beats a BLAS product here: the matrix is tiny and sparse, and
+        # BLAS threads only contend for the cores on a busy machine.
+        self.linear_rows = [
+            [(int(i), float(row[i])) for i in np.nonzero(row)[0]] for row in self.linear
+        ]
         self.nonlinear = [t for t, r in enumerate(remainders) if r != 0]
         self._nonlinear_fn: Callable[..., Any] | None = (
             sp.lambdify(
@@ -354,13 +365,30 @@ class _Compiled:
 
     def log_terms(self, logs: np.ndarray) -> np.ndarray:
         """ln FLOP/s of each term; ``logs`` is (parameters, draws)."""
-        out = self.linear @ logs
-        out += self.offset[:, None]
+        out = np.empty((len(self.terms), logs.shape[1]))
+        for row, entries, offset in zip(out, self.linear_rows, self.offset, strict=True):
+            rest = entries
+            if offset == 0.0 and len(entries) >= 2 and entries[0][1] == entries[1][1] == 1.0:
+                np.add(logs[entries[0][0]], logs[entries[1][0]], out=row)
+                rest = entries[2:]
+            elif entries and entries[0][1] == 1.0:
+                np.add(logs[entries[0][0]], offset, out=row)
+                rest = entries[1:]
+            else:
+                row.fill(offset)
+            for i, coeff in rest:
+                if coeff == 1.0:
+                    row += logs[i]
+                else:
+                    row += coeff * logs[i]
         if self._nonlinear_fn is not None:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 rows = self._nonlinear_fn(*logs)
             for t, row in zip(self.nonlinear, rows, strict=True):
-                out[t] += row
+                values = np.asarray(row)
+                if np.iscomplexobj(values):  # the log of a term that went negative
+                    values = np.where(values.imag == 0, values.real, np.nan)
+                out[t] += values
         if not np.isfinite(out).all():
             bad = [self.terms[i] for i in np.unique(np.nonzero(~np.isfinite(out))[0])]
             where = ", ".join(f"{t.population}/{t.stage}" for t in bad)
@@ -445,15 +473,27 @@ _EVAL_BLOCK = 1 << 15
 
 
 def _log_sum_rows(rows: np.ndarray) -> np.ndarray:
-    """``ln(sum(exp(rows), axis=0))`` without overflow; overwrites ``rows``."""
+    """``ln(sum(exp(rows), axis=0))`` without overflow.
+
+    Shifted by the row that is largest in the first column (the dominant term, usually
+    for every draw) instead of by a per-column maximum, which saves a pass over all rows;
+    columns where another term is so much larger that the shifted sum overflows are
+    redone with their own maximum.
+    """
     if rows.shape[0] == 1:
         return rows[0].copy()
-    top = rows.max(axis=0)
-    rows -= top
-    np.exp(rows, out=rows)
-    total = rows.sum(axis=0)
+    top = rows[int(np.argmax(rows[:, 0]))].copy()
+    shifted = rows - top
+    with np.errstate(over="ignore"):
+        np.exp(shifted, out=shifted)
+    total = shifted.sum(axis=0)
     np.log(total, out=total)
     total += top
+    bad = ~np.isfinite(total)
+    if bad.any():
+        part = rows[:, bad]
+        peak = part.max(axis=0)
+        total[bad] = peak + np.log(np.exp(part - peak).sum(axis=0))
     return total
 
 
@@ -538,8 +578,20 @@ def check_formula_units(
     parameter's root unit.
     """
     used = [name for name, s in symbols.items() if s in expr.free_symbols]
-    fn = sp.lambdify([symbols[n] for n in used], expr, modules="numpy")
     args = [ureg.Quantity(1.0, parameters[n].root_unit) for n in used]
+
+    def units_of(part: sp.Expr) -> Any:
+        return sp.lambdify([symbols[n] for n in used], part, modules="numpy")(*args)
+
+    # Evaluating at magnitude one cannot see x**k with k a parameter (1**k is 1), so a
+    # base with units must have a constant exponent.
+    for power in expr.atoms(sp.Pow):
+        base = units_of(power.base)
+        if power.exp.free_symbols and isinstance(base, pint.Quantity) and not base.dimensionless:
+            raise UnitMismatchError(
+                where, "a constant exponent for a base with units", f"exponent {power.exp}",
+            )
+    fn = sp.lambdify([symbols[n] for n in used], expr, modules="numpy")
     try:
         result = fn(*args)
     except (pint.DimensionalityError, pint.errors.OffsetUnitCalculusError) as exc:

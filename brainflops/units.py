@@ -11,13 +11,24 @@ Use :data:`ureg` and :func:`Q_` everywhere; quantities from another registry are
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 import pint
 
 from brainflops.errors import InvalidValueError, UnitMismatchError
 
-__all__ = ["FLOPS", "Q_", "as_quantity", "magnitude_in", "parse_unit", "ureg"]
+__all__ = [
+    "FLOPS",
+    "Q_",
+    "as_quantity",
+    "magnitude_in",
+    "parse_unit",
+    "quantity_text_problem",
+    "unit_text_problem",
+    "ureg",
+]
 
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 
@@ -48,6 +59,107 @@ Q_ = ureg.Quantity
 FLOPS = ureg.Unit("FLOP/s")
 
 
+# Screening of quantity and unit text before it reaches pint: pint's parser evaluates
+# arithmetic such as "10**10**10 Hz", which can hang, so only a small grammar passes.
+_MAX_QUANTITY_TEXT = 120
+_NUMBER = re.compile(
+    r"[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d+)?",
+)
+_UNIT_GRAMMAR = "names, *, /, parentheses and integer powers up to 99"
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)\b", re.IGNORECASE)
+_UNIT_TOKEN = re.compile(r"\s*(\*\*|\^|[*/()\-]|[^\W\d]\w*|[%°]|\d+)")
+
+
+def unit_text_problem(text: str) -> str | None:
+    """Why ``text`` is not an acceptable unit expression (None when it is).
+
+    The grammar: names (``synapse``, ``kHz``), ``1``, ``*``, ``/``, juxtaposition,
+    parentheses, and powers by an integer of at most two digits. Nothing else reaches pint.
+    """
+    if len(text) > _MAX_QUANTITY_TEXT:
+        return f"unit text longer than {_MAX_QUANTITY_TEXT} characters"
+    tokens: list[str] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        match = _UNIT_TOKEN.match(text, pos)
+        if not match:
+            return f"unexpected character {text[pos:].lstrip()[0]!r} in unit {text!r}"
+        tokens.append(match.group(1))
+        pos = match.end()
+    if not tokens:
+        return "the unit is empty"
+    index = 0
+
+    def atom(depth: int) -> bool:
+        nonlocal index
+        if index >= len(tokens) or depth > 4:
+            return False
+        token = tokens[index]
+        if token == "(":
+            index += 1
+            if not expression(depth + 1) or index >= len(tokens) or tokens[index] != ")":
+                return False
+            index += 1
+        elif token == "1" or re.fullmatch(r"[^\W\d]\w*|[%°]", token):
+            index += 1
+        else:
+            return False
+        if index < len(tokens) and tokens[index] in ("**", "^"):
+            index += 1
+            return exponent()
+        return True
+
+    def exponent() -> bool:
+        nonlocal index
+        wrapped = index < len(tokens) and tokens[index] == "("
+        index += wrapped
+        index += index < len(tokens) and tokens[index] == "-"
+        if index >= len(tokens) or not re.fullmatch(r"\d{1,2}", tokens[index]):
+            return False
+        index += 1
+        if wrapped:
+            if index >= len(tokens) or tokens[index] != ")":
+                return False
+            index += 1
+        return True
+
+    def expression(depth: int) -> bool:
+        nonlocal index
+        if not atom(depth):
+            return False
+        while index < len(tokens) and tokens[index] != ")":
+            if tokens[index] in ("*", "/"):
+                index += 1
+            if not atom(depth):
+                return False
+        return True
+
+    if not expression(0) or index != len(tokens):
+        return f"cannot read {text!r} as a unit ({_UNIT_GRAMMAR})"
+    return None
+
+
+def quantity_text_problem(text: str) -> str | None:
+    """Why ``text`` is not an acceptable ``"<number> [unit]"`` string (None when it is)."""
+    stripped = text.strip()
+    if len(stripped) > _MAX_QUANTITY_TEXT:
+        return f"quantity text longer than {_MAX_QUANTITY_TEXT} characters"
+    if _NOT_FINITE.match(stripped):
+        return f"must be finite, got {text!r}"
+    match = _NUMBER.match(stripped)
+    if not match or not match.group(0).strip("+-"):
+        return f"expected '<number> <unit>' such as '75000 synapse/neuron', got {text!r}"
+    number = float(match.group(0).replace("_", ""))
+    if not math.isfinite(number):
+        return f"must be finite, got {text!r}"
+    rest = stripped[match.end() :].strip()
+    if rest and unit_text_problem(rest):
+        return f"cannot read {text!r} as '<number> <unit>' (the unit: {_UNIT_GRAMMAR})"
+    return None
+
+
 def parse_unit(text: str, name: str = "unit") -> pint.Unit:
     """Parse a unit string, raising :class:`UnitMismatchError` naming ``name`` on failure.
 
@@ -56,6 +168,9 @@ def parse_unit(text: str, name: str = "unit") -> pint.Unit:
     >>> str(parse_unit("PFLOP/s"))
     'petaFLOP / second'
     """
+    problem = unit_text_problem(text) if isinstance(text, str) else "not text"
+    if problem:
+        raise UnitMismatchError(name, "a known unit", repr(text), problem)
     try:
         return ureg.Unit(text)
     except (
@@ -78,6 +193,9 @@ def as_quantity(value: Any, unit: str | pint.Unit, name: str) -> pint.Quantity:
     """
     target = parse_unit(str(unit), name) if isinstance(unit, str) else unit
     if isinstance(value, str):
+        problem = quantity_text_problem(value)
+        if problem:
+            raise InvalidValueError(name, problem)
         try:
             quantity = ureg.Quantity(value)
         except (

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-import brainflops
 from brainflops import cli
+from brainflops.cli import core as core_cli
 from brainflops.cli import main
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -181,7 +181,7 @@ class FakeModel:
 @pytest.fixture
 def fake_presets(monkeypatch):
     models = {"fake-dettmers": FakeModel(math.log10(1.075e21)), "fake-low": FakeModel(15.0)}
-    monkeypatch.setattr(brainflops, "load_preset", models.__getitem__, raising=False)
+    monkeypatch.setattr(core_cli, "load_preset", models.__getitem__)
     return models
 
 

@@ -348,13 +348,9 @@ def _brain_samples(args: argparse.Namespace) -> tuple[np.ndarray, float | None]:
         if not (math.isfinite(value) and value > 0):
             raise InvalidValueError(name="--brain", reason="must be positive and finite")
         return np.full(args.samples, math.log10(value)), math.log10(value)
-    try:
-        from brainflops import load_preset  # type: ignore[attr-defined]  # noqa: PLC0415
-    except ImportError:
-        raise InvalidValueError(
-            name="--preset", reason="brain presets are not available in this installation"
-        ) from None
-    model = load_preset(args.preset)
+    from brainflops.cli.core import model_from_args  # noqa: PLC0415 - core imports all presets
+
+    model = model_from_args(args)
     central_fn = getattr(model, "central_log10", None)
     central = None if central_fn is None else float(central_fn())
     if args.central:
@@ -383,6 +379,7 @@ def _timeline(args: argparse.Namespace) -> int:
     result = tl.parity_years(brain, trend, rng, criterion, years=args.years)
     payload: dict[str, Any] = {
         "preset": args.preset,
+        "scenario": args.scenario,
         "brain": args.brain,
         "central_only": bool(args.central),
         "series": series,
@@ -519,6 +516,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     brain = time.add_mutually_exclusive_group(required=True)
     brain.add_argument("--preset", metavar="P", help="brain-estimate preset to sample")
+    brain.add_argument("--scenario", metavar="FILE", help="a scenario TOML file to sample")
     brain.add_argument(
         "--brain", metavar="F", help="a fixed brain estimate instead, e.g. 1e16 or 10PFLOP/s"
     )
