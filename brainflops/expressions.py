@@ -130,7 +130,9 @@ def parse_formula(text: str, symbols: Mapping[str, sp.Symbol], name: str = "") -
             if dotted in symbols:
                 return symbols[dotted]
             if dotted is not None:
-                raise ExpressionError(text, str(UnknownNameError("parameter", dotted, symbols)), name)
+                raise ExpressionError(
+                    text, str(UnknownNameError("parameter", dotted, symbols)), name
+                )
             raise ExpressionError(text, "attribute access is not allowed", name)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             operand = build(node.operand, depth + 1)

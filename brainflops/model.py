@@ -377,10 +377,7 @@ class _Compiled:
             else:
                 row.fill(offset)
             for i, coeff in rest:
-                if coeff == 1.0:
-                    row += logs[i]
-                else:
-                    row += coeff * logs[i]
+                np.add(row, logs[i] if coeff == 1.0 else coeff * logs[i], out=row)
         if self._nonlinear_fn is not None:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 rows = self._nonlinear_fn(*logs)
@@ -589,7 +586,9 @@ def check_formula_units(
         base = units_of(power.base)
         if power.exp.free_symbols and isinstance(base, pint.Quantity) and not base.dimensionless:
             raise UnitMismatchError(
-                where, "a constant exponent for a base with units", f"exponent {power.exp}",
+                where,
+                "a constant exponent for a base with units",
+                f"exponent {power.exp}",
             )
     fn = sp.lambdify([symbols[n] for n in used], expr, modules="numpy")
     try:

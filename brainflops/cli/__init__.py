@@ -20,7 +20,15 @@ from brainflops.errors import BrainflopsError, ScenarioError
 __all__ = ["main"]
 
 # Order is the order of ``brainflops --help``.
-_COMMAND_MODULES = ("core", "sensitivity", "trends", "report", "hardware", "literature", "scenario")
+_COMMAND_MODULES = (
+    "core",
+    "sensitivity",
+    "trends",
+    "report",
+    "hardware",
+    "literature",
+    "scenario",
+)
 
 EXIT_USER_ERROR = 2
 

@@ -1,0 +1,46 @@
+"""The ``report`` command: a shareable HTML report and its Markdown twin."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from brainflops.cli.core import _positive_int, add_model_arguments, model_from_args
+from brainflops.report import DEFAULT_SAMPLES, write_report
+
+__all__ = ["register"]
+
+
+def _report(args: argparse.Namespace) -> int:
+    model = model_from_args(args)
+    paths = write_report(model, args.out, force=args.force, samples=args.samples, seed=args.seed)
+    print(f"wrote {paths['html']}", file=sys.stderr)
+    print(f"wrote {paths['markdown']}", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``report`` command."""
+    p = subparsers.add_parser(
+        "report",
+        help="write a self-contained HTML report and its Markdown",
+        description="Write DIR/report.html (figures inlined, opens without Python), "
+        "DIR/report.md and DIR/figures/*.png for one preset or scenario.",
+    )
+    add_model_arguments(p)
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        default="brainflops-report",
+        help="output folder (default brainflops-report)",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite existing report files")
+    p.add_argument(
+        "--samples",
+        type=_positive_int,
+        default=DEFAULT_SAMPLES,
+        metavar="N",
+        help=f"Monte Carlo draws (default {DEFAULT_SAMPLES})",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.set_defaults(handler=_report)

@@ -1,0 +1,811 @@
+"""Write the notebooks in ``notebooks/`` (without outputs) from the cell lists below.
+
+Usage::
+
+    python docs/make_notebooks.py
+
+The committed ``.ipynb`` files are the product; this script only keeps them easy to
+review and regenerate. Every notebook reads its Monte Carlo sample size from the
+environment variable ``BRAINFLOPS_SAMPLES`` (the tests set a small one) and uses only the
+public API of brainflops.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+SETUP = """\
+import os
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+import brainflops
+
+# Monte Carlo draws: the test suite sets a small number; explore with more.
+N_SAMPLES = int(os.environ.get("BRAINFLOPS_SAMPLES", "{default}"))
+SEED = 2015
+pd.set_option("display.max_colwidth", 80)
+%matplotlib inline"""
+
+
+def md(text: str) -> tuple[str, str]:
+    """A Markdown cell."""
+    return ("md", text.strip("\n"))
+
+
+def code(text: str) -> tuple[str, str]:
+    """A code cell."""
+    return ("code", text.strip("\n"))
+
+
+# --------------------------------------------------------------------------- 01
+DETTMERS = [
+    md("""
+# Dettmers (2015), stage by stage
+
+Tim Dettmers' essay *The Brain vs Deep Learning Part I* (2015) follows one neuron's
+signal through synapses, dendrites, dendritic spikes, soma, axon hillock and axon, maps
+each stage to a convolutional-net operation, and arrives at about 1.075e21 FLOP/s for the
+brain. The essay's own arithmetic survives only as an image, so the `dettmers2015` preset
+is a documented *reconstruction* from the numbers the post states. This notebook walks
+that reconstruction: the pipeline, the conv-net mapping, the headline figure against the
+reported one, and his timeline.
+"""),
+    code(SETUP.format(default=100_000)),
+    code("""
+model = brainflops.load_preset("dettmers2015")
+print(model.title)
+print(model.metadata["method"])
+print(" ".join(model.metadata["reconstruction"].split()))
+"""),
+    md("""
+## 1. The assumptions
+
+Every number is a parameter with unit, range, distribution, source and provenance
+(`stated` by the post, `derived` from stated numbers, or `assumed`).
+"""),
+    code("""
+model.assumptions_table()[["name", "symbol", "value", "unit", "low", "high", "provenance", "note"]]
+"""),
+    md("""
+## 2. The pipeline, stage by stage
+
+Each stage of the neuron is a conv-net operation with symbolic shapes; its FLOPs come
+from those shapes. Here are the stages in the order a signal passes through them.
+"""),
+    code("""
+from brainflops.stages import PIPELINE
+
+pd.DataFrame(
+    [{"stage": s.name, "title": s.title, "biology": s.biology, "conv-net analogue": s.analogue}
+     for s in PIPELINE]
+)
+"""),
+    md("""
+The model's terms are (population, stage) pairs. The `operation` column shows the
+conv-net operation with the preset's numbers filled in; `share` is each term's part of
+the total.
+"""),
+    code("""
+breakdown = model.breakdown()
+breakdown.assign(flops=breakdown.flops.map("{:.3e}".format),
+                 share=breakdown.share.map("{:.3%}".format))
+"""),
+    code("""
+stages = [s.name for s in PIPELINE]
+pivot = (breakdown.pivot_table(index="stage", columns="population", values="flops", aggfunc="sum")
+         .reindex([s for s in stages if s in set(breakdown.stage)]))
+ax = pivot.plot.barh(logx=True, figsize=(9, 4.5))
+ax.invert_yaxis()
+ax.set_xlabel("FLOP/s (log scale)")
+ax.set_title("Where the FLOPs go: stage x population")
+plt.show()
+"""),
+    md("""
+## 3. The formulas
+
+Each term is a sympy expression; `explain` on the command line prints the same. The
+dendritic convolution of the cerebellar cells dominates.
+"""),
+    code("""
+import sympy as sp
+from IPython.display import Math, display
+
+symbols = {model.symbols[n]: sp.Symbol(p.symbol) for n, p in model.parameters.items()}
+for term in model.terms:
+    if term.stage == "dendrites":
+        print(term.population)
+        display(Math(sp.latex(term.expr.subs(symbols))))
+"""),
+    md("""
+## 4. Reconstructed vs reported
+
+The reconstruction reproduces the reported figure closely. The variant
+`granule-own-filter` gives granule cells the post's own small filter instead of the
+Purkinje kernel; see how little that changes the total, because the Purkinje term
+dominates.
+"""),
+    code("""
+rows = []
+for name in ["dettmers2015", "dettmers2015:granule-own-filter"]:
+    m = brainflops.load_preset(name)
+    central = m.central().m_as("FLOP/s")
+    rows.append({"preset": name, "central FLOP/s": central, "reported FLOP/s": m.reported,
+                 "central / reported": central / m.reported})
+pd.DataFrame(rows)
+"""),
+    md("""
+## 5. How uncertain is the headline?
+
+The post gives a point figure. The preset carries ranges for the firing rate, time
+steps and synapse counts; sampling them gives a distribution.
+"""),
+    code("""
+samples = model.sample(N_SAMPLES, seed=SEED)
+p5, p50, p95 = samples.percentile_log10([5, 50, 95])
+fig, ax = plt.subplots(figsize=(8, 3.5))
+ax.hist(samples.log10, bins=60, color="C0", alpha=0.7)
+ax.axvline(model.central_log10(), color="k", label="central")
+ax.axvline(np.log10(model.reported), color="C3", linestyle=":", label="reported 1.075e21")
+ax.axvspan(p5, p95, color="C1", alpha=0.15, label="90% interval")
+ax.set_xlabel("log10 FLOP/s")
+ax.legend()
+plt.show()
+print(f"median {10**p50:.3g} FLOP/s; 90% interval {10**p5:.3g} to {10**p95:.3g}")
+"""),
+    md("""
+## 6. Explore the key assumptions
+
+Move the sliders to change the firing rate, the number of time steps and the Purkinje
+synapse count; the estimate and the stage chart are recomputed with
+`Model.with_values`. (Without a live kernel the cell still builds the controls and draws
+the chart once.)
+"""),
+    code("""
+import ipywidgets as widgets
+
+controls = {
+    "firing_rate": widgets.FloatLogSlider(value=200, base=10, min=-1, max=3, description="rate [Hz]"),
+    "time_steps": widgets.FloatSlider(value=5, min=1, max=10, step=0.5, description="time steps"),
+    "purkinje.synapses": widgets.FloatLogSlider(value=1e5, base=10, min=4, max=5.5,
+                                                description="Purkinje syn."),
+}
+output = widgets.Output()
+
+
+def update(change=None):
+    changed = model.with_values(**{name: w.value for name, w in controls.items()})
+    by_stage = changed.breakdown().groupby("stage", sort=False)["flops"].sum()
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.barh(by_stage.index[::-1], by_stage.values[::-1])
+    ax.set_xscale("log")
+    ax.set_title(f"total {changed.central().m_as('FLOP/s'):.3e} FLOP/s "
+                 f"(preset: {model.central().m_as('FLOP/s'):.3e})")
+    with output:
+        output.clear_output(wait=True)
+        plt.show()
+    plt.close(fig)
+    return changed
+
+
+for w in controls.values():
+    w.observe(update, names="value")
+display(widgets.VBox([*controls.values(), output]))
+print(f"{update().central().m_as('FLOP/s'):.4e} FLOP/s at the slider settings")
+"""),
+    md("""
+## 7. His timeline
+
+Dettmers compares 1.075e21 FLOP/s with the fastest computer of the time on the HPCG
+benchmark (Tianhe-2, 0.58 PFLOP/s) and counts whole doublings: 21 of them. At 1.8 years
+per doubling that lands in 2053; at 3 years, 2078. `brainflops.timeline` reproduces the
+arithmetic.
+"""),
+    code("""
+from brainflops import timeline, trends
+
+rows = []
+for years in timeline.DETTMERS_DOUBLING_YEARS:
+    t = timeline.dettmers_timeline(doubling_years=years)
+    rows.append(t.to_dict())
+print("doubling time implied by his Moore's-law year:",
+      round(timeline.dettmers_implied_doubling_years(), 3), "years")
+pd.DataFrame(rows)
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(8, 4))
+grid = np.linspace(timeline.DETTMERS_BASELINE_YEAR, 2085, 500)
+for years in timeline.DETTMERS_DOUBLING_YEARS:
+    trend = trends.doubling(timeline.DETTMERS_BASELINE_FLOPS, timeline.DETTMERS_BASELINE_YEAR,
+                            years, rounding="whole-doublings")
+    ax.plot(grid, 10 ** trend.log10_value(grid), label=f"doubling every {years} years")
+ax.axhline(timeline.DETTMERS_TARGET_FLOPS, color="k", linestyle="--", label="1.075e21 FLOP/s")
+ax.set_yscale("log")
+ax.set_xlabel("year")
+ax.set_ylabel("FLOP/s (HPCG)")
+ax.legend()
+plt.show()
+"""),
+]
+
+# --------------------------------------------------------------------------- 02
+UNCERTAINTY = [
+    md("""
+# Uncertainty and sensitivity
+
+A point estimate hides how much the answer depends on contested numbers. Every
+brainflops parameter carries a distribution specified by its 90% interval; sampling them
+gives the distribution of the total, and sensitivity analysis says which assumptions
+matter: exact elasticities, a one-at-a-time tornado, and Sobol' variance shares.
+"""),
+    code(SETUP.format(default=100_000)),
+    code("""
+from dataclasses import replace
+
+from IPython.display import display
+
+from brainflops import distributions, sensitivity
+
+model = brainflops.load_preset("dettmers2015")
+rng = np.random.default_rng(SEED)
+"""),
+    md("""
+## 1. Distributions from 90% intervals
+
+`lognormal90` and `normal90` are fixed by their 5th and 95th percentiles; `uniform` and
+`loguniform` by the ends of their support. Log-normal and log-uniform are the natural
+choices for positive quantities that are uncertain by factors; a mixture puts weight on
+competing views. The table shows each one's 5th, 50th and 95th percentiles.
+"""),
+    code("""
+kinds = {
+    "lognormal90(1e14, 1e15)": distributions.lognormal90(1e14, 1e15),
+    "loguniform(1e14, 1e15)": distributions.loguniform(1e14, 1e15),
+    "normal90(1e14, 1e15)": distributions.normal90(1e14, 1e15),
+    "mixture of two views": distributions.mixture(
+        [(1, distributions.lognormal90(5e13, 2e14)), (1, distributions.lognormal90(5e14, 2e15))]),
+}
+fig, ax = plt.subplots(figsize=(8, 4))
+bins = np.linspace(13, 16, 80)
+for label, dist in kinds.items():
+    draws = dist.sample(N_SAMPLES, rng)
+    ax.hist(np.log10(draws[draws > 0]), bins=bins, histtype="step", density=True, label=label)
+ax.set_xlabel("log10 value")
+ax.legend()
+plt.show()
+pd.DataFrame({label: dict(zip(["5%", "median", "95%"],
+                              [*dist.ppf([0.05, 0.5, 0.95])])) for label, dist in kinds.items()}).T
+"""),
+    md("""
+## 2. The uncertain inputs of the Dettmers model
+"""),
+    code("""
+uncertain = {n: p for n, p in model.parameters.items() if p.is_uncertain}
+fig, axes = plt.subplots(1, len(uncertain), figsize=(3 * len(uncertain), 2.8))
+for ax, (name, p) in zip(np.atleast_1d(axes), uncertain.items()):
+    ax.hist(p.distribution.sample(N_SAMPLES, rng), bins=50, color="C0")
+    ax.axvline(p.value, color="k")
+    ax.set_title(f"{name} [{p.unit}]", fontsize="small")
+fig.tight_layout()
+plt.show()
+model.assumptions_table().query("distribution != 'point'")[
+    ["name", "value", "unit", "low", "high", "distribution", "source"]]
+"""),
+    md("""
+## 3. Monte Carlo
+
+The total is evaluated in log space for every draw. How stable are the percentiles as
+the number of draws grows?
+"""),
+    code("""
+samples = model.sample(N_SAMPLES, seed=SEED)
+print({k: f"{v.m_as('FLOP/s'):.3g}" for k, v in samples.percentiles().items()},
+      f"spread {samples.spread_decades:.2f} decades")
+sizes = np.unique(np.geomspace(100, N_SAMPLES, 8).astype(int))
+curves = np.array([model.sample(int(n), seed=SEED + 1).percentile_log10([5, 50, 95])
+                   for n in sizes])
+fig, ax = plt.subplots(figsize=(8, 3.5))
+for column, label in enumerate(["5%", "median", "95%"]):
+    ax.plot(sizes, curves[:, column], "o-", label=label)
+ax.set_xscale("log")
+ax.set_xlabel("draws")
+ax.set_ylabel("log10 FLOP/s")
+ax.legend()
+plt.show()
+"""),
+    md("""
+### Correlated inputs
+
+Rank correlations between inputs widen or narrow the total. Here the firing rate and the
+number of time steps are made to rise together.
+"""),
+    code("""
+independent = model.sample(N_SAMPLES, seed=SEED, correlations={})
+correlated = model.sample(N_SAMPLES, seed=SEED,
+                          correlations={("firing_rate", "time_steps"): 0.8})
+fig, ax = plt.subplots(figsize=(8, 3.5))
+bins = np.linspace(19, 23, 80)
+ax.hist(independent.log10, bins=bins, histtype="step", density=True, label="independent")
+ax.hist(correlated.log10, bins=bins, histtype="step", density=True, label="rank correlation 0.8")
+ax.set_xlabel("log10 FLOP/s")
+ax.legend()
+plt.show()
+print(f"spread: {independent.spread_decades:.2f} vs {correlated.spread_decades:.2f} decades")
+"""),
+    md("""
+## 4. Elasticities and the tornado
+
+The elasticity `d ln F / d ln x` is exact (sympy); the tornado moves each input from its
+5th to its 95th percentile with the others at their medians.
+"""),
+    code("""
+display(sensitivity.elasticities(model).to_frame())
+swings = sensitivity.tornado(model)
+display(swings.figure())
+swings.to_frame()
+"""),
+    md("""
+## 5. Sobol' indices
+
+First-order indices give the share of the variance of log10 FLOP/s that each input
+explains alone; total indices include its interactions. (The estimate uses SALib.)
+"""),
+    code("""
+base_n = 2 ** int(np.log2(max(N_SAMPLES // 20, 64)))
+indices = sensitivity.sobol(model, base_n, seed=SEED)
+display(indices.figure())
+indices.to_frame()
+"""),
+    md("""
+## 6. Explore: how wide is the firing-rate range?
+
+The firing rate dominates. Narrow or widen its 90% interval and see the distribution of
+the total and its spread change. (Headless, the cell builds the controls and draws once.)
+"""),
+    code("""
+import ipywidgets as widgets
+
+rate = model.parameter("firing_rate")
+low = widgets.FloatLogSlider(value=rate.low, base=10, min=-1, max=2.2, description="rate 5% [Hz]")
+high = widgets.FloatLogSlider(value=rate.high, base=10, min=2.31, max=3.5,
+                              description="rate 95% [Hz]")
+output = widgets.Output()
+
+
+def update(change=None):
+    changed = replace(rate, low=low.value, high=high.value,
+                      distribution=distributions.lognormal90(low.value, high.value))
+    draws = model.with_parameters([changed]).sample(N_SAMPLES, seed=SEED)
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.hist(samples.log10, bins=60, histtype="step", density=True, label="preset")
+    ax.hist(draws.log10, bins=60, histtype="step", density=True, label="your range")
+    ax.set_xlabel("log10 FLOP/s")
+    ax.set_title(f"spread {draws.spread_decades:.2f} decades "
+                 f"(preset {samples.spread_decades:.2f})")
+    ax.legend()
+    with output:
+        output.clear_output(wait=True)
+        plt.show()
+    plt.close(fig)
+    return draws
+
+
+for w in (low, high):
+    w.observe(update, names="value")
+display(widgets.VBox([low, high, output]))
+print(f"spread at the slider settings: {update().spread_decades:.2f} decades")
+"""),
+]
+
+# --------------------------------------------------------------------------- 03
+LITERATURE = [
+    md("""
+# Published estimates on one chart
+
+Estimates of the brain's computation span more than ten orders of magnitude, partly
+because they count different things: operations of a detailed neuron model, the
+equivalent of a functional artificial system, traversed edges per second, or a physical
+upper bound. brainflops reproduces each published headline from its source's own inputs
+as a preset, so they can be put side by side and recomputed under other assumptions.
+"""),
+    code(SETUP.format(default=20_000)),
+    code("""
+from IPython.display import display
+
+from brainflops import literature
+
+table = literature.comparison_table()
+table[["preset", "year", "group", "central", "low", "high", "interval", "reported", "source"]]
+"""),
+    md("""
+## All estimates on one chart
+
+A dot is an estimate's central value, a bar its 90% range (from the inputs' ranges);
+triangles mark physical limits, which bound the computation from above. Vertical lines
+are reference machines from the packaged data.
+"""),
+    code("""
+fig = literature.plot_comparison(table)
+display(fig)
+"""),
+    md("""
+## Reported vs reconstructed
+
+Each preset should reproduce its source's headline. The ratio below is 1 where it does.
+"""),
+    code("""
+check = table.dropna(subset=["reported"]).assign(ratio=lambda t: t.central / t.reported)
+check[["preset", "central", "reported", "ratio"]]
+"""),
+    md("""
+## Distributions where the inputs carry uncertainty
+
+Sampling the presets that have uncertain inputs gives full distributions rather than a
+range; the same seed is used for all of them.
+"""),
+    code("""
+uncertain = [name for name in table.preset
+             if any(p.is_uncertain for p in brainflops.load_preset(name).parameters.values())]
+fig, ax = plt.subplots(figsize=(9, 0.5 * len(uncertain) + 1.5))
+data = [brainflops.load_preset(name).sample(N_SAMPLES, seed=SEED).log10 for name in uncertain]
+ax.violinplot(data, orientation="horizontal", showmedians=True)
+ax.set_yticks(range(1, len(uncertain) + 1), uncertain)
+ax.set_xlabel("log10 FLOP/s")
+ax.set_title("Monte Carlo distributions of the estimates with uncertain inputs")
+plt.show()
+"""),
+    md("""
+## Spread by method
+
+How far apart are the central values within each group of methods?
+"""),
+    code("""
+spread = (table.assign(log10=np.log10(table.central))
+          .groupby("group")["log10"].agg(["count", "min", "max"])
+          .assign(decades=lambda t: t["max"] - t["min"]))
+spread
+"""),
+    md("""
+## Cotra's lifetime anchor
+
+The biological-anchors framework multiplies a brain estimate by the seconds of a human
+lifetime to get the training computation of a "lifetime" anchor.
+"""),
+    code("""
+for name in ["cotra2020", "mechanistic-modern", "dettmers2015"]:
+    print(f"{name:>20}: {literature.lifetime_anchor(name):.3g~P}")
+"""),
+]
+
+# --------------------------------------------------------------------------- 04
+TIMELINES = [
+    md("""
+# When will computers match the brain?
+
+A timeline needs three things: a brain estimate (with its uncertainty), a hardware
+series with a trend fitted to it (with its uncertainty), and a criterion saying what
+"match" means (peak HPL FLOP/s, the HPCG benchmark, a fixed budget, the brain's power).
+This notebook fits trends, checks them against history with backtests, computes
+parity-year distributions and sets them against physical limits.
+"""),
+    code(SETUP.format(default=20_000)),
+    code("""
+from brainflops import datasets, timeline, trends
+from brainflops.plots_trends import parity_cdf_figure, trend_figure
+from IPython.display import display
+
+pd.DataFrame({"series": datasets.list_series(),
+              "unit": [datasets.series_unit(s) for s in datasets.list_series()],
+              "description": [datasets.series_description(s) for s in datasets.list_series()]})
+"""),
+    md("""
+## 1. Trends
+
+Exponential, piecewise (a break in the growth rate, estimated from the data) and
+logistic (growth that saturates below a ceiling, here a 20 MW machine at the CMOS
+energy-efficiency limit) fits to the TOP500 #1 system.
+"""),
+    code("""
+series = "top500-rank1"
+ceiling = trends.ceiling_from_limit("20 MW")
+fits = {
+    "exponential": trends.fit_model("exponential", series, None, None),
+    "piecewise": trends.fit_model("piecewise", series, None, None),
+    "logistic": trends.fit_model("logistic", series, None, None, ceiling=ceiling),
+}
+pd.DataFrame({name: {"doubling time [years]": t.doubling_time_years,
+                     "95% interval": t.doubling_time_interval} for name, t in fits.items()}).T
+"""),
+    code("""
+dettmers = brainflops.load_preset("dettmers2015").sample(N_SAMPLES, seed=SEED)
+modern = brainflops.load_preset("mechanistic-modern").sample(N_SAMPLES, seed=SEED)
+bands = [("dettmers2015", *(10 ** dettmers.percentile_log10([5, 95]))),
+         ("mechanistic-modern", *(10 ** modern.percentile_log10([5, 95])))]
+display(trend_figure(series, fits, brain_bands=bands, until=2060))
+"""),
+    md("""
+## 2. Backtests: would the method have worked before?
+
+Fit on data up to a year, predict when the series reaches a target, and compare with
+what happened. `covered` says whether the actual year fell inside the 95% interval.
+"""),
+    code("""
+backtests = trends.backtest_table(series, [2000, 2005, 2010, 2015], [1e15, 1e16, 1e17, 1e18])
+backtests[["train_end", "target", "predicted_year", "predicted_lo", "predicted_hi",
+           "actual_date", "error_years", "covered"]]
+"""),
+    code("""
+done = backtests.dropna(subset=["error_years"])
+fig, ax = plt.subplots(figsize=(8, 3.5))
+for train_end, group in done.groupby("train_end"):
+    ax.plot(np.log10(group.target), group.error_years, "o-", label=f"fit up to {train_end}")
+ax.axhline(0, color="k", linewidth=0.8)
+ax.set_xlabel("log10 target FLOP/s")
+ax.set_ylabel("predicted - actual [years]")
+ax.legend()
+plt.show()
+"""),
+    md("""
+## 3. Parity-year distributions
+
+Each brain draw is paired with a draw of the trend's parameters. Here: both presets
+against the exponential and piecewise fits of TOP500 #1 (criterion `hpl`).
+"""),
+    code("""
+results = {}
+for label, samples in [("dettmers2015", dettmers), ("mechanistic-modern", modern)]:
+    for model_name in ["exponential", "piecewise"]:
+        results[f"{label}, {model_name}"] = timeline.parity_years(
+            samples.log10, fits[model_name], SEED, "hpl")
+display(parity_cdf_figure(results, title="P(TOP500 #1 has reached the estimate by year)"))
+pd.DataFrame({k: r.to_dict() for k, r in results.items()}).T[
+    ["median_year", "p5_year", "p95_year", "never_fraction", "probability_by"]]
+"""),
+    md("""
+### What "match" means matters
+
+The same brain samples under every criterion, each compared with an exponential trend
+fitted to its own series.
+"""),
+    code("""
+rows = {}
+for name in timeline.criteria():
+    criterion = timeline.get_criterion(name)
+    trend = trends.fit_model("exponential", criterion.series, None, None)
+    result = timeline.parity_years(dettmers.log10, trend, SEED, criterion)
+    rows[name] = {"series": criterion.series, "median year": result.median_year,
+                  "5%": result.p5_year, "95%": result.p95_year,
+                  "never": result.never_fraction}
+pd.DataFrame(rows).T
+"""),
+    md("""
+## 4. Physical limits
+
+Landauer's principle bounds irreversible bit erasures per joule; the CMOS limit bounds
+what conventional chips can reach. Compare with the brain estimates: a bound on
+erasures at the brain's 20 W, and the ceiling a 20 MW machine would hit.
+"""),
+    code("""
+limits = pd.Series({
+    "Landauer, 20 W at 310 K [bit erasures/s]": trends.landauer_bit_erasures_per_second(),
+    "CMOS limit, 20 W [FLOP/s]": trends.ceiling_from_limit("20 W"),
+    "CMOS limit, 20 MW [FLOP/s]": trends.ceiling_from_limit("20 MW"),
+    "dettmers2015 median [FLOP/s]": dettmers.median.m_as("FLOP/s"),
+    "mechanistic-modern median [FLOP/s]": modern.median.m_as("FLOP/s"),
+})
+ax = np.log10(limits).plot.barh(figsize=(8, 3))
+ax.set_xlabel("log10")
+plt.show()
+limits.map("{:.3g}".format)
+"""),
+    md("""
+## 5. Explore: doubling time and brain estimate
+
+Dettmers-style arithmetic with your own numbers: a baseline machine, a doubling time and
+a target. (Headless, the cell builds the controls and prints the result once.)
+"""),
+    code("""
+import ipywidgets as widgets
+
+target = widgets.FloatSlider(value=21.0, min=13, max=26, step=0.1, description="log10 FLOP/s")
+period = widgets.FloatSlider(value=1.8, min=0.5, max=5, step=0.1, description="doubling [y]")
+output = widgets.Output()
+
+
+def update(change=None):
+    result = timeline.dettmers_timeline(target=10 ** target.value, doubling_years=period.value)
+    with output:
+        output.clear_output(wait=True)
+        print(f"{result.doublings:.0f} doublings -> parity in {result.reported_year:.0f}")
+    return result
+
+
+for w in (target, period):
+    w.observe(update, names="value")
+display(widgets.VBox([target, period, output]))
+print(update().to_dict())
+"""),
+]
+
+# --------------------------------------------------------------------------- 05
+HARDWARE = [
+    md("""
+# What hardware would it take?
+
+A FLOP/s figure hides the memory traffic. `brainflops.hardware` gives every conv-net
+operation a byte count, places each stage on an accelerator's roofline, and scales out to
+a machine: devices needed, memory, power, purchase and energy cost, and the traffic
+between devices.
+"""),
+    code(SETUP.format(default=20_000)),
+    code("""
+from IPython.display import display
+
+from brainflops import hardware
+
+devices = hardware.devices_frame()
+devices.tail(10)
+"""),
+    md("""
+## 1. One plan: the Dettmers model on an H100 at fp32
+"""),
+    code("""
+model = brainflops.load_preset("dettmers2015")
+plan = hardware.plan(model, "NVIDIA H100 SXM5 80GB", "fp32")
+summary = {k: v for k, v in plan.to_dict().items() if not isinstance(v, (list, dict))}
+pd.Series(summary)
+"""),
+    md("""
+## 2. The roofline
+
+Stages left of the ridge point are limited by memory bandwidth, right of it by the
+device's peak.
+"""),
+    code("""
+stages = pd.DataFrame([s.to_dict() for s in plan.stages])
+known = [s for s in plan.stages if s.intensity]
+grid = np.geomspace(1e-3, 1e5, 200)
+fig, ax = plt.subplots(figsize=(8, 5))
+ax.plot(grid, np.minimum(plan.peak, grid * plan.bandwidth), "k", label="roofline")
+ax.axvline(plan.ridge_point, color="grey", linestyle=":", label="ridge point")
+for s in known:
+    ax.scatter(s.intensity, s.attainable, s=20 + 80 * s.flops / plan.flops,
+               label=f"{s.population} / {s.stage}")
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlabel("FLOP per byte")
+ax.set_ylabel("attainable FLOP/s per device")
+ax.legend(fontsize="x-small", bbox_to_anchor=(1.02, 1), loc="upper left")
+plt.show()
+stages
+"""),
+    md("""
+## 3. Device counts across generations
+
+The same model on every accelerator in the table that lists an fp32 peak and a memory
+bandwidth.
+"""),
+    code("""
+rows = []
+for device in hardware.list_devices():
+    try:
+        p = hardware.plan(model, device, "fp32")
+    except brainflops.BrainflopsError:
+        continue  # no fp32 peak or no bandwidth in the table
+    rows.append({"device": device.name, "year": device.year, "devices": p.devices_needed,
+                 "power [W]": p.power_watts, "cost [USD]": p.cost_usd})
+generations = pd.DataFrame(rows).sort_values("year")
+fig, ax = plt.subplots(figsize=(8, 4))
+ax.scatter(generations.year, generations.devices)
+ax.set_yscale("log")
+ax.set_xlabel("release year")
+ax.set_ylabel("devices for real time (fp32)")
+plt.show()
+generations.sort_values("devices").head(10)
+"""),
+    md("""
+## 4. Power and cost by preset
+
+Every preset on one device. Formula presets have no operations, so their bytes are
+unknown and they are treated as compute-bound (a lower bound on devices).
+"""),
+    code("""
+rows = []
+for name in brainflops.list_presets(variants=True):
+    p = hardware.plan(name, "NVIDIA H100 SXM5 80GB", "bf16")
+    rows.append({"preset": name, "devices": p.devices_needed, "bound": p.bound,
+                 "bytes known": p.bytes_known, "power [W]": p.power_watts,
+                 "power / brain": p.power_vs_brain, "cost [USD]": p.cost_usd})
+costs = pd.DataFrame(rows).set_index("preset")
+ax = np.log10(costs[["devices", "power [W]", "cost [USD]"]].astype(float)).plot.barh(
+    figsize=(8, 0.35 * len(costs) + 1.5))
+ax.set_xlabel("log10")
+plt.show()
+costs
+"""),
+    md("""
+## 5. Explore: device, precision and facility
+
+Pick a device and precision and move the facility assumptions; the plan is recomputed.
+(Headless, the cell builds the controls and computes one plan.)
+"""),
+    code("""
+import ipywidgets as widgets
+
+choices = generations.sort_values("year").device.tolist()
+device = widgets.Dropdown(options=choices, value="NVIDIA H100 SXM5 80GB", description="device")
+precision = widgets.Dropdown(options=["fp32", "bf16", "fp8"], value="fp32",
+                             description="precision")
+pue = widgets.FloatSlider(value=1.2, min=1.0, max=2.0, step=0.05, description="PUE")
+output = widgets.Output()
+
+
+def update(change=None):
+    try:
+        p = hardware.plan(model, device.value, precision.value, pue=pue.value)
+    except brainflops.BrainflopsError as exc:
+        text = str(exc)
+        p = None
+    else:
+        text = (f"{p.devices_needed:,} devices, {p.power_watts:.3g} W "
+                f"({p.power_vs_brain:.3g} brains), {p.cost_usd:.3g} USD")
+    with output:
+        output.clear_output(wait=True)
+        print(text)
+    return p
+
+
+for w in (device, precision, pue):
+    w.observe(update, names="value")
+display(widgets.VBox([device, precision, pue, output]))
+print(update().devices_needed)
+"""),
+]
+
+NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
+    "01-dettmers-2015.ipynb": DETTMERS,
+    "02-uncertainty-and-sensitivity.ipynb": UNCERTAINTY,
+    "03-literature-comparison.ipynb": LITERATURE,
+    "04-timelines.ipynb": TIMELINES,
+    "05-hardware.ipynb": HARDWARE,
+}
+
+
+def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
+    """A notebook (no outputs) from ``(kind, source)`` pairs."""
+    notebook = new_notebook()
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    notebook.metadata["language_info"] = {"name": "python"}
+    notebook.cells = [
+        new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in cells
+    ]
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index:02d}"
+    return notebook
+
+
+def main() -> int:
+    """Write every notebook."""
+    NOTEBOOKS.mkdir(exist_ok=True)
+    for name, cells in NOTEBOOK_CELLS.items():
+        notebook = build(cells)
+        nbformat.validate(notebook)
+        nbformat.write(notebook, NOTEBOOKS / name)
+        print(f"wrote notebooks/{name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
