@@ -24,7 +24,7 @@ __all__ = ["PROVENANCE_TAGS", "Parameter", "parameter_from_record"]
 Provenance = Literal["stated", "derived", "assumed"]
 PROVENANCE_TAGS: tuple[str, ...] = ("stated", "derived", "assumed")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
-_RECORD_KEYS = frozenset(
+RECORD_KEYS = frozenset(
     {
         "symbol",
         "value",
@@ -200,7 +200,7 @@ def parameter_from_record(name: str, record: Mapping[str, Any]) -> Parameter:
     ``value``, ``low`` and ``high`` may be numbers in ``unit`` or strings with their own
     unit (``"75000 synapse/neuron"``); a string value without ``unit`` sets the unit.
     """
-    unknown = set(record) - _RECORD_KEYS
+    unknown = set(record) - RECORD_KEYS
     if unknown:
         raise InvalidValueError(name, f"unknown key(s) {', '.join(sorted(unknown))}")
     if "value" not in record:

@@ -38,7 +38,7 @@ import sympy as sp
 from brainflops.errors import BrainflopsError, ScenarioError, UnknownNameError
 from brainflops.expressions import parse_formula
 from brainflops.model import Model, Term, check_formula_units
-from brainflops.parameters import Parameter, parameter_from_record
+from brainflops.parameters import RECORD_KEYS, Parameter, parameter_from_record
 from brainflops.stages import POPULATION_ROLES, STAGES
 from brainflops.units import FLOPS, as_quantity, ureg
 
@@ -73,21 +73,8 @@ _PRESET_KEYS = frozenset(
 )
 _POPULATION_KEYS = frozenset({"name", "label", "count", "firing_rate", "stages", "bind"})
 _FORMULA_KEYS = frozenset({"name", "population", "formula", "operation"})
-_PARAMETER_OVERRIDE_KEYS = frozenset(
-    {
-        "value",
-        "unit",
-        "low",
-        "high",
-        "distribution",
-        "source",
-        "locator",
-        "provenance",
-        "verified",
-        "note",
-        "symbol",
-    }
-)
+# Overrides may change any field of a parameter record.
+_PARAMETER_OVERRIDE_KEYS = RECORD_KEYS
 
 
 def _preset_files() -> dict[str, Any]:

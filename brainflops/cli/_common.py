@@ -10,7 +10,7 @@ from typing import Any
 
 from brainflops.io import atomic_write
 
-__all__ = ["add_output_arguments", "dumps", "emit"]
+__all__ = ["add_output_arguments", "dumps", "emit", "positive_int"]
 
 
 def _finite(value: Any) -> Any:
@@ -43,3 +43,15 @@ def emit(text: str, args: argparse.Namespace) -> None:
         print(f"wrote {out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+
+
+def positive_int(text: str) -> int:
+    """argparse type for counts such as ``--samples``: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"expected a positive integer, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value

@@ -6,7 +6,7 @@ import argparse
 
 import sympy as sp
 
-from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
 from brainflops.export import FORMATS, assumptions
 from brainflops.model import Model
 from brainflops.presets import list_presets, load_preset
@@ -170,7 +170,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_model_arguments(p)
     p.add_argument(
         "--samples",
-        type=_positive_int,
+        type=positive_int,
         default=0,
         metavar="N",
         help="add Monte Carlo percentiles from N draws",
@@ -191,16 +191,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="markdown")
     add_output_arguments(p)
     p.set_defaults(handler=_table)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
 
 
 __all__ = ["add_model_arguments", "model_from_args", "register"]

@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from brainflops import literature
-from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
 from brainflops.io import atomic_write
 
 __all__ = ["register"]
@@ -72,17 +72,6 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        msg = f"expected a positive integer, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``compare`` command."""
     p = subparsers.add_parser(
@@ -102,7 +91,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--plot", metavar="FILE.png", help="also draw the comparison chart to FILE.png")
     p.add_argument(
-        "--dpi", type=_positive_int, default=150, help="resolution of --plot (default 150)"
+        "--dpi", type=positive_int, default=150, help="resolution of --plot (default 150)"
     )
     add_output_arguments(p)
     p.set_defaults(handler=_compare)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from brainflops.cli.core import _positive_int, add_model_arguments, model_from_args
+from brainflops.cli._common import positive_int
+from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.report import DEFAULT_SAMPLES, write_report
 
 __all__ = ["register"]
@@ -37,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="overwrite existing report files")
     p.add_argument(
         "--samples",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_SAMPLES,
         metavar="N",
         help=f"Monte Carlo draws (default {DEFAULT_SAMPLES})",

@@ -23,7 +23,7 @@ import numpy as np
 from brainflops import datasets
 from brainflops import timeline as tl
 from brainflops import trends as tr
-from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
 from brainflops.errors import InvalidValueError
 
 __all__ = ["register"]
@@ -41,17 +41,6 @@ def _year(text: str) -> int | float | str:
         return tr.parse_year(text)
     except InvalidValueError as exc:
         raise argparse.ArgumentTypeError(exc.reason) from None
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        msg = f"expected a positive integer, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
 
 
 def _years_list(text: str) -> list[float]:
@@ -555,7 +544,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     time.add_argument(
         "--samples",
-        type=_positive_int,
+        type=positive_int,
         default=_DEFAULT_SAMPLES,
         metavar="N",
         help=f"number of samples (default: {_DEFAULT_SAMPLES})",

@@ -1,0 +1,146 @@
+"""``brainflops sensitivity``: which assumptions move the estimate.
+
+Examples
+--------
+``brainflops sensitivity --preset dettmers2015 --method tornado --plot tornado.png``
+``brainflops sensitivity --method sobol --samples 4096 --seed 1 --json``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.cli.core import add_model_arguments, model_from_args
+from brainflops.errors import InvalidValueError
+from brainflops.sensitivity import METHODS, Elasticities, SobolIndices, Tornado, analyse
+
+__all__ = ["register"]
+
+DEFAULT_SOBOL_SAMPLES = 1024
+
+
+def _table(result: Elasticities | Tornado | SobolIndices) -> list[str]:
+    if isinstance(result, Elasticities):
+        header = ["parameter", "unit", "central", "elasticity"]
+        rows = [
+            [n, u, f"{c:.4g}", f"{e:+.4f}"]
+            for n, u, c, e in zip(
+                result.names, result.units, result.central, result.values, strict=True
+            )
+        ]
+    elif isinstance(result, Tornado):
+        header = ["parameter", "unit", "p5", "p95", "log10 at p5", "log10 at p95", "swing"]
+        rows = [
+            [n, u, f"{a:.4g}", f"{b:.4g}", f"{lo:.3f}", f"{hi:.3f}", f"{s:.3f}"]
+            for n, u, a, b, lo, hi, s in zip(
+                result.names,
+                result.units,
+                result.input_low,
+                result.input_high,
+                result.output_low,
+                result.output_high,
+                result.swings,
+                strict=True,
+            )
+        ]
+    else:
+        header = ["parameter", "S1", "+/-", "ST", "+/-"]
+        rows = [
+            [n, f"{s1:.3f}", f"{c1:.3f}", f"{st:.3f}", f"{ct:.3f}"]
+            for n, s1, c1, st, ct in zip(
+                result.names,
+                result.first,
+                result.first_conf,
+                result.total,
+                result.total_conf,
+                strict=True,
+            )
+        ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    return [
+        "  ".join(f"{v:<{w}}" for v, w in zip(r, widths, strict=True)).rstrip()
+        for r in [header, *rows]
+    ]
+
+
+def _summary(result: Elasticities | Tornado | SobolIndices, title: str) -> list[str]:
+    if isinstance(result, Elasticities):
+        return [f"{title}", "  elasticities d ln(FLOP/s) / d ln(x) at the central values", ""]
+    if isinstance(result, Tornado):
+        return [
+            f"{title}",
+            f"  log10 FLOP/s with every input at its median: {result.base_log10:.3f}",
+            "  swing (decades) as each input spans its 5th-95th percentile, others at median",
+            "",
+        ]
+    lines = [
+        f"{title}",
+        (
+            f"  Sobol' indices of log10 FLOP/s: n = {result.n} ({result.evaluations} "
+            f"evaluations), seed {result.seed}, {100 * result.confidence:g}% intervals"
+        ),
+    ]
+    if result.ignored_correlations:
+        lines.append("  note: inputs treated as independent; the model's correlations are ignored")
+    return [*lines, ""]
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    if args.samples is not None and args.method != "sobol":
+        raise InvalidValueError("--samples", "applies to --method sobol only")
+    if args.plot is not None and Path(args.plot).suffix.lower() != ".png":
+        raise InvalidValueError(
+            "--plot", f"writes a PNG; give a file ending in .png, got {args.plot}"
+        )
+    model = model_from_args(args)
+    samples = DEFAULT_SOBOL_SAMPLES if args.samples is None else args.samples
+    result = analyse(model, args.method, n=samples, seed=args.seed)
+    if args.plot is not None:
+        result.save_plot(args.plot, overwrite=args.force)
+        print(f"wrote {args.plot}", file=sys.stderr)
+    if args.json:
+        emit(dumps({"preset": model.name, "title": model.title, **result.to_dict()}), args)
+        return 0
+    emit("\n".join([*_summary(result, model.title), *_table(result)]) + "\n", args)
+    return 0
+
+
+def _power_of_two(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a power of two, got {text!r}") from None
+    if value < 2 or value & (value - 1):
+        raise argparse.ArgumentTypeError(
+            f"Sobol' samples must be a power of two >= 2 (e.g. 1024, 4096), got {text!r}",
+        )
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``sensitivity`` command."""
+    p = subparsers.add_parser(
+        "sensitivity",
+        help="which assumptions move the estimate (elasticities, tornado, Sobol')",
+        description="Elasticities (exact, at the central values), a tornado table of swings "
+        "over each input's 90%% interval, or Sobol' indices of log10 FLOP/s (needs SALib).",
+    )
+    add_model_arguments(p)
+    p.add_argument(
+        "--method", choices=METHODS, default="elasticity", help="analysis (default elasticity)"
+    )
+    p.add_argument(
+        "--samples",
+        type=_power_of_two,
+        default=None,
+        metavar="N",
+        help=f"Sobol' base sample size, a power of two (default {DEFAULT_SOBOL_SAMPLES})",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed for --method sobol (default 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--plot", metavar="FILE.png", help="also write the chart as a PNG")
+    add_output_arguments(p)
+    p.set_defaults(handler=_sensitivity)

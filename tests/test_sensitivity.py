@@ -1,0 +1,295 @@
+"""Sensitivity analysis (issue 3): elasticities, tornado, Sobol' indices and the CLI.
+
+The Sobol' wrapper is checked against the closed form for a product of independent
+lognormals, where log10 F is a sum of independent normals and the first-order (and total)
+index of each factor is its share of the variance: sigma_i^2 / sum_j sigma_j^2.
+"""
+
+import json
+import math
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import brainflops
+from brainflops.cli import main
+from brainflops.errors import (
+    BrainflopsError,
+    InvalidValueError,
+    OutputExistsError,
+    UnknownNameError,
+)
+from brainflops.presets import build_model
+from brainflops.sensitivity import (
+    Elasticities,
+    MissingDependencyError,
+    SobolIndices,
+    Tornado,
+    analyse,
+    elasticities,
+    sobol,
+    tornado,
+)
+
+DETTMERS = brainflops.load_preset("dettmers2015")
+MODERN = brainflops.load_preset("mechanistic-modern")
+
+
+def product_model(widths, exponents=None, correlations=()):
+    """``x0 * x1**e1 * ...`` with x0 in FLOP/s; ``widths`` are 90% ranges in decades."""
+    exponents = exponents or [1] * len(widths)
+    parameters, factors = {}, []
+    for i, (width, power) in enumerate(zip(widths, exponents, strict=True)):
+        centre = 1e15 if i == 0 else 1.0
+        parameters[f"x{i}"] = {
+            "value": centre,
+            "unit": "FLOP/s" if i == 0 else "dimensionless",
+            "low": centre * 10 ** (-width / 2),
+            "high": centre * 10 ** (width / 2),
+        }
+        factors.append(f"x{i}" if power == 1 else f"x{i}**({power})")
+    document = {
+        "preset": {"name": "product", "title": "product of lognormals"},
+        "parameters": parameters,
+        "formulas": [{"name": "f", "formula": " * ".join(factors)}],
+        "correlations": [{"a": a, "b": b, "rho": r} for a, b, r in correlations],
+    }
+    return build_model(document)
+
+
+# -------------------------------------------------------------------------- elasticity
+@settings(max_examples=15)
+@given(
+    widths=st.lists(st.floats(0.1, 3.0), min_size=2, max_size=4),
+    powers=st.lists(st.sampled_from([-2, -1, 1, 2, 3]), min_size=3, max_size=3),
+)
+def test_elasticities_of_a_product_are_its_exponents(widths, powers):
+    exponents = [1, *powers[: len(widths) - 1]]
+    result = elasticities(product_model(widths, exponents))
+    for i, power in enumerate(exponents):
+        assert result.value(f"x{i}") == pytest.approx(power, abs=1e-12)
+    magnitudes = [abs(v) for v in result.values]
+    assert magnitudes == sorted(magnitudes, reverse=True)
+
+
+@pytest.mark.parametrize("model", [DETTMERS, MODERN], ids=["dettmers", "modern"])
+def test_elasticities_match_finite_differences_of_the_model(model):
+    result = elasticities(model)
+    assert set(result.names) == set(model.used_parameters())
+    base = model.central_logs()
+    h = 1e-6
+    for name in result.names:
+        i = model.parameter_names.index(name)
+        up, down = base.copy(), base.copy()
+        up[i] += h
+        down[i] -= h
+        numeric = (model.evaluate_logs(up[:, None]) - model.evaluate_logs(down[:, None]))[0] / (
+            2 * h
+        )
+        assert result.value(name) == pytest.approx(numeric, abs=1e-6)
+
+
+def test_dettmers_elasticities_are_dominated_by_the_dendritic_convolution():
+    result = elasticities(DETTMERS)
+    # The Purkinje and granule dendrite terms carry T**2, so the time-step elasticity is ~2.
+    assert result.names[0] == "time_steps"
+    assert result.value("time_steps") == pytest.approx(2.0, abs=0.01)
+    assert result.value("firing_rate") == pytest.approx(1.0, abs=1e-9)
+    with pytest.raises(UnknownNameError, match="firing_rat"):
+        result.value("firing_rat")
+
+
+# ----------------------------------------------------------------------------- tornado
+@settings(max_examples=15)
+@given(
+    widths=st.lists(st.floats(0.1, 3.0), min_size=2, max_size=4),
+    powers=st.lists(st.sampled_from([-2, -1, 1, 2]), min_size=3, max_size=3),
+)
+def test_tornado_swings_of_a_product_are_exponent_times_width(widths, powers):
+    exponents = [1, *powers[: len(widths) - 1]]
+    result = tornado(product_model(widths, exponents))
+    assert result.base_log10 == pytest.approx(15.0, abs=1e-9)
+    for name, swing, lo, hi in zip(
+        result.names, result.swings, result.output_low, result.output_high, strict=True
+    ):
+        i = int(name[1:])
+        assert swing == pytest.approx(abs(exponents[i]) * widths[i], rel=1e-9)
+        # The 5th-percentile input lowers F when the exponent is positive.
+        assert (hi > lo) == (exponents[i] > 0)
+    assert list(result.swings) == sorted(result.swings, reverse=True)
+
+
+def test_tornado_of_dettmers_is_led_by_firing_rate_and_uses_medians():
+    result = tornado(DETTMERS)
+    assert result.names[:2] == ("firing_rate", "time_steps")
+    assert result.swings[0] == pytest.approx(math.log10(1000 / 50), rel=1e-9)
+    assert result.input_low[0] == pytest.approx(50)
+    assert result.input_high[0] == pytest.approx(1000)
+    # The stated values are the medians, so the base case is the central estimate.
+    assert result.base_log10 == pytest.approx(DETTMERS.central_log10(), abs=1e-9)
+    assert set(result.names) == {
+        n for n in DETTMERS.used_parameters() if DETTMERS.parameters[n].is_uncertain
+    }
+
+
+# ------------------------------------------------------------------------------- Sobol'
+@settings(max_examples=6, deadline=None)
+@given(widths=st.lists(st.floats(0.2, 3.0), min_size=2, max_size=4), seed=st.integers(0, 1000))
+def test_sobol_matches_the_closed_form_for_a_product_of_lognormals(widths, seed):
+    result = sobol(product_model(widths), 2048, seed=seed)
+    share = np.array(widths) ** 2 / np.sum(np.array(widths) ** 2)
+    for i, expected in enumerate(share):
+        first, total = result.index(f"x{i}")
+        assert first == pytest.approx(expected, abs=0.03)
+        assert total == pytest.approx(expected, abs=0.03)
+    # Variance of log10 F: sum of (width / (2 * z95))^2.
+    z95 = 1.6448536269514722
+    expected_variance = sum((w / (2 * z95)) ** 2 for w in widths)
+    assert result.variance_log10 == pytest.approx(expected_variance, rel=0.05)
+    assert list(result.total) == sorted(result.total, reverse=True)
+    assert result.evaluations == 2048 * (len(widths) + 2)
+
+
+def test_sobol_is_reproducible_and_ranks_dettmers_inputs_like_the_tornado():
+    a = sobol(DETTMERS, 512, seed=3)
+    b = sobol(DETTMERS, 512, seed=3)
+    assert a == b
+    assert a.names[:2] == tornado(DETTMERS).names[:2]
+    assert sum(a.first) == pytest.approx(1.0, abs=0.1)
+
+
+def test_sobol_reports_the_correlations_it_ignores():
+    model = product_model([1.0, 1.0], correlations=[("x0", "x1", 0.5)])
+    result = sobol(model, 256)
+    assert result.ignored_correlations == (("x0", "x1", 0.5),)
+    assert result.to_dict()["ignored_correlations"] == [{"a": "x0", "b": "x1", "rho": 0.5}]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"n": 1000}, "n"),
+        ({"n": 1}, "n"),
+        ({"n": 256, "seed": -1}, "seed"),
+        ({"n": 256, "num_resamples": 0}, "num_resamples"),
+        ({"n": 256, "confidence": 1.5}, "confidence"),
+    ],
+)
+def test_sobol_rejects_bad_arguments_naming_them(kwargs, name):
+    with pytest.raises(InvalidValueError, match=f"^{name}:"):
+        sobol(MODERN, **kwargs)
+
+
+def test_sobol_of_a_model_without_uncertainty_is_an_error():
+    # Values outside their ranges make the parameters certain (point masses).
+    certain = MODERN.with_values(
+        firing_rate="5 Hz",
+        **{"neurons.count": "1e12 neuron", "neurons.synapses": "1e5 synapse/neuron"},
+    )
+    assert not any(p.is_uncertain for p in certain.parameters.values() if p.name != "time_steps")
+    with pytest.raises(InvalidValueError, match="no uncertain parameters"):
+        sobol(certain, 256)
+
+
+def test_missing_salib_raises_a_clear_error(monkeypatch):
+    for module in (
+        "SALib",
+        "SALib.sample",
+        "SALib.analyze",
+        "SALib.sample.sobol",
+        "SALib.analyze.sobol",
+    ):
+        monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(MissingDependencyError, match=r"brainflops\[sensitivity\]") as info:
+        sobol(MODERN, 256)
+    assert isinstance(info.value, BrainflopsError)
+    assert isinstance(info.value, ImportError)
+    assert info.value.package == "SALib"
+    assert main(["sensitivity", "--method", "sobol", "--preset", "mechanistic-modern"]) == 2
+
+
+# ------------------------------------------------------------------------------ output
+@pytest.mark.parametrize("method", ["elasticity", "tornado", "sobol"])
+def test_results_are_frozen_and_export_to_frames_json_and_png(method, tmp_path):
+    result = analyse(MODERN, method, n=256, seed=1)
+    assert isinstance(result, Elasticities | Tornado | SobolIndices)
+    with pytest.raises(AttributeError):
+        result.model = "other"
+    frame = result.to_frame()
+    assert frame["parameter"].tolist() == list(result.names)
+    data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    assert data["method"] == method
+    assert [row["parameter"] for row in data["parameters"]] == list(result.names)
+    path = tmp_path / "chart.png"
+    result.save_plot(path)
+    assert path.read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(OutputExistsError):
+        result.save_plot(path)
+    result.save_plot(path, overwrite=True)
+    assert not list(tmp_path.glob(".*.tmp"))  # atomic write leaves no temporary behind
+
+
+def test_unknown_method_suggests_the_right_one():
+    with pytest.raises(UnknownNameError, match="tornado"):
+        analyse(MODERN, "tornadoes")
+
+
+def test_plots_do_not_touch_pyplot_state():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    tornado(DETTMERS).figure()
+    elasticities(DETTMERS).figure()
+    assert plt.get_fignums() == before
+
+
+# --------------------------------------------------------------------------------- CLI
+@pytest.mark.parametrize("method", ["elasticity", "tornado", "sobol"])
+def test_cli_json_matches_the_library(method, capsys):
+    argv = ["sensitivity", "--preset", "mechanistic-modern", "--method", method, "--json"]
+    if method == "sobol":
+        argv += ["--samples", "256", "--seed", "2"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    expected = analyse(MODERN, method, n=256, seed=2).to_dict()
+    assert data["preset"] == "mechanistic-modern"
+    assert data["parameters"] == expected["parameters"]
+
+
+def test_cli_text_table_and_plot(tmp_path, capsys):
+    png = tmp_path / "tornado.png"
+    argv = ["sensitivity", "--method", "tornado", "--plot", str(png)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("Dettmers (2015)")
+    assert "firing_rate" in out
+    assert "swing" in out
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert main(argv) == 2  # exists: refuse without --force
+    assert "--force" in capsys.readouterr().err
+    assert main([*argv, "--force"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--method", "tornado", "--samples", "256"], "--samples"),
+        (["--plot", "chart.svg"], "--plot"),
+        (["--preset", "no-such-preset"], "unknown preset"),
+    ],
+)
+def test_cli_user_errors_are_one_line(argv, message, capsys):
+    assert main(["sensitivity", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_cli_rejects_a_sample_size_that_is_not_a_power_of_two(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["sensitivity", "--method", "sobol", "--samples", "1000"])
+    assert info.value.code == 2
+    assert "power of two" in capsys.readouterr().err
