@@ -202,8 +202,11 @@ def measure_memory(preset: str, n: int) -> dict:
         root=str(ROOT), bench=str(Path(__file__).resolve().parent), preset=preset, n=n
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=os.environ
     )
+    if done.returncode != 0:
+        msg = f"the memory subprocess failed:\n{done.stderr}"
+        raise SystemExit(msg)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

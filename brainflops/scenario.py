@@ -1107,7 +1107,13 @@ class _Reader:
     def _meta(
         self, base_meta: Mapping[str, Any], meta: Mapping[str, Any], base: Any
     ) -> dict[str, Any]:
-        out = {k: v for k, v in base_meta.items() if k != "variant" or base is not None}
+        # The base's headline belongs to the base's inputs, not to a changed model; a
+        # scenario only carries a reported figure when it states one itself.
+        out = {
+            k: v
+            for k, v in base_meta.items()
+            if (k != "variant" or base is not None) and (k != "reported" or base is None)
+        }
         prefix = self.meta_key
         for field in _META_TEXT:
             if field in meta:
