@@ -17,6 +17,7 @@ __all__ = [
     "DataError",
     "ExpressionError",
     "InvalidValueError",
+    "MissingDependencyError",
     "NonMonotoneError",
     "OutputExistsError",
     "ScenarioError",
@@ -134,3 +135,23 @@ class OutputExistsError(BrainflopsError, FileExistsError):
     def __init__(self, path: str) -> None:
         self.path = path
         super().__init__(f"{path} exists; pass --force (or overwrite=True) to replace it")
+
+
+class MissingDependencyError(BrainflopsError, ImportError):
+    """An optional dependency needed for the requested analysis is not installed.
+
+    Attributes
+    ----------
+    package:
+        The missing distribution (``SALib``).
+    extra:
+        The brainflops extra that installs it (``sensitivity``).
+    """
+
+    def __init__(self, package: str, extra: str, purpose: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{purpose} needs the optional package {package}; "
+            f"install it with: pip install 'brainflops[{extra}]'",
+        )

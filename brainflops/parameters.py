@@ -17,7 +17,7 @@ import pint
 
 from brainflops.distributions import Distribution, from_spec, point, split_lognormal90
 from brainflops.errors import InvalidValueError, UnitMismatchError
-from brainflops.units import as_quantity, parse_unit, ureg
+from brainflops.units import as_quantity, parse_quantity, parse_unit, ureg
 
 __all__ = ["PROVENANCE_TAGS", "Parameter", "parameter_from_record"]
 
@@ -210,7 +210,8 @@ def parameter_from_record(name: str, record: Mapping[str, Any]) -> Parameter:
     if unit is None:
         if not isinstance(raw_value, str):
             raise InvalidValueError(name, "missing 'unit' (or give value as '<number> <unit>')")
-        unit = f"{ureg.Quantity(raw_value).units}" if _has_unit(raw_value) else "dimensionless"
+        quantity = parse_quantity(raw_value, name)
+        unit = "dimensionless" if quantity.dimensionless else f"{quantity.units}"
     if not isinstance(unit, str):
         raise InvalidValueError(name, f"unit must be a string, got {unit!r}")
     value = _number_in_unit(raw_value, unit, name, "value")
@@ -249,20 +250,3 @@ def parameter_from_record(name: str, record: Mapping[str, Any]) -> Parameter:
         verified=verified,
         note=text_fields["note"],
     )
-
-
-def _has_unit(text: str) -> bool:
-    try:
-        return (
-            isinstance(ureg.Quantity(text), pint.Quantity)
-            and not ureg.Quantity(text).dimensionless
-        )
-    except (
-        pint.UndefinedUnitError,
-        pint.errors.DefinitionSyntaxError,
-        ValueError,
-        AttributeError,
-        TypeError,
-        SyntaxError,
-    ):
-        return False

@@ -48,6 +48,7 @@ __all__ = [
     "flatten_parameters",
     "list_presets",
     "load_preset",
+    "nest_parameters",
     "preset_document",
 ]
 
@@ -145,7 +146,7 @@ def select_variant(document: Mapping[str, Any], variant: str) -> dict[str, Any]:
     if "parameters" in chosen:  # parameters that only this variant's formulas use
         records = flatten_parameters(base.get("parameters", {}))
         records.update(flatten_parameters(chosen["parameters"]))
-        base["parameters"] = _nest(records)
+        base["parameters"] = nest_parameters(records)
     if "formulas" in chosen:  # a different arithmetic from the same source
         base["formulas"] = copy.deepcopy(chosen["formulas"])
         base.pop("populations", None)
@@ -176,7 +177,8 @@ def flatten_parameters(table: Mapping[str, Any], prefix: str = "") -> dict[str, 
     return records
 
 
-def _nest(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def nest_parameters(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The nested ``[parameters]`` table for records keyed by dotted name (inverse of flatten)."""
     nested: dict[str, Any] = {}
     for name, record in records.items():
         *path, leaf = name.split(".")
@@ -221,7 +223,7 @@ def apply_overrides(document: Mapping[str, Any], overrides: Mapping[str, Any]) -
         record.update(table)
     if problems:
         raise ScenarioError(problems)
-    updated["parameters"] = _nest(records)
+    updated["parameters"] = nest_parameters(records)
     return updated
 
 

@@ -9,15 +9,14 @@ the figures as base64 ``data:`` URIs, so the HTML file opens anywhere without Py
 network access; :func:`render_markdown` refers to the same figures as PNG files written
 next to it by :func:`write_report`.
 
-A section whose module is not available is left out (and listed in
-:attr:`Report.omitted`), never replaced by a placeholder.
+A section that does not apply (sensitivity for a model without uncertain inputs) is
+left out and listed in :attr:`Report.omitted`, never replaced by a placeholder.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import importlib
 import io
 import math
 from collections.abc import Callable
@@ -30,8 +29,15 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from brainflops import __version__
-from brainflops.errors import BrainflopsError, OutputExistsError
+from brainflops import __version__, citations, hardware, literature, plots_trends, sensitivity
+from brainflops import timeline as parity
+from brainflops import trends as trend_models
+from brainflops.errors import (
+    BrainflopsError,
+    MissingDependencyError,
+    NonMonotoneError,
+    OutputExistsError,
+)
 from brainflops.export import assumptions_frame
 from brainflops.io import atomic_write
 
@@ -151,16 +157,6 @@ def _sci(value: float, digits: int = 3) -> str:
     return f"{value:.{digits}e}"
 
 
-def _optional(module: str) -> Any | None:
-    """Import ``brainflops.<module>`` or return None when it is not installed."""
-    try:
-        return importlib.import_module(f"brainflops.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name in {f"brainflops.{module}", module}:
-            return None
-        raise
-
-
 # ----------------------------------------------------------------------------- sections
 def _estimate_section(model: Model, samples: Samples) -> Section:
     central = model.central().m_as("FLOP/s")
@@ -178,8 +174,12 @@ def _estimate_section(model: Model, samples: Samples) -> Section:
     )
     try:
         low, high = model.bounds()
-    except BrainflopsError:
-        pass
+    except NonMonotoneError as exc:
+        lines.append(
+            "No exact bounds: the model is not monotone in "
+            + ", ".join(exc.parameters)
+            + " over the 90% box of the inputs.",
+        )
     else:
         lines.append(
             f"Exact bounds over the 90% box of the inputs: {_sci(low.m_as('FLOP/s'))} to "
@@ -275,7 +275,7 @@ def _distribution_section(model: Model, samples: Samples) -> Section:
 _SOBOL_N = 512  # base sample of the Sobol' estimate: n * (k + 2) model evaluations
 
 
-def _sensitivity_section(model: Model, sensitivity: Any, seed: int) -> Section | None:
+def _sensitivity_section(model: Model, seed: int) -> Section | None:
     """Tornado and, when SALib is installed, Sobol' indices; None without uncertain inputs."""
     swings = sensitivity.tornado(model)
     if not swings.names:
@@ -321,7 +321,7 @@ def _sensitivity_section(model: Model, sensitivity: Any, seed: int) -> Section |
     ]
     try:
         indices = sensitivity.sobol(model, _SOBOL_N, seed=seed)
-    except sensitivity.MissingDependencyError:
+    except MissingDependencyError:
         paragraphs.append(
             "Sobol' indices need SALib (pip install brainflops[sensitivity]); they are left out."
         )
@@ -367,7 +367,7 @@ def _sensitivity_section(model: Model, sensitivity: Any, seed: int) -> Section |
     )
 
 
-def _comparison_section(model: Model, literature: Any) -> Section:
+def _comparison_section(model: Model) -> Section:
     table = literature.comparison_table()
     fig = literature.plot_comparison(table, width=9.5)
     central = model.central().m_as("FLOP/s")
@@ -410,9 +410,7 @@ _TIMELINE_SERIES = "top500-rank1"
 
 
 def _timeline_section(model: Model, samples: Samples, seed: int) -> Section:
-    trends = importlib.import_module("brainflops.trends")
-    timeline = importlib.import_module("brainflops.timeline")
-    plots = importlib.import_module("brainflops.plots_trends")
+    trends, timeline, plots = trend_models, parity, plots_trends
     fitted = {
         "exponential (all years)": trends.fit_model("exponential", _TIMELINE_SERIES, None, None),
         "piecewise (estimated break)": trends.fit_model("piecewise", _TIMELINE_SERIES, None, None),
@@ -536,7 +534,7 @@ def _roofline_figure(plan: Any) -> Figure:
     return fig
 
 
-def _hardware_section(model: Model, hardware: Any) -> Section:
+def _hardware_section(model: Model) -> Section:
     plan = hardware.plan(model, _DEVICE, _PRECISION)
     figures = []
     if any(s.intensity for s in plan.stages):
@@ -604,10 +602,9 @@ def _hardware_section(model: Model, hardware: Any) -> Section:
 
 def _citation(key: str) -> str:
     """The full citation of ``key``, or a note when the bibliography lacks it."""
-    citations = _optional("citations")
     try:
-        return citations.cite(key) if citations is not None else "(no bibliography installed)"
-    except (BrainflopsError, OSError):
+        return citations.cite(key)
+    except BrainflopsError:
         return "(not in the bibliography)"
 
 
@@ -687,29 +684,14 @@ def build_report(model: Model, *, samples: int = DEFAULT_SAMPLES, seed: int = 0)
     draws = model.sample(samples, seed=seed)
     omitted: dict[str, str] = {}
     sections = [_estimate_section(model, draws), _distribution_section(model, draws)]
-    sensitivity = _optional("sensitivity")
-    if sensitivity is None:
-        omitted["sensitivity"] = "brainflops.sensitivity is not available"
+    section = _sensitivity_section(model, seed)
+    if section is None:
+        omitted["sensitivity"] = "the model has no uncertain inputs"
     else:
-        section = _sensitivity_section(model, sensitivity, seed)
-        if section is None:
-            omitted["sensitivity"] = "the model has no uncertain inputs"
-        else:
-            sections.append(section)
-    literature = _optional("literature")
-    if literature is None:
-        omitted["comparison"] = "brainflops.literature is not available"
-    else:
-        sections.append(_comparison_section(model, literature))
-    if _optional("timeline") is None or _optional("plots_trends") is None:
-        omitted["timeline"] = "brainflops.timeline is not available"
-    else:
-        sections.append(_timeline_section(model, draws, seed))
-    hardware = _optional("hardware")
-    if hardware is None:
-        omitted["hardware"] = "brainflops.hardware is not available"
-    else:
-        sections.append(_hardware_section(model, hardware))
+        sections.append(section)
+    sections.append(_comparison_section(model))
+    sections.append(_timeline_section(model, draws, seed))
+    sections.append(_hardware_section(model))
     sections.append(_assumptions_section(model))
     return Report(
         title=f"brainflops report: {model.title}",

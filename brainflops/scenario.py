@@ -52,6 +52,7 @@ from brainflops.presets import (
     build_model,
     flatten_parameters,
     load_preset,
+    nest_parameters,
     preset_document,
     select_variant,
 )
@@ -535,7 +536,7 @@ class _Reader:
         else:
             overrides = {}
         self._new_parameters(self._table(document, "parameters"), records)
-        merged["parameters"] = _nest(records)
+        merged["parameters"] = nest_parameters(records)
         try:
             merged = apply_overrides(merged, overrides)
         except ScenarioError as exc:  # every name and key was checked above
@@ -1224,17 +1225,6 @@ def _scale_spec(spec: Mapping[str, Any], factor: float) -> dict[str, Any]:
         else:
             out[key] = value
     return out
-
-
-def _nest(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    nested: dict[str, Any] = {}
-    for name, record in records.items():
-        *path, leaf = name.split(".")
-        node = nested
-        for part in path:
-            node = node.setdefault(part, {})
-        node[leaf] = dict(record)
-    return nested
 
 
 # ------------------------------------------------------------------ writing new files

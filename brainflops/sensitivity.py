@@ -38,7 +38,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from brainflops.errors import BrainflopsError, InvalidValueError, UnknownNameError
+from brainflops.errors import (
+    InvalidValueError,
+    MissingDependencyError,
+    UnknownNameError,
+)
 from brainflops.io import atomic_write
 
 if TYPE_CHECKING:
@@ -51,7 +55,6 @@ if TYPE_CHECKING:
 __all__ = [
     "METHODS",
     "Elasticities",
-    "MissingDependencyError",
     "SobolIndices",
     "Tornado",
     "analyse",
@@ -68,26 +71,6 @@ _LN10 = math.log(10.0)
 _OPEN_LOW = 2.0**-54
 _OPEN_HIGH = 1.0 - 2.0**-53
 _MAX_BARS = 25  # parameters shown in a chart; the tables always list all of them
-
-
-class MissingDependencyError(BrainflopsError, ImportError):
-    """An optional dependency needed for the requested analysis is not installed.
-
-    Attributes
-    ----------
-    package:
-        The missing distribution (``SALib``).
-    extra:
-        The brainflops extra that installs it (``sensitivity``).
-    """
-
-    def __init__(self, package: str, extra: str, purpose: str) -> None:
-        self.package = package
-        self.extra = extra
-        super().__init__(
-            f"{purpose} needs the optional package {package}; "
-            f"install it with: pip install 'brainflops[{extra}]'",
-        )
 
 
 # ------------------------------------------------------------------------------ helpers

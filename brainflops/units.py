@@ -24,6 +24,7 @@ __all__ = [
     "Q_",
     "as_quantity",
     "magnitude_in",
+    "parse_quantity",
     "parse_unit",
     "quantity_text_problem",
     "unit_text_problem",
@@ -160,6 +161,17 @@ def quantity_text_problem(text: str) -> str | None:
     return None
 
 
+# What pint raises for text it cannot read.
+_PARSE_ERRORS = (
+    pint.UndefinedUnitError,
+    pint.errors.DefinitionSyntaxError,
+    ValueError,
+    AttributeError,
+    TypeError,
+    SyntaxError,
+)
+
+
 def parse_unit(text: str, name: str = "unit") -> pint.Unit:
     """Parse a unit string, raising :class:`UnitMismatchError` naming ``name`` on failure.
 
@@ -173,14 +185,24 @@ def parse_unit(text: str, name: str = "unit") -> pint.Unit:
         raise UnitMismatchError(name, "a known unit", repr(text), problem)
     try:
         return ureg.Unit(text)
-    except (
-        pint.UndefinedUnitError,
-        pint.errors.DefinitionSyntaxError,
-        ValueError,
-        AttributeError,
-        TypeError,
-    ) as exc:
+    except _PARSE_ERRORS as exc:
         raise UnitMismatchError(name, "a known unit", repr(text), "cannot parse unit") from exc
+
+
+def parse_quantity(text: str, name: str) -> pint.Quantity:
+    """Read ``"<number> [unit]"`` text as a Quantity (dimensionless when it has no unit).
+
+    The text is screened by :func:`quantity_text_problem` before pint sees it.
+    Raises :class:`InvalidValueError` naming ``name`` when it cannot be read.
+    """
+    problem = quantity_text_problem(text)
+    if problem:
+        raise InvalidValueError(name, problem)
+    try:
+        quantity = ureg.Quantity(text)
+    except _PARSE_ERRORS as exc:
+        raise InvalidValueError(name, f"cannot read {text!r} as a quantity") from exc
+    return quantity if isinstance(quantity, pint.Quantity) else ureg.Quantity(float(quantity))
 
 
 def as_quantity(value: Any, unit: str | pint.Unit, name: str) -> pint.Quantity:
@@ -193,21 +215,8 @@ def as_quantity(value: Any, unit: str | pint.Unit, name: str) -> pint.Quantity:
     """
     target = parse_unit(str(unit), name) if isinstance(unit, str) else unit
     if isinstance(value, str):
-        problem = quantity_text_problem(value)
-        if problem:
-            raise InvalidValueError(name, problem)
-        try:
-            quantity = ureg.Quantity(value)
-        except (
-            pint.UndefinedUnitError,
-            pint.errors.DefinitionSyntaxError,
-            ValueError,
-            AttributeError,
-            TypeError,
-            SyntaxError,
-        ) as exc:
-            raise InvalidValueError(name, f"cannot read {value!r} as a quantity") from exc
-        if not isinstance(quantity, pint.Quantity) or quantity.dimensionless:
+        quantity = parse_quantity(value, name)
+        if quantity.dimensionless:
             if not target.dimensionless:
                 raise UnitMismatchError(name, f"{target:~}", f"a plain number {value!r} (no unit)")
             quantity = ureg.Quantity(float(quantity), target)

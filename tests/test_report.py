@@ -82,27 +82,15 @@ def test_core_sections_are_always_present(report):
     assert {"breakdown", "percentiles", "assumptions", "references"} <= tables
 
 
-def test_optional_sections_are_present_or_listed_as_omitted(report):
+def test_every_section_is_present_for_an_uncertain_model(report):
     keys = {s.key for s in report.sections}
-    for key in ("sensitivity", "comparison", "timeline", "hardware"):
-        assert (key in keys) != (key in report.omitted), key
+    assert {"sensitivity", "comparison", "timeline", "hardware"} <= keys
+    assert not report.omitted
 
 
-def test_every_available_module_gives_its_figures(report):
-    import importlib.util
-
+def test_every_section_gives_its_figures(report):
     names = {f.name for f in report.figures}
-    expected = {
-        "sensitivity": {"tornado"},
-        "literature": {"comparison"},
-        "timeline": {"trend", "parity"},
-        "hardware": {"roofline"},
-    }
-    for module, figures in expected.items():
-        if importlib.util.find_spec(f"brainflops.{module}") is not None:
-            assert figures <= names, module
-    if importlib.util.find_spec("SALib") is not None:
-        assert "sobol" in names
+    assert {"tornado", "sobol", "comparison", "trend", "parity", "roofline"} <= names
 
 
 def test_html_holds_every_figure_and_table_and_images_decode(written, report):
@@ -167,18 +155,11 @@ def test_write_report_refuses_to_overwrite_any_file(tmp_path, report, monkeypatc
     assert not (tmp_path / "report.html").exists()
 
 
-def test_a_missing_optional_module_omits_its_section(monkeypatch):
-    import brainflops.report as rep
-
-    real = rep._optional
-    missing = {"literature", "timeline", "hardware", "sensitivity"}
-    monkeypatch.setattr(rep, "_optional", lambda name: None if name in missing else real(name))
-    small = build_report(brainflops.load_preset("mechanistic-modern"), samples=200)
-    assert set(small.omitted) == {"comparison", "timeline", "hardware", "sensitivity"}
-    assert [s.key for s in small.sections] == ["estimate", "distribution", "assumptions"]
-    text = render_html(small)
-    assert 'id="comparison"' not in text
-    assert "Not included" in text
+def test_a_model_without_uncertainty_omits_sensitivity_and_says_so():
+    small = build_report(brainflops.load_preset("kurzweil1999"), samples=200)
+    assert set(small.omitted) == {"sensitivity"}
+    assert "sensitivity" not in [s.key for s in small.sections]
+    assert "Not included" in render_html(small)
 
 
 def test_report_from_a_scenario_file(tmp_path):

@@ -19,13 +19,13 @@ from brainflops.cli import main
 from brainflops.errors import (
     BrainflopsError,
     InvalidValueError,
+    MissingDependencyError,
     OutputExistsError,
     UnknownNameError,
 )
 from brainflops.presets import build_model
 from brainflops.sensitivity import (
     Elasticities,
-    MissingDependencyError,
     SobolIndices,
     Tornado,
     analyse,
