@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 
 from brainflops.errors import InvalidValueError
+from brainflops.parameters import FIELDS
 
 if TYPE_CHECKING:
     from brainflops.model import Model
@@ -21,20 +22,7 @@ __all__ = ["FORMATS", "assumptions", "assumptions_frame"]
 Format = Literal["markdown", "csv", "latex", "json", "html"]
 FORMATS: tuple[str, ...] = ("markdown", "csv", "latex", "json", "html")
 
-COLUMNS = (
-    "name",
-    "symbol",
-    "value",
-    "unit",
-    "low",
-    "high",
-    "distribution",
-    "source",
-    "locator",
-    "provenance",
-    "verified",
-    "note",
-)
+COLUMNS = FIELDS
 
 
 def _distribution_text(spec: dict) -> str:
@@ -74,7 +62,7 @@ def assumptions(model: Model, fmt: str = "markdown") -> str:
     >>> import brainflops
     >>> from brainflops.export import assumptions
     >>> print(assumptions(brainflops.load_preset("dettmers2015"), "csv").splitlines()[0])
-    name,symbol,value,unit,low,high,distribution,source,locator,provenance,verified,note
+    name,symbol,unit,value,low,high,distribution,source,locator,provenance,verified,note
     """
     frame = assumptions_frame(model)
     if fmt == "csv":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 import pint
@@ -19,26 +19,11 @@ from brainflops.distributions import Distribution, from_spec, point, split_logno
 from brainflops.errors import InvalidValueError, UnitMismatchError
 from brainflops.units import as_quantity, parse_quantity, parse_unit, ureg
 
-__all__ = ["PROVENANCE_TAGS", "Parameter", "parameter_from_record"]
+__all__ = ["FIELDS", "PROVENANCE_TAGS", "RECORD_KEYS", "Parameter", "parameter_from_record"]
 
 Provenance = Literal["stated", "derived", "assumed"]
 PROVENANCE_TAGS: tuple[str, ...] = ("stated", "derived", "assumed")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
-RECORD_KEYS = frozenset(
-    {
-        "symbol",
-        "value",
-        "unit",
-        "low",
-        "high",
-        "distribution",
-        "source",
-        "locator",
-        "provenance",
-        "verified",
-        "note",
-    },
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +168,12 @@ class Parameter:
             "verified": self.verified,
             "note": self.note,
         }
+
+
+#: Field names, in declaration order: the columns of an assumption table.
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Parameter))
+#: Keys a parameter record (a TOML table) may hold.
+RECORD_KEYS = frozenset(FIELDS) - {"name"}
 
 
 def _number_in_unit(raw: Any, unit: str, name: str, key: str) -> float:

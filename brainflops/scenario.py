@@ -46,7 +46,7 @@ import pint
 
 from brainflops.errors import BrainflopsError, ScenarioError, UnknownNameError
 from brainflops.model import Model
-from brainflops.parameters import Parameter
+from brainflops.parameters import RECORD_KEYS, Parameter
 from brainflops.presets import (
     apply_overrides,
     build_model,
@@ -93,7 +93,6 @@ _META_TEXT = (
 _META_KEYS = frozenset({"base", "remove", "reported", "year", *_META_TEXT})
 _NUMBER_KEYS = ("value", "low", "high")
 _TEXT_KEYS = ("symbol", "source", "locator", "provenance", "note")
-_RECORD_KEYS = frozenset({*_NUMBER_KEYS, "unit", "distribution", "verified", *_TEXT_KEYS})
 _ROLES = frozenset(POPULATION_ROLES) | {r for s in STAGES.values() for r in s.roles}
 _NAME_PART = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _ORIGIN = "\x00scenario\x00"  # marks build_model's prefix so it can be replaced
@@ -730,9 +729,9 @@ class _Reader:
             if not entry:
                 self.add(key, "empty table; give value, low and high, distribution or unit")
                 continue
-            unknown = [k for k in entry if k not in _RECORD_KEYS]
+            unknown = [k for k in entry if k not in RECORD_KEYS]
             for extra in unknown:
-                self.add(f"{key}.{extra}", f"unknown key{_suggest(extra, _RECORD_KEYS)}")
+                self.add(f"{key}.{extra}", f"unknown key{_suggest(extra, RECORD_KEYS)}")
             if unknown:
                 continue
             unit = entry.get("unit", base.parameters[name].unit)
@@ -766,7 +765,7 @@ class _Reader:
                     self.add(where, f"parameter {name!r} is set twice (also as {out[name][0]})")
                 else:
                     out[name] = (where, value)
-            elif isinstance(value, dict) and value and not set(value) & _RECORD_KEYS:
+            elif isinstance(value, dict) and value and not set(value) & RECORD_KEYS:
                 self._set_leaves(value, where, f"{name}.", records, out, depth + 1)
             else:
                 self.add(
@@ -825,9 +824,9 @@ class _Reader:
                 self.add(key, problem)
                 self.failed.add(name)
                 continue
-            unknown = [k for k in record if k not in _RECORD_KEYS]
+            unknown = [k for k in record if k not in RECORD_KEYS]
             for extra in unknown:
-                self.add(f"{key}.{extra}", f"unknown key{_suggest(extra, _RECORD_KEYS)}")
+                self.add(f"{key}.{extra}", f"unknown key{_suggest(extra, RECORD_KEYS)}")
             unit = record.get("unit")
             if unit is None and isinstance(record.get("value"), str):
                 unit = _unit_of(record["value"])
@@ -873,7 +872,7 @@ class _Reader:
                 )
             elif not value:
                 self.add(where, "empty table; a parameter needs value and unit")
-            elif set(value) & _RECORD_KEYS or any(not isinstance(v, dict) for v in value.values()):
+            elif set(value) & RECORD_KEYS or any(not isinstance(v, dict) for v in value.values()):
                 out[name] = (where, value)
             else:
                 self._record_leaves(value, where, f"{name}.", out, depth + 1)

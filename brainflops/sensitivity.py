@@ -30,6 +30,7 @@ from __future__ import annotations
 import io
 import math
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,11 +123,12 @@ def _bar_labels(names: Sequence[str]) -> list[str]:
     return list(names[:_MAX_BARS])
 
 
-class _Result:
+class _Result(ABC):
     """Shared output methods; subclasses define ``to_frame``, ``to_dict`` and ``figure``."""
 
-    def figure(self) -> Figure:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abstractmethod
+    def figure(self) -> Figure:
+        """The result as a matplotlib figure."""
 
     def save_plot(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Write :meth:`figure` as a PNG, atomically.
