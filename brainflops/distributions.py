@@ -56,6 +56,7 @@ __all__ = [
     "SplitLogNormal90",
     "Uniform",
     "achieved_rank_correlation",
+    "copula_cholesky",
     "correlated_uniforms",
     "from_spec",
     "lognormal90",
@@ -240,6 +241,14 @@ class Distribution(ABC):
         self._require_positive()
         return np.log(self.ppf(q))
 
+    def log_ppf_from_normal(self, z: ArrayLike) -> FloatArray:
+        """``log_ppf(Phi(z))`` for standard normal scores ``z``.
+
+        Sampling draws normal scores (so that a Gaussian copula can correlate them);
+        log-normal kinds map them linearly and skip the normal CDF round trip.
+        """
+        return self.log_ppf(np.clip(ndtr(np.asarray(z, dtype=np.float64)), _OPEN_LOW, _OPEN_HIGH))
+
     def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
         """Draw ``n`` values as ``ppf(u)`` of ``n`` uniforms from ``rng``.
 
@@ -329,7 +338,10 @@ class LogNormal90(Distribution):
             return np.exp(self.log_ppf(q))
 
     def log_ppf(self, q: ArrayLike) -> FloatArray:
-        return self.mu + self.sigma * ndtri(_quantiles(q))
+        return self.log_ppf_from_normal(ndtri(_quantiles(q)))
+
+    def log_ppf_from_normal(self, z: ArrayLike) -> FloatArray:
+        return self.mu + self.sigma * np.asarray(z, dtype=np.float64)
 
     def cdf(self, x: ArrayLike) -> FloatArray:
         arr = _points(x)
@@ -404,10 +416,13 @@ class SplitLogNormal90(Distribution):
             return np.exp(self.log_ppf(q))
 
     def log_ppf(self, q: ArrayLike) -> FloatArray:
-        z = ndtri(_quantiles(q))
+        return self.log_ppf_from_normal(ndtri(_quantiles(q)))
+
+    def log_ppf_from_normal(self, z: ArrayLike) -> FloatArray:
+        scores = np.asarray(z, dtype=np.float64)
         below, above = self._sigmas()
         with np.errstate(invalid="ignore"):  # 0 * inf at q = 0 or 1 of a point half
-            out = math.log(self.mid) + z * np.where(z < 0.0, below, above)
+            out = math.log(self.mid) + scores * np.where(scores < 0.0, below, above)
         return np.where(np.isnan(out), math.log(self.mid), out)
 
     def cdf(self, x: ArrayLike) -> FloatArray:
@@ -1021,6 +1036,65 @@ def from_spec(spec: Mapping[str, Any], name: str = "") -> Distribution:
         return _from_spec(spec, "")
 
 
+def copula_cholesky(
+    names: Sequence[str], rank_correlations: Mapping[tuple[str, str], float]
+) -> FloatArray:
+    """Cholesky factor of the Gaussian copula behind Spearman ``rank_correlations``.
+
+    Each rank correlation ``rho`` becomes the normal correlation ``2 sin(pi rho / 6)``;
+    multiplying independent standard normal scores (one row per name, in ``names``
+    order) by the factor gives scores with the requested rank correlations. Validates
+    the pairs (known, distinct names; numbers in [-1, 1]; a pair listed both ways only
+    with one value) and that the matrix is positive definite.
+    """
+    labels = list(names)
+    index: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        if label in index:
+            raise InvalidValueError(name="names", reason=f"duplicate name {label!r}")
+        index[label] = i
+    pearson = np.eye(len(labels))
+    given: dict[tuple[int, int], float] = {}
+    for pair, value in rank_correlations.items():
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise InvalidValueError(
+                name="rank_correlations", reason=f"key {pair!r} must be a (name, name) pair"
+            )
+        for label in pair:
+            if label not in index:
+                raise InvalidValueError(
+                    name="rank_correlations",
+                    reason=f"pair {pair!r} names {label!r}, which is not among {labels!r}",
+                )
+        i, j = sorted((index[pair[0]], index[pair[1]]))
+        if i == j:
+            raise InvalidValueError(
+                name="rank_correlations", reason=f"pair {pair!r} correlates a name with itself"
+            )
+        with _named("rank_correlations"):
+            rho = _real(value, f"rank correlation of {pair!r}")
+        if abs(rho) > 1.0:
+            raise InvalidValueError(
+                name="rank_correlations",
+                reason=f"rank correlation of {pair!r} must be in [-1, 1], got {rho!r}",
+            )
+        if given.setdefault((i, j), rho) != rho:
+            raise InvalidValueError(
+                name="rank_correlations",
+                reason=f"pair {pair!r} is given twice with different values "
+                f"({given[i, j]!r}, {rho!r})",
+            )
+        pearson[i, j] = pearson[j, i] = 2.0 * math.sin(math.pi * rho / 6.0)
+    try:
+        return np.linalg.cholesky(pearson)
+    except np.linalg.LinAlgError:
+        raise InvalidValueError(
+            name="rank_correlations",
+            reason="the correlation matrix is not positive definite: the requested rank "
+            "correlations cannot all hold together",
+        ) from None
+
+
 def correlated_uniforms(
     n: int,
     names: Sequence[str],
@@ -1073,62 +1147,16 @@ def correlated_uniforms(
     """
     count = _check_count(n)
     _check_rng(rng)
-    labels = list(names)
-    index: dict[str, int] = {}
-    for i, label in enumerate(labels):
-        if label in index:
-            raise InvalidValueError(name="names", reason=f"duplicate name {label!r}")
-        index[label] = i
-    pearson = np.eye(len(labels))
-    given: dict[tuple[int, int], float] = {}
-    for pair, value in rank_correlations.items():
-        if not (isinstance(pair, tuple) and len(pair) == 2):
-            raise InvalidValueError(
-                name="rank_correlations", reason=f"key {pair!r} must be a (name, name) pair"
-            )
-        for label in pair:
-            if label not in index:
-                raise InvalidValueError(
-                    name="rank_correlations",
-                    reason=f"pair {pair!r} names {label!r}, which is not among {labels!r}",
-                )
-        i, j = sorted((index[pair[0]], index[pair[1]]))
-        if i == j:
-            raise InvalidValueError(
-                name="rank_correlations", reason=f"pair {pair!r} correlates a name with itself"
-            )
-        with _named("rank_correlations"):
-            rho = _real(value, f"rank correlation of {pair!r}")
-        if abs(rho) > 1.0:
-            raise InvalidValueError(
-                name="rank_correlations",
-                reason=f"rank correlation of {pair!r} must be in [-1, 1], got {rho!r}",
-            )
-        if given.setdefault((i, j), rho) != rho:
-            raise InvalidValueError(
-                name="rank_correlations",
-                reason=f"pair {pair!r} is given twice with different values "
-                f"({given[i, j]!r}, {rho!r})",
-            )
-        pearson[i, j] = pearson[j, i] = 2.0 * math.sin(math.pi * rho / 6.0)
-    u = _open_uniforms(rng, (len(labels), count))
-    if given:
-        try:
-            chol = np.linalg.cholesky(pearson)
-        except np.linalg.LinAlgError:
-            raise InvalidValueError(
-                name="rank_correlations",
-                reason="the correlation matrix is not positive definite: the requested rank "
-                "correlations cannot all hold together",
-            ) from None
-        # Row j of the factor is the unit vector exactly when name j is uncorrelated with
-        # every earlier name; such columns keep their raw uniforms.
-        mixed = [j for j in range(len(labels)) if np.any(chol[j, :j] != 0.0)]
-        if mixed:
-            z = ndtri(u[: mixed[-1] + 1])
-            for j in mixed:
-                # ndtr rounds to exactly 0 or 1 far in the tails; keep the interval open.
-                u[j] = np.clip(ndtr(chol[j, : j + 1] @ z[: j + 1]), _OPEN_LOW, _OPEN_HIGH)
+    chol = copula_cholesky(names, rank_correlations)
+    u = _open_uniforms(rng, (len(chol), count))
+    # Row j of the factor is the unit vector exactly when name j is uncorrelated with
+    # every earlier name; such columns keep their raw uniforms.
+    mixed = [j for j in range(len(chol)) if np.any(chol[j, :j] != 0.0)]
+    if mixed:
+        z = ndtri(u[: mixed[-1] + 1])
+        for j in mixed:
+            # ndtr rounds to exactly 0 or 1 far in the tails; keep the interval open.
+            u[j] = np.clip(ndtr(chol[j, : j + 1] @ z[: j + 1]), _OPEN_LOW, _OPEN_HIGH)
     return u.T
 
 

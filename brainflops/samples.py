@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pint
-from scipy.special import ndtr
 
-from brainflops.distributions import Z95, Distribution, LogNormal90, SplitLogNormal90
+from brainflops.distributions import copula_cholesky
 from brainflops.errors import InvalidValueError
 from brainflops.units import FLOPS, magnitude_in, ureg
 
@@ -40,8 +39,6 @@ _BIN_WIDTH = 1e-3  # decades
 _HIST_LOW, _HIST_HIGH = -400.0, 400.0  # log10 FLOP/s covered by the streaming histogram
 _BLOCK = 1 << 16  # draws generated and evaluated at a time (fixed, so draws never depend on it)
 _FLOAT_LOG10 = math.log10(sys.float_info.max)
-# Uniforms handed to a quantile function stay inside the open interval (0, 1).
-_OPEN_LOW, _OPEN_HIGH = 2.0**-54, 1.0 - 2.0**-53
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,84 +228,6 @@ def _check_count(n: object) -> int:
     return int(n)
 
 
-def _copula_factor(
-    names: list[str], correlations: Mapping[tuple[str, str], float]
-) -> np.ndarray | None:
-    """Cholesky factor of the normal correlations behind Spearman ``correlations``.
-
-    The Gaussian copula of :func:`~brainflops.distributions.correlated_uniforms`, applied
-    to normal scores: each rank correlation ``rho`` becomes ``2 sin(pi rho / 6)``.
-    """
-    if not correlations:
-        return None
-    index = {name: i for i, name in enumerate(names)}
-    matrix = np.eye(len(names))
-    given: dict[tuple[int, int], float] = {}
-    for (a, b), value in correlations.items():
-        if a == b:
-            raise InvalidValueError(
-                "correlations", f"pair {(a, b)!r} correlates a name with itself"
-            )
-        if isinstance(value, bool) or not isinstance(value, int | float | np.floating):
-            raise InvalidValueError(
-                "correlations", f"rho of {(a, b)!r} must be a number, got {value!r}"
-            )
-        rho = float(value)
-        if not -1.0 <= rho <= 1.0:
-            raise InvalidValueError(
-                "correlations", f"rho of {(a, b)!r} must lie in [-1, 1], got {rho}"
-            )
-        i, j = sorted((index[a], index[b]))
-        if given.setdefault((i, j), rho) != rho:
-            reason = f"pair {(a, b)!r} is given twice with different values"
-            raise InvalidValueError("correlations", reason)
-        matrix[i, j] = matrix[j, i] = 2.0 * math.sin(math.pi * rho / 6.0)
-    try:
-        return np.linalg.cholesky(matrix)
-    except np.linalg.LinAlgError:
-        reason = (
-            "the correlation matrix is not positive definite; the requested correlations "
-            "are inconsistent (or include |rho| = 1)"
-        )
-        raise InvalidValueError("correlations", reason) from None
-
-
-def _normal_score_transform(
-    dist: Distribution, log_factor: float
-) -> Callable[[np.ndarray, np.ndarray], None]:
-    """A function writing ``log_ppf(ndtr(z)) + log_factor`` into ``out``, for normal ``z``.
-
-    Lognormal kinds map normal scores linearly, so they skip the uniform round trip (and
-    its inverse normal CDF, the slowest step of sampling); every other distribution goes
-    through its own :meth:`~brainflops.distributions.Distribution.log_ppf`.
-    """
-    if isinstance(dist, LogNormal90):
-        mu, sigma = dist.mu + log_factor, dist.sigma
-
-        def lognormal(z: np.ndarray, out: np.ndarray) -> None:
-            np.multiply(z, sigma, out=out)
-            out += mu
-
-        return lognormal
-    if isinstance(dist, SplitLogNormal90):
-        centre = math.log(dist.mid)
-        below = (centre - math.log(dist.lo)) / Z95
-        above = (math.log(dist.hi) - centre) / Z95
-        centre += log_factor
-
-        def split(z: np.ndarray, out: np.ndarray) -> None:
-            np.multiply(z, above, out=out)
-            np.multiply(z, below, out=out, where=z < 0.0)
-            out += centre
-
-        return split
-
-    def general(z: np.ndarray, out: np.ndarray) -> None:
-        np.add(dist.log_ppf(np.clip(ndtr(z), _OPEN_LOW, _OPEN_HIGH)), log_factor, out=out)
-
-    return general
-
-
 def _log_blocks(
     model: Model,
     n: int,
@@ -336,16 +255,12 @@ def _log_blocks(
             model.parameter(name)
             if name not in uncertain_names:
                 raise InvalidValueError(name, "is correlated but has no uncertainty to correlate")
-    factor = _copula_factor(uncertain_names, correlations)
+    factor = copula_cholesky(uncertain_names, correlations) if correlations else None
     mixed = [] if factor is None else [j for j in range(len(uncertain)) if np.any(factor[j, :j])]
     root = _seed_sequence(seed)
     streams = [_parameter_stream(root, name) for name in uncertain_names]
-    transforms = [
-        _normal_score_transform(
-            model.parameters[name].distribution, float(model.root_log(name, 1.0))
-        )
-        for name in uncertain_names
-    ]
+    dists = [model.parameters[name].distribution for name in uncertain_names]
+    offsets = [float(model.root_log(name, 1.0)) for name in uncertain_names]
     logs = np.repeat(model.central_logs()[:, None], min(n, _BLOCK), axis=1)
     scores = np.empty((len(uncertain), min(n, _BLOCK)))
     done = 0
@@ -357,8 +272,8 @@ def _log_blocks(
         if mixed:
             z[mixed] = factor[mixed] @ z  # type: ignore[index]
         block = logs[:, :m]
-        for i, j, transform in zip(uncertain, range(len(uncertain)), transforms, strict=True):
-            transform(z[j], block[i])
+        for j, (i, dist, offset) in enumerate(zip(uncertain, dists, offsets, strict=True)):
+            np.add(dist.log_ppf_from_normal(z[j]), offset, out=block[i])
         yield block
         done += m
 
