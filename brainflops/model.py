@@ -4,8 +4,8 @@ A :class:`Model` holds its parameters and a list of :class:`Term` records, one p
 (population, stage) pair or per formula. Each term is a sympy expression in FLOP/s over
 the parameters' symbols. When the model is built it is
 
-1. dimension-checked once with pint (every role's unit, and each formula's result must be
-   FLOP/s), and
+1. dimension-checked once with pint (every parameter bound to a stage role must have
+   the role's unit; every formula must evaluate to FLOP/s), and
 2. compiled once with :func:`sympy.lambdify` into a function of the *natural logarithms*
    of the parameters (in pint root units). Product-form terms become linear in the logs,
    so values anywhere from 1e-300 to 1e300, and products beyond float range, stay finite.
@@ -107,7 +107,10 @@ class Model:
     _compiled: _Compiled = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # Presets are cached and shared: keep every mapping read-only.
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+        object.__setattr__(self, "correlations", MappingProxyType(dict(self.correlations)))
         if not self.terms:
             raise InvalidValueError(self.name, "a model needs at least one stage or formula")
         for a, b in self.correlations:
@@ -247,10 +250,12 @@ class Model:
         """Exact low and high of the total over the 90% box of the inputs.
 
         Each input sits at its 5th or 95th percentile, the side picked by the sign of the
-        model's derivative in it. The sign must be the same everywhere in the box; it is
-        proven symbolically where sympy can, else checked at every corner of the box for
-        small models and on 4096 random points of it otherwise. A model that is not
-        monotone raises :class:`~brainflops.errors.NonMonotoneError`.
+        model's derivative in it. The sign must be the same everywhere in the box. For a
+        sum of products of powers it is read off the exponents (every term's exponent of
+        an input has the same sign: exact); otherwise it is checked numerically, at every
+        corner of the box (or 4096 random corners for more than 12 varying inputs) and
+        256 random interior points. A model that is not monotone raises
+        :class:`~brainflops.errors.NonMonotoneError`.
         """
         low_logs, high_logs = self._compiled.box_logs()
         signs = self._compiled.monotone_signs(low_logs, high_logs)
@@ -436,32 +441,47 @@ class _Compiled:
 
     def monotone_signs(self, low: np.ndarray, high: np.ndarray) -> list[int | None]:
         """Sign (+1, -1, 0) of d total / d x_i over the box, or None where it changes."""
+        if not self.nonlinear:
+            # Sum of monomials: d total / d x_i has the sign shared by x_i's exponents.
+            proven = [_common_sign(column) for column in self.linear.T]
+            if all(sign is not None for sign in proven):
+                return proven
         varying = np.nonzero(high > low)[0]
         n_vary = len(varying)
-        if n_vary <= 12:
+        if n_vary <= _MAX_EXHAUSTIVE_CORNERS:
             corners = ((np.arange(2**n_vary)[:, None] >> np.arange(n_vary)) & 1).T
         else:
-            corners = np.random.default_rng(0).integers(0, 2, size=(n_vary, 4096))
+            corners = np.random.default_rng(0).integers(0, 2, size=(n_vary, _RANDOM_CORNERS))
         points = np.repeat(low[:, None], corners.shape[1], axis=1)
         points[varying] = np.where(corners == 1, high[varying, None], low[varying, None])
         # Include random interior points as well: a sign change can hide between corners.
         rng = np.random.default_rng(1)
-        interior = low[:, None] + (high - low)[:, None] * rng.random((len(low), 256))
+        interior = low[:, None] + (high - low)[:, None] * rng.random((len(low), _INTERIOR_POINTS))
         points = np.concatenate([points, interior], axis=1)
         term_logs = self.log_terms(points)
         weights = np.exp(term_logs - np.logaddexp.reduce(term_logs, axis=0))
         slopes = np.einsum("td,tpd->pd", weights, self.term_gradients(points))
-        signs: list[int | None] = []
-        for row in slopes:
-            if np.all(np.abs(row) < 1e-12):
-                signs.append(0)
-            elif np.all(row >= -1e-12):
-                signs.append(1)
-            elif np.all(row <= 1e-12):
-                signs.append(-1)
-            else:
-                signs.append(None)
-        return signs
+        return [_common_sign(row, tolerance=_SLOPE_TOLERANCE) for row in slopes]
+
+
+# The numerical monotonicity check: all 2**12 = 4096 corners below 13 varying inputs,
+# else as many random corners, plus random interior points; elasticities smaller than
+# the tolerance (float noise of the log-space gradients) count as zero.
+_MAX_EXHAUSTIVE_CORNERS = 12
+_RANDOM_CORNERS = 4096
+_INTERIOR_POINTS = 256
+_SLOPE_TOLERANCE = 1e-12
+
+
+def _common_sign(values: np.ndarray, tolerance: float = 0.0) -> int | None:
+    """+1, -1 or 0 when every value has that sign (within ``tolerance``), else None."""
+    if np.all(np.abs(values) <= tolerance):
+        return 0
+    if np.all(values >= -tolerance):
+        return 1
+    if np.all(values <= tolerance):
+        return -1
+    return None
 
 
 # Columns per block in :meth:`_Compiled.log_total`: (terms x block) temporaries of a few MB

@@ -72,8 +72,15 @@ class Parameter:
     note: str = ""
 
     def __post_init__(self) -> None:
-        if not _NAME.match(self.name):
-            raise InvalidValueError(self.name, "parameter names are dotted identifiers")
+        if not isinstance(self.name, str) or not _NAME.match(self.name):
+            raise InvalidValueError(str(self.name), "parameter names are dotted identifiers")
+        for label in ("symbol", "unit", "source", "locator", "note"):
+            if not isinstance(getattr(self, label), str):
+                raise InvalidValueError(self.name, f"{label} must be text")
+        if not isinstance(self.verified, bool):
+            raise InvalidValueError(self.name, "verified must be true or false")
+        if self.distribution is not None and not isinstance(self.distribution, Distribution):
+            raise InvalidValueError(self.name, "distribution must be a Distribution")
         parse_unit(self.unit, self.name)
         if self.provenance not in PROVENANCE_TAGS:
             raise InvalidValueError(
@@ -83,6 +90,8 @@ class Parameter:
         for label, number in (("value", self.value), ("low", self.low), ("high", self.high)):
             if number is None:
                 continue
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                raise InvalidValueError(self.name, f"{label} must be a number, got {number!r}")
             if not math.isfinite(number):
                 raise InvalidValueError(self.name, f"{label} must be finite, got {number}")
             if number <= 0:
@@ -103,6 +112,17 @@ class Parameter:
                 self.name,
                 f"value {self.value:g} lies outside its 90% range [{self.low:g}, {self.high:g}]",
             )
+        if self.distribution is not None and self.low is not None and self.high is not None:
+            low, high = self.distribution.interval90()
+            if not (
+                math.isclose(low, self.low, rel_tol=1e-6)
+                and math.isclose(high, self.high, rel_tol=1e-6)
+            ):
+                raise InvalidValueError(
+                    self.name,
+                    f"its distribution's 90% interval [{low:g}, {high:g}] contradicts the "
+                    f"stated range [{self.low:g}, {self.high:g}]",
+                )
         if self.distribution is None:
             dist = (
                 split_lognormal90(self.low, self.value, self.high, name=self.name)
@@ -139,8 +159,10 @@ class Parameter:
     def with_value(self, value: Any) -> Parameter:
         """Return a copy with a new central value (number in :attr:`unit`, or a quantity).
 
-        A quantity in a compatible unit is converted; the range and distribution are kept
-        unless the value falls outside the range, in which case it becomes a point.
+        A quantity in a compatible unit is converted. Inside the 90% range the range is
+        kept: a default (split) log-normal is rebuilt around the new value as its median,
+        an explicitly chosen distribution is kept as it is. Outside the range the
+        parameter becomes certain (a point mass at the new value).
         """
         magnitude = float(as_quantity(value, self.unit, self.name).m_as(self.unit))
         if not math.isfinite(magnitude) or magnitude <= 0:
@@ -149,7 +171,10 @@ class Parameter:
             self.low is not None and self.high is not None and self.low <= magnitude <= self.high
         )
         if inside:
-            return replace(self, value=magnitude)
+            rebuilt = self.distribution.kind in ("lognormal90", "split_lognormal90")
+            return replace(
+                self, value=magnitude, distribution=None if rebuilt else self.distribution
+            )
         return replace(self, value=magnitude, low=None, high=None, distribution=point(magnitude))
 
     def to_record(self) -> dict[str, Any]:

@@ -50,9 +50,12 @@ class Samples:
     log10:
         Every draw as log10 FLOP/s, or None for a streamed run.
     counts:
-        For a streamed run, the histogram counts over :data:`edges`; else None.
+        For a streamed run, the draws counted in bins of ``_BIN_WIDTH`` (0.001) decades
+        from 1e-400 to 1e400 FLOP/s; else None.
     n:
         Number of draws.
+    log10_sum:
+        Sum of the draws' log10 values (for the geometric mean of a streamed run).
     """
 
     log10: np.ndarray | None
@@ -110,11 +113,22 @@ class Samples:
         return float(p95 - p5)
 
     def probability_above(self, threshold: pint.Quantity | float | str) -> float:
-        """Share of draws above ``threshold`` (FLOP/s)."""
+        """Share of draws above ``threshold`` (FLOP/s).
+
+        For a streamed run the bin holding the threshold is split in proportion to where
+        the threshold falls in it (draws assumed spread evenly within a 0.001-decade bin).
+        """
         log_t = math.log10(magnitude_in(threshold, FLOPS, "threshold"))
         if self.log10 is not None:
             return float(np.mean(self.log10 > log_t))
-        above = self.counts[_edges()[:-1] >= log_t].sum()
+        edges = _edges()
+        position = (log_t - edges[0]) / _BIN_WIDTH
+        if position <= 0:
+            return 1.0
+        if position >= len(self.counts):
+            return 0.0
+        index = int(position)
+        above = self.counts[index + 1 :].sum() + self.counts[index] * (1.0 - (position - index))
         return float(above / self.n)
 
     def histogram(self, bins: int = 60) -> tuple[np.ndarray, np.ndarray]:

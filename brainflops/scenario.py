@@ -42,12 +42,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pint
 
 from brainflops.errors import BrainflopsError, ScenarioError, UnknownNameError
 from brainflops.model import Model
 from brainflops.parameters import RECORD_KEYS, Parameter
 from brainflops.presets import (
+    CORRELATION_KEYS,
+    FORMULA_KEYS,
+    POPULATION_KEYS,
+    PRESET_KEYS,
     apply_overrides,
     build_model,
     flatten_parameters,
@@ -59,6 +62,7 @@ from brainflops.presets import (
 from brainflops.stages import POPULATION_ROLES, STAGES
 from brainflops.units import (
     as_quantity,
+    parse_quantity,
     parse_unit,
     quantity_text_problem,
     unit_text_problem,
@@ -75,21 +79,9 @@ __all__ = [
 #: Largest scenario file read, in bytes.
 MAX_FILE_BYTES = 1_000_000
 _MAX_DEPTH = 12
-_MAX_QUANTITY_TEXT = 120
 
 _TOP_KEYS = ("scenario", "set", "parameters", "populations", "formulas", "correlations")
-_META_TEXT = (
-    "name",
-    "title",
-    "description",
-    "reported_note",
-    "method",
-    "source",
-    "locator",
-    "counts",
-    "group",
-    "reconstruction",
-)
+_META_TEXT = tuple(sorted(PRESET_KEYS - {"reported", "year", "scenario"}))
 _META_KEYS = frozenset({"base", "remove", "reported", "year", *_META_TEXT})
 _NUMBER_KEYS = ("value", "low", "high")
 _TEXT_KEYS = ("symbol", "source", "locator", "provenance", "note")
@@ -1146,12 +1138,9 @@ class _Reader:
 
 
 _ITEM_KEYS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
-    "populations": (
-        frozenset({"name", "label", "count", "firing_rate", "stages", "bind"}),
-        ("name", "stages"),
-    ),
-    "formulas": (frozenset({"name", "population", "formula", "operation"}), ("name", "formula")),
-    "correlations": (frozenset({"a", "b", "rho"}), ("a", "b", "rho")),
+    "populations": (POPULATION_KEYS, ("name", "stages")),
+    "formulas": (FORMULA_KEYS, ("name", "formula")),
+    "correlations": (CORRELATION_KEYS, ("a", "b", "rho")),
 }
 
 
@@ -1198,16 +1187,12 @@ def _name_problem(name: str) -> str | None:
 
 
 def _unit_of(text: str) -> str | None:
-    """The unit of checked quantity text, or None when pint cannot read it."""
-    if quantity_text_problem(text) is not None:
-        return None
+    """The unit of quantity text, or None when it cannot be read."""
     try:
-        quantity: Any = ureg.Quantity(text.strip())
-    except (pint.PintError, ValueError, AttributeError, TypeError, SyntaxError):
+        quantity = parse_quantity(text.strip(), "value")
+    except BrainflopsError:
         return None
-    if not isinstance(quantity, pint.Quantity) or quantity.dimensionless:
-        return "dimensionless"
-    return f"{quantity.units}"
+    return "dimensionless" if quantity.dimensionless else f"{quantity.units}"
 
 
 def _scale_spec(spec: Mapping[str, Any], factor: float) -> dict[str, Any]:

@@ -184,9 +184,14 @@ def parse_unit(text: str, name: str = "unit") -> pint.Unit:
     if problem:
         raise UnitMismatchError(name, "a known unit", repr(text), problem)
     try:
-        return ureg.Unit(text)
+        unit = ureg.Unit(text)
     except _PARSE_ERRORS as exc:
         raise UnitMismatchError(name, "a known unit", repr(text), "cannot parse unit") from exc
+    if not ureg.Quantity(1.0, unit)._is_multiplicative:
+        # Offset units (degC) would be converted as absolute values by the root-unit
+        # scaling the model relies on; kelvin or delta units are unambiguous.
+        raise UnitMismatchError(name, "a multiplicative unit (e.g. K)", repr(text), "offset unit")
+    return unit
 
 
 def parse_quantity(text: str, name: str) -> pint.Quantity:

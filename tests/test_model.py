@@ -128,7 +128,7 @@ def test_linear_in_firing_rate(factor_log10):
 )
 def test_extreme_values_stay_finite(count, rate):
     model = MODERN.with_values(**{"neurons.count": count, "firing_rate": rate})
-    expected = math.log10(count) + math.log10(rate) + math.log10(2 * 3680 + 2 + 1 + 1)
+    expected = math.log10(count) + math.log10(rate) + math.log10(2 * 3673 + 2 + 1 + 1)
     assert model.central_log10() == pytest.approx(expected, abs=1e-6)
     assert math.isfinite(model.central_log10())
 
@@ -162,7 +162,11 @@ def test_elasticities_exact_for_product_terms():
         up = DETTMERS.with_values(**{name: value * math.exp(h)}).central_log10()
         down = DETTMERS.with_values(**{name: value * math.exp(-h)}).central_log10()
         assert elasticity[name] == pytest.approx((up - down) * math.log(10) / (2 * h), rel=1e-6)
-    assert elasticity["neurons_total"] == 0.0
+    assert elasticity["purkinje.outputs"] == pytest.approx(
+        DETTMERS.breakdown()
+        .set_index(["population", "stage"])
+        .share["cerebellar Purkinje cells", "axon"]
+    )
     symbolic = DETTMERS.elasticity_expressions()["firing_rate"]
     assert sp.simplify(symbolic - 1) == 0
 
@@ -238,3 +242,81 @@ def test_errors_share_a_base_class():
         brainflops.load_preset("dettmers2016")
     with pytest.raises(UnknownNameError):
         brainflops.load_preset("dettmers2015:nope")
+
+
+def test_with_values_rebuilds_the_default_distribution_around_the_new_value():
+    slower = DETTMERS.with_values(firing_rate="100 Hz")
+    assert slower.parameters["firing_rate"].distribution.median == 100.0
+    assert slower.parameters["firing_rate"].distribution.interval90() == (50.0, 1000.0)
+    outside = DETTMERS.with_values(firing_rate="1 Hz")
+    assert not outside.parameters["firing_rate"].is_uncertain
+
+
+def test_explicit_distribution_must_match_the_stated_range():
+    from brainflops.distributions import loguniform
+
+    with pytest.raises(InvalidValueError, match="contradicts"):
+        brainflops.Parameter(
+            "x", "x", "Hz", 10, low=1, high=100, distribution=loguniform(1000, 10000)
+        )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"unit": "degC"}, "offset unit"),
+        ({"value": "5"}, "must be a number"),
+        ({"distribution": {"kind": "point"}}, "Distribution"),
+        ({"source": 3}, "text"),
+    ],
+)
+def test_parameter_constructor_validates_its_fields(kwargs, message):
+    fields = {"name": "x", "symbol": "x", "unit": "Hz", "value": 5.0} | kwargs
+    with pytest.raises(BrainflopsError, match=message):
+        brainflops.Parameter(**fields)
+
+
+def test_stage_role_units_are_root_units():
+    # The compiled model feeds root-unit magnitudes to the stage operations, which is
+    # right only when each role's unit is its own root unit (factor 1).
+    from brainflops.stages import POPULATION_ROLES, STAGES
+    from brainflops.units import FLOPS, ureg
+
+    units = set(POPULATION_ROLES.values()) | {u for s in STAGES.values() for u in s.roles.values()}
+    for unit in units:
+        assert ureg.Quantity(1.0, unit).to_root_units().magnitude == 1.0, unit
+    per_cell = ureg.Quantity(1, "FLOP/neuron")
+    composed = (
+        ureg.Quantity(1, POPULATION_ROLES["count"])
+        * ureg.Quantity(1, POPULATION_ROLES["firing_rate"])
+        * per_cell
+    )
+    assert composed.is_compatible_with(FLOPS)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["populations"][0].update(bind="x"), "bind"),
+        (lambda d: d["populations"][0].update(bind={"synapses": ["a"]}), "bind"),
+        (lambda d: d["populations"][0].update(stages=[{"x": 1}]), "stages"),
+        (lambda d: d.update(correlations=[{"a": ["x"], "b": "y", "rho": 0.1}]), "names"),
+        (lambda d: d.update(preset="x"), "preset"),
+        (lambda d: d.update(populations={"a": 1}), "populations"),
+        (lambda d: d["parameters"]["neurons"]["count"].update(symbol="S"), "symbol 'S'"),
+    ],
+)
+def test_malformed_documents_give_scenario_errors(change, message):
+    with pytest.raises(ScenarioError, match=message):
+        build_model(_document_with(change))
+
+
+def test_bounds_of_a_sum_of_monomials_are_proven_from_exponents():
+    # A product-form model never needs the numerical check: signs come from exponents.
+    signs = DETTMERS._compiled.monotone_signs(*DETTMERS._compiled.box_logs())
+    assert set(signs) <= {0, 1}
+
+
+def test_cached_presets_cannot_be_modified():
+    with pytest.raises(TypeError):
+        DETTMERS.metadata["year"] = 1999  # type: ignore[index]

@@ -471,3 +471,14 @@ def test_a_numpy_generator_seed_is_reproducible_and_advances():
     rng = np.random.default_rng(3)
     one, two = MODERN.sample(1000, seed=rng).log10, MODERN.sample(1000, seed=rng).log10
     assert not np.array_equal(one, two)
+
+
+@pytest.mark.parametrize("threshold", [1e14, 2.79e14, 1e15])
+def test_streamed_probability_above_matches_in_memory(threshold):
+    kept = MODERN.sample(200_000, seed=1)
+    streamed = MODERN.sample(200_000, seed=1, chunk_size=50_000)
+    assert streamed.streamed
+    # Only draws inside the threshold's 0.001-decade bin can differ.
+    assert streamed.probability_above(threshold) == pytest.approx(
+        kept.probability_above(threshold), abs=2e-4
+    )

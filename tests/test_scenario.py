@@ -491,7 +491,7 @@ BAD = [
         5,
     ),
     (
-        '[[correlations]]\na = "firing_rate"\nb = "neurons_total"\nrho = 0.3',
+        '[[correlations]]\na = "firing_rate"\nb = "purkinje.count"\nrho = 0.3',
         "correlations[0].b",
         "certain",
         5,
@@ -1071,7 +1071,7 @@ def test_extreme_values_through_scenario_and_sampling_stay_finite(count, rate, u
     )
     model = build(body, '[scenario]\nbase = "mechanistic-modern"\n')
     expected = (
-        MODERN.central_log10() + (count + scale - math.log10(8.61e10)) + (rate - math.log10(0.447))
+        MODERN.central_log10() + (count + scale - math.log10(8.61e10)) + (rate - math.log10(0.4472))
     )
     assert model.central_log10() == pytest.approx(expected, abs=1e-6)
     samples = model.sample(500, seed=2)
