@@ -1088,10 +1088,8 @@ class _Reader:
                 if role not in _ROLES
             ]
         rho = item.get("rho", 0.0)
-        if isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 < rho < 1:
-            problems.append(
-                (f"{key}.rho", f"expected a number strictly between -1 and 1, got {rho!r}")
-            )
+        if isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 <= rho <= 1:
+            problems.append((f"{key}.rho", f"expected a number in [-1, 1], got {rho!r}"))
         for where, message in problems:
             self.add(where, message)
         return not problems

@@ -473,15 +473,15 @@ BAD = [
     ),
     ('[[populations]]\nname = "p"\nstages = ["axon"]', "populations[0]", "needs 'outputs'", 3),
     (
-        '[[correlations]]\na = "firing_rate"\nb = "time_steps"\nrho = 1',
+        '[[correlations]]\na = "firing_rate"\nb = "time_steps"\nrho = 1.5',
         "correlations[0].rho",
-        "between",
+        "in [-1, 1]",
         6,
     ),
     (
         '[[correlations]]\na = "firing_rate"\nb = "time_steps"\nrho = nan',
         "correlations[0].rho",
-        "between",
+        "in [-1, 1]",
         6,
     ),
     (
