@@ -1086,7 +1086,7 @@ def copula_cholesky(
             )
         pearson[i, j] = pearson[j, i] = 2.0 * math.sin(math.pi * rho / 6.0)
     try:
-        return np.linalg.cholesky(pearson)
+        return np.asarray(np.linalg.cholesky(pearson), dtype=np.float64)
     except np.linalg.LinAlgError:
         raise InvalidValueError(
             name="rank_correlations",

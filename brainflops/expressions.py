@@ -30,7 +30,14 @@ ALLOWED_FUNCTIONS: Mapping[str, Callable[..., sp.Expr]] = {
     "min": sp.Min,
     "max": sp.Max,
 }
-_ARITY = {"log": 1, "log10": 1, "exp": 1, "sqrt": 1, "min": (2, 8), "max": (2, 8)}
+_ARITY: dict[str, int | tuple[int, int]] = {
+    "log": 1,
+    "log10": 1,
+    "exp": 1,
+    "sqrt": 1,
+    "min": (2, 8),
+    "max": (2, 8),
+}
 
 _MAX_LENGTH = 2000
 _MAX_DEPTH = 60
@@ -47,7 +54,7 @@ _BINARY = {
 }
 
 
-def _number(value: float, text: str, name: str) -> sp.Expr:
+def _number(value: object, text: str, name: str) -> sp.Expr:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ExpressionError(text, f"constant {value!r} is not a number", name)
     try:
@@ -127,7 +134,7 @@ def parse_formula(text: str, symbols: Mapping[str, sp.Symbol], name: str = "") -
             raise ExpressionError(text, str(UnknownNameError("parameter", node.id, symbols)), name)
         if isinstance(node, ast.Attribute):
             dotted = _dotted_name(node)
-            if dotted in symbols:
+            if dotted is not None and dotted in symbols:
                 return symbols[dotted]
             if dotted is not None:
                 raise ExpressionError(

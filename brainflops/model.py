@@ -262,8 +262,9 @@ class Model:
         bad = [name for name, s in zip(self._compiled.names, signs, strict=True) if s is None]
         if bad:
             raise NonMonotoneError(bad)
-        lo = np.where(np.array([s >= 0 for s in signs]), low_logs, high_logs)
-        hi = np.where(np.array([s >= 0 for s in signs]), high_logs, low_logs)
+        rising = np.array([s is not None and s >= 0 for s in signs])
+        lo = np.where(rising, low_logs, high_logs)
+        hi = np.where(rising, high_logs, low_logs)
         ln10 = math.log(10)
         low = float(self._compiled.log_total(lo[:, None])[0]) / ln10
         high = float(self._compiled.log_total(hi[:, None])[0]) / ln10

@@ -140,7 +140,8 @@ class Operation:
 
 
 def _shape(values: Sequence[sp.Expr]) -> Shape:
-    return tuple(sp.sympify(v) for v in values)
+    # strict: shapes are numbers or sympy expressions, never text to be parsed
+    return tuple(sp.sympify(v, strict=True) for v in values)
 
 
 def dense(

@@ -167,14 +167,11 @@ class Parameter:
         magnitude = float(as_quantity(value, self.unit, self.name).m_as(self.unit))
         if not math.isfinite(magnitude) or magnitude <= 0:
             raise InvalidValueError(self.name, f"value must be positive and finite, got {value!r}")
-        inside = (
-            self.low is not None and self.high is not None and self.low <= magnitude <= self.high
-        )
-        if inside:
-            rebuilt = self.distribution.kind in ("lognormal90", "split_lognormal90")
-            return replace(
-                self, value=magnitude, distribution=None if rebuilt else self.distribution
-            )
+        if self.low is not None and self.high is not None and self.low <= magnitude <= self.high:
+            if self.distribution.kind in ("lognormal90", "split_lognormal90"):
+                recentred = split_lognormal90(self.low, magnitude, self.high, name=self.name)
+                return replace(self, value=magnitude, distribution=recentred)
+            return replace(self, value=magnitude)
         return replace(self, value=magnitude, low=None, high=None, distribution=point(magnitude))
 
     def to_record(self) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pint
+from numpy.typing import ArrayLike
 
 from brainflops.distributions import copula_cholesky
 from brainflops.errors import InvalidValueError
@@ -63,12 +64,18 @@ class Samples:
     n: int
     log10_sum: float
 
+    def _counts(self) -> np.ndarray:
+        """The histogram of a streamed run (callers check :attr:`streamed` first)."""
+        if self.counts is None:
+            raise InvalidValueError("samples", "this run kept its draws, not a histogram")
+        return self.counts
+
     @property
     def streamed(self) -> bool:
         """True when only the histogram of the draws was kept."""
         return self.log10 is None
 
-    def percentile_log10(self, q: float | np.ndarray) -> np.ndarray:
+    def percentile_log10(self, q: ArrayLike) -> np.ndarray:
         """Percentiles (q in 0..100) of log10 FLOP/s."""
         qs = np.asarray(q, dtype=float)
         if np.any((qs < 0) | (qs > 100)):
@@ -78,7 +85,7 @@ class Samples:
         # The k-th smallest draw (0-based) lies in the first bin whose cumulative count
         # exceeds k; take that bin's centre and interpolate between neighbouring ranks
         # as numpy's default (linear) percentile does, so the two agree to half a bin.
-        cumulative = np.cumsum(self.counts)
+        cumulative = np.cumsum(self._counts())
         ranks = qs / 100.0 * (self.n - 1)
         below = np.floor(ranks)
         above = np.minimum(below + 1, self.n - 1)
@@ -125,20 +132,21 @@ class Samples:
         position = (log_t - edges[0]) / _BIN_WIDTH
         if position <= 0:
             return 1.0
-        if position >= len(self.counts):
+        counts = self._counts()
+        if position >= len(counts):
             return 0.0
         index = int(position)
-        above = self.counts[index + 1 :].sum() + self.counts[index] * (1.0 - (position - index))
+        above = counts[index + 1 :].sum() + counts[index] * (1.0 - (position - index))
         return float(above / self.n)
 
     def histogram(self, bins: int = 60) -> tuple[np.ndarray, np.ndarray]:
         """Counts and edges of a histogram on log10 axes."""
         if self.log10 is not None:
             return np.histogram(self.log10, bins=bins)
-        nonzero = np.nonzero(self.counts)[0]
+        nonzero = np.nonzero(self._counts())[0]
         lo, hi = nonzero[0], nonzero[-1] + 1
         edges = _edges()[lo : hi + 1]
-        counts = self.counts[lo:hi]
+        counts = self._counts()[lo:hi]
         groups = np.array_split(np.arange(len(counts)), min(bins, len(counts)))
         return (
             np.array([counts[g].sum() for g in groups]),
@@ -372,8 +380,8 @@ def draw_samples(
             values = model.evaluate_logs(block)
             values *= 1.0 / math.log(10)
             log10_sum += float(values.sum())
-            if kept is not None:
-                kept[done : done + m] = values
+            if counts is None:
+                kept[done : done + m] = values  # type: ignore[index]  # kept iff not streamed
             else:
                 _add_to_histogram(counts, values, model.name)
             done += m

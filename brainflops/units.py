@@ -31,7 +31,7 @@ __all__ = [
     "ureg",
 ]
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 
 # One definition per line: name = reference [= symbol] [= aliases].
 _DEFINITIONS = """
@@ -204,7 +204,7 @@ def parse_quantity(text: str, name: str) -> pint.Quantity:
     if problem:
         raise InvalidValueError(name, problem)
     try:
-        quantity = ureg.Quantity(text)
+        quantity: Any = ureg.Quantity(text)
     except _PARSE_ERRORS as exc:
         raise InvalidValueError(name, f"cannot read {text!r} as a quantity") from exc
     return quantity if isinstance(quantity, pint.Quantity) else ureg.Quantity(float(quantity))
