@@ -336,11 +336,25 @@ def _load_average() -> float | None:
 
 
 def _import_torch() -> Any | None:
-    """PyTorch if importable, else None (never raises for a missing or broken install)."""
+    """PyTorch, or None when it is not installed.
+
+    A broken install (PyTorch present but failing to import, e.g. a missing CUDA library)
+    raises; :func:`run_bench` records the error in its notes and goes on with numpy.
+    """
     try:
         return importlib.import_module("torch")
-    except Exception:  # noqa: BLE001 - a broken optional install must not stop the benchmark
-        return None
+    except ModuleNotFoundError as exc:
+        if exc.name == "torch":
+            return None
+        raise
+
+
+def _load_torch() -> tuple[Any | None, str | None]:
+    """``(torch or None, why it failed to import or None)``; never raises."""
+    try:
+        return _import_torch(), None
+    except Exception as exc:  # noqa: BLE001 - a broken optional install must not stop the run
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 # ------------------------------------------------------------------- kernels
@@ -410,6 +424,21 @@ def _tf32(torch: Any, enabled: bool) -> Iterator[None]:
             cudnn.allow_tf32 = saved[1]
 
 
+@contextlib.contextmanager
+def _cudnn_benchmark(torch: Any, enabled: bool) -> Iterator[None]:
+    """Let cuDNN pick its fastest convolution algorithm, restoring the user's setting after."""
+    cudnn: Any = getattr(torch.backends, "cudnn", None)
+    saved = getattr(cudnn, "benchmark", None) if enabled else None
+    if saved is None:
+        yield
+        return
+    cudnn.benchmark = True
+    try:
+        yield
+    finally:
+        cudnn.benchmark = saved
+
+
 def _torch_cases(
     torch: Any,
     device: str,
@@ -421,11 +450,8 @@ def _torch_cases(
 ) -> Iterator[Measurement]:
     sync = torch.cuda.synchronize if device.startswith("cuda") else None
     generator = torch.Generator(device=device).manual_seed(0)
-    cudnn = getattr(torch.backends, "cudnn", None)
-    if cudnn is not None and device.startswith("cuda"):
-        cudnn.benchmark = True
     conv2d = torch.nn.functional.conv2d
-    with torch.inference_mode():
+    with _cudnn_benchmark(torch, device.startswith("cuda")), torch.inference_mode():
         for precision in precisions:
             dtype = getattr(torch, _TORCH_DTYPES[precision])
             with _tf32(torch, precision == "tf32"):
@@ -518,7 +544,8 @@ def run_bench(
         Also measure with PyTorch when it is installed (on CUDA when available).
     device:
         Accelerator-table name whose peaks to use for the GPU measurements; by default
-        the CUDA device name is matched against the table.
+        the CUDA device name is matched against the table. Refused with
+        ``use_torch=False``; without a CUDA device the notes say it was not used.
     presets:
         Brain estimates to compare with (default: every built-in preset).
     progress:
@@ -527,7 +554,24 @@ def run_bench(
     Returns
     -------
     BenchResult
+
+    Raises
+    ------
+    InvalidValueError
+        If ``device`` is given with ``use_torch=False``.
+    UnknownNameError
+        If ``device`` is not in the accelerator table.
     """
+    if device is not None:
+        if not use_torch:
+            raise InvalidValueError(
+                name="device",
+                reason="sets the peaks of the PyTorch GPU measurements; it does nothing "
+                "without PyTorch (drop --no-torch or --device)",
+            )
+        from brainflops.hardware import get_device  # noqa: PLC0415 - table read on demand
+
+        get_device(device)  # an unknown name fails before the timing starts
     started = time.perf_counter()
     wait = (0.01 if quick else 0.2) if min_time is None else float(min_time)
     say = progress or (lambda _line: None)
@@ -551,11 +595,16 @@ def run_bench(
         + "; CPU peaks are not in the accelerator table, so no fraction of peak is given."
     )
 
-    torch = _import_torch() if use_torch else None
+    torch, broken = _load_torch() if use_torch else (None, None)
     cuda = bool(torch is not None and torch.cuda.is_available())
     peak_device: str | None = None
     if not use_torch:
         notes.append("PyTorch: not used (use_torch=False).")
+    elif broken is not None:
+        notes.append(
+            f"PyTorch: installed but failed to import ({broken}); "
+            "no GPU or PyTorch CPU measurement."
+        )
     elif torch is None:
         notes.append("PyTorch: not installed; no GPU or PyTorch CPU measurement.")
     elif cuda:
@@ -582,6 +631,8 @@ def run_bench(
         say("PyTorch on the CPU")
         measurements += _torch_cases(torch, "cpu", matmul, conv, ("fp32",), wait, {})
 
+    if device is not None and not cuda:
+        notes.append(f"device {device!r} not used: no CUDA device, so no fraction of peak.")
     machine = _machine(torch, cuda, load)
     best = max(measurements, key=lambda m: m.achieved)
     comparisons = tuple(

@@ -52,6 +52,7 @@ __all__ = [
     "list_series",
     "load_accelerators",
     "load_series",
+    "series_citations",
     "series_description",
     "series_sources",
     "series_unit",
@@ -296,20 +297,37 @@ class _SeriesSpec:
     description: str
     source: str
     build: Callable[[], pd.DataFrame]
+    citation: str  # key of data/bibliography.toml
 
 
 _SERIES: dict[str, _SeriesSpec] = {
     "top500-rank1": _SeriesSpec(
-        "FLOP/s", "TOP500 #1 system, HPL Rmax (FP64)", _TOP500_SOURCE, _top500_rank1
+        "FLOP/s",
+        "TOP500 #1 system, HPL Rmax (FP64)",
+        _TOP500_SOURCE,
+        _top500_rank1,
+        citation="top500",
     ),
     "top500-rank500": _SeriesSpec(
-        "FLOP/s", "TOP500 #500 system, HPL Rmax (FP64)", _TOP500_SOURCE, _top500_rank500
+        "FLOP/s",
+        "TOP500 #500 system, HPL Rmax (FP64)",
+        _TOP500_SOURCE,
+        _top500_rank500,
+        citation="top500",
     ),
     "top500-sum": _SeriesSpec(
-        "FLOP/s", "sum of HPL Rmax over all 500 TOP500 systems (FP64)", _TOP500_SOURCE, _top500_sum
+        "FLOP/s",
+        "sum of HPL Rmax over all 500 TOP500 systems (FP64)",
+        _TOP500_SOURCE,
+        _top500_sum,
+        citation="top500",
     ),
     "hpcg-rank1": _SeriesSpec(
-        "FLOP/s", "HPCG list #1 system, HPCG result (FP64)", _HPCG_SOURCE, _hpcg_rank1
+        "FLOP/s",
+        "HPCG list #1 system, HPCG result (FP64)",
+        _HPCG_SOURCE,
+        _hpcg_rank1,
+        citation="hpcg-lists",
     ),
     "green500-rank1": _SeriesSpec(
         "FLOP/s/W",
@@ -317,30 +335,35 @@ _SERIES: dict[str, _SeriesSpec] = {
         "a captured official value are left out)",
         _GREEN500_SOURCE,
         _green500_rank1,
+        citation="green500",
     ),
     "gpu-fp32": _SeriesSpec(
         "FLOP/s",
         "best FP32 FLOP/s per accelerator, one part per release year",
         _EPOCH_SOURCE,
         _gpu_fp32,
+        citation="epoch-ml-hardware",
     ),
     "gpu-tensor-fp16": _SeriesSpec(
         "FLOP/s",
         "best dense tensor FP16/BF16 FLOP/s per accelerator, one part per release year",
         _EPOCH_SOURCE,
         _gpu_tensor_fp16,
+        citation="epoch-ml-hardware",
     ),
     "gpu-flops-per-dollar": _SeriesSpec(
         "FLOP/s/USD",
         "best FP32 FLOP/s per nominal launch-price US dollar, one part per release year",
         _EPOCH_SOURCE,
         _gpu_per_dollar,
+        citation="epoch-ml-hardware",
     ),
     "gpu-flops-per-watt": _SeriesSpec(
         "FLOP/s/W",
         "best FP32 FLOP/s per W of board TDP, one part per release year",
         _EPOCH_SOURCE,
         _gpu_per_watt,
+        citation="epoch-ml-hardware",
     ),
 }
 
@@ -360,6 +383,11 @@ def _spec(name: str) -> _SeriesSpec:
 def series_sources() -> dict[str, str]:
     """Return ``{series name: source citation}`` for every packaged series."""
     return {name: _SERIES[name].source for name in list_series()}
+
+
+def series_citations() -> dict[str, str]:
+    """Return ``{series name: bibliography key}`` (see :func:`brainflops.citations.cite`)."""
+    return {name: _SERIES[name].citation for name in list_series()}
 
 
 def series_unit(name: str) -> str:
@@ -480,23 +508,25 @@ class HpcgRatio:
 def hpcg_hpl_ratio() -> HpcgRatio:
     """Return the HPCG/HPL ratio of the HPCG #1 system, computed from ``hpcg_history.csv``.
 
-    The per-row ratio is the file's ``rank1_hpcg_pct_of_hpl_rmax_computed`` column (100 ×
-    HPCG / HPL Rmax of the same system and list) divided by 100. Distinct results are
-    counted once (a system that stays #1 with the same numbers adds one value, not one per
-    list). For comparison, the literature notes give about 1.7 % for Tianhe-2 and about 1 %
-    for El Capitan (literature.md section 5.6).
+    The per-row ratio is HPCG / HPL Rmax of the same system and list, from the exact
+    TFLOP/s columns (``rank1_hpcg_tflops`` / ``rank1_hpl_rmax_tflops``, or the TOP500.org
+    workbook's ``*_top500org`` copies where those are empty), not from the file's
+    two-decimal percentage column. Distinct results are counted once (a system that stays
+    #1 with the same numbers adds one value, not one per list). For comparison, the
+    literature notes give about 1.7 % for Tianhe-2 and about 1 % for El Capitan
+    (literature.md section 5.6).
     """
     raw = _raw("hpcg_history.csv").sort_values("list_date")
     hpcg = raw["rank1_hpcg_tflops"].fillna(raw["rank1_hpcg_tflops_top500org"])
     hpl = raw["rank1_hpl_rmax_tflops"].fillna(raw["rank1_hpl_rmax_tflops_top500org"])
-    ratio = raw["rank1_hpcg_pct_of_hpl_rmax_computed"] / 100.0
     frame = pd.DataFrame(
         {
             "name": raw["rank1_name"],
             "hpcg": hpcg,
             "hpl": hpl,
-            "ratio": ratio,
+            "ratio": hpcg / hpl,
             "date": raw["list_date"],
+            "workbook": raw["source"].astype(str).str.startswith("TOP500.org HPCG"),
         }
     ).dropna(subset=["ratio"])
     if frame.empty:
@@ -504,6 +534,13 @@ def hpcg_hpl_ratio() -> HpcgRatio:
         raise DataError(msg)
     distinct = frame.drop_duplicates(subset=["name", "hpcg", "hpl"])
     values = distinct["ratio"].to_numpy(dtype=float)
+    official = frame.loc[~frame["workbook"], "date"]
+    workbook = frame.loc[frame["workbook"], "date"]
+    origin = (
+        [f"official HPCG lists {official.iloc[0]}..{official.iloc[-1]}"] if len(official) else []
+    )
+    if len(workbook):
+        origin.append(f"{', '.join(workbook)} from the TOP500.org HPCG workbook")
     return HpcgRatio(
         median=float(np.median(values)),
         minimum=float(values.min()),
@@ -511,6 +548,6 @@ def hpcg_hpl_ratio() -> HpcgRatio:
         latest=float(frame["ratio"].iloc[-1]),
         latest_date=str(frame["date"].iloc[-1]),
         n_results=len(values),
-        source="brainflops/data/hpc/hpcg_history.csv, column "
-        "rank1_hpcg_pct_of_hpl_rmax_computed (official HPCG lists 2014-06..2026-06)",
+        source="brainflops/data/hpc/hpcg_history.csv: rank1_hpcg_tflops / "
+        f"rank1_hpl_rmax_tflops ({'; '.join(origin)})",
     )

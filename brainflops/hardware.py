@@ -96,6 +96,7 @@ __all__ = [
     "attainable_flops",
     "devices_frame",
     "facility_assumptions",
+    "facility_value",
     "get_device",
     "interconnects",
     "list_devices",
@@ -364,10 +365,29 @@ def interconnects() -> Mapping[str, Parameter]:
 
 @cache
 def facility_assumptions() -> Mapping[str, Parameter]:
-    """PUE, electricity price, brain power and update rate from ``data/facility.toml``."""
+    """PUE, electricity price, brain power, body temperature and update rate (``data/facility.toml``)."""
     return MappingProxyType(
         _parameters(_read_toml("facility.toml"), "parameters", "facility.toml")
     )
+
+
+def facility_value(name: str, unit: str) -> float:
+    """One assumption of ``data/facility.toml`` as a float in ``unit``.
+
+    The single source of the brain's power (``brain_power``, 20 W) and body temperature
+    (``body_temperature``, 310 K) used by :mod:`brainflops.trends` and
+    :mod:`brainflops.timeline`.
+
+    Examples
+    --------
+    >>> facility_value("brain_power", "W")
+    20.0
+    """
+    known = facility_assumptions()
+    if name not in known:
+        raise UnknownNameError(kind="facility assumption", name=name, known=known)
+    parameter = known[name]
+    return float(ureg.Quantity(parameter.value, parameter.unit).m_as(unit))
 
 
 def sources() -> dict[str, dict[str, str]]:
@@ -379,10 +399,9 @@ def sources() -> dict[str, dict[str, str]]:
 
 
 def _assumption(name: str, override: Any, unit: str) -> float:
-    parameter = facility_assumptions()[name]
     if override is None:
-        return float(ureg.Quantity(parameter.value, parameter.unit).m_as(unit))
-    value = float(parameter.with_value(override).quantity.m_as(unit))
+        return facility_value(name, unit)
+    value = float(facility_assumptions()[name].with_value(override).quantity.m_as(unit))
     if not math.isfinite(value) or value <= 0:
         raise InvalidValueError(name, f"must be positive and finite, got {override!r}")
     return value

@@ -1,14 +1,26 @@
-"""Safe file output: atomic writes that never leave a half-written file behind."""
+"""Safe file output: atomic writes that never leave a half-written file behind.
+
+:func:`figure_png` renders a matplotlib figure to PNG bytes and :func:`save_figure_png`
+writes one atomically; every module that saves a chart uses these two.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from brainflops.errors import OutputExistsError
+from brainflops.errors import InvalidValueError, OutputExistsError
 
-__all__ = ["atomic_write"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["DEFAULT_DPI", "atomic_write", "check_png_path", "figure_png", "save_figure_png"]
+
+#: Resolution of saved charts unless a caller asks for another (dots per inch).
+DEFAULT_DPI = 150
 
 
 def atomic_write(
@@ -46,3 +58,45 @@ def atomic_write(
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return target
+
+
+def figure_png(fig: Figure, dpi: float = DEFAULT_DPI) -> bytes:
+    """Render ``fig`` to PNG bytes at ``dpi`` dots per inch (no pyplot state is touched).
+
+    A figure built with :class:`matplotlib.figure.Figure` directly gets an Agg canvas for
+    the rendering; its own ``dpi`` setting is ignored in favour of ``dpi``.
+    """
+    if not dpi > 0:
+        raise InvalidValueError(name="dpi", reason=f"must be positive, got {dpi!r}")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def check_png_path(path: str | os.PathLike[str], name: str = "--plot") -> Path:
+    """Return ``path`` as a Path, or raise when it does not end in ``.png``.
+
+    Charts are written as PNG whatever the file name says, so a name such as
+    ``chart.svg`` or ``fit.txt`` is refused rather than filled with PNG bytes.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".png":
+        raise InvalidValueError(name, f"writes a PNG; give a file ending in .png, got {path}")
+    return target
+
+
+def save_figure_png(
+    fig: Figure,
+    path: str | os.PathLike[str],
+    *,
+    dpi: float = DEFAULT_DPI,
+    overwrite: bool = False,
+) -> Path:
+    """Render ``fig`` with :func:`figure_png` and write it to ``path`` atomically.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``path`` exists and ``overwrite`` is false.
+    """
+    return atomic_write(path, figure_png(fig, dpi), overwrite=overwrite)

@@ -1,10 +1,18 @@
 """Published brain-compute estimates side by side: table, JSON records and chart.
 
-Every estimate is a built-in preset (``brainflops/data/presets``) that reproduces its
-source's headline from the source's own inputs. This module loads them all, puts each
-one's central value and 90% range on a common FLOP/s scale, and draws them against two
-reference machines: the current TOP500 #1 (FP64 HPL Rmax) and one NVIDIA H100 (dense BF16
-tensor FLOP/s), both read from :mod:`brainflops.datasets`.
+Every estimate is a built-in preset (``brainflops/data/presets``) that rebuilds its source's
+estimate from the source's own inputs. Where the source states a single headline figure,
+the preset records it as ``reported`` and the tests check the reconstruction against it.
+Where the source states only a range (``aiimpacts2015``'s TEPS route,
+``carlsmith2020:functional``) or no figure for the brain at all (the Landauer bounds
+``landauer`` and ``carlsmith2020:limit``), ``reported`` is empty, ``reported_note`` says
+so, and the tests check the reconstruction against the stated range or the stated
+arithmetic instead: a central value there is the editors' derivation, not the source's.
+
+This module loads them all, puts each one's central value and 90% range on a common
+FLOP/s scale, and draws them against two reference machines: the current TOP500 #1 (FP64
+HPL Rmax) and one NVIDIA H100 (dense BF16 tensor FLOP/s), both read from
+:mod:`brainflops.datasets`.
 
 A preset with variants contributes one row per variant; its base row is left out when a
 variant is marked ``default = true`` (it would duplicate that variant). Variants may carry
@@ -19,7 +27,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +39,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from brainflops.datasets import load_accelerators, load_series, value_column
+from brainflops.datasets import load_accelerators, load_series, series_citations, value_column
 from brainflops.errors import DataError
 from brainflops.model import Model
 from brainflops.presets import list_presets, load_preset, preset_document
@@ -44,7 +51,6 @@ __all__ = [
     "comparison_records",
     "comparison_table",
     "estimate_names",
-    "figure_png",
     "lifetime_anchor",
     "plot_comparison",
     "reference_lines",
@@ -200,7 +206,8 @@ def comparison_table(presets: Iterable[str] | None = None) -> pd.DataFrame:
         ``variant``, ``title``, ``method``, ``group``, ``year``, ``central`` (FLOP/s at the
         inputs' central values), ``low`` and ``high`` (the 90% range, see below),
         ``interval`` (how the range was obtained), ``unit`` (always ``"FLOP/s"``),
-        ``counts`` (what the estimate counts), ``reported`` (the source's headline, FLOP/s),
+        ``counts`` (what the estimate counts), ``reported`` (the source's own headline
+        figure in FLOP/s; missing where the source states only a range or no figure),
         ``reported_note``, ``source`` (citation key) and ``unverified`` (used parameters
         not checked against their primary source).
 
@@ -300,11 +307,14 @@ class ReferenceLine:
         FLOP/s.
     note:
         What the number measures and where it comes from.
+    source:
+        Bibliography key of the data (see :func:`brainflops.citations.cite`).
     """
 
     label: str
     value: float
     note: str
+    source: str = ""
 
 
 def reference_lines() -> list[ReferenceLine]:
@@ -329,11 +339,13 @@ def reference_lines() -> list[ReferenceLine]:
             f"TOP500 #1 ({last['label']}, {last['date']}): {_short(rmax)} FLOP/s FP64 HPL",
             rmax,
             "HPL Rmax of the #1 system on the latest TOP500 list (brainflops.datasets)",
+            series_citations()["top500-rank1"],
         ),
         ReferenceLine(
             f"One H100 SXM: {_short(bf16)} FLOP/s dense BF16",
             bf16,
             "Dense BF16 tensor peak of the NVIDIA H100 SXM5 (Epoch AI hardware data)",
+            series_citations()["gpu-tensor-fp16"],
         ),
     ]
 
@@ -402,7 +414,7 @@ def plot_comparison(
     Returns
     -------
     matplotlib.figure.Figure
-        Not attached to pyplot; save it with ``fig.savefig`` or :func:`figure_png`.
+        Not attached to pyplot; save it with :func:`brainflops.io.save_figure_png`.
     """
     if table is None:
         table = comparison_table(presets)
@@ -521,10 +533,3 @@ def plot_comparison(
     for side in ("right", "left"):
         ax.spines[side].set_visible(False)
     return fig
-
-
-def figure_png(fig: Figure, *, dpi: int = 150) -> bytes:
-    """Render a figure to PNG bytes (for :func:`brainflops.io.atomic_write`)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()

@@ -6,12 +6,11 @@
   years, one curve per result.
 
 The ``plot_*`` functions render to PNG bytes in memory and write them with
-:func:`brainflops.io.atomic_write`, so an interrupted run never leaves a partial file.
+:func:`brainflops.io.save_figure_png`, so an interrupted run never leaves a partial file.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -19,17 +18,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from brainflops.datasets import load_series, value_column, value_unit
-from brainflops.io import atomic_write
-from brainflops.timeline import ParityResult
+from brainflops.io import save_figure_png
+from brainflops.timeline import ParityResult, format_year
 from brainflops.trends import CONFIDENCE, BacktestResult, TrendModel
 
 __all__ = [
     "BrainBand",
-    "figure_to_png",
     "parity_cdf_figure",
     "plot_parity_cdf",
     "plot_trend",
@@ -41,14 +38,6 @@ _LOG10_MAX = 300.0  # clip curves to 1e±300 before exponentiating for the log a
 _BAND_DRAWS = 1000  # parameter draws per trend band
 _HORIZON_YEARS = 100.0  # the x axis never extends more than this past the data
 _DPI = 120  # output resolution
-
-
-def figure_to_png(fig: Figure) -> bytes:
-    """Render ``fig`` to PNG bytes with the Agg canvas."""
-    FigureCanvasAgg(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=_DPI)
-    return buffer.getvalue()
 
 
 def _pow10(log10_values: np.ndarray) -> np.ndarray:
@@ -201,7 +190,7 @@ def plot_trend(
         until=until,
         seed=seed,
     )
-    return atomic_write(path, figure_to_png(fig), overwrite=overwrite)
+    return save_figure_png(fig, path, dpi=_DPI, overwrite=overwrite)
 
 
 def parity_cdf_figure(
@@ -237,7 +226,8 @@ def parity_cdf_figure(
             np.concatenate([[0.0], ys, [top]]),
             where="post",
             color=f"C{index}",
-            label=f"{label}: median {result.median_year:.1f}, never {result.never_fraction:.0%}",
+            label=f"{label}: median {format_year(result.median_year, 1)}, "
+            f"never {result.never_fraction:.0%}",
         )
         if math.isfinite(result.median_year):
             ax.axvline(result.median_year, color=f"C{index}", linestyle=":", alpha=0.6)
@@ -261,4 +251,4 @@ def plot_parity_cdf(
 ) -> Path:
     """Render :func:`parity_cdf_figure` and write it as PNG to ``path`` atomically."""
     fig = parity_cdf_figure(results, title=title)
-    return atomic_write(path, figure_to_png(fig), overwrite=overwrite)
+    return save_figure_png(fig, path, dpi=_DPI, overwrite=overwrite)

@@ -1,37 +1,43 @@
 """A shareable report: one self-contained HTML file and a Markdown twin.
 
 :func:`build_report` computes everything a reader needs about one model (the estimate and
-its breakdown, the Monte Carlo distribution, and, when the modules that provide them are
-installed, sensitivity, the comparison with the literature, the timeline and the hardware
-needed) and returns a :class:`Report`: a list of :class:`Section` records holding text,
-tables (:class:`pandas.DataFrame`) and figures (PNG bytes). :func:`render_html` inlines
-the figures as base64 ``data:`` URIs, so the HTML file opens anywhere without Python or
-network access; :func:`render_markdown` refers to the same figures as PNG files written
-next to it by :func:`write_report`.
+its breakdown, the Monte Carlo distribution, sensitivity, the comparison with the
+literature, the timeline and the hardware needed) and returns a :class:`Report`: a list of
+:class:`Section` records holding text, tables (:class:`pandas.DataFrame`) and figures
+(PNG bytes). :func:`render_html` inlines the figures as base64 ``data:`` URIs, so the HTML
+file opens anywhere without Python or network access; :func:`render_markdown` refers to
+the same figures as PNG files written next to it by :func:`write_report`.
 
 A section that does not apply (sensitivity for a model without uncertain inputs) is
-left out and listed in :attr:`Report.omitted`, never replaced by a placeholder.
+left out and listed in :attr:`Report.omitted`, never replaced by a placeholder. Sobol'
+indices need the optional SALib; without it the sensitivity section says so and keeps
+the tornado.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from brainflops import __version__, citations, hardware, literature, plots_trends, sensitivity
-from brainflops import timeline as parity
-from brainflops import trends as trend_models
+from brainflops import (
+    __version__,
+    citations,
+    hardware,
+    literature,
+    plots_trends,
+    sensitivity,
+    timeline,
+    trends,
+)
 from brainflops.errors import (
     BrainflopsError,
     MissingDependencyError,
@@ -39,7 +45,7 @@ from brainflops.errors import (
     OutputExistsError,
 )
 from brainflops.export import assumptions_frame
-from brainflops.io import atomic_write
+from brainflops.io import atomic_write, figure_png
 
 if TYPE_CHECKING:
     from brainflops.model import Model
@@ -52,7 +58,6 @@ __all__ = [
     "ReportTable",
     "Section",
     "build_report",
-    "figure_png",
     "render_html",
     "render_markdown",
     "write_report",
@@ -116,8 +121,8 @@ class Report:
     sections:
         The sections, in reading order.
     omitted:
-        ``{section key: reason}`` for sections left out because a module was missing or
-        does not apply to this model.
+        ``{section key: reason}`` for sections left out because they do not apply to
+        this model.
     """
 
     title: str
@@ -139,12 +144,9 @@ class Report:
 
 
 # ----------------------------------------------------------------------------- helpers
-def figure_png(fig: Figure) -> bytes:
-    """Render a :class:`matplotlib.figure.Figure` to PNG bytes (Agg canvas, no pyplot)."""
-    canvas = FigureCanvasAgg(fig)
-    buffer = io.BytesIO()
-    canvas.print_png(buffer)
-    return buffer.getvalue()
+def _png(fig: Figure) -> bytes:
+    """Every report figure is rendered at the same resolution."""
+    return figure_png(fig, _DPI)
 
 
 def _new_figure(width: float = 7.5, height: float = 4.0) -> Figure:
@@ -223,7 +225,7 @@ def _estimate_section(model: Model, samples: Samples) -> Section:
             ReportFigure(
                 "breakdown",
                 "FLOP/s by pipeline stage, summed over cell populations (log scale).",
-                figure_png(fig),
+                _png(fig),
             ),
         ),
     )
@@ -266,7 +268,7 @@ def _distribution_section(model: Model, samples: Samples) -> Section:
             ReportFigure(
                 "distribution",
                 "Histogram of log10 FLOP/s over the Monte Carlo draws.",
-                figure_png(fig),
+                _png(fig),
             ),
         ),
     )
@@ -277,9 +279,9 @@ _SOBOL_N = 512  # base sample of the Sobol' estimate: n * (k + 2) model evaluati
 
 def _sensitivity_section(model: Model, seed: int) -> Section | None:
     """Tornado and, when SALib is installed, Sobol' indices; None without uncertain inputs."""
-    swings = sensitivity.tornado(model)
-    if not swings.names:
+    if not sensitivity.uncertain_inputs(model):
         return None
+    swings = sensitivity.tornado(model)
     elasticity = sensitivity.elasticities(model)
     frame = swings.to_frame()
     table = pd.DataFrame(
@@ -309,7 +311,7 @@ def _sensitivity_section(model: Model, seed: int) -> Section | None:
             "tornado",
             "Tornado chart: how far log10 FLOP/s moves when each "
             "input goes from its 5th to its 95th percentile.",
-            figure_png(swings.figure()),
+            _png(swings.figure()),
         )
     ]
     paragraphs = [
@@ -351,7 +353,7 @@ def _sensitivity_section(model: Model, seed: int) -> Section | None:
                 "Sobol' indices: the share of the variance of "
                 "log10 FLOP/s due to each input (first order) and "
                 "including its interactions (total).",
-                figure_png(indices.figure()),
+                _png(indices.figure()),
             )
         )
         paragraphs.append(
@@ -400,7 +402,7 @@ def _comparison_section(model: Model) -> Section:
                 "comparison",
                 "Published estimates of the brain's computation "
                 "(dot: central value; bar: 90% range).",
-                figure_png(fig),
+                _png(fig),
             ),
         ),
     )
@@ -410,21 +412,24 @@ _TIMELINE_SERIES = "top500-rank1"
 
 
 def _timeline_section(model: Model, samples: Samples, seed: int) -> Section:
-    trends, timeline, plots = trend_models, parity, plots_trends
     fitted = {
         "exponential (all years)": trends.fit_model("exponential", _TIMELINE_SERIES, None, None),
         "piecewise (estimated break)": trends.fit_model("piecewise", _TIMELINE_SERIES, None, None),
     }
     log10 = samples.log10
     if log10 is None:  # a streamed run keeps only the histogram: resample a smaller set
-        log10 = model.sample(min(samples.n, DEFAULT_SAMPLES), seed=seed).log10
+        # Fewer draws than one chunk, so this run keeps them.
+        log10 = cast(np.ndarray, model.sample(min(samples.n, DEFAULT_SAMPLES), seed=seed).log10)
     results = {
-        label: timeline.parity_years(log10, trend, seed, "hpl") for label, trend in fitted.items()
+        # The trend's draws come from timeline.trend_rng(seed), as in `brainflops timeline`,
+        # so the same seed and sample count give the same parity years there and here.
+        label: timeline.parity_years(log10, trend, timeline.trend_rng(seed), "hpl")
+        for label, trend in fitted.items()
     }
     p5, p95 = samples.percentile_log10([5, 95])
     # A band needs a width: an estimate without uncertainty is drawn as a line instead.
     spread = p95 > p5
-    trend_fig = plots.trend_figure(
+    trend_fig = plots_trends.trend_figure(
         _TIMELINE_SERIES,
         fitted,
         brain_bands=[(f"{model.name} (90%)", 10.0**p5, 10.0**p95)] if spread else [],
@@ -446,12 +451,9 @@ def _timeline_section(model: Model, samples: Samples, seed: int) -> Section:
             fontsize=8,
             color="tab:purple",
         )
-    cdf_fig = plots.parity_cdf_figure(
+    cdf_fig = plots_trends.parity_cdf_figure(
         results, title="When does the TOP500 #1 reach this estimate?"
     )
-
-    def year(value: float) -> str:
-        return f"{value:.1f}" if math.isfinite(value) else ("never" if value > 0 else "already")
 
     rows = []
     for label, result in results.items():
@@ -460,9 +462,9 @@ def _timeline_section(model: Model, samples: Samples, seed: int) -> Section:
             {
                 "trend": label,
                 "doubling time [years]": f"{trend.doubling_time_years:.2f}",
-                "median parity year": year(result.median_year),
-                "5th percentile": year(result.p5_year),
-                "95th percentile": year(result.p95_year),
+                "median parity year": timeline.format_year(result.median_year, 1),
+                "5th percentile": timeline.format_year(result.p5_year, 1),
+                "95th percentile": timeline.format_year(result.p95_year, 1),
                 "never": f"{100 * result.never_fraction:.1f}%",
             }
         )
@@ -490,11 +492,9 @@ def _timeline_section(model: Model, samples: Samples, seed: int) -> Section:
                 "trend",
                 "TOP500 #1 performance with fitted trends (95% bands) and "
                 "this estimate's 90% interval.",
-                figure_png(trend_fig),
+                _png(trend_fig),
             ),
-            ReportFigure(
-                "parity", "Cumulative distribution of parity years.", figure_png(cdf_fig)
-            ),
+            ReportFigure("parity", "Cumulative distribution of parity years.", _png(cdf_fig)),
         ),
     )
 
@@ -543,7 +543,7 @@ def _hardware_section(model: Model) -> Section:
                 "roofline",
                 "Each stage on the device's roofline: below "
                 "the ridge point a stage is limited by memory bandwidth.",
-                figure_png(_roofline_figure(plan)),
+                _png(_roofline_figure(plan)),
             )
         )
     rows = {
@@ -848,7 +848,7 @@ def write_report(
             if (folder / name).exists():
                 raise OutputExistsError(str(folder / name))
     report = build_report(model, samples=samples, seed=seed)
-    targets = {
+    targets: dict[Path, str | bytes] = {
         folder / "report.html": render_html(report),
         folder / "report.md": render_markdown(report),
     }

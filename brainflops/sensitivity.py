@@ -27,14 +27,13 @@ Examples
 
 from __future__ import annotations
 
-import io
 import math
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -44,7 +43,7 @@ from brainflops.errors import (
     MissingDependencyError,
     UnknownNameError,
 )
-from brainflops.io import atomic_write
+from brainflops.io import save_figure_png
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -62,6 +61,7 @@ __all__ = [
     "elasticities",
     "sobol",
     "tornado",
+    "uncertain_inputs",
 ]
 
 #: The analyses :func:`analyse` (and ``brainflops sensitivity --method``) offers.
@@ -75,10 +75,22 @@ _MAX_BARS = 25  # parameters shown in a chart; the tables always list all of the
 
 
 # ------------------------------------------------------------------------------ helpers
-def _uncertain_used(model: Model) -> list[str]:
-    """Names of parameters that are uncertain and appear in some term, in model order."""
+def uncertain_inputs(model: Model) -> list[str]:
+    """Names of the parameters that are uncertain and appear in some term, in model order.
+
+    Tornado and Sobol' analyses need at least one; elasticities do not.
+    """
     used = set(model.used_parameters())
     return [n for n in model.parameter_names if n in used and model.parameters[n].is_uncertain]
+
+
+def _require_uncertain(model: Model, what: str) -> list[str]:
+    names = uncertain_inputs(model)
+    if not names:
+        raise InvalidValueError(
+            model.name, f"has no uncertain parameters, so there is {what} (elasticities need none)"
+        )
+    return names
 
 
 def _log_factor(model: Model, name: str) -> float:
@@ -106,17 +118,13 @@ def _value_from_log(log_value: float) -> float:
         return float(np.exp(log_value))
 
 
-def _new_figure(figsize: tuple[float, float], layout: str) -> Figure:
+def _new_figure(
+    figsize: tuple[float, float], layout: Literal["constrained", "compressed", "tight"]
+) -> Figure:
     """A figure outside pyplot's global state (matplotlib is imported on first use)."""
     from matplotlib.figure import Figure  # noqa: PLC0415 - keep imports of the CLI light
 
     return Figure(figsize=figsize, layout=layout)
-
-
-def _save_png(fig: Figure, path: str | os.PathLike[str], overwrite: bool) -> Path:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150)
-    return atomic_write(path, buffer.getvalue(), overwrite=overwrite)
 
 
 def _bar_labels(names: Sequence[str]) -> list[str]:
@@ -138,7 +146,7 @@ class _Result(ABC):
         OutputExistsError
             If ``path`` exists and ``overwrite`` is false.
         """
-        return _save_png(self.figure(), path, overwrite)
+        return save_figure_png(self.figure(), path, overwrite=overwrite)
 
 
 # -------------------------------------------------------------------------- elasticity
@@ -360,6 +368,11 @@ def tornado(model: Model) -> Tornado:
     Every other input stays at its median (certain inputs at their value); inputs are
     sorted by swing, largest first. Inputs no term uses are left out.
 
+    Raises
+    ------
+    InvalidValueError
+        If the model has no uncertain inputs (see :func:`uncertain_inputs`).
+
     Examples
     --------
     >>> import brainflops
@@ -367,7 +380,7 @@ def tornado(model: Model) -> Tornado:
     >>> t.names[0], round(t.swings[0], 2)
     ('firing_rate', 1.3)
     """
-    names = _uncertain_used(model)
+    names = _require_uncertain(model, "nothing to swing")
     base = _median_logs(model)
     index = {n: i for i, n in enumerate(model.parameter_names)}
     columns = np.repeat(base[:, None], 1 + 2 * len(names), axis=1)
@@ -597,10 +610,7 @@ def sobol(
     """
     _check_sobol_arguments(n, seed, num_resamples, confidence)
     sample_module, analyse_module = _salib()
-    names = _uncertain_used(model)
-    if not names:
-        reason = "has no uncertain parameters, so there is no variance to apportion"
-        raise InvalidValueError(model.name, reason)
+    names = _require_uncertain(model, "no variance to apportion")
     k = len(names)
     problem = {"num_vars": k, "names": names, "bounds": [[0.0, 1.0]] * k}
     points = np.asarray(

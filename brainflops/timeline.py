@@ -20,8 +20,9 @@ hpcg       hpcg-rank1 (FLOP/s)   ``B``: the HPCG #1 reaches B (Dettmers' metric)
 hpcg-hpl   top500-rank1 (FLOP/s) ``B / ratio``: HPL #1 × measured HPCG/HPL ratio ≥ B
 top500-sum top500-sum (FLOP/s)   ``B``: all 500 systems together
 budget     gpu-flops-per-dollar  ``B / budget``: ``budget`` US$ of accelerators give B
-energy     green500-rank1        ``B / power``: ``power`` W (default the brain's 20 W)
-           (FLOP/s/W)            at the Green500 #1's efficiency give B
+energy     green500-rank1        ``B / power``: ``power`` W (default the brain's 20 W,
+           (FLOP/s/W)            ``brain_power`` of ``data/facility.toml``) at the
+                                 Green500 #1's efficiency give B
 ========== ===================== ==================================================
 
 The HPCG/HPL ratio is computed from ``hpcg_history.csv`` by
@@ -43,6 +44,7 @@ implies, (2037 - 2015) / 21 ≈ 1.05 years, is derived here by
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,7 +55,6 @@ from numpy.typing import ArrayLike, NDArray
 from brainflops.datasets import hpcg_hpl_ratio
 from brainflops.errors import InvalidValueError, UnitMismatchError, UnknownNameError
 from brainflops.trends import (
-    BRAIN_POWER_W,
     DoublingTrend,
     RngLike,
     Rounding,
@@ -76,9 +77,11 @@ __all__ = [
     "criteria",
     "dettmers_implied_doubling_years",
     "dettmers_timeline",
+    "format_year",
     "get_criterion",
     "parity_years",
     "reported_year",
+    "trend_rng",
 ]
 
 # Dettmers (2015), as recorded in shared/reference/dettmers2015.md:
@@ -104,6 +107,34 @@ def reported_year(year: float) -> float:
     if not math.isfinite(year):
         return year
     return math.ceil(year - _YEAR_TOL)
+
+
+def format_year(year: float | None, digits: int = 2) -> str:
+    """A crossing or parity year as text, the one wording every output uses.
+
+    ``None`` and ``inf`` read ``"never"`` (the trend does not reach the target); ``-inf``
+    reads ``"already"`` (the trend is at or above the target from its start).
+
+    Examples
+    --------
+    >>> format_year(2052.8), format_year(2052.8, 1), format_year(-math.inf)
+    ('2052.80', '2052.8', 'already')
+    """
+    if year is None or math.isnan(year):
+        return "never" if year is None else "n/a"
+    if math.isinf(year):
+        return "never" if year > 0 else "already"
+    return f"{year:.{digits}f}"
+
+
+def trend_rng(seed: int) -> np.random.Generator:
+    """The generator of a trend's parameter draws for a run with ``seed``.
+
+    Brain samples use ``seed`` itself (``Model.sample(n, seed=seed)``); the trend's draws
+    use a stream derived from it, ``default_rng([seed, 1])``, so the two are independent
+    and the CLI and the report give the same parity years for the same seed.
+    """
+    return np.random.default_rng([int(seed), 1])
 
 
 # --------------------------------------------------------------------------- criteria
@@ -159,8 +190,9 @@ def criteria() -> list[str]:
 
 
 def _positive(value: float, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise InvalidValueError(name=name, reason=f"expected a number, got {value!r}")
+    value = float(value)
     if not (math.isfinite(value) and value > 0):
         raise InvalidValueError(name=name, reason="must be positive and finite")
     return float(value)
@@ -170,7 +202,7 @@ def get_criterion(
     name: str,
     *,
     budget_usd: float = DEFAULT_BUDGET_USD,
-    power_w: float = BRAIN_POWER_W,
+    power_w: float | None = None,
 ) -> Criterion:
     """Return the :class:`Criterion` called ``name`` (see the module docstring).
 
@@ -181,7 +213,8 @@ def get_criterion(
     budget_usd:
         Purchase budget for ``budget`` (US$, nominal launch prices).
     power_w:
-        Power budget for ``energy`` (W); default the brain's 20 W.
+        Power budget for ``energy`` (W); default the brain's power, ``brain_power`` of
+        ``data/facility.toml`` (20 W).
     """
     if name == "hpl":
         return Criterion(
@@ -233,7 +266,7 @@ def get_criterion(
             "Epoch AI, Data on Machine Learning Hardware (CC BY 4.0)",
         )
     if name == "energy":
-        power = _positive(power_w, "power_w")
+        power = _brain_power_w() if power_w is None else _positive(power_w, "power_w")
         return Criterion(
             name,
             "green500-rank1",
@@ -241,9 +274,16 @@ def get_criterion(
             -math.log10(power),
             f"{power:g} W at the Green500 #1's efficiency (HPL FLOP/s per W) reaches the "
             "brain estimate",
-            "Green500 lists; 20 W brain power: literature.md section 3.4",
+            "Green500 lists; brain power: brain_power of data/facility.toml "
+            "(literature.md section 3.4)",
         )
     raise UnknownNameError(kind="criterion", name=str(name), known=_CRITERIA)
+
+
+def _brain_power_w() -> float:
+    from brainflops.hardware import facility_value  # noqa: PLC0415 - sympy only when asked
+
+    return facility_value("brain_power", "W")
 
 
 # --------------------------------------------------------------------------- parity
@@ -318,7 +358,7 @@ def parity_years(
     *,
     years: Iterable[float] = DEFAULT_YEARS,
     budget_usd: float = DEFAULT_BUDGET_USD,
-    power_w: float = BRAIN_POWER_W,
+    power_w: float | None = None,
 ) -> ParityResult:
     """Distribution of the year a trend reaches brain estimates.
 
@@ -442,8 +482,9 @@ def dettmers_timeline(
     >>> dettmers_timeline(doubling_years=3.0).reported_year
     2078
     """
+    target = _positive(target, "target")
     trend = doubling(baseline, baseline_year, doubling_years, rounding=rounding)
-    exact = (math.log10(_positive(target, "target")) - trend.baseline_log10) / math.log10(2.0)
+    exact = doubling(baseline, baseline_year, doubling_years).doublings_needed(target)
     year = trend.crossing_year(target)
     return DettmersTimeline(
         target=float(target),

@@ -52,9 +52,7 @@ from brainflops.errors import InvalidValueError, UnitMismatchError, UnknownNameE
 from brainflops.units import magnitude_in, parse_unit
 
 __all__ = [
-    "BODY_TEMPERATURE_K",
     "BOLTZMANN_J_PER_K",
-    "BRAIN_POWER_W",
     "CMOS_LIMIT_OPS_PER_JOULE",
     "CMOS_LIMIT_SOURCE",
     "CONFIDENCE",
@@ -99,9 +97,10 @@ RngLike = np.random.Generator | int | None
 
 # --------------------------------------------------------------------------- physics
 
-BOLTZMANN_J_PER_K = 1.380649e-23  # exact in the 2019 SI; literature.md section 4
-BODY_TEMPERATURE_K = 310.0  # "310 K (body)" row of literature.md section 4
-BRAIN_POWER_W = 20.0  # "20 W, usual figure", literature.md section 3.4
+# Boltzmann constant, exact since the 2019 SI redefinition: CODATA 2018 (Tiesinga et al.,
+# Rev. Mod. Phys. 93, 025010, 2021; bibliography key "codata2018"). A physical constant,
+# not an assumption; the brain's power and temperature are read from data/facility.toml.
+BOLTZMANN_J_PER_K = 1.380649e-23
 CMOS_LIMIT_OPS_PER_JOULE = 4.7e15  # geometric-mean maximum, FP4 ops/J; see CMOS_LIMIT_SOURCE
 CMOS_LIMIT_SOURCE = (
     "Ho, Erdil & Besiroglu, 'Limits to the energy efficiency of CMOS microprocessors', "
@@ -111,23 +110,39 @@ CMOS_LIMIT_SOURCE = (
 )
 
 
-def landauer_joules_per_bit(temperature_k: float | str = BODY_TEMPERATURE_K) -> float:
+def _facility(name: str, unit: str) -> float:
+    """A facility assumption (``brain_power``, ``body_temperature``) in ``unit``."""
+    from brainflops.hardware import facility_value  # noqa: PLC0415 - sympy only when asked
+
+    return facility_value(name, unit)
+
+
+def landauer_joules_per_bit(temperature_k: float | str | None = None) -> float:
     """Return the Landauer energy ``k_B T ln 2`` in joules per bit erased.
+
+    Parameters
+    ----------
+    temperature_k:
+        Temperature in K (a number or a quantity such as ``"310 K"``). Default: body
+        temperature, ``body_temperature`` of ``data/facility.toml`` (310 K).
 
     Examples
     --------
     >>> f"{landauer_joules_per_bit(310):.4g}"
     '2.967e-21'
     """
-    temperature = magnitude_in(temperature_k, "K", "temperature_k")
+    if temperature_k is None:
+        temperature = _facility("body_temperature", "K")
+    else:
+        temperature = magnitude_in(temperature_k, "K", "temperature_k")
     if not temperature > 0 or not math.isfinite(temperature):
         raise InvalidValueError(name="temperature_k", reason="must be positive and finite")
     return BOLTZMANN_J_PER_K * temperature * math.log(2.0)
 
 
 def landauer_bit_erasures_per_second(
-    power_w: float | str = BRAIN_POWER_W,
-    temperature_k: float | str = BODY_TEMPERATURE_K,
+    power_w: float | str | None = None,
+    temperature_k: float | str | None = None,
 ) -> float:
     """Return the Landauer bound ``P / (k_B T ln 2)`` on irreversible bit erasures per second.
 
@@ -135,16 +150,19 @@ def landauer_bit_erasures_per_second(
     ----------
     power_w:
         Power budget in W (a number, or a quantity such as ``"20 W"``). Default: the
-        brain's usual 20 W.
+        brain's power, ``brain_power`` of ``data/facility.toml`` (20 W).
     temperature_k:
-        Temperature in K. Default: body temperature, 310 K.
+        Temperature in K. Default: body temperature (see :func:`landauer_joules_per_bit`).
 
     Examples
     --------
     >>> f"{landauer_bit_erasures_per_second():.3g}"  # literature.md section 4: 6.7e21 /s
     '6.74e+21'
     """
-    power = magnitude_in(power_w, "W", "power_w")
+    if power_w is None:
+        power = _facility("brain_power", "W")
+    else:
+        power = magnitude_in(power_w, "W", "power_w")
     if not power >= 0 or not math.isfinite(power):
         raise InvalidValueError(name="power_w", reason="must be non-negative and finite")
     return power / landauer_joules_per_bit(temperature_k)
@@ -1304,33 +1322,48 @@ def doubling(
 
 
 def parse_value(text: str | float, unit: str, name: str) -> float:
-    """Read a value in ``unit``: ``"5.8e14"``, ``"0.58PFLOP/s"`` or ``"0.58 PFLOP/s"``.
+    """Read a positive, finite value in ``unit``: ``5.8e14``, ``"0.58PFLOP/s"``, ``"0.58 PFLOP/s"``.
 
-    A plain number is taken to be in ``unit``. Units pint does not know (``FLOP/s/USD``)
-    accept plain numbers only.
+    A plain number (or numeric text) is taken to be in ``unit``; text with a unit is
+    converted by :func:`brainflops.units.magnitude_in`. Units pint does not know, those
+    with a currency such as ``FLOP/s/USD`` or ``USD/kWh``, accept a plain number,
+    optionally followed by exactly that unit (``"0.1 USD/kWh"``).
 
     Raises
     ------
     InvalidValueError, UnitMismatchError
-        When the text is not a number or a quantity of the right dimension.
+        Naming ``name``, when the text is not a number or a quantity of the right
+        dimension, or the value is not positive and finite.
     """
-    if isinstance(text, int | float) and not isinstance(text, bool):
-        return float(text)
-    stripped = str(text).strip()
-    try:
-        return float(stripped)
-    except ValueError:
-        pass
+    if isinstance(text, np.generic):
+        text = text.item()
+    if isinstance(text, bool):
+        raise InvalidValueError(name=name, reason=f"expected a number, got {text!r}")
+    if isinstance(text, int | float):
+        value = float(text)
+    else:
+        stripped = str(text).strip()
+        try:
+            value = float(stripped)
+        except ValueError:
+            value = _quantity_in(stripped, unit, name)
+    if not (math.isfinite(value) and value > 0):
+        raise InvalidValueError(name=name, reason=f"must be positive and finite, got {text!r}")
+    return value
+
+
+def _quantity_in(text: str, unit: str, name: str) -> float:
+    """``text`` (a number with a unit) in ``unit``; see :func:`parse_value`."""
     try:
         parse_unit(unit, name)
     except UnitMismatchError:
-        raise InvalidValueError(
-            name=name, reason=f"give a plain number in {unit}, got {text!r}"
-        ) from None
-    # pint reads "0.58PFLOP/s" and "0.58 PFLOP/s" alike in current versions; the space is
-    # inserted anyway so that older parsers see a separate unit.
-    spaced = re.sub(r"^([+-]?[\d.]+(?:[eE][+-]?\d+)?)\s*(?=[A-Za-z])", r"\1 ", stripped)
-    return magnitude_in(spaced, unit, name)
+        pass
+    else:
+        return magnitude_in(text, unit, name)
+    match = re.fullmatch(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*)", text)
+    if match and match.group(2).replace(" ", "") == unit.replace(" ", ""):
+        return float(match.group(1))
+    raise InvalidValueError(name=name, reason=f"give a plain number in {unit}, got {text!r}")
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -1346,7 +1379,24 @@ def fit_model(
     ceiling: float | None = None,
     continuous: bool = True,
 ) -> TrendModel:
-    """Fit one of :data:`MODELS` by name (``ceiling`` is required for ``"logistic"``)."""
+    """Fit one of :data:`MODELS` by name (``ceiling`` is required for ``"logistic"``).
+
+    ``breakpoint`` and ``continuous=False`` apply to ``"piecewise"`` only and ``ceiling`` to
+    ``"logistic"`` only; giving them with another model raises rather than being ignored.
+    """
+    unused = [
+        option
+        for option, given, uses in (
+            ("breakpoint", breakpoint is not None, "piecewise"),
+            ("continuous=False", not continuous, "piecewise"),
+            ("ceiling", ceiling is not None, "logistic"),
+        )
+        if given and model != uses and model in MODELS
+    ]
+    if unused:
+        raise InvalidValueError(
+            name="model", reason=f"the {model} model does not take {', '.join(unused)}"
+        )
     if model == "exponential":
         return fit_exponential(df, start, end)
     if model == "piecewise":
@@ -1458,10 +1508,13 @@ def backtest(
     *,
     breakpoint: float | str | None = None,
     ceiling: float | None = None,
+    continuous: bool = True,
     n_samples: int = _BACKTEST_SAMPLES,
     seed: int = 0,
 ) -> BacktestResult:
     """Fit ``model`` to the series up to ``train_end`` and predict when it reaches ``target``.
+
+    ``breakpoint``, ``ceiling`` and ``continuous`` are passed to :func:`fit_model`.
 
     Examples
     --------
@@ -1472,7 +1525,15 @@ def backtest(
     if train_end is None:
         raise InvalidValueError(name="train_end", reason="a backtest needs an end of training")
     frame = load_series(series) if isinstance(series, str) else series
-    trend = fit_model(model, frame, start, train_end, breakpoint=breakpoint, ceiling=ceiling)
+    trend = fit_model(
+        model,
+        frame,
+        start,
+        train_end,
+        breakpoint=breakpoint,
+        ceiling=ceiling,
+        continuous=continuous,
+    )
     log10_target = _log10_target(target)
     predicted = float(trend.crossing_year_log10(log10_target))
     samples = trend.crossing_year_samples_log10(

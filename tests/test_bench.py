@@ -204,3 +204,74 @@ def test_cli_bench_text(capsys):
     assert code == 0
     assert "of the dettmers2015 brain" in out
     assert "CPU:" in out
+
+
+# ------------------------------------------------------------------- review fixes
+
+
+def test_broken_torch_install_is_reported_with_its_error(monkeypatch):
+    def broken():
+        raise OSError("libcudart.so.12: cannot open shared object file")
+
+    monkeypatch.setattr(bench, "_import_torch", broken)
+    result = bench.run_bench(**FAST)
+    assert result.machine["torch"] is None
+    (note,) = [n for n in result.notes if n.startswith("PyTorch:")]
+    assert "installed but failed to import" in note
+    assert "OSError: libcudart.so.12" in note
+
+
+def test_import_torch_tells_missing_from_broken(monkeypatch):
+    def missing(name):
+        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+    monkeypatch.setattr(bench.importlib, "import_module", missing)
+    assert bench._import_torch() is None
+
+    def broken(name):
+        raise ModuleNotFoundError("No module named 'typing_extensions'", name="typing_extensions")
+
+    monkeypatch.setattr(bench.importlib, "import_module", broken)
+    with pytest.raises(ModuleNotFoundError):
+        bench._import_torch()
+
+
+def test_device_needs_torch(capsys):
+    with pytest.raises(InvalidValueError, match="without PyTorch"):
+        bench.run_bench(use_torch=False, device="NVIDIA H100 SXM5 80GB", **FAST)
+    argv = ["bench", "--quick", "--no-torch", "--device", "NVIDIA H100 SXM5 80GB"]
+    assert main(argv) == 2
+    assert "--no-torch" in capsys.readouterr().err
+
+
+def test_unknown_device_fails_before_timing(monkeypatch):
+    from brainflops.errors import UnknownNameError
+
+    monkeypatch.setattr(bench, "_numpy_cases", lambda *a: pytest.fail("timed anyway"))
+    with pytest.raises(UnknownNameError):
+        bench.run_bench(device="NVIDIA H100 SXM6", **FAST)
+
+
+@pytest.mark.parametrize("cuda", [False, None])
+def test_device_without_cuda_is_noted(monkeypatch, cuda):
+    torch = None if cuda is None else _fake_torch(cuda=False)[0]
+    monkeypatch.setattr(bench, "_import_torch", lambda: torch)
+    result = bench.run_bench(device="NVIDIA H100 SXM5 80GB", **FAST)
+    assert result.peak_device is None
+    assert any("not used: no CUDA device" in note for note in result.notes)
+
+
+def test_cudnn_benchmark_is_restored(monkeypatch):
+    torch, _, cudnn, _ = _fake_torch(cuda=True)
+    during = []
+
+    def conv2d(x, w):
+        during.append(cudnn.benchmark)
+        return bench.numpy_conv2d(x, w)
+
+    torch.nn.functional.conv2d = conv2d
+    monkeypatch.setattr(bench, "_import_torch", lambda: torch)
+    bench.run_bench(**FAST)
+    assert during
+    assert set(during) == {True}  # cuDNN autotuning during the GPU convolutions
+    assert cudnn.benchmark is False  # the user's setting afterwards

@@ -113,3 +113,21 @@ def test_python_dash_m_entry_point():
         check=True,
     )
     assert json.loads(result.stdout)["preset"] == "dettmers2015"
+
+
+def test_presets_and_estimate_tables_line_up(capsys):
+    code, out, _ = run(capsys, "presets")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["preset", "FLOP/s"]
+    end = lines[0].index("FLOP/s") + len("FLOP/s")
+    for line in lines[1:]:  # the FLOP/s column is right-aligned under its header
+        value = line.split()[1]
+        assert line[end - len(value) : end] == value, line
+    row = next(line for line in lines if line.startswith("kurzweil1999 "))
+    assert row.split()[1] == "2e+16"
+    code, out, _ = run(capsys, "estimate", "--preset", "kurzweil1999")
+    assert code == 0
+    table = out.splitlines()[-2:]
+    assert table[0].split() == ["population", "stage", "operation", "flops", "share"]
+    assert table[1].split()[-2:] == ["2.000e+16", "100%"]

@@ -76,3 +76,22 @@ def test_compare_unknown_preset_is_a_user_error(capsys):
     code, _, err = run(capsys, "compare", "--preset", "moravec1999")
     assert code == 2
     assert "moravec1998" in err  # the close-match suggestion
+
+
+def test_compare_text_marks_range_only_sources(capsys):
+    code, out, _ = run(capsys, "compare", "--preset", "aiimpacts2015", "--preset", "landauer")
+    assert code == 0
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[1:4] if line.strip()}
+    assert rows["aiimpacts2015"][-1] == "-"  # the source states a range, not a headline
+    assert rows["aiimpacts2015:survey-median"][-1] == "1e+18"
+    assert rows["landauer"][-1] == "-"
+    assert "only a range or no figure" in out
+
+
+def test_compare_plot_must_be_png(capsys, tmp_path):
+    code, _, err = run(
+        capsys, "compare", "--preset", "landauer", "--plot", str(tmp_path / "c.svg")
+    )
+    assert code == 2
+    assert "--plot: writes a PNG" in err
+    assert list(tmp_path.iterdir()) == []

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from brainflops import cli
+from brainflops import timeline as tl
 from brainflops.cli import core as core_cli
 from brainflops.cli import main
 
@@ -309,3 +310,123 @@ def test_plot_functions_directly(tmp_path):
     assert 0 < parity.never_fraction < 1
     cdf = pt.plot_parity_cdf(tmp_path / "cdf.png", {"logistic": parity})
     assert cdf.read_bytes().startswith(PNG_MAGIC)
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_backtest_discontinuous_is_passed_through(capsys):
+    from brainflops import trends as tr
+
+    argv = (
+        "trends",
+        "backtest",
+        "--model",
+        "piecewise",
+        "--train-end",
+        "2016",
+        "--target",
+        "1e18",
+    )
+    joined = run_json(capsys, *argv)
+    jumped = run_json(capsys, *argv, "--discontinuous")
+    assert jumped["predicted_year"] != joined["predicted_year"]
+    expected = tr.backtest("top500-rank1", 2016, 1e18, "piecewise", continuous=False)
+    assert jumped["predicted_year"] == pytest.approx(expected.predicted_year)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("trends", "fit", "--ceiling", "1e21"), "--model exponential: does not take --ceiling"),
+        (("trends", "fit", "--discontinuous"), "does not take --discontinuous"),
+        (("trends", "fit", "--model", "logistic", "--ceiling", "1e21", "--breakpoint", "2013"),
+         "does not take --breakpoint"),
+        (("trends", "fit", "--rounding", "none"), "does not take --rounding"),
+        (("trends", "fit", "--baseline", "1e15"), "does not take --baseline"),
+        (("trends", "fit", *DETTMERS_ARGS, "--start", "2000"), "does not take --start"),
+        (("trends", "fit", *DETTMERS_ARGS, "--end", "2020"), "does not take --end"),
+        (("trends", "backtest", "--train-end", "2013", "--target", "1e18", "--ceiling", "1e21"),
+         "does not take --ceiling"),
+        (("trends", "backtest", "--train-end", "2013", "--target", "1e18", "--discontinuous"),
+         "does not take --discontinuous"),
+        (("timeline", "--brain", "1e18", *DETTMERS_ARGS, "--breakpoint", "2013"),
+         "does not take --breakpoint"),
+        (("timeline", "--brain", "1e18", "--budget", "1e6"), "--budget: applies to --criterion budget"),
+        (("timeline", "--brain", "1e18", "--power", "1MW"), "--power: applies to --criterion energy"),
+    ],
+)  # fmt: skip
+def test_flags_the_model_does_not_use_are_refused(capsys, argv, message):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_timeline_series_must_match_the_criterion(capsys):
+    code, out, err = run(capsys, "timeline", "--brain", "1e18", "--series", "hpcg-rank1")
+    assert code == 2
+    assert out == ""
+    assert "the hpl criterion compares with top500-rank1" in err
+    assert "use --criterion hpcg" in err
+    data = run_json(
+        capsys, "timeline", "--brain", "1e18", "--criterion", "hpcg", "--samples", "200"
+    )
+    assert data["series"] == "hpcg-rank1"
+    assert data["criterion_detail"]["series"] == "hpcg-rank1"
+    assert "HPCG" in data["criterion_detail"]["description"]
+
+
+def test_energy_criterion_power_defaults_to_the_facility_value(capsys):
+    from brainflops.hardware import facility_value
+
+    data = run_json(capsys, "timeline", "--brain", "1e16", "--criterion", "energy",
+                    "--samples", "200")  # fmt: skip
+    watts = facility_value("brain_power", "W")
+    assert data["criterion_detail"]["log10_offset"] == pytest.approx(-math.log10(watts))
+    more = run_json(capsys, "timeline", "--brain", "1e16", "--criterion", "energy",
+                    "--power", "1 MW", "--samples", "200")  # fmt: skip
+    assert more["criterion_detail"]["log10_offset"] == pytest.approx(-6.0)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("trends", "fit", "--plot", "fit.txt"),
+        ("trends", "backtest", "--train-end", "2013", "--target", "1e18", "--plot", "b.svg"),
+        ("timeline", "--brain", "1e18", "--plot", "cdf.pdf"),
+    ],
+)
+def test_plots_must_be_png(capsys, tmp_path, monkeypatch, argv):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert "--plot: writes a PNG" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_and_report_word_years_alike():
+    from brainflops import report
+    from brainflops.cli import trends as trends_cli
+
+    # one helper: the CLI (two decimals) and the report (one) agree on the words
+    assert trends_cli._fmt_year is tl.format_year
+    assert "format_year" in report._timeline_section.__code__.co_names
+    assert tl.format_year(-math.inf) == "already"
+    assert tl.format_year(math.inf) == tl.format_year(None) == "never"
+
+
+def test_timeline_and_report_give_the_same_parity_years_for_the_same_seed(capsys):
+    import brainflops
+    from brainflops import report
+
+    model = brainflops.load_preset("mechanistic-modern")
+    samples, seed = 3000, 7
+    section = report._timeline_section(model, model.sample(samples, seed=seed), seed)
+    row = section.tables[0].frame.iloc[0]
+    assert row["trend"].startswith("exponential (all years)")
+    data = run_json(capsys, "timeline", "--preset", "mechanistic-modern",
+                    "--samples", str(samples), "--seed", str(seed))  # fmt: skip
+    assert row["median parity year"] == f"{data['median_year']:.1f}"
+    assert row["5th percentile"] == f"{data['p5_year']:.1f}"
+    assert row["95th percentile"] == f"{data['p95_year']:.1f}"

@@ -174,10 +174,34 @@ def test_hpcg_hpl_ratio_from_the_data():
     assert ratio.minimum <= ratio.median <= ratio.maximum
     # literature.md 5.6: about 1.7 % (Tianhe-2) and about 1 % (El Capitan)
     assert 0.009 < ratio.median < 0.03
-    assert ratio.latest == pytest.approx(0.01)
+    # LineShine, 2026-06: 22,004.9 TFLOP/s HPCG / 2,198,400 TFLOP/s HPL, not the rounded 1.00 %
+    assert ratio.latest == pytest.approx(22004.9 / 2198400, rel=1e-12)
     assert ratio.latest_date == "2026-06"
     assert ratio.n_results < 25  # repeated lists are counted once
     assert "hpcg_history.csv" in ratio.source
+
+
+def test_hpcg_hpl_ratio_uses_exact_values_not_the_percent_column():
+    ratio = datasets.hpcg_hpl_ratio()
+    raw = pd.read_csv(resources.files("brainflops") / "data" / "hpc" / "hpcg_history.csv")
+    exact = raw["rank1_hpcg_tflops"] / raw["rank1_hpl_rmax_tflops"]
+    # Tianhe-2 (580 / 33,860 = 1.7129 %), not the file's 2-decimal 1.71 %
+    assert exact.iloc[0] == pytest.approx(0.017129, rel=1e-4)
+    assert ratio.minimum == pytest.approx(exact.min(), rel=1e-12)
+    assert ratio.maximum == pytest.approx(exact.max(), rel=1e-12)
+    # the source names where each part of the data comes from
+    assert "official HPCG lists 2014-06..2025-11" in ratio.source
+    assert "2026-06 from the TOP500.org HPCG workbook" in ratio.source
+
+
+def test_every_series_cites_a_bibliography_key():
+    from brainflops.citations import bibliography
+
+    keys = datasets.series_citations()
+    assert set(keys) == set(datasets.list_series())
+    assert set(keys.values()) <= set(bibliography())
+    assert keys["top500-rank1"] == "top500"
+    assert keys["gpu-fp32"] == "epoch-ml-hardware"
 
 
 def test_package_data_files_and_licence_note():

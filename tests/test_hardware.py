@@ -354,3 +354,48 @@ def test_cli_errors_exit_2(capsys):
     code, _, err = run(capsys, "hardware")
     assert code == 2
     assert "--device" in err
+
+
+@pytest.mark.parametrize("price", ["0.1", "0.1 USD/kWh", "0.1USD/kWh"])
+def test_cli_electricity_price_as_number_or_quantity(capsys, price):
+    code, out, err = run(
+        capsys,
+        "hardware",
+        "--device",
+        H100,
+        "--electricity-price",
+        price,
+        "--pue",
+        "1.2",
+        "--json",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["electricity_price_usd_per_kwh"] == pytest.approx(0.1)
+    assert data["pue"] == pytest.approx(1.2)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--electricity-price", "0.1 EUR/kWh", "plain number in USD/kWh"),
+        ("--electricity-price", "-0.1", "positive and finite"),
+        ("--pue", "nan", "positive and finite"),
+    ],
+)
+def test_cli_bad_facility_overrides_are_one_line(capsys, flag, value, message):
+    code, _, err = run(capsys, "hardware", "--device", H100, flag, value)
+    assert code == 2
+    assert f"{flag}: " in err
+    assert message in err
+
+
+def test_facility_value_is_the_one_source_of_brain_power():
+    from brainflops.hardware import facility_value
+
+    assert facility_value("brain_power", "W") == 20.0
+    assert facility_value("brain_power", "kW") == pytest.approx(0.02)
+    assert facility_value("body_temperature", "K") == 310.0
+    assert plan("dettmers2015", H100).brain_power == facility_value("brain_power", "W")
+    with pytest.raises(UnknownNameError):
+        facility_value("brain_powr", "W")

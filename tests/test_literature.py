@@ -6,6 +6,7 @@ import pytest
 
 from brainflops import literature
 from brainflops.citations import bibliography
+from brainflops.io import figure_png
 from brainflops.parameters import PROVENANCE_TAGS
 from brainflops.presets import list_presets, load_preset, preset_document
 
@@ -230,7 +231,7 @@ def test_plot_is_written_as_png(tmp_path, table):
     assert ax.get_xscale() == "log"
     assert len(ax.get_yticks()) == len(table)
     target = tmp_path / "compare.png"
-    target.write_bytes(literature.figure_png(fig, dpi=60))
+    target.write_bytes(figure_png(fig, dpi=60))
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -265,3 +266,103 @@ def test_non_monotone_model_falls_back_to_sampled_percentiles():
     assert how == "sampled"
     assert 1 < low < 4 < high < 16
     assert literature._interval(model, 4.0) == (low, high, how)  # fixed seed
+
+
+# ------------------------------------------------------------- headlines, ranges, citations
+
+# Sources that state only a range, typed here from the source: the preset must not claim a
+# headline (`reported` is empty) and its inputs' range must land on the stated one.
+SOURCE_RANGES = {
+    # AI Impacts, 'Brain performance in FLOPS' (2015): about 1-30e16 FLOPS from TEPS.
+    "aiimpacts2015": (1e16, 3e17),
+    # Carlsmith 2020, functional method: sub-method ranges spanning 1e12-1e20 FLOP/s.
+    "carlsmith2020:functional": (1e12, 1e20),
+}
+# Sources that state a principle but no figure for the brain: the number is the editors'
+# arithmetic (20 W / (k_B x 310 K x ln 2)), checked in test_landauer_bound.
+DERIVED_BOUNDS = ("landauer", "carlsmith2020:limit")
+# Presets owned elsewhere with their own tests (test_model.py, test_cli_core.py).
+OTHER_TESTS = ("dettmers2015", "mechanistic-modern")
+
+
+def test_every_estimate_is_a_headline_a_range_or_a_derived_bound():
+    names = set(literature.estimate_names())
+    classified = set(SOURCE_HEADLINES) | set(SOURCE_RANGES) | set(DERIVED_BOUNDS)
+    unclassified = {n for n in names - classified if n.partition(":")[0] not in OTHER_TESTS}
+    assert unclassified == {"moravec1998"}  # test_moravec_retina_scaling_and_mips_conversion
+    for name in [*SOURCE_RANGES, *DERIVED_BOUNDS]:
+        model = load_preset(name)
+        assert model.reported is None, f"{name} claims a headline its source does not state"
+        assert "No " in model.metadata["reported_note"], name
+    for name in SOURCE_HEADLINES:
+        assert load_preset(name).reported is not None, name
+
+
+@pytest.mark.parametrize(("name", "stated"), sorted(SOURCE_RANGES.items()))
+def test_range_presets_span_their_stated_range(name, stated):
+    model = load_preset(name)
+    low, high = (q.m_as("FLOP/s") for q in model.bounds())
+    # The range of the inputs lies within the stated one, give or take half a decade (AI
+    # Impacts rounds its own arithmetic), and covers most of it: Carlsmith's sub-method
+    # ranges are mixed, so the mixture's 5th-95th percentiles sit inside the union 1e12-1e20.
+    lo_stated, hi_stated = (math.log10(v) for v in stated)
+    assert lo_stated - 0.5 <= math.log10(low) < math.log10(high) <= hi_stated + 0.5
+    assert math.log10(high / low) >= 0.75 * (hi_stated - lo_stated)
+    assert low < model.central().m_as("FLOP/s") < high
+
+
+def test_comparison_table_leaves_reported_empty_for_range_presets(table):
+    rows = table.set_index("preset")
+    for name in [*SOURCE_RANGES, *DERIVED_BOUNDS]:
+        assert rows.loc[name, "reported"] is None or math.isnan(rows.loc[name, "reported"])
+    assert rows.loc["carlsmith2020:mechanistic", "reported"] == 1e15
+
+
+def test_derived_central_values_are_tagged_derived():
+    # geometric middles of stated ranges are the editors' arithmetic
+    assert load_preset("aiimpacts2015").parameter("brain_teps").provenance == "derived"
+    carlsmith = load_preset("carlsmith2020")
+    assert carlsmith.parameter("synapses").provenance == "derived"
+    assert carlsmith.parameter("firing_rate").provenance == "derived"
+    functional = load_preset("carlsmith2020:functional").parameter("functional_flops")
+    assert functional.source == "carlsmith2020-summary"  # where the ranges were read
+
+
+def _cited_keys() -> set[str]:
+    from brainflops.datasets import series_citations
+
+    keys = set(series_citations().values())
+    keys |= {line.source for line in literature.reference_lines()}
+    for name in list_presets(variants=True):
+        model = load_preset(name)
+        keys.add(model.metadata.get("source"))
+        keys |= {p.source for p in model.parameters.values()}
+        variant = model.metadata.get("variant") or {}
+        if "years_source" in variant:
+            keys.add(variant["years_source"])
+    return keys
+
+
+def test_every_bibliography_key_is_cited_and_every_cited_key_exists():
+    cited, entries = _cited_keys(), set(bibliography())
+    assert cited - entries == set()
+    assert entries - cited == set()
+
+
+def test_sandberg_bostrom_years_verified_follows_where_they_were_read():
+    for level in range(4, 11):
+        model = load_preset(f"sandberg-bostrom2008:level-{level}")
+        meta = model.metadata["variant"]
+        from_ai_impacts = meta["years_source"] == "aiimpacts-brain-flops"
+        assert meta["years_verified"] is from_ai_impacts, level
+        assert from_ai_impacts == (level <= 6)  # the bibliography note: levels 4-6
+        assert model.parameter("emulation_flops").verified is from_ai_impacts
+    header = preset_document("sandberg-bostrom2008")
+    assert header["variants"][0]["name"] == "level-4"
+    text = (
+        __import__("importlib.resources", fromlist=["files"])
+        .files("brainflops")
+        .joinpath("data/presets/sandberg-bostrom2008.toml")
+        .read_text(encoding="utf-8")
+    )
+    assert "literature.md section 2.6" in text  # why level 4 is 2019/2042, not 2023

@@ -1071,7 +1071,9 @@ def test_extreme_values_through_scenario_and_sampling_stay_finite(count, rate, u
     )
     model = build(body, '[scenario]\nbase = "mechanistic-modern"\n')
     expected = (
-        MODERN.central_log10() + (count + scale - math.log10(8.61e10)) + (rate - math.log10(0.4472))
+        MODERN.central_log10()
+        + (count + scale - math.log10(8.61e10))
+        + (rate - math.log10(0.4472))
     )
     assert model.central_log10() == pytest.approx(expected, abs=1e-6)
     samples = model.sample(500, seed=2)

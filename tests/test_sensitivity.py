@@ -293,3 +293,29 @@ def test_cli_rejects_a_sample_size_that_is_not_a_power_of_two(capsys):
         main(["sensitivity", "--method", "sobol", "--samples", "1000"])
     assert info.value.code == 2
     assert "power of two" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------- models without uncertainty
+@pytest.mark.parametrize("name", ["kurzweil1999", "landauer", "merkle1989"])
+def test_tornado_of_a_model_without_uncertain_inputs_is_a_clear_error(name):
+    model = brainflops.load_preset(name)
+    with pytest.raises(InvalidValueError, match="no uncertain parameters"):
+        tornado(model)
+    assert elasticities(model).names  # elasticities need no uncertainty
+
+
+@pytest.mark.parametrize("method", ["tornado", "sobol"])
+def test_cli_without_uncertain_inputs_is_one_line_exit_2(method, capsys):
+    assert main(["sensitivity", "--preset", "kurzweil1999", "--method", method]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "kurzweil1999: has no uncertain parameters" in err
+    assert "Traceback" not in err
+
+
+def test_cli_elasticity_table_of_a_point_preset(capsys):
+    assert main(["sensitivity", "--preset", "landauer"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.startswith("parameter"))
+    assert header.split() == ["parameter", "unit", "central", "elasticity"]
+    assert any(line.split()[:2] == ["temperature", "K"] for line in lines)

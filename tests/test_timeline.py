@@ -241,3 +241,50 @@ def test_faster_fitted_growth_never_gives_a_later_median(slope, speedup, seed):
     slow = tl.parity_years(brain, trend(slope), seed)
     fast = tl.parity_years(brain, trend(slope * speedup), seed)
     assert fast.median_year <= slow.median_year
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+@pytest.mark.parametrize("value", [np.float32(1000.0), np.float64(1000.0), np.int64(1000), 1000])
+def test_criteria_accept_numpy_numbers(value):
+    criterion = tl.get_criterion("budget", budget_usd=value)
+    assert criterion.log10_offset == pytest.approx(-3.0)
+    energy = tl.get_criterion("energy", power_w=np.float32(20.0))
+    assert energy.log10_offset == pytest.approx(-math.log10(20.0))
+    with pytest.raises(InvalidValueError, match="budget_usd"):
+        tl.get_criterion("budget", budget_usd=np.bool_(True))
+
+
+def test_energy_criterion_reads_the_brain_power_from_the_facility_file(monkeypatch):
+    from brainflops import hardware
+
+    assert tl.get_criterion("energy").log10_offset == pytest.approx(
+        -math.log10(hardware.facility_value("brain_power", "W"))
+    )
+    monkeypatch.setattr(hardware, "facility_value", lambda name, unit: 12.0)
+    assert tl.get_criterion("energy").log10_offset == pytest.approx(-math.log10(12.0))
+    assert "facility.toml" in tl.get_criterion("energy").source
+
+
+def test_dettmers_exact_doublings_are_the_continuous_trend_s():
+    for rounding in ("whole-doublings", "none"):
+        result = tl.dettmers_timeline(target=3e20, rounding=rounding)
+        continuous = tr.doubling(tl.DETTMERS_BASELINE_FLOPS, 2015, 1.8)
+        assert result.exact_doublings == continuous.doublings_needed(3e20)
+    with pytest.raises(InvalidValueError, match="target"):
+        tl.dettmers_timeline(target=-1.0)
+
+
+def test_format_year_is_the_one_wording():
+    assert tl.format_year(2052.8) == "2052.80"
+    assert tl.format_year(2052.84, 1) == "2052.8"
+    assert tl.format_year(math.inf) == "never"
+    assert tl.format_year(None) == "never"
+    assert tl.format_year(-math.inf) == "already"
+
+
+def test_trend_rng_is_a_stream_of_its_own():
+    a, b = tl.trend_rng(3), tl.trend_rng(3)
+    assert a.standard_normal() == b.standard_normal()
+    assert tl.trend_rng(3).standard_normal() != np.random.default_rng(3).standard_normal()

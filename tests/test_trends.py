@@ -403,3 +403,98 @@ def test_backtest_with_other_models_runs():
     for result in (piecewise, logistic):
         assert 2010 < result.predicted_year < 2030
         assert result.actual_date == "2022-06"
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("5.8e14", "FLOP/s", 5.8e14),
+        ("0.58PFLOP/s", "FLOP/s", 5.8e14),
+        ("0.58 PFLOP/s", "FLOP/s", 5.8e14),
+        ("100EFLOP/s", "FLOP/s", 1e20),
+        (np.float32(2.0), "W", 2.0),
+        ("1 MW", "W", 1e6),
+        ("3e9", "FLOP/s/USD", 3e9),
+        ("3e9 FLOP/s/USD", "FLOP/s/USD", 3e9),
+        ("0.1 USD/kWh", "USD/kWh", 0.1),
+    ],
+)
+def test_parse_value_reads_numbers_and_quantities(text, unit, expected):
+    assert tr.parse_value(text, unit, "--x") == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "reason"),
+    [
+        ("0", "FLOP/s", "positive and finite"),
+        ("-1 PFLOP/s", "FLOP/s", "positive and finite"),
+        ("nan", "FLOP/s", "positive and finite"),
+        ("inf", "W", "positive and finite"),
+        ("0.1 EUR/kWh", "USD/kWh", "plain number in USD/kWh"),
+        ("1 PFLOP/s", "FLOP/s/USD", "plain number in FLOP/s/USD"),
+        (True, "W", "expected a number"),
+    ],
+)
+def test_parse_value_errors_name_the_argument(text, unit, reason):
+    with pytest.raises(InvalidValueError, match=reason) as info:
+        tr.parse_value(text, unit, "--target")
+    assert str(info.value).startswith("--target: ")
+
+
+def test_parse_value_rejects_the_wrong_dimension():
+    from brainflops.errors import UnitMismatchError
+
+    with pytest.raises(UnitMismatchError, match="--target"):
+        tr.parse_value("20 W", "FLOP/s", "--target")
+
+
+def test_fit_model_refuses_options_of_other_models():
+    with pytest.raises(InvalidValueError, match="does not take ceiling"):
+        tr.fit_model("exponential", "top500-rank1", None, None, ceiling=1e21)
+    with pytest.raises(InvalidValueError, match="does not take breakpoint"):
+        tr.fit_model("logistic", "top500-rank1", 2013, None, breakpoint=2015, ceiling=1e21)
+    with pytest.raises(InvalidValueError, match="continuous=False"):
+        tr.backtest("top500-rank1", 2013, 1e18, continuous=False)
+
+
+def test_backtest_passes_continuous_to_the_piecewise_fit():
+    joined = tr.backtest("top500-rank1", 2016, 1e18, "piecewise")
+    jumped = tr.backtest("top500-rank1", 2016, 1e18, "piecewise", continuous=False)
+    fitted = tr.fit_piecewise("top500-rank1", None, 2016, continuous=False)
+    assert jumped.predicted_year != joined.predicted_year
+    assert jumped.predicted_year == pytest.approx(fitted.crossing_year(1e18))
+
+
+def test_landauer_defaults_come_from_the_facility_file(monkeypatch):
+    from brainflops import hardware
+
+    watts = hardware.facility_value("brain_power", "W")
+    kelvin = hardware.facility_value("body_temperature", "K")
+    assert (watts, kelvin) == (20.0, 310.0)
+    assert tr.landauer_bit_erasures_per_second() == tr.landauer_bit_erasures_per_second(
+        watts, kelvin
+    )
+    values = {"brain_power": 12.0, "body_temperature": 300.0}
+    monkeypatch.setattr(hardware, "facility_value", lambda name, unit: values[name])
+    assert tr.landauer_bit_erasures_per_second() == pytest.approx(
+        12.0 / (tr.BOLTZMANN_J_PER_K * 300.0 * math.log(2))
+    )
+
+
+@pytest.mark.parametrize("name", ["landauer", "carlsmith2020:limit"])
+def test_landauer_presets_state_the_facility_values(name):
+    """The presets cite their sources' 20 W and 310 K; the code reads facility.toml."""
+    from brainflops.hardware import facility_value
+    from brainflops.presets import load_preset
+
+    model = load_preset(name)
+    assert model.parameter("power").quantity.m_as("W") == facility_value("brain_power", "W")
+    assert model.parameter("temperature").quantity.m_as("K") == facility_value(
+        "body_temperature", "K"
+    )
+    k_b = model.parameter("boltzmann_constant").quantity.m_as("J/K")
+    assert k_b == tr.BOLTZMANN_J_PER_K
+    assert model.central().m_as("FLOP/s") == pytest.approx(tr.landauer_bit_erasures_per_second())

@@ -1,4 +1,4 @@
-"""Helpers shared by the CLI commands: JSON output, file output, model selection."""
+"""Helpers shared by the CLI commands: JSON output, file output, text tables."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Iterable, Sequence
 from typing import Any
+
+from tabulate import tabulate
 
 from brainflops.io import atomic_write
 
-__all__ = ["add_output_arguments", "dumps", "emit", "positive_int"]
+__all__ = ["add_output_arguments", "dumps", "emit", "positive_int", "text_table"]
 
 
 def _finite(value: Any) -> Any:
@@ -55,3 +58,28 @@ def positive_int(text: str) -> int:
         msg = f"expected a positive integer, got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return value
+
+
+def text_table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    right: Iterable[int] = (),
+    rule: bool = False,
+) -> str:
+    """Rows under a header in aligned columns, as plain text without a trailing newline.
+
+    Cells are shown as given (``str`` of each; numbers are never reformatted), columns
+    listed in ``right`` are right-aligned and the others left-aligned, and ``rule`` draws
+    a line of dashes under the header. No rows gives the header alone.
+    """
+    columns = list(header)
+    flush_right = set(right)
+    text = tabulate(
+        [[str(cell) for cell in row] for row in rows],
+        headers=columns,
+        tablefmt="simple" if rule else "plain",
+        disable_numparse=True,
+        colalign=["right" if i in flush_right else "left" for i in range(len(columns))],
+    )
+    return "\n".join(line.rstrip() for line in text.splitlines())

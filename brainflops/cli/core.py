@@ -6,7 +6,7 @@ import argparse
 
 import sympy as sp
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
+from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
 from brainflops.export import FORMATS, assumptions
 from brainflops.model import Model
 from brainflops.presets import list_presets, load_preset
@@ -51,10 +51,8 @@ def _presets(args: argparse.Namespace) -> int:
     if args.json:
         emit(dumps(rows), args)
         return 0
-    width = max(len(r["preset"]) for r in rows)
-    lines = [f"{'preset':<{width}}  {'FLOP/s':>9}  title"]
-    lines += [f"{r['preset']:<{width}}  {r['central']:9.3g}  {r['title']}" for r in rows]
-    emit("\n".join(lines) + "\n", args)
+    table = [(r["preset"], f"{r['central']:.3g}", r["title"]) for r in rows]
+    emit(text_table(("preset", "FLOP/s", "title"), table, right=(1,)) + "\n", args)
     return 0
 
 
@@ -105,12 +103,7 @@ def _estimate(args: argparse.Namespace) -> int:
         flops=breakdown.flops.map(lambda v: f"{v:.3e}"),
         share=breakdown.share.map(lambda v: f"{100 * v:.3g}%"),
     )
-    widths = {c: max(len(c), *(len(str(v)) for v in table[c])) for c in table.columns}
-    lines.append("  ".join(f"{c:<{widths[c]}}" for c in table.columns))
-    for row in table.itertuples(index=False):
-        lines.append(
-            "  ".join(f"{v!s:<{widths[c]}}" for c, v in zip(table.columns, row, strict=True))
-        )
+    lines.append(text_table(list(table.columns), table.itertuples(index=False)))
     emit("\n".join(lines) + "\n", args)
     return 0
 

@@ -19,6 +19,7 @@ from brainflops.hardware import (
     list_devices,
     plan,
 )
+from brainflops.trends import parse_value
 
 __all__ = ["register"]
 
@@ -50,7 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     hardware.add_argument(
         "--electricity-price",
         metavar="USD_PER_KWH",
-        help=f"USD per kWh (default {defaults['electricity_price'].value:g})",
+        help="electricity price in USD per kWh: a number, or the same with its unit, "
+        f"'0.1 USD/kWh' (default {defaults['electricity_price'].value:g})",
     )
     hardware.add_argument("--list", action="store_true", help="list the accelerators and exit")
     hardware.add_argument("--json", action="store_true", help="machine-readable output")
@@ -118,23 +120,16 @@ def _hardware(args: argparse.Namespace) -> int:
         model,
         args.device,
         args.precision,
-        pue=None if args.pue is None else _float_or_text(args.pue),
+        pue=None if args.pue is None else parse_value(args.pue, "dimensionless", "--pue"),
         electricity_price=None
         if args.electricity_price is None
-        else _float_or_text(args.electricity_price),
+        else parse_value(args.electricity_price, "USD/kWh", "--electricity-price"),
     )
     if args.json:
         emit(dumps(result.to_dict()), args)
         return 0
     emit(_hardware_text(result), args)
     return 0
-
-
-def _float_or_text(text: str) -> float | str:
-    try:
-        return float(text)
-    except ValueError:
-        return text
 
 
 def _hardware_text(p: Any) -> str:

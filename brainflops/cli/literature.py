@@ -17,8 +17,8 @@ import sys
 from typing import Any
 
 from brainflops import literature
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
-from brainflops.io import atomic_write
+from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
+from brainflops.io import check_png_path, save_figure_png
 
 __all__ = ["register"]
 
@@ -41,31 +41,24 @@ def _text(records: list[dict[str, Any]]) -> str:
         )
         for r in records
     ]
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    numeric = {2, 3, 4, 5, 6}
-
-    def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(
-            c.rjust(w) if i in numeric else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    out = [line(header)] + [line(row) for row in rows]
+    out = [text_table(header, rows, right=(2, 3, 4, 5, 6))]
     out.append("")
     out.append(
         f"FLOP/s. low/high: 5th-95th percentiles of {literature.SAMPLES:,} Monte Carlo draws "
-        "(equal to central when the source gives no range)."
+        "(equal to central when the source gives no range). reported: the source's own "
+        "headline figure; '-' where it states only a range or no figure (see reported_note "
+        "in --json)."
     )
     return "\n".join(out) + "\n"
 
 
 def _compare(args: argparse.Namespace) -> int:
+    if args.plot:
+        check_png_path(args.plot)
     table = literature.comparison_table(args.preset or None)
     if args.plot:
         figure = literature.plot_comparison(table)
-        atomic_write(
-            args.plot, literature.figure_png(figure, dpi=args.dpi), overwrite=bool(args.force)
-        )
+        save_figure_png(figure, args.plot, dpi=args.dpi, overwrite=bool(args.force))
         sys.stderr.write(f"wrote {args.plot}\n")
     records = literature.comparison_records(table=table)
     emit(dumps(records) if args.json else _text(records), args)

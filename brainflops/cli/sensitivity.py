@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.cli._common import add_output_arguments, dumps, emit, text_table
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.errors import InvalidValueError
+from brainflops.io import check_png_path
 from brainflops.sensitivity import METHODS, Elasticities, SobolIndices, Tornado, analyse
 
 __all__ = ["register"]
@@ -59,11 +59,7 @@ def _table(result: Elasticities | Tornado | SobolIndices) -> list[str]:
                 strict=True,
             )
         ]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    return [
-        "  ".join(f"{v:<{w}}" for v, w in zip(r, widths, strict=True)).rstrip()
-        for r in [header, *rows]
-    ]
+    return text_table(header, rows).splitlines()
 
 
 def _summary(result: Elasticities | Tornado | SobolIndices, title: str) -> list[str]:
@@ -91,10 +87,8 @@ def _summary(result: Elasticities | Tornado | SobolIndices, title: str) -> list[
 def _sensitivity(args: argparse.Namespace) -> int:
     if args.samples is not None and args.method != "sobol":
         raise InvalidValueError("--samples", "applies to --method sobol only")
-    if args.plot is not None and Path(args.plot).suffix.lower() != ".png":
-        raise InvalidValueError(
-            "--plot", f"writes a PNG; give a file ending in .png, got {args.plot}"
-        )
+    if args.plot is not None:
+        check_png_path(args.plot)
     model = model_from_args(args)
     samples = DEFAULT_SOBOL_SAMPLES if args.samples is None else args.samples
     result = analyse(model, args.method, n=samples, seed=args.seed)

@@ -25,12 +25,28 @@ from brainflops import timeline as tl
 from brainflops import trends as tr
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
 from brainflops.errors import InvalidValueError
+from brainflops.io import check_png_path
 
 __all__ = ["register"]
 
 _DEFAULT_SERIES = "top500-rank1"
 _DEFAULT_SAMPLES = 10_000  # brain samples for a timeline; median error about 0.01 yr
 _ALL_MODELS = (*tr.MODELS, "doubling")
+_FITTED = frozenset(tr.MODELS)
+# Model options: flag -> (argparse dest, the models that use it). A flag given with a model
+# that does not use it is an error, never silently ignored.
+_MODEL_FLAGS: dict[str, tuple[str, frozenset[str]]] = {
+    "--start": ("start", _FITTED),
+    "--end": ("end", _FITTED),
+    "--breakpoint": ("breakpoint", frozenset({"piecewise"})),
+    "--discontinuous": ("discontinuous", frozenset({"piecewise"})),
+    "--ceiling": ("ceiling", frozenset({"logistic"})),
+    "--baseline": ("baseline", frozenset({"doubling"})),
+    "--baseline-year": ("baseline_year", frozenset({"doubling"})),
+    "--doubling-years": ("doubling_years", frozenset({"doubling"})),
+    "--doubling-interval": ("doubling_interval", frozenset({"doubling"})),
+    "--rounding": ("rounding", frozenset({"doubling"})),
+}
 
 
 # --------------------------------------------------------------------------- parsing
@@ -126,13 +142,32 @@ def _add_model_arguments(parser: argparse.ArgumentParser, *, doubling: bool = Tr
         parser.add_argument(
             "--rounding",
             choices=("whole-doublings", "none"),
-            default="whole-doublings",
+            default=None,
             help="doubling: count whole doublings (Dettmers' convention, the "
             "default) or grow continuously",
         )
 
 
+def _check_model_flags(args: argparse.Namespace) -> None:
+    """Refuse model options that the chosen ``--model`` does not use."""
+    unused = [
+        f"{flag} (used by {', '.join(sorted(models))} only)"
+        for flag, (dest, models) in _MODEL_FLAGS.items()
+        if getattr(args, dest, None) not in (None, False) and args.model not in models
+    ]
+    if unused:
+        raise InvalidValueError(
+            name=f"--model {args.model}", reason=f"does not take {'; '.join(unused)}"
+        )
+
+
+def _check_plot(args: argparse.Namespace) -> None:
+    if getattr(args, "plot", None):
+        check_png_path(args.plot)
+
+
 def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> tr.TrendModel:
+    _check_model_flags(args)
     if args.model == "doubling":
         missing = [
             flag
@@ -150,7 +185,7 @@ def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> tr.TrendModel
             args.baseline_year,
             args.doubling_years,
             interval=args.doubling_interval,
-            rounding=args.rounding,
+            rounding=args.rounding or "whole-doublings",
             unit=unit,
         )
     ceiling = None if args.ceiling is None else tr.parse_value(args.ceiling, unit, "--ceiling")
@@ -165,23 +200,20 @@ def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> tr.TrendModel
     )
 
 
-def _fmt_year(year: float | None) -> str:
-    if year is None:
-        return "never"
-    if math.isinf(year):
-        return "never" if year > 0 else "always"
-    return f"{year:.2f}"
+_fmt_year = tl.format_year
 
 
 # --------------------------------------------------------------------------- data
 
 
 def _data_sources(args: argparse.Namespace) -> int:
+    citations = datasets.series_citations()
     rows = {
         name: {
             "unit": datasets.series_unit(name),
             "description": datasets.series_description(name),
             "source": source,
+            "citation": citations[name],
         }
         for name, source in datasets.series_sources().items()
     }
@@ -191,7 +223,7 @@ def _data_sources(args: argparse.Namespace) -> int:
     lines = []
     for name, row in rows.items():
         lines.append(f"{name} [{row['unit']}]: {row['description']}")
-        lines.append(f"    source: {row['source']}")
+        lines.append(f"    source: {row['source']} [{row['citation']}]")
     emit("\n".join(lines) + "\n", args)
     return 0
 
@@ -227,6 +259,7 @@ def _data_show(args: argparse.Namespace) -> int:
 
 
 def _trends_fit(args: argparse.Namespace) -> int:
+    _check_plot(args)
     unit = datasets.series_unit(args.series)
     trend = _build_trend(args, unit, args.end)
     payload = trend.to_dict()
@@ -274,30 +307,23 @@ def _trend_label(trend: tr.TrendModel, args: argparse.Namespace) -> str:
 
 
 def _trends_backtest(args: argparse.Namespace) -> int:
+    _check_plot(args)
+    _check_model_flags(args)
     unit = datasets.series_unit(args.series)
     target = tr.parse_value(args.target, unit, "--target")
     ceiling = None if args.ceiling is None else tr.parse_value(args.ceiling, unit, "--ceiling")
+    options: dict[str, Any] = {
+        "breakpoint": args.breakpoint,
+        "ceiling": ceiling,
+        "continuous": not args.discontinuous,
+    }
     result = tr.backtest(
-        args.series,
-        args.train_end,
-        target,
-        args.model,
-        args.start,
-        breakpoint=args.breakpoint,
-        ceiling=ceiling,
-        seed=args.seed,
+        args.series, args.train_end, target, args.model, args.start, seed=args.seed, **options
     )
     if args.plot:
         from brainflops.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
 
-        trend = tr.fit_model(
-            args.model,
-            args.series,
-            args.start,
-            args.train_end,
-            breakpoint=args.breakpoint,
-            ceiling=ceiling,
-        )
+        trend = tr.fit_model(args.model, args.series, args.start, args.train_end, **options)
         plot_trend(
             args.plot,
             args.series,
@@ -334,8 +360,6 @@ def _brain_samples(args: argparse.Namespace) -> tuple[np.ndarray, float | None]:
     """Brain samples (log10 FLOP/s) and the central estimate (log10), if known."""
     if args.brain is not None:
         value = tr.parse_value(args.brain, "FLOP/s", "--brain")
-        if not (math.isfinite(value) and value > 0):
-            raise InvalidValueError(name="--brain", reason="must be positive and finite")
         return np.full(args.samples, math.log10(value)), math.log10(value)
     from brainflops.cli.core import model_from_args  # noqa: PLC0415 - core imports all presets
 
@@ -354,18 +378,49 @@ def _brain_samples(args: argparse.Namespace) -> tuple[np.ndarray, float | None]:
     return np.asarray(samples.log10, dtype=float).reshape(-1), central
 
 
+def _criterion(args: argparse.Namespace) -> tl.Criterion:
+    """The ``--criterion``, with ``--budget``/``--power`` only where they apply."""
+    for flag, value, applies in (
+        ("--budget", args.budget, "budget"),
+        ("--power", args.power, "energy"),
+    ):
+        if value is not None and args.criterion != applies:
+            raise InvalidValueError(
+                name=flag, reason=f"applies to --criterion {applies} only, not {args.criterion}"
+            )
+    options: dict[str, float] = {}
+    if args.budget is not None:
+        options["budget_usd"] = tr.parse_value(args.budget, "USD", "--budget")
+    if args.power is not None:
+        options["power_w"] = tr.parse_value(args.power, "W", "--power")
+    criterion = tl.get_criterion(args.criterion, **options)
+    if args.series is not None and args.series != criterion.series:
+        datasets.series_unit(args.series)  # an unknown name is reported as such
+        matching = [c for c in tl.criteria() if tl.get_criterion(c).series == args.series]
+        hint = (
+            f"use --criterion {' or --criterion '.join(matching)} for {args.series}"
+            if matching
+            else f"no criterion compares with {args.series}"
+        )
+        raise InvalidValueError(
+            name="--series",
+            reason=(
+                f"the {criterion.name} criterion compares with {criterion.series} "
+                f"({criterion.unit}), not {args.series} "
+                f"({datasets.series_unit(args.series)}); {hint}"
+            ),
+        )
+    return criterion
+
+
 def _timeline(args: argparse.Namespace) -> int:
-    criterion = tl.get_criterion(
-        args.criterion, budget_usd=args.budget, power_w=tr.parse_value(args.power, "W", "--power")
-    )
-    series = args.series or criterion.series
+    _check_plot(args)
+    criterion = _criterion(args)
+    series = args.series = criterion.series
     unit = datasets.series_unit(series)
-    args.series = series
     trend = _build_trend(args, unit, args.end)
     brain, central = _brain_samples(args)
-    # The trend's draws use their own stream, derived from the same seed.
-    rng = np.random.default_rng([args.seed, 1])
-    result = tl.parity_years(brain, trend, rng, criterion, years=args.years)
+    result = tl.parity_years(brain, trend, tl.trend_rng(args.seed), criterion, years=args.years)
     payload: dict[str, Any] = {
         "preset": args.preset,
         "scenario": args.scenario,
@@ -443,7 +498,10 @@ def _series_argument(parser: argparse.ArgumentParser, *, default: str | None) ->
         default=default,
         metavar="S",
         help="series name (see 'brainflops data sources'; default: "
-        + (default or "the criterion's series")
+        + (
+            default
+            or "the criterion's series, the only one allowed: choose another with --criterion"
+        )
         + ")",
     )
 
@@ -531,16 +589,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     time.add_argument(
         "--budget",
-        type=float,
-        default=tl.DEFAULT_BUDGET_USD,
+        default=None,
         metavar="USD",
-        help="budget criterion: purchase budget in US$ (default: 1000)",
+        help=f"budget criterion: purchase budget in US$ (default: {tl.DEFAULT_BUDGET_USD:g})",
     )
     time.add_argument(
         "--power",
-        default=str(tr.BRAIN_POWER_W),
+        default=None,
         metavar="W",
-        help="energy criterion: power budget in W (default: 20, the brain)",
+        help="energy criterion: power budget in W, e.g. 20 or 1MW (default: the brain's "
+        "power, brain_power of data/facility.toml)",
     )
     time.add_argument(
         "--samples",
