@@ -82,7 +82,7 @@ import pandas as pd
 import sympy as sp
 
 from brainflops.errors import DataError, InvalidValueError, UnknownNameError
-from brainflops.model import Model, Term
+from brainflops.model import Model
 from brainflops.ops import PRECISION_BYTES
 from brainflops.parameters import Parameter, parameter_from_record
 from brainflops.units import ureg
@@ -660,32 +660,8 @@ def _ceil(value: float) -> int:
     return math.ceil(value * (1 - _ROUNDING))
 
 
-def _cell_count(model: Model, term: Term, values: Mapping[sp.Symbol, float]) -> float | None:
-    """Cells of a term: ``Term.count`` when the model has it, else the evaluations with
-    the per-time factors (the firing rate) divided out."""
-    count = getattr(term, "count", None)
-    if count is not None:
-        return float(sp.sympify(count).xreplace(values))
-    if term.evaluations is None:
-        return None
-    by_symbol = {symbol: model.parameters[name] for name, symbol in model.symbols.items()}
-    per_time = ureg.Quantity(1.0, "Hz").dimensionality
-    kept = []
-    for factor in sp.Mul.make_args(term.evaluations):
-        base, exponent = factor.as_base_exp()
-        parameter = by_symbol.get(base)
-        if (
-            parameter is not None
-            and exponent == 1
-            and ureg.Quantity(1.0, parameter.unit).dimensionality == per_time
-        ):
-            continue
-        kept.append(factor)
-    return float(sp.Mul(*kept).xreplace(values))
-
-
 def _evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, float]) -> float:
-    return float(sp.sympify(expr).xreplace(values))
+    return float(expr.xreplace(values))
 
 
 def _stage_rows(
@@ -712,7 +688,7 @@ def _stage_rows(
             intensity = term_flops / moved if moved > 0 else math.inf
             attainable = min(peak, intensity * bandwidth)
             bound = roofline_bound(intensity, peak, bandwidth) if moved > 0 else "compute"
-            cells = _cell_count(model, term, values)
+            cells = None if term.count is None else _evaluate(term.count, values)
             per_cell = sum(_evaluate(op.weights, values) for op in term.operations)
             weights = None if cells is None else per_cell * cells
             if last_of_population.get(term.population) == index:
