@@ -47,9 +47,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import brainflops  # after the path tweak: benchmark this checkout
-from brainflops.distributions import lognormal90
-from brainflops.model import Model
-from brainflops.sensitivity import sobol
+from brainflops.models.model import Model
+from brainflops.params.distributions import lognormal90
+from brainflops.uncertainty.sensitivity import sobol
 
 PRESETS = ("dettmers2015", "mechanistic-modern")
 QS = (5.0, 50.0, 95.0)

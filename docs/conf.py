@@ -71,9 +71,9 @@ def _toctree_entries(app, docname: str, source: list[str]) -> None:
 # it in full, and the API reference links there instead of repeating it (the same
 # sections twice would give duplicate labels).
 METHOD_PAGES = {
-    "brainflops.trends": "trends-and-timelines",
-    "brainflops.timeline": "trends-and-timelines",
-    "brainflops.hardware": "hardware",
+    "brainflops.forecast.trends": "trends-and-timelines",
+    "brainflops.forecast.timeline": "trends-and-timelines",
+    "brainflops.hardware.plan": "hardware",
 }
 
 

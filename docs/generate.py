@@ -24,9 +24,9 @@ from pathlib import Path
 import sympy as sp
 
 import brainflops
-from brainflops.export import assumptions
-from brainflops.presets import list_presets, preset_document
-from brainflops.stages import PIPELINE, POPULATION_ROLES
+from brainflops.models.presets import list_presets, preset_document
+from brainflops.ops.stages import PIPELINE, POPULATION_ROLES
+from brainflops.outputs.export import assumptions
 
 # The average firing rate Jacob Cannell cited against Dettmers (2015) in the r/MachineLearning
 # discussion of the post (reference notes on Dettmers 2015, section 10).
@@ -57,7 +57,7 @@ def methodology() -> str:
         HEADER,
         (
             "Every stage maps to conv-net operations whose FLOPs per evaluation follow from "
-            "their shapes (see {mod}`brainflops.ops`). A population of $N$ cells, each running "
+            "their shapes (see {mod}`brainflops.ops.operations`). A population of $N$ cells, each running "
             "its pipeline $f$ times per second, spends $N \\cdot f$ times the per-evaluation "
             "FLOPs of each of its stages. The formulas below are rendered from the sympy "
             "expressions the package evaluates, with each role as a plain symbol."

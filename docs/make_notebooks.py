@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 import brainflops
+from brainflops.outputs.export import assumptions_frame
 
 # Monte Carlo draws: the test suite sets a small number; explore with more.
 N_SAMPLES = int(os.environ.get("BRAINFLOPS_SAMPLES", "{default}"))
@@ -73,7 +74,7 @@ Every number is a parameter with unit, range, distribution, source and provenanc
 (`stated` by the post, `derived` from stated numbers, or `assumed`).
 """),
     code("""
-model.assumptions_table()[["name", "symbol", "value", "unit", "low", "high", "provenance", "note"]]
+assumptions_frame(model)[["name", "symbol", "value", "unit", "low", "high", "provenance", "note"]]
 """),
     md("""
 ## 2. The pipeline, stage by stage
@@ -82,7 +83,7 @@ Each stage of the neuron is a conv-net operation with symbolic shapes; its FLOPs
 from those shapes. Here are the stages in the order a signal passes through them.
 """),
     code("""
-from brainflops.stages import PIPELINE
+from brainflops.ops.stages import PIPELINE
 
 pd.DataFrame(
     [{"stage": s.name, "title": s.title, "biology": s.biology, "conv-net analogue": s.analogue}
@@ -206,11 +207,12 @@ print(f"{update().central().m_as('FLOP/s'):.4e} FLOP/s at the slider settings")
 
 Dettmers compares 1.075e21 FLOP/s with the fastest computer of the time on the HPCG
 benchmark (Tianhe-2, 0.58 PFLOP/s) and counts whole doublings: 21 of them. At 1.8 years
-per doubling that lands in 2053; at 3 years, 2078. `brainflops.timeline` reproduces the
+per doubling that lands in 2053; at 3 years, 2078. `brainflops.forecast.timeline` reproduces the
 arithmetic.
 """),
     code("""
-from brainflops import timeline, trends
+from brainflops.forecast import timeline
+from brainflops.forecast import trends
 
 rows = []
 for years in timeline.DETTMERS_DOUBLING_YEARS:
@@ -252,7 +254,8 @@ from dataclasses import replace
 
 from IPython.display import display
 
-from brainflops import distributions, sensitivity
+from brainflops.params import distributions
+from brainflops.uncertainty import sensitivity
 
 model = brainflops.load_preset("dettmers2015")
 rng = np.random.default_rng(SEED)
@@ -296,7 +299,7 @@ for ax, (name, p) in zip(np.atleast_1d(axes), uncertain.items()):
     ax.set_title(f"{name} [{p.unit}]", fontsize="small")
 fig.tight_layout()
 plt.show()
-model.assumptions_table().query("distribution != 'point'")[
+assumptions_frame(model).query("distribution != 'point'")[
     ["name", "value", "unit", "low", "high", "distribution", "source"]]
 """),
     md("""
@@ -420,7 +423,7 @@ as a preset, so they can be put side by side and recomputed under other assumpti
     code("""
 from IPython.display import display
 
-from brainflops import literature
+from brainflops.models import literature
 
 table = literature.comparison_table()
 table[["preset", "year", "group", "central", "low", "high", "interval", "reported", "source"]]
@@ -498,8 +501,10 @@ parity-year distributions and sets them against physical limits.
 """),
     code(SETUP.format(default=20_000)),
     code("""
-from brainflops import datasets, timeline, trends
-from brainflops.plots_trends import parity_cdf_figure, trend_figure
+from brainflops.data import datasets
+from brainflops.forecast import timeline
+from brainflops.forecast import trends
+from brainflops.outputs.plots_trends import parity_cdf_figure, trend_figure
 from IPython.display import display
 
 pd.DataFrame({"series": datasets.list_series(),
@@ -640,7 +645,7 @@ HARDWARE = [
     md("""
 # What hardware would it take?
 
-A FLOP/s figure hides the memory traffic. `brainflops.hardware` gives every conv-net
+A FLOP/s figure hides the memory traffic. `brainflops.hardware.plan` gives every conv-net
 operation a byte count, places each stage on an accelerator's roofline, and scales out to
 a machine: devices needed, memory, power, purchase and energy cost, and the traffic
 between devices.
@@ -649,7 +654,7 @@ between devices.
     code("""
 from IPython.display import display
 
-from brainflops import hardware
+from brainflops.hardware import plan as hardware
 
 devices = hardware.devices_frame()
 devices.tail(10)

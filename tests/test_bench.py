@@ -13,10 +13,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from brainflops import bench
 from brainflops.cli import main
-from brainflops.errors import InvalidValueError
-from brainflops.presets import load_preset
+from brainflops.core.errors import InvalidValueError
+from brainflops.hardware import bench
+from brainflops.models.presets import load_preset
 
 FAST = {"quick": True, "min_time": 0.001, "presets": ["dettmers2015"]}
 
@@ -245,7 +245,7 @@ def test_device_needs_torch(capsys):
 
 
 def test_unknown_device_fails_before_timing(monkeypatch):
-    from brainflops.errors import UnknownNameError
+    from brainflops.core.errors import UnknownNameError
 
     monkeypatch.setattr(bench, "_numpy_cases", lambda *a: pytest.fail("timed anyway"))
     with pytest.raises(UnknownNameError):

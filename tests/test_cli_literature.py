@@ -5,7 +5,7 @@ import json
 import pytest
 
 from brainflops.cli import main
-from brainflops.presets import list_presets
+from brainflops.models.presets import list_presets
 
 
 def run(capsys, *argv):

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from brainflops import cli
-from brainflops import timeline as tl
 from brainflops.cli import core as core_cli
 from brainflops.cli import main
+from brainflops.forecast import timeline as tl
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -294,9 +294,9 @@ def test_plots_are_written_atomically(capsys, tmp_path, fake_presets):
 
 
 def test_plot_functions_directly(tmp_path):
-    from brainflops import plots_trends as pt
-    from brainflops import timeline as tl
-    from brainflops import trends as tr
+    from brainflops.forecast import timeline as tl
+    from brainflops.forecast import trends as tr
+    from brainflops.outputs import plots_trends as pt
 
     trend = tr.fit_exponential("top500-rank1", 2013, None)
     result = tr.backtest("top500-rank1", 2013, 1e18)
@@ -316,7 +316,7 @@ def test_plot_functions_directly(tmp_path):
 
 
 def test_backtest_discontinuous_is_passed_through(capsys):
-    from brainflops import trends as tr
+    from brainflops.forecast import trends as tr
 
     argv = (
         "trends",
@@ -378,7 +378,7 @@ def test_timeline_series_must_match_the_criterion(capsys):
 
 
 def test_energy_criterion_power_defaults_to_the_facility_value(capsys):
-    from brainflops.hardware import facility_value
+    from brainflops.params.assumption_files import facility_value
 
     data = run_json(capsys, "timeline", "--brain", "1e16", "--criterion", "energy",
                     "--samples", "200")  # fmt: skip
@@ -406,8 +406,8 @@ def test_plots_must_be_png(capsys, tmp_path, monkeypatch, argv):
 
 
 def test_cli_and_report_word_years_alike():
-    from brainflops import report
     from brainflops.cli import trends as trends_cli
+    from brainflops.outputs import report
 
     # one helper: the CLI (two decimals) and the report (one) agree on the words
     assert trends_cli._fmt_year is tl.format_year
@@ -418,7 +418,7 @@ def test_cli_and_report_word_years_alike():
 
 def test_timeline_and_report_give_the_same_parity_years_for_the_same_seed(capsys):
     import brainflops
-    from brainflops import report
+    from brainflops.outputs import report
 
     model = brainflops.load_preset("mechanistic-modern")
     samples, seed = 3000, 7

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from brainflops import datasets
-from brainflops.errors import BrainflopsError, InvalidValueError, UnknownNameError
+from brainflops.core.errors import BrainflopsError, InvalidValueError, UnknownNameError
+from brainflops.data import datasets
 
 REQUIRED = {
     "top500-rank1",
@@ -195,7 +195,7 @@ def test_hpcg_hpl_ratio_uses_exact_values_not_the_percent_column():
 
 
 def test_every_series_cites_a_bibliography_key():
-    from brainflops.citations import bibliography
+    from brainflops.data.citations import bibliography
 
     keys = datasets.series_citations()
     assert set(keys) == set(datasets.list_series())

@@ -1,4 +1,4 @@
-"""Tests for brainflops.distributions."""
+"""Tests for brainflops.params.distributions."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.optimize import brentq
 
-from brainflops.distributions import (
+from brainflops.core.errors import InvalidValueError
+from brainflops.params.distributions import (
     KINDS,
     Z95,
     Distribution,
@@ -29,7 +30,6 @@ from brainflops.distributions import (
     split_lognormal90,
     uniform,
 )
-from brainflops.errors import InvalidValueError
 
 SEED = 20240601
 LN10 = math.log(10.0)

@@ -5,14 +5,14 @@ import pandas as pd
 import pytest
 
 import brainflops
-from brainflops.errors import InvalidValueError
-from brainflops.export import FORMATS, assumptions, assumptions_frame
+from brainflops.core.errors import InvalidValueError
+from brainflops.outputs.export import FORMATS, assumptions, assumptions_frame
 
 MODEL = brainflops.load_preset("dettmers2015")
 
 
 def test_frame_has_every_parameter_and_field():
-    frame = MODEL.assumptions_table()
+    frame = assumptions_frame(MODEL)
     assert list(frame.name) == list(MODEL.parameters)
     assert {"unit", "value", "low", "high", "source", "provenance", "verified"} <= set(
         frame.columns

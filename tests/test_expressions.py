@@ -3,8 +3,8 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brainflops.errors import ExpressionError
-from brainflops.expressions import parse_formula
+from brainflops.core.errors import ExpressionError
+from brainflops.models.expressions import parse_formula
 
 A, B = sp.symbols("a b", positive=True)
 SYMBOLS = {"a": A, "b": B, "pop.count": A}

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import brainflops
-from brainflops.export import assumptions
+from brainflops.outputs.export import assumptions
 
 ROOT = Path(__file__).resolve().parents[1]
 

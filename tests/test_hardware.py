@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from brainflops.cli import main
-from brainflops.errors import InvalidValueError, UnknownNameError
-from brainflops.hardware import (
+from brainflops.core.errors import InvalidValueError, UnknownNameError
+from brainflops.hardware.plan import (
     Device,
     attainable_flops,
     facility_assumptions,
@@ -30,7 +30,7 @@ from brainflops.hardware import (
     roofline_bound,
     sources,
 )
-from brainflops.presets import list_presets, load_preset
+from brainflops.models.presets import list_presets, load_preset
 
 H100 = "NVIDIA H100 SXM5 80GB"
 PEAK32, PEAK16, BW = 66.91e12, 989.4e12, 3.35e12
@@ -391,7 +391,7 @@ def test_cli_bad_facility_overrides_are_one_line(capsys, flag, value, message):
 
 
 def test_facility_value_is_the_one_source_of_brain_power():
-    from brainflops.hardware import facility_value
+    from brainflops.params.assumption_files import facility_value
 
     assert facility_value("brain_power", "W") == 20.0
     assert facility_value("brain_power", "kW") == pytest.approx(0.02)

@@ -1,4 +1,4 @@
-"""``brainflops.io``: atomic writes and the one PNG helper every chart goes through."""
+"""``brainflops.core.io``: atomic writes and the one PNG helper every chart goes through."""
 
 import io
 
@@ -7,8 +7,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from brainflops.cli._common import text_table
-from brainflops.errors import InvalidValueError, OutputExistsError
-from brainflops.io import check_png_path, figure_png, save_figure_png
+from brainflops.core.errors import InvalidValueError, OutputExistsError
+from brainflops.core.io import check_png_path, figure_png, save_figure_png
 
 
 def _figure() -> Figure:

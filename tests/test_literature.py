@@ -4,11 +4,11 @@ import math
 
 import pytest
 
-from brainflops import literature
-from brainflops.citations import bibliography
-from brainflops.io import figure_png
-from brainflops.parameters import PROVENANCE_TAGS
-from brainflops.presets import list_presets, load_preset, preset_document
+from brainflops.core.io import figure_png
+from brainflops.data.citations import bibliography
+from brainflops.models import literature
+from brainflops.models.presets import list_presets, load_preset, preset_document
+from brainflops.params.parameters import PROVENANCE_TAGS
 
 # The headline each source states, typed here from the source (not read from the preset),
 # so that a change to a preset's inputs or arithmetic fails the test.
@@ -251,7 +251,7 @@ def test_estimate_names_expands_variants():
 
 
 def test_non_monotone_model_falls_back_to_sampled_percentiles():
-    from brainflops.presets import build_model
+    from brainflops.models.presets import build_model
 
     document = {
         "preset": {"name": "u-shaped", "title": "u-shaped"},
@@ -329,7 +329,7 @@ def test_derived_central_values_are_tagged_derived():
 
 
 def _cited_keys() -> set[str]:
-    from brainflops.datasets import series_citations
+    from brainflops.data.datasets import series_citations
 
     keys = set(series_citations().values())
     keys |= {line.source for line in literature.reference_lines()}

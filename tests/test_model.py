@@ -7,14 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import brainflops
-from brainflops.errors import (
+from brainflops.core.errors import (
     BrainflopsError,
     InvalidValueError,
     ScenarioError,
     UnitMismatchError,
     UnknownNameError,
 )
-from brainflops.presets import build_model, preset_document
+from brainflops.models.presets import build_model, preset_document
 
 DETTMERS = brainflops.load_preset("dettmers2015")
 MODERN = brainflops.load_preset("mechanistic-modern")
@@ -253,7 +253,7 @@ def test_with_values_rebuilds_the_default_distribution_around_the_new_value():
 
 
 def test_explicit_distribution_must_match_the_stated_range():
-    from brainflops.distributions import loguniform
+    from brainflops.params.distributions import loguniform
 
     with pytest.raises(InvalidValueError, match="contradicts"):
         brainflops.Parameter(
@@ -279,8 +279,8 @@ def test_parameter_constructor_validates_its_fields(kwargs, message):
 def test_stage_role_units_are_root_units():
     # The compiled model feeds root-unit magnitudes to the stage operations, which is
     # right only when each role's unit is its own root unit (factor 1).
-    from brainflops.stages import POPULATION_ROLES, STAGES
-    from brainflops.units import FLOPS, ureg
+    from brainflops.core.units import FLOPS, ureg
+    from brainflops.ops.stages import POPULATION_ROLES, STAGES
 
     units = set(POPULATION_ROLES.values()) | {u for s in STAGES.values() for u in s.roles.values()}
     for unit in units:

@@ -1,8 +1,8 @@
 import pytest
 import sympy as sp
 
-from brainflops.errors import InvalidValueError
-from brainflops.ops import activation, conv, dense, dropout, max_pool, op_flops
+from brainflops.core.errors import InvalidValueError
+from brainflops.ops.operations import activation, conv, dense, dropout, max_pool, op_flops
 
 
 def test_dense_cost_is_two_flops_per_weight_per_input_vector():

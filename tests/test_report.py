@@ -10,7 +10,7 @@ import pytest
 
 import brainflops
 from brainflops.cli import main
-from brainflops.report import build_report, render_html, render_markdown, write_report
+from brainflops.outputs.report import build_report, render_html, render_markdown, write_report
 
 SAMPLES = 2000
 
@@ -116,7 +116,7 @@ def test_html_has_the_estimate_and_every_assumption_with_citations(written):
     assert f"{model.central().m_as('FLOP/s'):.4e}" in text
     for name in model.parameters:
         assert f"<td>{name}</td>" in text
-    from brainflops.citations import cite
+    from brainflops.data.citations import cite
 
     assert cite("dettmers2015").split(".")[0] in text
 
@@ -135,7 +135,7 @@ def test_existing_output_needs_force(written, report, capsys, monkeypatch):
     assert main(["report", "--out", str(written), "--samples", "100"]) == 2
     assert "--force" in capsys.readouterr().err
     assert (written / "report.html").read_bytes() == before
-    monkeypatch.setattr("brainflops.report.build_report", lambda *a, **k: report)
+    monkeypatch.setattr("brainflops.outputs.report.build_report", lambda *a, **k: report)
     write_report(brainflops.load_preset("dettmers2015"), written, force=True)
     assert (written / "report.html").read_text(encoding="utf-8") == render_html(report)
 
@@ -145,7 +145,7 @@ def test_same_seed_gives_the_same_report(written, report):
 
 
 def test_write_report_refuses_to_overwrite_any_file(tmp_path, report, monkeypatch):
-    monkeypatch.setattr("brainflops.report.build_report", lambda *a, **k: report)
+    monkeypatch.setattr("brainflops.outputs.report.build_report", lambda *a, **k: report)
     model = brainflops.load_preset("dettmers2015")
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "distribution.png").write_bytes(b"keep")

@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from scipy.special import ndtr, ndtri
 
 import brainflops
-from brainflops.distributions import (
+from brainflops.core.errors import InvalidValueError, NonMonotoneError, UnknownNameError
+from brainflops.models.presets import build_model
+from brainflops.params.distributions import (
     Distribution,
     achieved_rank_correlation,
     lognormal90,
@@ -25,9 +27,7 @@ from brainflops.distributions import (
     split_lognormal90,
     uniform,
 )
-from brainflops.errors import InvalidValueError, NonMonotoneError, UnknownNameError
-from brainflops.presets import build_model
-from brainflops.samples import _BIN_WIDTH, _BLOCK, draw_parameters
+from brainflops.uncertainty.samples import _BIN_WIDTH, _BLOCK, draw_parameters
 
 DETTMERS = brainflops.load_preset("dettmers2015")
 MODERN = brainflops.load_preset("mechanistic-modern")

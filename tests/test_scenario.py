@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import brainflops
-from brainflops.errors import BrainflopsError, ScenarioError
-from brainflops.presets import list_presets, preset_document
-from brainflops.scenario import (
+from brainflops.core.errors import BrainflopsError, ScenarioError
+from brainflops.core.units import quantity_text_problem, unit_text_problem
+from brainflops.models.presets import list_presets, preset_document
+from brainflops.models.scenario import (
     MAX_FILE_BYTES,
     _Lines,
     load_scenario,
@@ -23,7 +24,6 @@ from brainflops.scenario import (
     scenario_from_text,
     validate_scenario,
 )
-from brainflops.units import quantity_text_problem, unit_text_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 DETTMERS = brainflops.load_preset("dettmers2015")

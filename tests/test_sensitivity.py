@@ -16,15 +16,15 @@ from hypothesis import strategies as st
 
 import brainflops
 from brainflops.cli import main
-from brainflops.errors import (
+from brainflops.core.errors import (
     BrainflopsError,
     InvalidValueError,
     MissingDependencyError,
     OutputExistsError,
     UnknownNameError,
 )
-from brainflops.presets import build_model
-from brainflops.sensitivity import (
+from brainflops.models.presets import build_model
+from brainflops.uncertainty.sensitivity import (
     Elasticities,
     SobolIndices,
     Tornado,

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brainflops import timeline as tl
-from brainflops import trends as tr
 from brainflops.cli._common import dumps
-from brainflops.datasets import hpcg_hpl_ratio
-from brainflops.errors import InvalidValueError, UnitMismatchError, UnknownNameError
+from brainflops.core.errors import InvalidValueError, UnitMismatchError, UnknownNameError
+from brainflops.data.datasets import hpcg_hpl_ratio
+from brainflops.forecast import timeline as tl
+from brainflops.forecast import trends as tr
 
 # --------------------------------------------------------------------------- Dettmers
 
@@ -257,7 +257,7 @@ def test_criteria_accept_numpy_numbers(value):
 
 
 def test_energy_criterion_reads_the_brain_power_from_the_facility_file(monkeypatch):
-    from brainflops import hardware
+    from brainflops.params import assumption_files as hardware
 
     assert tl.get_criterion("energy").log10_offset == pytest.approx(
         -math.log10(hardware.facility_value("brain_power", "W"))

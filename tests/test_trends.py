@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brainflops import trends as tr
-from brainflops.errors import InvalidValueError, UnknownNameError
+from brainflops.core.errors import InvalidValueError, UnknownNameError
+from brainflops.forecast import trends as tr
 
 
 def frame(years, log10_values, unit="FLOP/s"):
@@ -445,7 +445,7 @@ def test_parse_value_errors_name_the_argument(text, unit, reason):
 
 
 def test_parse_value_rejects_the_wrong_dimension():
-    from brainflops.errors import UnitMismatchError
+    from brainflops.core.errors import UnitMismatchError
 
     with pytest.raises(UnitMismatchError, match="--target"):
         tr.parse_value("20 W", "FLOP/s", "--target")
@@ -469,7 +469,7 @@ def test_backtest_passes_continuous_to_the_piecewise_fit():
 
 
 def test_landauer_defaults_come_from_the_facility_file(monkeypatch):
-    from brainflops import hardware
+    from brainflops.params import assumption_files as hardware
 
     watts = hardware.facility_value("brain_power", "W")
     kelvin = hardware.facility_value("body_temperature", "K")
@@ -487,8 +487,8 @@ def test_landauer_defaults_come_from_the_facility_file(monkeypatch):
 @pytest.mark.parametrize("name", ["landauer", "carlsmith2020:limit"])
 def test_landauer_presets_state_the_facility_values(name):
     """The presets cite their sources' 20 W and 310 K; the code reads facility.toml."""
-    from brainflops.hardware import facility_value
-    from brainflops.presets import load_preset
+    from brainflops.models.presets import load_preset
+    from brainflops.params.assumption_files import facility_value
 
     model = load_preset(name)
     assert model.parameter("power").quantity.m_as("W") == facility_value("brain_power", "W")

@@ -1,13 +1,13 @@
 import pint
 import pytest
 
-from brainflops.errors import (
+from brainflops.core.errors import (
     BrainflopsError,
     InvalidValueError,
     UnitMismatchError,
     UnknownNameError,
 )
-from brainflops.units import FLOPS, Q_, as_quantity, magnitude_in, parse_unit, ureg
+from brainflops.core.units import FLOPS, Q_, as_quantity, magnitude_in, parse_unit, ureg
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from importlib import import_module
 
 from brainflops import __version__
-from brainflops.errors import BrainflopsError, ScenarioError
+from brainflops.core.errors import BrainflopsError, ScenarioError
 
 __all__ = ["main"]
 

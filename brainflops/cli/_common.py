@@ -11,7 +11,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from brainflops.io import atomic_write
+from brainflops.core.io import atomic_write
 
 __all__ = ["add_output_arguments", "dumps", "emit", "positive_int", "text_table"]
 

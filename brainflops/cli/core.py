@@ -7,10 +7,10 @@ import argparse
 import sympy as sp
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
-from brainflops.export import FORMATS, assumptions
-from brainflops.model import Model
-from brainflops.presets import list_presets, load_preset
-from brainflops.stages import STAGES
+from brainflops.models.model import Model
+from brainflops.models.presets import list_presets, load_preset
+from brainflops.ops.stages import STAGES
+from brainflops.outputs.export import FORMATS, assumptions
 
 DEFAULT_PRESET = "dettmers2015"
 
@@ -30,7 +30,7 @@ def model_from_args(args: argparse.Namespace) -> Model:
     """The model chosen by ``--preset`` or ``--scenario``."""
     scenario = getattr(args, "scenario", None)
     if scenario:
-        from brainflops.scenario import load_scenario  # noqa: PLC0415 - only when asked
+        from brainflops.models.scenario import load_scenario  # noqa: PLC0415 - only when asked
 
         return load_scenario(scenario)
     return load_preset(args.preset or DEFAULT_PRESET)

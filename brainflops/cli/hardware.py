@@ -11,15 +11,15 @@ from tabulate import tabulate
 
 from brainflops.cli._common import add_output_arguments, dumps, emit
 from brainflops.cli.core import add_model_arguments, model_from_args
-from brainflops.errors import InvalidValueError
-from brainflops.hardware import (
+from brainflops.core.errors import InvalidValueError
+from brainflops.forecast.trends import parse_value
+from brainflops.hardware.plan import (
     PRECISION_COLUMNS,
     devices_frame,
     facility_assumptions,
     list_devices,
     plan,
 )
-from brainflops.trends import parse_value
 
 __all__ = ["register"]
 
@@ -236,7 +236,7 @@ def _hardware_text(p: Any) -> str:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from brainflops.bench import run_bench  # noqa: PLC0415 - numpy timing only when asked
+    from brainflops.hardware.bench import run_bench  # noqa: PLC0415 - numpy timing only when asked
 
     result = run_bench(
         quick=args.quick,

@@ -16,9 +16,9 @@ import argparse
 import sys
 from typing import Any
 
-from brainflops import literature
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
-from brainflops.io import check_png_path, save_figure_png
+from brainflops.core.io import check_png_path, save_figure_png
+from brainflops.models import literature
 
 __all__ = ["register"]
 

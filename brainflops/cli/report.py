@@ -7,7 +7,7 @@ import sys
 
 from brainflops.cli._common import positive_int
 from brainflops.cli.core import add_model_arguments, model_from_args
-from brainflops.report import DEFAULT_SAMPLES, write_report
+from brainflops.outputs.report import DEFAULT_SAMPLES, write_report
 
 __all__ = ["register"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from brainflops.cli._common import add_output_arguments, emit
-from brainflops.errors import ScenarioError
-from brainflops.scenario import load_scenario, new_scenario_text
+from brainflops.core.errors import ScenarioError
+from brainflops.models.scenario import load_scenario, new_scenario_text
 
 __all__ = ["register"]
 

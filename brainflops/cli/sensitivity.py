@@ -13,9 +13,15 @@ import sys
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, text_table
 from brainflops.cli.core import add_model_arguments, model_from_args
-from brainflops.errors import InvalidValueError
-from brainflops.io import check_png_path
-from brainflops.sensitivity import METHODS, Elasticities, SobolIndices, Tornado, analyse
+from brainflops.core.errors import InvalidValueError
+from brainflops.core.io import check_png_path
+from brainflops.uncertainty.sensitivity import (
+    METHODS,
+    Elasticities,
+    SobolIndices,
+    Tornado,
+    analyse,
+)
 
 __all__ = ["register"]
 

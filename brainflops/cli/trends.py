@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from brainflops import datasets
-from brainflops import timeline as tl
-from brainflops import trends as tr
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
-from brainflops.errors import InvalidValueError
-from brainflops.io import check_png_path
+from brainflops.core.errors import InvalidValueError
+from brainflops.core.io import check_png_path
+from brainflops.data import datasets
+from brainflops.forecast import timeline as tl
+from brainflops.forecast import trends as tr
 
 __all__ = ["register"]
 
@@ -265,7 +265,7 @@ def _trends_fit(args: argparse.Namespace) -> int:
     payload = trend.to_dict()
     payload["series"] = args.series
     if args.plot:
-        from brainflops.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
+        from brainflops.outputs.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
 
         plot_trend(
             args.plot, args.series, {_trend_label(trend, args): trend}, overwrite=args.force
@@ -321,7 +321,7 @@ def _trends_backtest(args: argparse.Namespace) -> int:
         args.series, args.train_end, target, args.model, args.start, seed=args.seed, **options
     )
     if args.plot:
-        from brainflops.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
+        from brainflops.outputs.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
 
         trend = tr.fit_model(args.model, args.series, args.start, args.train_end, **options)
         plot_trend(
@@ -453,7 +453,7 @@ def _timeline(args: argparse.Namespace) -> int:
             rounding=trend.rounding,
         ).to_dict()
     if args.plot:
-        from brainflops.plots_trends import plot_parity_cdf  # noqa: PLC0415 - slow import
+        from brainflops.outputs.plots_trends import plot_parity_cdf  # noqa: PLC0415 - slow import
 
         label = f"{criterion.name}, {trend.model}"
         plot_parity_cdf(

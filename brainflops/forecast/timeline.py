@@ -1,0 +1,523 @@
+"""When will computers match the brain? Parity-year distributions.
+
+:func:`parity_years` combines samples of a brain estimate (log10 FLOP/s, e.g.
+``load_preset(name).sample(n, seed=...).log10``) with the uncertainty of a hardware trend:
+sample ``i`` of the brain estimate is paired with parameter draw ``i`` of the trend, and its
+parity year is the trend's crossing year of the criterion's target. The summary is the
+median, the 5th and 95th percentiles, the probability of parity by given years and the
+fraction of samples that never reach parity.
+
+Criteria
+--------
+Each criterion names the series to compare with and how a brain estimate ``B`` (FLOP/s)
+becomes a target on that series:
+
+========== ===================== ==================================================
+criterion  series (unit)         target
+========== ===================== ==================================================
+hpl        top500-rank1 (FLOP/s) ``B``: the #1 supercomputer's HPL Rmax reaches B
+hpcg       hpcg-rank1 (FLOP/s)   ``B``: the HPCG #1 reaches B (Dettmers' metric)
+hpcg-hpl   top500-rank1 (FLOP/s) ``B / ratio``: HPL #1 × measured HPCG/HPL ratio ≥ B
+top500-sum top500-sum (FLOP/s)   ``B``: all 500 systems together
+budget     gpu-flops-per-dollar  ``B / budget``: ``budget`` US$ of accelerators give B
+energy     green500-rank1        ``B / power``: ``power`` W (default the brain's 20 W,
+           (FLOP/s/W)            ``brain_power`` of ``data/facility.toml``) at the
+                                 Green500 #1's efficiency give B
+========== ===================== ==================================================
+
+The HPCG/HPL ratio is computed from ``hpcg_history.csv`` by
+:func:`brainflops.data.datasets.hpcg_hpl_ratio` (median over distinct #1 results).
+
+Dettmers (2015)
+---------------
+:func:`dettmers_timeline` reproduces the arithmetic of Dettmers' blog post (see
+``dettmers2015.md`` section 9.3): from 0.58 PFLOP/s (Tianhe-2 on HPCG) in 2015 to his
+1.075e21 FLOP/s takes ``ceil(log2(1.075e21 / 0.58e15)) = ceil(20.82) = 21`` whole doublings;
+at 1.8 years per doubling that is 2015 + 37.8 = 2052.8, which he reports as 2053, and at
+3 years 2078. The reported year rounds the decimal year *up* to a whole year ("by 2053");
+rounding to whole doublings is his choice, and ``rounding="none"`` gives the continuous
+2052.5. His Moore's-law year, 2037, is stated without a doubling time; the doubling time it
+implies, (2037 - 2015) / 21 ≈ 1.05 years, is derived here by
+:func:`dettmers_implied_doubling_years`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from brainflops.core.errors import InvalidValueError, UnitMismatchError, UnknownNameError
+from brainflops.data.datasets import hpcg_hpl_ratio
+from brainflops.forecast.trends import (
+    DoublingTrend,
+    RngLike,
+    Rounding,
+    TrendModel,
+    _rng,
+    doubling,
+    sample_quantiles,
+)
+
+__all__ = [
+    "DEFAULT_YEARS",
+    "DETTMERS_BASELINE_FLOPS",
+    "DETTMERS_BASELINE_YEAR",
+    "DETTMERS_DOUBLING_YEARS",
+    "DETTMERS_MOORE_YEAR",
+    "DETTMERS_TARGET_FLOPS",
+    "Criterion",
+    "DettmersTimeline",
+    "ParityResult",
+    "criteria",
+    "dettmers_implied_doubling_years",
+    "dettmers_timeline",
+    "format_year",
+    "get_criterion",
+    "parity_years",
+    "reported_year",
+    "trend_rng",
+]
+
+# Dettmers (2015), as recorded in shared/reference/dettmers2015.md:
+DETTMERS_TARGET_FLOPS = 1.075e21  # headline lower bound, section 7.1
+DETTMERS_BASELINE_FLOPS = 0.58e15  # Tianhe-2 on HPCG, 0.58 PFLOP/s, section 9.2
+DETTMERS_BASELINE_YEAR = 2015  # implied by his 2053 and 2078 (derived), section 9.3
+DETTMERS_DOUBLING_YEARS = (1.8, 3.0)  # "last 60 years" and slowed growth, section 9.3
+DETTMERS_MOORE_YEAR = 2037  # stated for Moore's law without a doubling time, section 9.3
+
+DEFAULT_YEARS = (2030, 2040, 2050, 2075, 2100)  # report years; a presentation choice
+DEFAULT_BUDGET_USD = 1000.0  # "e.g. $1000 or $1M" (issue 5); the cheaper one by default
+_YEAR_TOL = 1e-6  # years; 2015 + 21 × 3 must report 2078, not 2079, despite rounding error
+
+
+def reported_year(year: float) -> float:
+    """Round a decimal year up to a whole year ("by year Y"); infinities pass through.
+
+    Examples
+    --------
+    >>> reported_year(2052.8), reported_year(2078.0)
+    (2053, 2078)
+    """
+    if not math.isfinite(year):
+        return year
+    return math.ceil(year - _YEAR_TOL)
+
+
+def format_year(year: float | None, digits: int = 2) -> str:
+    """A crossing or parity year as text, the one wording every output uses.
+
+    ``None`` and ``inf`` read ``"never"`` (the trend does not reach the target); ``-inf``
+    reads ``"already"`` (the trend is at or above the target from its start).
+
+    Examples
+    --------
+    >>> format_year(2052.8), format_year(2052.8, 1), format_year(-math.inf)
+    ('2052.80', '2052.8', 'already')
+    """
+    if year is None or math.isnan(year):
+        return "never" if year is None else "n/a"
+    if math.isinf(year):
+        return "never" if year > 0 else "already"
+    return f"{year:.{digits}f}"
+
+
+def trend_rng(seed: int) -> np.random.Generator:
+    """The generator of a trend's parameter draws for a run with ``seed``.
+
+    Brain samples use ``seed`` itself (``Model.sample(n, seed=seed)``); the trend's draws
+    use a stream derived from it, ``default_rng([seed, 1])``, so the two are independent
+    and the CLI and the report give the same parity years for the same seed.
+    """
+    return np.random.default_rng([int(seed), 1])
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """How a brain estimate in FLOP/s becomes a target on a hardware series.
+
+    Attributes
+    ----------
+    name:
+        Criterion name.
+    series:
+        The series whose trend is compared (its default).
+    unit:
+        The unit the trend must have.
+    log10_offset:
+        Added to ``log10(brain FLOP/s)`` to get ``log10(target)`` in ``unit``.
+    description, source:
+        What the criterion means and where its numbers come from.
+    """
+
+    name: str
+    series: str
+    unit: str
+    log10_offset: float
+    description: str
+    source: str
+
+    def log10_target(self, log10_brain: ArrayLike) -> NDArray[np.float64]:
+        """Targets (log10, in ``unit``) for brain estimates in log10 FLOP/s."""
+        return np.asarray(log10_brain, dtype=float) + self.log10_offset
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict."""
+        return {
+            "name": self.name,
+            "series": self.series,
+            "unit": self.unit,
+            "log10_offset": self.log10_offset,
+            "description": self.description,
+            "source": self.source,
+        }
+
+
+_CRITERIA = ("hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy")
+
+
+def criteria() -> list[str]:
+    """Names of the parity criteria."""
+    return list(_CRITERIA)
+
+
+def _positive(value: float, name: str) -> float:
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise InvalidValueError(name=name, reason=f"expected a number, got {value!r}")
+    value = float(value)
+    if not (math.isfinite(value) and value > 0):
+        raise InvalidValueError(name=name, reason="must be positive and finite")
+    return float(value)
+
+
+def get_criterion(
+    name: str,
+    *,
+    budget_usd: float = DEFAULT_BUDGET_USD,
+    power_w: float | None = None,
+) -> Criterion:
+    """Return the :class:`Criterion` called ``name`` (see the module docstring).
+
+    Parameters
+    ----------
+    name:
+        One of :func:`criteria`.
+    budget_usd:
+        Purchase budget for ``budget`` (US$, nominal launch prices).
+    power_w:
+        Power budget for ``energy`` (W); default the brain's power, ``brain_power`` of
+        ``data/facility.toml`` (20 W).
+    """
+    if name == "hpl":
+        return Criterion(
+            name,
+            "top500-rank1",
+            "FLOP/s",
+            0.0,
+            "TOP500 #1 HPL Rmax (FP64) reaches the brain estimate",
+            "TOP500 lists",
+        )
+    if name == "hpcg":
+        return Criterion(
+            name,
+            "hpcg-rank1",
+            "FLOP/s",
+            0.0,
+            "HPCG #1 (FP64, memory-bound; Dettmers' 2015 metric) reaches the brain estimate",
+            "HPCG lists",
+        )
+    if name == "hpcg-hpl":
+        ratio = hpcg_hpl_ratio()
+        return Criterion(
+            name,
+            "top500-rank1",
+            "FLOP/s",
+            -math.log10(ratio.median),
+            f"TOP500 #1 HPL Rmax scaled by the measured HPCG/HPL ratio {ratio.median:.4f} "
+            f"(range {ratio.minimum:.4f}-{ratio.maximum:.4f}) reaches the brain estimate",
+            ratio.source,
+        )
+    if name == "top500-sum":
+        return Criterion(
+            name,
+            "top500-sum",
+            "FLOP/s",
+            0.0,
+            "the sum of all 500 TOP500 systems (HPL, FP64) reaches the brain estimate",
+            "TOP500 lists",
+        )
+    if name == "budget":
+        budget = _positive(budget_usd, "budget_usd")
+        return Criterion(
+            name,
+            "gpu-flops-per-dollar",
+            "FLOP/s/USD",
+            -math.log10(budget),
+            f"US${budget:,.0f} of accelerators (FP32 FLOP/s per nominal launch-price dollar) "
+            "reach the brain estimate",
+            "Epoch AI, Data on Machine Learning Hardware (CC BY 4.0)",
+        )
+    if name == "energy":
+        power = _brain_power_w() if power_w is None else _positive(power_w, "power_w")
+        return Criterion(
+            name,
+            "green500-rank1",
+            "FLOP/s/W",
+            -math.log10(power),
+            f"{power:g} W at the Green500 #1's efficiency (HPL FLOP/s per W) reaches the "
+            "brain estimate",
+            "Green500 lists; brain power: brain_power of data/facility.toml "
+            "(literature.md section 3.4)",
+        )
+    raise UnknownNameError(kind="criterion", name=str(name), known=_CRITERIA)
+
+
+def _brain_power_w() -> float:
+    from brainflops.params.assumption_files import facility_value  # noqa: PLC0415 - pint only when asked
+
+    return facility_value("brain_power", "W")
+
+
+# --------------------------------------------------------------------------- parity
+
+
+@dataclass(frozen=True, eq=False)
+class ParityResult:
+    """Distribution of parity years.
+
+    Attributes
+    ----------
+    criterion:
+        The criterion used.
+    model:
+        The trend model's name.
+    n_samples:
+        Number of samples.
+    median_year, p5_year, p95_year:
+        Sample quantiles (inverse-CDF definition; ``inf`` when that share never crosses).
+    probability_by:
+        ``{year: P(parity year <= year)}``.
+    never_fraction:
+        Share of samples whose trend draw never reaches the target.
+    samples:
+        The parity year of every sample (for plots); not part of :meth:`to_dict`.
+    trend:
+        The trend's :meth:`~brainflops.forecast.trends.TrendModel.to_dict`.
+    """
+
+    criterion: Criterion
+    model: str
+    n_samples: int
+    median_year: float
+    p5_year: float
+    p95_year: float
+    probability_by: dict[float, float]
+    never_fraction: float
+    samples: NDArray[np.float64] = field(repr=False)
+    trend: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def reported_median_year(self) -> float:
+        """The median rounded up to a whole year (see :func:`reported_year`)."""
+        return reported_year(self.median_year)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict (the CLI turns infinities into ``null``)."""
+        return {
+            "criterion": self.criterion.name,
+            "criterion_detail": self.criterion.to_dict(),
+            "model": self.model,
+            "n_samples": self.n_samples,
+            "median_year": self.median_year,
+            "reported_median_year": self.reported_median_year,
+            "p5_year": self.p5_year,
+            "p95_year": self.p95_year,
+            "probability_by": {_year_key(y): p for y, p in self.probability_by.items()},
+            "never_fraction": self.never_fraction,
+            "trend": self.trend,
+        }
+
+
+def _year_key(year: float) -> str:
+    return str(int(year)) if float(year).is_integer() else f"{year:g}"
+
+
+def parity_years(
+    log10_brain: ArrayLike,
+    trend: TrendModel,
+    rng: RngLike = None,
+    criterion: str | Criterion = "hpl",
+    *,
+    years: Iterable[float] = DEFAULT_YEARS,
+    budget_usd: float = DEFAULT_BUDGET_USD,
+    power_w: float | None = None,
+) -> ParityResult:
+    """Distribution of the year a trend reaches brain estimates.
+
+    Parameters
+    ----------
+    log10_brain:
+        Samples of the brain estimate, log10 FLOP/s (1-D, finite).
+    trend:
+        A fitted or stated trend whose unit matches the criterion's.
+    rng:
+        Generator or seed for the trend's parameter draws. Draws depend only on the number
+        of samples and the generator, so equal seeds give common random numbers across
+        brain estimates and criteria.
+    criterion:
+        A criterion name (see :func:`criteria`) or a :class:`Criterion`.
+    years:
+        Years at which to report the probability of parity.
+    budget_usd, power_w:
+        Parameters of the ``budget`` and ``energy`` criteria.
+
+    Raises
+    ------
+    InvalidValueError
+        For empty or non-finite samples.
+    UnitMismatchError
+        If the trend's unit is not the criterion's.
+    """
+    crit = (
+        criterion
+        if isinstance(criterion, Criterion)
+        else get_criterion(criterion, budget_usd=budget_usd, power_w=power_w)
+    )
+    brain = np.asarray(log10_brain, dtype=float)
+    if brain.ndim != 1 or brain.size == 0 or not np.all(np.isfinite(brain)):
+        raise InvalidValueError(
+            name="log10_brain", reason="expected a non-empty 1-D array of finite log10 FLOP/s"
+        )
+    if trend.unit != crit.unit:
+        raise UnitMismatchError(
+            name="trend",
+            expected=crit.unit,
+            actual=trend.unit,
+            context=f"criterion {crit.name!r} compares with {crit.series}",
+        )
+    report_years = sorted({float(y) for y in years})
+    if not all(math.isfinite(y) for y in report_years):
+        raise InvalidValueError(name="years", reason="must be finite")
+    samples = trend.crossing_year_samples_log10(crit.log10_target(brain), brain.size, _rng(rng))
+    median, p5, p95 = sample_quantiles(samples, [0.5, 0.05, 0.95])
+    return ParityResult(
+        criterion=crit,
+        model=trend.model,
+        n_samples=int(brain.size),
+        median_year=float(median),
+        p5_year=float(p5),
+        p95_year=float(p95),
+        probability_by={y: float(np.mean(samples <= y)) for y in report_years},
+        never_fraction=float(np.mean(np.isposinf(samples))),
+        samples=samples,
+        trend=trend.to_dict(),
+    )
+
+
+# --------------------------------------------------------------------------- Dettmers
+
+
+@dataclass(frozen=True)
+class DettmersTimeline:
+    """Dettmers-style arithmetic: baseline × 2^doublings ≥ target.
+
+    Attributes
+    ----------
+    exact_doublings:
+        ``log2(target / baseline)`` (20.82 for his numbers).
+    doublings:
+        Doublings counted (21 when rounding to whole doublings).
+    crossing_year:
+        ``baseline_year + doublings × doubling_years`` (2052.8 for 1.8 years).
+    reported_year:
+        ``crossing_year`` rounded up to a whole year (2053).
+    """
+
+    target: float
+    baseline: float
+    baseline_year: float
+    doubling_years: float
+    rounding: str
+    exact_doublings: float
+    doublings: float
+    crossing_year: float
+    reported_year: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict."""
+        return {
+            "target": self.target,
+            "baseline": self.baseline,
+            "baseline_year": self.baseline_year,
+            "doubling_years": self.doubling_years,
+            "rounding": self.rounding,
+            "exact_doublings": self.exact_doublings,
+            "doublings": self.doublings,
+            "crossing_year": self.crossing_year,
+            "reported_year": self.reported_year,
+        }
+
+
+def dettmers_timeline(
+    target: float = DETTMERS_TARGET_FLOPS,
+    baseline: float = DETTMERS_BASELINE_FLOPS,
+    baseline_year: float = DETTMERS_BASELINE_YEAR,
+    doubling_years: float = DETTMERS_DOUBLING_YEARS[0],
+    rounding: Rounding = "whole-doublings",
+) -> DettmersTimeline:
+    """Reproduce Dettmers' (2015) timeline arithmetic.
+
+    Examples
+    --------
+    >>> dettmers_timeline().reported_year
+    2053
+    >>> dettmers_timeline(doubling_years=3.0).reported_year
+    2078
+    """
+    target = _positive(target, "target")
+    trend = doubling(baseline, baseline_year, doubling_years, rounding=rounding)
+    exact = doubling(baseline, baseline_year, doubling_years).doublings_needed(target)
+    year = trend.crossing_year(target)
+    return DettmersTimeline(
+        target=float(target),
+        baseline=float(baseline),
+        baseline_year=trend.baseline_year,
+        doubling_years=trend.doubling_years,
+        rounding=rounding,
+        exact_doublings=exact,
+        doublings=trend.doublings_needed(target),
+        crossing_year=year,
+        reported_year=reported_year(year),
+    )
+
+
+def dettmers_implied_doubling_years(
+    stated_year: float = DETTMERS_MOORE_YEAR,
+    target: float = DETTMERS_TARGET_FLOPS,
+    baseline: float = DETTMERS_BASELINE_FLOPS,
+    baseline_year: float = DETTMERS_BASELINE_YEAR,
+    rounding: Rounding = "whole-doublings",
+) -> float:
+    """Doubling time implied by a stated parity year: ``(stated - baseline_year) / doublings``.
+
+    Dettmers states 2037 for Moore's law but no doubling time; with his 21 doublings from
+    2015 that is 22 / 21 ≈ 1.05 years (derived, not his number).
+
+    Examples
+    --------
+    >>> round(dettmers_implied_doubling_years(), 3)
+    1.048
+    """
+    trend: DoublingTrend = doubling(baseline, baseline_year, 1.0, rounding=rounding)
+    doublings = trend.doublings_needed(target)
+    if doublings <= 0:
+        raise InvalidValueError(name="target", reason="is not above the baseline")
+    return (float(stated_year) - trend.baseline_year) / doublings

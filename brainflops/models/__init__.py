@@ -1,0 +1,1 @@
+"""Layer 5: models compiled from parameters and operations; presets, scenarios and the literature."""

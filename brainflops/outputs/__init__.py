@@ -1,0 +1,1 @@
+"""Layer 8: outputs for people: exports, plots and reports."""

@@ -1,0 +1,254 @@
+"""Figures for trends and timelines (matplotlib, Agg canvas, no pyplot state).
+
+* :func:`trend_figure` / :func:`plot_trend`: a series on a log axis with fitted trends and
+  their 95 % bands, backtest predictions and horizontal bands for brain estimates.
+* :func:`parity_cdf_figure` / :func:`plot_parity_cdf`: cumulative distribution of parity
+  years, one curve per result.
+
+The ``plot_*`` functions render to PNG bytes in memory and write them with
+:func:`brainflops.core.io.save_figure_png`, so an interrupted run never leaves a partial file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from brainflops.core.io import save_figure_png
+from brainflops.data.datasets import load_series, value_column, value_unit
+from brainflops.forecast.timeline import ParityResult, format_year
+from brainflops.forecast.trends import CONFIDENCE, BacktestResult, TrendModel
+
+__all__ = [
+    "BrainBand",
+    "parity_cdf_figure",
+    "plot_parity_cdf",
+    "plot_trend",
+    "trend_figure",
+]
+
+BrainBand = tuple[str, float, float]  # (label, low, high) in the series' unit
+_LOG10_MAX = 300.0  # clip curves to 1e±300 before exponentiating for the log axis
+_BAND_DRAWS = 1000  # parameter draws per trend band
+_HORIZON_YEARS = 100.0  # the x axis never extends more than this past the data
+_DPI = 120  # output resolution
+
+
+def _pow10(log10_values: np.ndarray) -> np.ndarray:
+    return np.power(10.0, np.clip(log10_values, -_LOG10_MAX, _LOG10_MAX))
+
+
+def _x_end(last: float, backtests: Sequence[BacktestResult], until: float | None) -> float:
+    if until is not None:
+        return float(until)
+    end = last + 10.0
+    for result in backtests:
+        for year in (result.predicted_year, result.predicted_interval[1]):
+            if math.isfinite(year):
+                end = max(end, year + 1.0)
+    return min(end, last + _HORIZON_YEARS)
+
+
+def trend_figure(
+    df: pd.DataFrame | str,
+    trends: Mapping[str, TrendModel] | Sequence[TrendModel] = (),
+    *,
+    backtests: Sequence[BacktestResult] = (),
+    brain_bands: Sequence[BrainBand] = (),
+    title: str | None = None,
+    until: float | None = None,
+    seed: int = 0,
+) -> Figure:
+    """Plot a series with fitted trends, backtests and brain-estimate bands.
+
+    Parameters
+    ----------
+    df:
+        Series name or DataFrame (``year`` and ``value [UNIT]`` columns).
+    trends:
+        Trends to draw, as ``{label: trend}`` or a sequence (labelled by model name). Each
+        is drawn from the start of its fit (or its baseline) on: solid over the fitted
+        data, dashed where it extrapolates, with its 95 % band from parameter draws.
+    backtests:
+        Backtest results: the predicted year (with its 95 % interval) and the actual year
+        are marked at the target's height.
+    brain_bands:
+        ``(label, low, high)`` horizontal bands in the series' unit.
+    title:
+        Figure title (default: the series name).
+    until:
+        Last year on the x axis (default: 10 years past the data, extended to show the
+        backtests, capped at 100 years past the data).
+    seed:
+        Seed of the parameter draws for the bands.
+    """
+    frame = load_series(df) if isinstance(df, str) else df
+    column = value_column(frame)
+    unit = value_unit(frame)
+    named = dict(trends) if isinstance(trends, Mapping) else {t.model: t for t in trends}
+    years = frame["year"].to_numpy(dtype=float)
+    first, last = float(years.min()), float(years.max())
+    end = _x_end(last, backtests, until)
+
+    fig = Figure(figsize=(8.0, 5.0))
+    ax = fig.add_subplot()
+    ax.set_yscale("log")
+    for label, low, high in brain_bands:
+        ax.axhspan(low, high, color="tab:purple", alpha=0.12)
+        ax.text(
+            end,
+            math.sqrt(low * high),
+            f"{label} ",
+            ha="right",
+            va="center",
+            fontsize=8,
+            color="tab:purple",
+        )
+    ax.scatter(
+        years,
+        frame[column],
+        s=12,
+        color="black",
+        zorder=3,
+        label=frame.attrs.get("series", "data"),
+    )
+    rng = np.random.default_rng(seed)
+    for index, (label, trend) in enumerate(named.items()):
+        colour = f"C{index}"
+        fit = getattr(trend, "fit", None)
+        begin = fit.first_year if fit is not None else getattr(trend, "baseline_year", first)
+        fitted_end = fit.last_year if fit is not None else begin
+        grid = np.linspace(min(begin, end), end, 400)
+        curve = _pow10(trend.log10_value(grid))
+        inside = grid <= fitted_end
+        ax.plot(grid[inside], curve[inside], color=colour, label=label)
+        ax.plot(grid[~inside], curve[~inside], color=colour, linestyle="--")
+        draws = trend.sample_log10_values(grid, _BAND_DRAWS, rng)
+        lo, hi = np.quantile(draws, [0.5 - CONFIDENCE / 2, 0.5 + CONFIDENCE / 2], axis=0)
+        ax.fill_between(grid, _pow10(lo), _pow10(hi), color=colour, alpha=0.2, linewidth=0)
+    for result in backtests:
+        lo, hi = result.predicted_interval
+        if math.isfinite(result.predicted_year):
+            left = max(result.predicted_year - lo, 0.0) if math.isfinite(lo) else 0.0
+            right = max(hi - result.predicted_year, 0.0) if math.isfinite(hi) else 0.0
+            ax.errorbar(
+                [result.predicted_year],
+                [result.target],
+                xerr=np.array([[left], [right]]),
+                fmt="D",
+                color="tab:red",
+                capsize=3,
+                zorder=4,
+                label=f"predicted from data to {result.last_train_date}",
+            )
+        if result.actual_year is not None:
+            ax.scatter(
+                [result.actual_year],
+                [result.target],
+                marker="*",
+                s=140,
+                color="gold",
+                edgecolors="black",
+                zorder=5,
+                label=f"reached {result.actual_date}",
+            )
+    ax.set_xlim(first - 1.0, end)
+    ax.set_xlabel("year")
+    ax.set_ylabel(unit)
+    ax.set_title(title or str(frame.attrs.get("series", "")))
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_trend(
+    path: str | os.PathLike[str],
+    df: pd.DataFrame | str,
+    trends: Mapping[str, TrendModel] | Sequence[TrendModel] = (),
+    *,
+    overwrite: bool = False,
+    backtests: Sequence[BacktestResult] = (),
+    brain_bands: Sequence[BrainBand] = (),
+    title: str | None = None,
+    until: float | None = None,
+    seed: int = 0,
+) -> Path:
+    """Render :func:`trend_figure` and write it as PNG to ``path`` atomically."""
+    fig = trend_figure(
+        df,
+        trends,
+        backtests=backtests,
+        brain_bands=brain_bands,
+        title=title,
+        until=until,
+        seed=seed,
+    )
+    return save_figure_png(fig, path, dpi=_DPI, overwrite=overwrite)
+
+
+def parity_cdf_figure(
+    results: Mapping[str, ParityResult] | Sequence[ParityResult],
+    *,
+    title: str | None = None,
+) -> Figure:
+    """Plot the cumulative distribution of parity years of one or more results.
+
+    Curves stop below 1 by the share of samples that never reach parity. Parity years
+    outside the plotted range (e.g. already reached on the trend) are drawn at its edge.
+    """
+    named = (
+        dict(results) if isinstance(results, Mapping) else {r.criterion.name: r for r in results}
+    )
+    fig = Figure(figsize=(8.0, 5.0))
+    ax = fig.add_subplot()
+    finite = [r.samples[np.isfinite(r.samples)] for r in named.values()]
+    finite_all = np.concatenate(finite) if finite else np.zeros(0)
+    if finite_all.size:
+        lo, hi = (float(v) for v in np.quantile(finite_all, [0.005, 0.995]))
+        lo, hi = lo - 1.0, hi + 1.0
+    else:
+        lo, hi = 2000.0, 2100.0  # an empty plot still needs an axis
+    for index, (label, result) in enumerate(named.items()):
+        ordered = np.sort(result.samples)
+        reached = ordered[~np.isposinf(ordered)]  # -inf (always above) is clipped to the edge
+        xs = np.clip(reached, lo, hi)
+        ys = np.arange(1, reached.size + 1) / ordered.size
+        top = float(ys[-1]) if ys.size else 0.0
+        ax.step(
+            np.concatenate([[lo], xs, [hi]]),
+            np.concatenate([[0.0], ys, [top]]),
+            where="post",
+            color=f"C{index}",
+            label=f"{label}: median {format_year(result.median_year, 1)}, "
+            f"never {result.never_fraction:.0%}",
+        )
+        if math.isfinite(result.median_year):
+            ax.axvline(result.median_year, color=f"C{index}", linestyle=":", alpha=0.6)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(0.0, 1.02)
+    ax.set_xlabel("parity year")
+    ax.set_ylabel("probability of parity by year")
+    ax.set_title(title or "When does hardware match the brain estimate?")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_parity_cdf(
+    path: str | os.PathLike[str],
+    results: Mapping[str, ParityResult] | Sequence[ParityResult],
+    *,
+    overwrite: bool = False,
+    title: str | None = None,
+) -> Path:
+    """Render :func:`parity_cdf_figure` and write it as PNG to ``path`` atomically."""
+    fig = parity_cdf_figure(results, title=title)
+    return save_figure_png(fig, path, dpi=_DPI, overwrite=overwrite)

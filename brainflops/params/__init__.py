@@ -1,0 +1,1 @@
+"""Layer 2: parameters (value, unit, range, source, provenance) and their distributions."""

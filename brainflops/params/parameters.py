@@ -1,0 +1,265 @@
+"""Parameters: every number a model uses, with its unit, uncertainty and source.
+
+A :class:`Parameter` is an immutable record. Values are stored in the parameter's own
+unit (as the source states them); :meth:`Parameter.root_factor` converts to pint's root
+units, which is what the compiled model works in.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+import pint
+
+from brainflops.core.errors import InvalidValueError, UnitMismatchError
+from brainflops.core.units import as_quantity, parse_quantity, parse_unit, ureg
+from brainflops.params.distributions import Distribution, from_spec, point, split_lognormal90
+
+__all__ = ["FIELDS", "PROVENANCE_TAGS", "RECORD_KEYS", "Parameter", "parameter_from_record"]
+
+Provenance = Literal["stated", "derived", "assumed"]
+PROVENANCE_TAGS: tuple[str, ...] = ("stated", "derived", "assumed")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """One assumption of a model.
+
+    Attributes
+    ----------
+    name:
+        Dotted identifier, ``population.quantity`` or a shared ``quantity``.
+    symbol:
+        Short symbol used in formulas (LaTeX allowed, e.g. ``N_{P}``).
+    unit:
+        pint unit string of ``value``, ``low``, ``high`` and the distribution.
+    value:
+        Central value, as the source states it.
+    low, high:
+        The 90% range (5th and 95th percentiles) when known.
+    distribution:
+        Uncertainty of the value. With a range and no explicit distribution it is
+        ``split_lognormal90(low, value, high)``: the stated value is the median and the
+        range the 5th/95th percentiles (a plain ``lognormal90`` when the value is the
+        geometric midpoint of the range). Without a range, a point mass at ``value``.
+    source, locator:
+        Citation key (see ``data/bibliography.toml``) and where in it (section, figure).
+    provenance:
+        ``stated`` by the source, ``derived`` by arithmetic on stated values, or
+        ``assumed`` by brainflops.
+    verified:
+        False when the figure could not be checked against its primary source.
+    note:
+        One line of context.
+    """
+
+    name: str
+    symbol: str
+    unit: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+    distribution: Distribution = field(default=None)  # type: ignore[assignment]
+    source: str = ""
+    locator: str = ""
+    provenance: Provenance = "assumed"
+    verified: bool = True
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not _NAME.match(self.name):
+            raise InvalidValueError(str(self.name), "parameter names are dotted identifiers")
+        for label in ("symbol", "unit", "source", "locator", "note"):
+            if not isinstance(getattr(self, label), str):
+                raise InvalidValueError(self.name, f"{label} must be text")
+        if not isinstance(self.verified, bool):
+            raise InvalidValueError(self.name, "verified must be true or false")
+        if self.distribution is not None and not isinstance(self.distribution, Distribution):
+            raise InvalidValueError(self.name, "distribution must be a Distribution")
+        parse_unit(self.unit, self.name)
+        if self.provenance not in PROVENANCE_TAGS:
+            raise InvalidValueError(
+                self.name,
+                f"provenance must be one of {', '.join(PROVENANCE_TAGS)}",
+            )
+        for label, number in (("value", self.value), ("low", self.low), ("high", self.high)):
+            if number is None:
+                continue
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                raise InvalidValueError(self.name, f"{label} must be a number, got {number!r}")
+            if not math.isfinite(number):
+                raise InvalidValueError(self.name, f"{label} must be finite, got {number}")
+            if number <= 0:
+                raise InvalidValueError(self.name, f"{label} must be positive, got {number:g}")
+        if (self.low is None) != (self.high is None):
+            raise InvalidValueError(self.name, "give both low and high, or neither")
+        if self.low is not None and self.high is not None and self.low >= self.high:
+            raise InvalidValueError(
+                self.name,
+                f"low ({self.low:g}) must be below high ({self.high:g})",
+            )
+        if (
+            self.low is not None
+            and self.high is not None
+            and not self.low <= self.value <= self.high
+        ):
+            raise InvalidValueError(
+                self.name,
+                f"value {self.value:g} lies outside its 90% range [{self.low:g}, {self.high:g}]",
+            )
+        if self.distribution is not None and self.low is not None and self.high is not None:
+            low, high = self.distribution.interval90()
+            if not (
+                math.isclose(low, self.low, rel_tol=1e-6)
+                and math.isclose(high, self.high, rel_tol=1e-6)
+            ):
+                raise InvalidValueError(
+                    self.name,
+                    f"its distribution's 90% interval [{low:g}, {high:g}] contradicts the "
+                    f"stated range [{self.low:g}, {self.high:g}]",
+                )
+        if self.distribution is None:
+            dist = (
+                split_lognormal90(self.low, self.value, self.high, name=self.name)
+                if self.low is not None and self.high is not None
+                else point(self.value)
+            )
+            object.__setattr__(self, "distribution", dist)
+        if not self.distribution.positive:
+            raise InvalidValueError(
+                self.name,
+                "its distribution allows values <= 0; brain-model inputs are positive",
+            )
+
+    @property
+    def quantity(self) -> pint.Quantity:
+        """The central value as a pint Quantity."""
+        return ureg.Quantity(self.value, self.unit)
+
+    @property
+    def root_factor(self) -> float:
+        """Multiply a magnitude in :attr:`unit` by this to get root units."""
+        return float(ureg.Quantity(1.0, self.unit).to_root_units().magnitude)
+
+    @property
+    def root_unit(self) -> str:
+        """pint's root unit for this parameter's dimension."""
+        return str(ureg.Quantity(1.0, self.unit).to_root_units().units)
+
+    @property
+    def is_uncertain(self) -> bool:
+        """True unless the distribution is a point mass."""
+        return self.distribution.kind != "point"
+
+    def with_value(self, value: Any) -> Parameter:
+        """Return a copy with a new central value (number in :attr:`unit`, or a quantity).
+
+        A quantity in a compatible unit is converted. Inside the 90% range the range is
+        kept: a default (split) log-normal is rebuilt around the new value as its median,
+        an explicitly chosen distribution is kept as it is. Outside the range the
+        parameter becomes certain (a point mass at the new value).
+        """
+        magnitude = float(as_quantity(value, self.unit, self.name).m_as(self.unit))
+        if not math.isfinite(magnitude) or magnitude <= 0:
+            raise InvalidValueError(self.name, f"value must be positive and finite, got {value!r}")
+        if self.low is not None and self.high is not None and self.low <= magnitude <= self.high:
+            if self.distribution.kind in ("lognormal90", "split_lognormal90"):
+                recentred = split_lognormal90(self.low, magnitude, self.high, name=self.name)
+                return replace(self, value=magnitude, distribution=recentred)
+            return replace(self, value=magnitude)
+        return replace(self, value=magnitude, low=None, high=None, distribution=point(magnitude))
+
+    def to_record(self) -> dict[str, Any]:
+        """A plain mapping of every field (the distribution as its spec)."""
+        return {
+            "name": self.name,
+            "symbol": self.symbol,
+            "unit": self.unit,
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "distribution": self.distribution.to_spec(),
+            "source": self.source,
+            "locator": self.locator,
+            "provenance": self.provenance,
+            "verified": self.verified,
+            "note": self.note,
+        }
+
+
+#: Field names, in declaration order: the columns of an assumption table.
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Parameter))
+#: Keys a parameter record (a TOML table) may hold.
+RECORD_KEYS = frozenset(FIELDS) - {"name"}
+
+
+def _number_in_unit(raw: Any, unit: str, name: str, key: str) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise InvalidValueError(name, f"{key} must be a number or a quantity string, got {raw!r}")
+    try:
+        return float(as_quantity(raw, unit, f"{name}.{key}").m_as(unit))
+    except UnitMismatchError as exc:
+        raise UnitMismatchError(f"{name}.{key}", exc.expected, exc.actual) from None
+
+
+def parameter_from_record(name: str, record: Mapping[str, Any]) -> Parameter:
+    """Build a :class:`Parameter` from a TOML table.
+
+    ``value``, ``low`` and ``high`` may be numbers in ``unit`` or strings with their own
+    unit (``"75000 synapse/neuron"``); a string value without ``unit`` sets the unit.
+    """
+    unknown = set(record) - RECORD_KEYS
+    if unknown:
+        raise InvalidValueError(name, f"unknown key(s) {', '.join(sorted(unknown))}")
+    if "value" not in record:
+        raise InvalidValueError(name, "missing 'value'")
+    unit = record.get("unit")
+    raw_value = record["value"]
+    if unit is None:
+        if not isinstance(raw_value, str):
+            raise InvalidValueError(name, "missing 'unit' (or give value as '<number> <unit>')")
+        quantity = parse_quantity(raw_value, name)
+        unit = "dimensionless" if quantity.dimensionless else f"{quantity.units}"
+    if not isinstance(unit, str):
+        raise InvalidValueError(name, f"unit must be a string, got {unit!r}")
+    value = _number_in_unit(raw_value, unit, name, "value")
+    low = None if record.get("low") is None else _number_in_unit(record["low"], unit, name, "low")
+    high = (
+        None if record.get("high") is None else _number_in_unit(record["high"], unit, name, "high")
+    )
+    spec = record.get("distribution")
+    distribution = None
+    if spec is not None:
+        if not isinstance(spec, Mapping):
+            raise InvalidValueError(name, "distribution must be a table such as {kind = ...}")
+        distribution = from_spec(spec, name)
+        if low is None and spec.get("kind") != "point":
+            low, high = distribution.interval90()
+    verified = record.get("verified", True)
+    if not isinstance(verified, bool):
+        raise InvalidValueError(name, "verified must be true or false")
+    text_fields = {}
+    for key in ("symbol", "source", "locator", "provenance", "note"):
+        text = record.get(key, "")
+        if not isinstance(text, str):
+            raise InvalidValueError(name, f"{key} must be a string")
+        text_fields[key] = text
+    return Parameter(
+        name=name,
+        symbol=text_fields["symbol"] or name.rsplit(".", 1)[-1],
+        unit=unit,
+        value=value,
+        low=low,
+        high=high,
+        distribution=distribution,  # type: ignore[arg-type]
+        source=text_fields["source"],
+        locator=text_fields["locator"],
+        provenance=text_fields["provenance"] or "assumed",  # type: ignore[arg-type]
+        verified=verified,
+        note=text_fields["note"],
+    )
