@@ -35,9 +35,9 @@ def positive_int(name: str, value: Any, *, maximum: int | None = None) -> int:
     Booleans and non-integral numbers are refused: ``True`` is not a count, and
     ``2.5`` samples is a mistake rather than something to round.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
         raise InvalidValueError(name, f"must be a positive integer, got {value!r}")
-    if maximum is not None and value > maximum:
+    if maximum is not None and int(value) > maximum:
         raise InvalidValueError(name, f"must be at most {maximum}, got {value!r}")
     return int(value)
 
