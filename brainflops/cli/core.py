@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-import sympy as sp
+if TYPE_CHECKING:
+    from brainflops.models.model import Model
+
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
-from brainflops.models.model import Model
-from brainflops.models.presets import list_presets, load_preset
-from brainflops.ops.stages import STAGES
-from brainflops.outputs.export import FORMATS, assumptions
 
 DEFAULT_PRESET = "dettmers2015"
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against brainflops.outputs.export.FORMATS.
+FORMATS = ("markdown", "csv", "latex", "json", "html")
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,15 +30,19 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
 
 def model_from_args(args: argparse.Namespace) -> Model:
     """The model chosen by ``--preset`` or ``--scenario``."""
+    from brainflops.models.presets import load_preset
+
     scenario = getattr(args, "scenario", None)
     if scenario:
-        from brainflops.models.scenario import load_scenario  # noqa: PLC0415 - only when asked
+        from brainflops.models.scenario import load_scenario
 
         return load_scenario(scenario)
     return load_preset(args.preset or DEFAULT_PRESET)
 
 
 def _presets(args: argparse.Namespace) -> int:
+    from brainflops.models.presets import list_presets, load_preset
+
     rows = []
     for name in list_presets(variants=True):
         model = load_preset(name)
@@ -109,6 +115,10 @@ def _estimate(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    import sympy as sp
+
+    from brainflops.ops.stages import STAGES
+
     model = model_from_args(args)
     display = {model.symbols[n]: sp.Symbol(p.symbol) for n, p in model.parameters.items()}
     units = {p.symbol: p.unit for p in model.parameters.values()}
@@ -148,6 +158,8 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _table(args: argparse.Namespace) -> int:
+    from brainflops.outputs.export import assumptions
+
     emit(assumptions(model_from_args(args), args.format), args)
     return 0
 
