@@ -20,10 +20,9 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pint
 import sympy as sp
 
@@ -38,6 +37,9 @@ from brainflops.core.units import FLOPS, ureg
 from brainflops.ops.operations import Operation
 from brainflops.params.parameters import Parameter
 from brainflops.uncertainty.samples import Samples, draw_samples
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Model", "Term"]
 
@@ -154,23 +156,31 @@ class Model:
         Columns: ``population``, ``stage``, ``operation``, ``flops`` (FLOP/s), ``share``.
         The ``flops`` column sums to :meth:`central` (up to float rounding).
         """
-        logs = self._compiled.log_terms(self._compiled.central_logs[:, None])[:, 0]
+        import pandas as pd  # noqa: PLC0415 - pandas costs a third of a second to import
+
+        logs = self.central_term_logs()
         total = np.logaddexp.reduce(logs)
-        values = self.central_values()
         return pd.DataFrame(
             {
                 "population": [t.population for t in self.terms],
                 "stage": [t.stage for t in self.terms],
-                "operation": [
-                    " + ".join(op.describe(values) for op in t.operations)
-                    if t.operations
-                    else t.operation
-                    for t in self.terms
-                ],
+                "operation": self.operation_texts(),
                 "flops": np.exp(np.minimum(logs, _MAX_LOG10_FLOAT * math.log(10))),
                 "share": np.exp(logs - total),
             }
         )
+
+    def central_term_logs(self) -> np.ndarray:
+        """Natural log of each term's FLOP/s at the central values, in :attr:`terms` order."""
+        return self._compiled.log_terms(self._compiled.central_logs[:, None])[:, 0]
+
+    def operation_texts(self) -> list[str]:
+        """Each term's operations with the central values filled in (its text for formulas)."""
+        values = self.central_values()
+        return [
+            " + ".join(op.describe(values) for op in t.operations) if t.operations else t.operation
+            for t in self.terms
+        ]
 
     def central_values(self) -> dict[sp.Symbol, float]:
         """Each parameter's symbol mapped to its central value in root units."""
