@@ -12,8 +12,6 @@ Examples
 
 from __future__ import annotations
 
-import unicodedata
-
 __all__ = ["printable"]
 
 # Escapes Python would write in a string literal, shorter to read than \x0a and friends.
@@ -21,7 +19,7 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def printable(text: str) -> str:
-    """``text`` with control and format characters escaped (``\\x1b``, ``\\n``, ``\\u202e``).
+    """``text`` with non-printable characters escaped (``\\x1b``, ``\\n``, ``\\u202e``).
 
     Echoed error text must not move the cursor, change colours, start a new line (which
     could forge a ``brainflops: error:`` line) or reorder the text (bidirectional
@@ -29,17 +27,16 @@ def printable(text: str) -> str:
     """
     if text.isprintable():
         return text
-    return "".join(_escape(ch) if _is_control(ch) else ch for ch in text)
-
-
-def _is_control(ch: str) -> bool:
-    # Cc: C0/C1 controls and DEL; Cf: format characters such as U+202E (right-to-left
-    # override); Zl/Zp: line and paragraph separators, which some terminals honour.
-    return unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"}
+    # Python's "printable" excludes exactly what must not reach a terminal raw: controls
+    # (C0, C1, DEL), format characters such as U+202E (right-to-left override), line and
+    # paragraph separators, other spaces than " ", and unassigned or private code points.
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
 
 
 def _escape(ch: str) -> str:
     if ch in _NAMED:
         return _NAMED[ch]
     code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
