@@ -32,6 +32,7 @@ from brainflops.core.errors import (
     UnitMismatchError,
     UnknownNameError,
 )
+from brainflops.core.frozen import freeze
 from brainflops.core.logspace import flops_from_log10, log_sum_rows
 from brainflops.core.units import FLOPS, ureg
 from brainflops.ops.operations import Operation
@@ -110,10 +111,12 @@ class Model:
     _compiled: _Compiled = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Presets are cached and shared: keep every mapping read-only.
+        # Presets are cached and shared: nothing reachable from a model may change in place
+        # (use brainflops.core.frozen.thaw for an editable copy of the document).
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
-        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+        object.__setattr__(self, "metadata", freeze(self.metadata))
         object.__setattr__(self, "correlations", MappingProxyType(dict(self.correlations)))
+        object.__setattr__(self, "document", freeze(self.document))
         if not self.terms:
             raise InvalidValueError(self.name, "a model needs at least one stage or formula")
         for a, b in self.correlations:
@@ -121,6 +124,7 @@ class Model:
                 if name not in self.parameters:
                     raise UnknownNameError("parameter", name, self.parameters)
         object.__setattr__(self, "_compiled", _Compiled(self.parameters, self.terms))
+        self._compiled.check_positive()
 
     # ----------------------------------------------------------------- symbols
     @property
@@ -375,6 +379,15 @@ class _Compiled:
 
     def log_terms(self, logs: np.ndarray) -> np.ndarray:
         """ln FLOP/s of each term; ``logs`` is (parameters, draws)."""
+        out = self._raw_log_terms(logs)
+        if not np.isfinite(out).all():
+            bad = [self.terms[i] for i in np.unique(np.nonzero(~np.isfinite(out))[0])]
+            where = ", ".join(f"{t.population}/{t.stage}" for t in bad)
+            raise InvalidValueError(where, "evaluates to a non-finite or non-positive FLOP/s")
+        return out
+
+    def _raw_log_terms(self, logs: np.ndarray) -> np.ndarray:
+        """:meth:`log_terms` with NaN where a term is not positive (no check)."""
         out = np.empty((len(self.terms), logs.shape[1]))
         for row, entries, offset in zip(out, self.linear_rows, self.offset, strict=True):
             rest = entries
@@ -396,11 +409,30 @@ class _Compiled:
                 if np.iscomplexobj(values):  # the log of a term that went negative
                     values = np.where(values.imag == 0, values.real, np.nan)
                 out[t] += values
-        if not np.isfinite(out).all():
-            bad = [self.terms[i] for i in np.unique(np.nonzero(~np.isfinite(out))[0])]
-            where = ", ".join(f"{t.population}/{t.stage}" for t in bad)
-            raise InvalidValueError(where, "evaluates to a non-finite or non-positive FLOP/s")
         return out
+
+    def check_positive(self) -> None:
+        """Refuse terms that can be zero or negative over the parameters' plausible range.
+
+        A term that sympy cannot prove positive (a difference, say ``a - b``) is evaluated
+        at the corners and random interior points of the box spanned by every parameter's
+        ``_TAIL`` and ``1 - _TAIL`` quantiles; sampling takes the log of every term, so one
+        non-positive value there would make nearly every large run fail.
+        """
+        suspect = [t for t, term in enumerate(self.terms) if term.expr.is_positive is not True]
+        if not suspect:
+            return
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            values = self._raw_log_terms(_box_points(*self.box_logs(tail=_TAIL)))
+        bad = [self.terms[t] for t in suspect if not np.isfinite(values[t]).all()]
+        if bad:
+            formulas = "; ".join(f"{t.stage} = {sp.sstr(t.expr)}" for t in bad)
+            raise InvalidValueError(
+                formulas,
+                f"can be zero or negative for parameter values between their {_TAIL:g} and "
+                f"{1 - _TAIL:g} quantiles, so it cannot be sampled (narrow the ranges, or "
+                "state the difference as a parameter of its own)",
+            )
 
     def log_total(self, logs: np.ndarray) -> np.ndarray:
         """ln of the summed FLOP/s; evaluated in column blocks to keep temporaries small."""
@@ -435,11 +467,19 @@ class _Compiled:
         grads = self.term_gradients(column)
         return np.einsum("td,tpd->p", weights, grads)
 
-    def box_logs(self) -> tuple[np.ndarray, np.ndarray]:
+    def box_logs(self, tail: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Root-unit logs of each parameter's 90% interval ends (or ``tail`` quantiles)."""
         low, high = self.central_logs.copy(), self.central_logs.copy()
         for i, parameter in enumerate(self.parameters.values()):
             if parameter.is_uncertain:
                 lo, hi = parameter.distribution.interval90()
+                if tail is not None:
+                    ends = parameter.distribution.ppf([tail, 1.0 - tail])
+                    # A distribution that reaches zero or below keeps its 90% interval here;
+                    # its own draws are checked when it is sampled.
+                    lo, hi = (
+                        float(e) if e > 0 else d for e, d in zip(ends, (lo, hi), strict=True)
+                    )
                 low[i] = math.log(lo) + self.log_factor[i]
                 high[i] = math.log(hi) + self.log_factor[i]
         return low, high
@@ -451,18 +491,7 @@ class _Compiled:
             proven = [_common_sign(column) for column in self.linear.T]
             if all(sign is not None for sign in proven):
                 return proven
-        varying = np.nonzero(high > low)[0]
-        n_vary = len(varying)
-        if n_vary <= _MAX_EXHAUSTIVE_CORNERS:
-            corners = ((np.arange(2**n_vary)[:, None] >> np.arange(n_vary)) & 1).T
-        else:
-            corners = np.random.default_rng(0).integers(0, 2, size=(n_vary, _RANDOM_CORNERS))
-        points = np.repeat(low[:, None], corners.shape[1], axis=1)
-        points[varying] = np.where(corners == 1, high[varying, None], low[varying, None])
-        # Include random interior points as well: a sign change can hide between corners.
-        rng = np.random.default_rng(1)
-        interior = low[:, None] + (high - low)[:, None] * rng.random((len(low), _INTERIOR_POINTS))
-        points = np.concatenate([points, interior], axis=1)
+        points = _box_points(low, high)
         term_logs = self.log_terms(points)
         weights = np.exp(term_logs - np.logaddexp.reduce(term_logs, axis=0))
         slopes = np.einsum("td,tpd->pd", weights, self.term_gradients(points))
@@ -476,6 +505,27 @@ _MAX_EXHAUSTIVE_CORNERS = 12
 _RANDOM_CORNERS = 4096
 _INTERIOR_POINTS = 256
 _SLOPE_TOLERANCE = 1e-12
+
+
+# Quantiles that bound the positivity check of :meth:`_Compiled.check_positive`: one draw in
+# a million falls below the low end.
+_TAIL = 1e-6
+
+
+def _box_points(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Corners of the box ``low .. high`` (all, or random ones) and random interior points."""
+    varying = np.nonzero(high > low)[0]
+    n_vary = len(varying)
+    if n_vary <= _MAX_EXHAUSTIVE_CORNERS:
+        corners = ((np.arange(2**n_vary)[:, None] >> np.arange(n_vary)) & 1).T
+    else:
+        corners = np.random.default_rng(0).integers(0, 2, size=(n_vary, _RANDOM_CORNERS))
+    points = np.repeat(low[:, None], corners.shape[1], axis=1)
+    points[varying] = np.where(corners == 1, high[varying, None], low[varying, None])
+    # Include random interior points as well: a sign change can hide between corners.
+    rng = np.random.default_rng(1)
+    interior = low[:, None] + (high - low)[:, None] * rng.random((len(low), _INTERIOR_POINTS))
+    return np.concatenate([points, interior], axis=1)
 
 
 def _common_sign(values: np.ndarray, tolerance: float = 0.0) -> int | None:
