@@ -18,7 +18,6 @@ from typing import Any
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
 from brainflops.core.io import check_png_path, save_figure_png
-from brainflops.models import literature
 
 __all__ = ["register"]
 
@@ -28,6 +27,8 @@ def _fmt(value: Any) -> str:
 
 
 def _text(records: list[dict[str, Any]]) -> str:
+    from brainflops.models import literature
+
     header = ("preset", "group", "year", "central", "low", "high", "reported")
     rows = [
         (
@@ -53,6 +54,8 @@ def _text(records: list[dict[str, Any]]) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from brainflops.models import literature
+
     if args.plot:
         check_png_path(args.plot)
     table = literature.comparison_table(args.preset or None)
