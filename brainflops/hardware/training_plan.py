@@ -1,0 +1,363 @@
+"""The training plan: the fastest split that fits, its time with uncertainty, energy and cost.
+
+See :mod:`brainflops.hardware.training` for the step model. :func:`train` chooses the
+split, draws the utilisation with the package's sampler and reports training time
+(median and 90% interval), energy, cost and, when the request matches a published run,
+the published time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from brainflops.core.errors import InvalidValueError, UnknownNameError
+from brainflops.hardware.devices import Device, get_device
+from brainflops.hardware.facility import machine_costs
+from brainflops.hardware.training import (
+    StepTime,
+    Workload,
+    candidate_layouts,
+    check_training_precision,
+    day_interval,
+    default_precision,
+    facility,
+    links,
+    resolve_device,
+    step_time,
+    utilization_parameter,
+)
+from brainflops.params.parameters import Parameter
+from brainflops.uncertainty.samples import draw_samples
+
+__all__ = ["MAX_DEVICES", "MAX_SAMPLES", "TrainingPlan", "train"]
+
+MAX_DEVICES = 10_000_000
+MAX_SAMPLES = 1_000_000
+_GB = 1e9
+
+
+class _TrainingTime:
+    """Training seconds as a log-space model of the utilisation (the sampler's LogModel)."""
+
+    def __init__(self, name: str, utilization: Parameter, steps: float, step: StepTime) -> None:
+        self.name = name
+        self.parameters: Mapping[str, Parameter] = {"utilization": utilization}
+        self.correlations: Mapping[tuple[str, str], float] = {}
+        self.parameter_names = ("utilization",)
+        self._steps = steps
+        self._step = step
+
+    def parameter(self, name: str) -> Parameter:
+        if name not in self.parameters:
+            raise UnknownNameError(kind="parameter", name=name, known=self.parameters)
+        return self.parameters[name]
+
+    def root_log(self, name: str, values: np.ndarray | float) -> np.ndarray:
+        self.parameter(name)
+        return np.log(np.asarray(values, dtype=float))  # dimensionless: root unit = own unit
+
+    def central_logs(self) -> np.ndarray:
+        return np.array([math.log(self.parameters["utilization"].value)])
+
+    def evaluate_logs(self, logs: np.ndarray) -> np.ndarray:
+        utilization = np.minimum(np.exp(logs[0]), 1.0)  # a utilisation never exceeds the peak
+        return np.log(self._steps * self._step.seconds(utilization))
+
+    def used_parameters(self) -> tuple[str, ...]:
+        return self.parameter_names
+
+    def elasticities(self) -> dict[str, float]:
+        logs = self.central_logs()[:, None] + np.array([[-1e-6, 1e-6]])
+        values = self.evaluate_logs(logs)
+        return {"utilization": float((values[1] - values[0]) / 2e-6)}
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """A workload trained on ``count`` devices: the split, time, energy, cost and comparison."""
+
+    workload: Workload
+    device: Device
+    count: int
+    precision: str
+    parallelism: str
+    step: StepTime
+    reason: str
+    examples: float
+    steps: float
+    utilization: Parameter
+    days: Mapping[str, float]
+    energy_kwh: Mapping[str, float | None]
+    cost_usd: Mapping[str, float | None]
+    purchase_usd: float | None
+    pue: float
+    electricity_price: float
+    samples: int
+    seed: int
+
+    @property
+    def training_flop(self) -> float:
+        """Examples x training FLOP per example."""
+        return self.examples * self.workload.flop_per_example
+
+    @property
+    def achieved_utilization(self) -> float:
+        """Model FLOP/s achieved over the peak of all ``count`` devices (central time)."""
+        seconds = self.days["central"] * 86_400.0
+        return self.training_flop / (seconds * self.count * self.device.peak(self.precision))
+
+    @property
+    def communication_fraction(self) -> float:
+        """Share of a step (at the central utilisation) spent in exposed communication."""
+        u = self.utilization.value
+        return self.step.communication(u) / float(self.step.seconds(u))
+
+    @property
+    def reported_days(self) -> float | None:
+        """The published time of a run on this device and count, or None."""
+        run = self.reported_run
+        return None if run is None else run.days
+
+    @property
+    def reported_run(self) -> Any:
+        """The published run on this device and count, if any."""
+        for run in self.workload.reported:
+            if run.count == self.count and get_device(run.device) == self.device:
+                return run
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready mapping with units in the key names."""
+        layout = self.step.layout
+        run = self.reported_run
+        return {
+            "workload": self.workload.name,
+            "title": self.workload.title,
+            "device": self.device.name,
+            "count": self.count,
+            "precision": self.precision,
+            "parallelism": self.parallelism,
+            "split": {
+                "strategy": layout.strategy,
+                "data": layout.data,
+                "tensor": layout.tensor,
+                "pipeline": layout.pipeline,
+                "devices_used": layout.devices,
+                "reason": self.reason,
+            },
+            "examples": self.examples,
+            "example_unit": self.workload.unit,
+            "steps": self.steps,
+            "batch": self.workload.batch,
+            "parameters": self.workload.parameters,
+            "training_flop": self.training_flop,
+            "training_days": dict(self.days),
+            "bound": self.step.bound,
+            "utilization": self.achieved_utilization,
+            "utilization_assumed": self.utilization.to_record(),
+            "communication_fraction": self.communication_fraction,
+            "pipeline_bubble": self.step.bubble,
+            "memory_per_device_bytes": self.step.memory_bytes,
+            "device_memory_bytes": self.device.memory_bytes,
+            "energy_kwh": dict(self.energy_kwh),
+            "cost_usd": dict(self.cost_usd),
+            "purchase_usd": self.purchase_usd,
+            "pue": self.pue,
+            "electricity_price_usd_per_kwh": self.electricity_price,
+            "reported_days": self.reported_days,
+            "reported": None if run is None else run.to_dict(),
+            "samples": self.samples,
+            "seed": self.seed,
+        }
+
+
+def _describe(step: StepTime, u: float) -> str:
+    layout = step.layout
+    days = float(step.seconds(u))
+    return (
+        f"{layout.strategy} (data {layout.data} x tensor {layout.tensor} x pipeline "
+        f"{layout.pipeline}): {days:.4g} s per step, {step.memory_bytes / _GB:.3g} GB per device"
+    )
+
+
+def _choose(
+    steps: list[StepTime], strategy: str, device: Device, u: float
+) -> tuple[StepTime, str]:
+    """The fastest fitting step of the candidates, and a sentence saying why."""
+    fitting = [s for s in steps if s.fits]
+    capacity = (device.memory_bytes or 0.0) / _GB
+    if not fitting:
+        smallest = min(steps, key=lambda s: s.memory_bytes)
+        msg = (
+            f"the model fits nowhere with --parallelism {strategy} on {smallest.layout.devices} "
+            f"{device.name}: even {_describe(smallest, u)} exceeds the {capacity:.3g} GB of memory"
+        )
+        raise InvalidValueError("--count", msg)
+    best = min(fitting, key=lambda s: (float(s.seconds(u)), s.layout.tensor * s.layout.pipeline))
+    if strategy != "auto":
+        return best, f"{strategy}: the fastest split of this kind that fits: {_describe(best, u)}"
+    per_kind: dict[str, StepTime] = {}
+    for s in fitting:
+        kind = s.layout.strategy
+        if kind not in per_kind or s.seconds(u) < per_kind[kind].seconds(u):
+            per_kind[kind] = s
+    others = "; ".join(
+        f"{kind} at best {float(s.seconds(u)) / float(best.seconds(u)):.3g}x slower"
+        for kind, s in sorted(per_kind.items())
+        if s is not best
+    )
+    data_fits = any(s.layout.tensor * s.layout.pipeline == 1 for s in fitting)
+    reason = f"auto: fastest split that fits: {_describe(best, u)}"
+    if not data_fits:
+        reason += f"; a full replica does not fit in {capacity:.3g} GB"
+    return best, reason + (f"; {others}" if others else "")
+
+
+def _examples(workload: Workload, examples: float | None, steps: float | None) -> float:
+    if examples is not None and steps is not None:
+        raise InvalidValueError(
+            "--steps", "give the data size (--tokens/--examples) or --steps, not both"
+        )
+    if steps is not None:
+        return steps * workload.batch
+    if examples is not None:
+        return examples
+    if workload.examples is None:
+        raise InvalidValueError(
+            "--tokens",
+            f"{workload.name} has no reference data size; give --tokens, --examples or --steps",
+        )
+    return workload.examples
+
+
+def train(
+    workload: Workload,
+    device: Device | str,
+    count: int,
+    *,
+    examples: float | None = None,
+    steps: float | None = None,
+    precision: str | None = None,
+    parallelism: str = "auto",
+    compression_bits: float | None = None,
+    overlap: bool = True,
+    intra_link: str = "nvlink4",
+    inter_link: str = "infiniband_ndr",
+    node_size: int = 8,
+    utilization: Any = None,
+    samples: int = 2000,
+    seed: int = 0,
+    pue: Any = None,
+    electricity_price: Any = None,
+) -> TrainingPlan:
+    """Plan training ``workload`` on ``count`` devices; see the module docstrings.
+
+    Raises
+    ------
+    InvalidValueError
+        A precision the device lacks, a model that fits in no split, a device without a
+        memory size in the table, or a size out of bounds.
+
+    Examples
+    --------
+    >>> from brainflops.hardware.training import Workload
+    >>> toy = Workload("toy", "toy", parameters=1e8, flop_per_example=6e8, unit="token",
+    ...                examples=1e10, batch=1e5)
+    >>> plan = train(toy, "NVIDIA H100 SXM5 80GB", 8, utilization=0.5, samples=100)
+    >>> plan.step.layout.strategy, round(plan.days["central"] * 86400)  # 6e18 / (8 x 989.4e12 x 0.5)
+    ('data', 1516)
+    """
+    chosen = resolve_device(device)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_DEVICES:
+        raise InvalidValueError(
+            "--count", f"must be an integer from 1 to {MAX_DEVICES:,}, got {count!r}"
+        )
+    if (
+        isinstance(samples, bool)
+        or not isinstance(samples, int)
+        or not 1 <= samples <= MAX_SAMPLES
+    ):
+        raise InvalidValueError("--samples", f"must be an integer from 1 to {MAX_SAMPLES:,}")
+    if chosen.memory_bytes is None:
+        raise InvalidValueError(
+            "--device",
+            f"the accelerator table gives no memory size for {chosen.name!r}; pick a row that has one",
+        )
+    chosen_precision = default_precision(chosen) if precision is None else precision
+    check_training_precision(chosen, chosen_precision)
+    total = _examples(workload, examples, steps)
+    if not total > 0 or not math.isfinite(total):
+        raise InvalidValueError(
+            "--tokens", f"the data size must be positive and finite, got {total!r}"
+        )
+    intra, inter = links(intra_link, inter_link)
+    pue_value, price = facility(pue, electricity_price)
+    u = utilization_parameter()
+    if utilization is not None:
+        u = u.with_value(utilization)
+        if u.value > 1:
+            raise InvalidValueError(
+                "--utilization", f"is a fraction of the peak, at most 1, got {u.value:g}"
+            )
+    candidates = [
+        step_time(
+            workload,
+            chosen,
+            chosen_precision,
+            layout,
+            intra=intra,
+            inter=inter,
+            node_size=node_size,
+            compression_bits=compression_bits,
+            overlap=overlap,
+        )
+        for layout in candidate_layouts(count, parallelism, workload.layers)
+    ]
+    best, reason = _choose(candidates, parallelism, chosen, u.value)
+    n_steps = total / workload.batch
+    drawn = draw_samples(
+        _TrainingTime(workload.name, u, n_steps, best),
+        samples,
+        seed=seed,
+        correlations={},
+        chunk_size=samples,
+        progress=False,
+    )
+    seconds = np.power(10.0, drawn.log10)  # type: ignore[arg-type]  # kept: chunk_size = samples
+    days = day_interval(seconds)
+    costs = machine_costs(best.layout.devices, chosen, pue_value, price)
+    energy: dict[str, float | None] = {}
+    money: dict[str, float | None] = {}
+    for key, value in days.items():
+        hours = value * 24.0
+        energy[key] = None if costs.power_watts is None else costs.power_watts / 1000.0 * hours
+        money[key] = (
+            None
+            if costs.energy_cost_per_hour_usd is None
+            else costs.energy_cost_per_hour_usd * hours
+        )
+    return TrainingPlan(
+        workload=workload,
+        device=chosen,
+        count=count,
+        precision=chosen_precision,
+        parallelism=parallelism,
+        step=best,
+        reason=reason,
+        examples=total,
+        steps=n_steps,
+        utilization=u,
+        days=days,
+        energy_kwh=energy,
+        cost_usd=money,
+        purchase_usd=costs.cost_usd,
+        pue=pue_value,
+        electricity_price=price,
+        samples=samples,
+        seed=seed,
+    )
