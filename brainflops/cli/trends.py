@@ -247,6 +247,7 @@ def _data_show(args: argparse.Namespace) -> int:
         return 0
     lines = [
         f"# {args.series}: {datasets.series_description(args.series)}",
+        f"# source: {frame.attrs['source']}",
         f"# {'date':<10} {'year':>9} {column:>22}  label",
     ]
     for row, value in zip(frame.itertuples(index=False), frame[column], strict=True):
@@ -264,6 +265,7 @@ def _trends_fit(args: argparse.Namespace) -> int:
     trend = _build_trend(args, unit, args.end)
     payload = trend.to_dict()
     payload["series"] = args.series
+    payload["source"] = datasets.series_sources()[args.series]  # carries any required credit
     if args.plot:
         from brainflops.outputs.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
 
@@ -274,7 +276,7 @@ def _trends_fit(args: argparse.Namespace) -> int:
         emit(dumps(payload), args)
         return 0
     interval = trend.doubling_time_interval
-    text = [f"{args.series}: {trend.model} trend"]
+    text = [f"{args.series}: {trend.model} trend", f"  source: {payload['source']}"]
     fit = payload.get("fit")
     if fit:
         text.append(
