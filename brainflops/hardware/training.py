@@ -63,6 +63,7 @@ __all__ = [
     "Workload",
     "candidate_layouts",
     "step_time",
+    "training_document",
     "utilization_parameter",
 ]
 
@@ -73,14 +74,15 @@ _SECONDS_PER_DAY = 86_400.0
 
 
 @cache
-def _training_document() -> dict[str, Any]:
+def training_document() -> dict[str, Any]:
+    """The parsed ``data/training.toml`` (utilisation, reference batches, published runs)."""
     with (resources.files("brainflops") / "data" / "training.toml").open("rb") as handle:
         return tomllib.load(handle)
 
 
 def utilization_parameter() -> Parameter:
     """The model-FLOP utilisation parameter (median 0.33, 90% range 0.2-0.5) with its source."""
-    record = _training_document()["parameters"]["utilization"]
+    record = training_document()["parameters"]["utilization"]
     return parameter_from_record("utilization", record)
 
 

@@ -99,6 +99,7 @@ class TrainingPlan:
     electricity_price: float
     samples: int
     seed: int
+    links: tuple[str, str] = ("nvlink4", "infiniband_ndr")
 
     @property
     def training_flop(self) -> float:
@@ -268,9 +269,9 @@ def train(
     >>> from brainflops.hardware.training import Workload
     >>> toy = Workload("toy", "toy", parameters=1e8, flop_per_example=6e8, unit="token",
     ...                examples=1e10, batch=1e5)
-    >>> plan = train(toy, "NVIDIA H100 SXM5 80GB", 8, utilization=0.5, samples=100)
-    >>> plan.step.layout.strategy, round(plan.days["central"] * 86400)  # 6e18 / (8 x 989.4e12 x 0.5)
-    ('data', 1516)
+    >>> plan = train(toy, "NVIDIA H100 SXM5 80GB", 8, utilization=0.6, samples=100)
+    >>> plan.step.layout.strategy, round(plan.days["central"] * 86400)  # 6e18 / (8 x 989.4e12 x 0.6)
+    ('data', 1263)
     """
     chosen = resolve_device(device)
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_DEVICES:
@@ -360,4 +361,5 @@ def train(
         electricity_price=price,
         samples=samples,
         seed=seed,
+        links=(intra_link, inter_link),
     )
