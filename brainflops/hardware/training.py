@@ -246,14 +246,16 @@ def step_time(
     microbatches = max(1.0, replica_batch / workload.micro_batch)
     flop = workload.batch * workload.flop_per_example / layout.devices
     shards = layout.tensor * layout.pipeline
+    bound: Bound = "compute"
     if workload.io_elements is None:
-        compute, bound = flop / peak, "compute"
+        compute = flop / peak
     else:
         weight_bytes = workload.parameters / shards * size * microbatches
         io_bytes = replica_batch * workload.io_elements * size / shards
         moved = _TRAINING_FACTOR * (weight_bytes + io_bytes)
         compute = roofline_seconds(flop, moved, peak, device.bandwidth())
-        bound = "memory" if moved / device.bandwidth() > flop / peak else "compute"
+        if moved / device.bandwidth() > flop / peak:
+            bound = "memory"
     layer_bytes = (
         0.0
         if workload.layer_output_elements is None
