@@ -297,3 +297,19 @@ def test_ratio_over_epoch_runs():
     halved = recorded_run_ratios(load_notable_models(), utilization=0.66)
     assert np.allclose(halved["ratio"].dropna(), frame["ratio"].dropna() / 2)
     assert frame[frame["skipped"] != ""]["ratio"].isna().all()
+
+
+def test_brain_and_training_on_the_same_machines():
+    from brainflops.hardware.comparison import machines_frame
+    from brainflops.hardware.plan import plan
+    from brainflops.models.presets import load_preset
+
+    brain = plan(load_preset("dettmers2015"), H100, "bf16")
+    run = train(GPT3, H100, 1024, samples=50)
+    frame = machines_frame([brain], [run])
+    assert list(frame["devices"]) == [brain.devices_needed, run.step.layout.devices]
+    # the same device row and the same facility code: power per device is equal
+    per_device = frame["power [MW]"] / frame["devices"]
+    assert per_device.iloc[0] == pytest.approx(per_device.iloc[1])
+    assert np.isnan(frame["days"].iloc[0])  # a brain runs for ever
+    assert frame["days"].iloc[1] == pytest.approx(run.days["central"])
