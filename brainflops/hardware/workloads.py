@@ -19,7 +19,7 @@ from brainflops.core.errors import InvalidValueError
 from brainflops.hardware.training import PublishedRun, Workload, training_document
 
 if TYPE_CHECKING:
-    from brainflops.ops.networks import Network
+    from brainflops.ops import networks
 
 __all__ = ["reference_settings", "workload_from_network"]
 
@@ -29,7 +29,7 @@ def reference_settings(name: str) -> Mapping[str, Any]:
     return training_document().get("workloads", {}).get(name, {})
 
 
-def _io_elements(network: Network) -> float:
+def _io_elements(network: networks.Network) -> float:
     """Inputs and outputs the operations read and write per input, weights excluded."""
     moved = sum(
         float(op.elements_moved() - op.weights)
@@ -39,7 +39,7 @@ def _io_elements(network: Network) -> float:
     return moved / network.inputs_per_pass
 
 
-def workload_from_network(network: Network, *, batch: float | None = None) -> Workload:
+def workload_from_network(network: networks.Network, *, batch: float | None = None) -> Workload:
     """The training workload of ``network``: its FLOP, parameters, activations and runs.
 
     ``batch`` (inputs per optimizer step) overrides the reference batch; a network
