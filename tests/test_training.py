@@ -28,6 +28,7 @@ from brainflops.hardware.parallelism import (
 )
 from brainflops.hardware.recorded_runs import ratio_summary, recorded_run_ratios
 from brainflops.hardware.training import (
+    Fabric,
     Layout,
     PublishedRun,
     Workload,
@@ -35,7 +36,7 @@ from brainflops.hardware.training import (
     step_time,
     utilization_parameter,
 )
-from brainflops.hardware.training_plan import train
+from brainflops.hardware.training_plan import TrainingOptions, train
 
 H100 = "NVIDIA H100 SXM5 80GB"
 V100 = "NVIDIA Tesla V100 DGXS 32 GB"
@@ -149,7 +150,7 @@ def test_more_bandwidth_never_slows_training(slow, factor, count):
     times = []
     for bandwidth in (slow, slow * factor):
         link = Link("x", bandwidth, "")
-        step = step_time(BERT_LARGE, device, "bf16", layout, intra=link, inter=link)
+        step = step_time(BERT_LARGE, device, "bf16", layout, Fabric(link, link))
         times.append(float(step.seconds(0.33)))
     assert times[1] <= times[0] * (1 + 1e-12)
 
@@ -160,8 +161,8 @@ def test_compression_never_increases_communication(bits, bandwidth, count):
     device = get_device(H100)
     link = Link("x", bandwidth, "")
     layout = Layout(count, 1, 1)
-    plain = step_time(GPT3, device, "bf16", layout, intra=link, inter=link)
-    packed = step_time(GPT3, device, "bf16", layout, intra=link, inter=link, compression_bits=bits)
+    plain = step_time(GPT3, device, "bf16", layout, Fabric(link, link))
+    packed = step_time(GPT3, device, "bf16", layout, Fabric(link, link, compression_bits=bits))
     assert packed.allreduce <= plain.allreduce
     assert packed.communication(0.33) <= plain.communication(0.33)
 
@@ -172,8 +173,8 @@ def test_data_parallel_efficiency_falls_with_slower_links(count):
     device = get_device(H100)
     fast, slow = Link("f", 450e9, ""), Link("s", 15.75e9, "")
     layout = Layout(count, 1, 1)
-    t_fast = float(step_time(GPT3, device, "bf16", layout, intra=fast, inter=fast).seconds(0.33))
-    t_slow = float(step_time(GPT3, device, "bf16", layout, intra=slow, inter=slow).seconds(0.33))
+    t_fast = float(step_time(GPT3, device, "bf16", layout, Fabric(fast, fast)).seconds(0.33))
+    t_slow = float(step_time(GPT3, device, "bf16", layout, Fabric(slow, slow)).seconds(0.33))
     assert t_fast <= t_slow
 
 
@@ -182,7 +183,7 @@ def test_scaling_efficiency_shape():
     device = get_device(H100)
     link = Link("pcie3", 15.75e9, "")
     steps = [
-        step_time(BERT_LARGE, device, "bf16", Layout(n, 1, 1), intra=link, inter=link)
+        step_time(BERT_LARGE, device, "bf16", Layout(n, 1, 1), Fabric(link, link))
         for n in (1, 8, 64, 512)
     ]
     seconds = [float(s.seconds(0.33)) for s in steps]
@@ -199,7 +200,7 @@ def test_scaling_efficiency_shape():
 def test_toy_plan_hand_check():
     toy = Workload("toy", "toy", 1e8, 6e8, "token", examples=1e10, batch=1e5)
     # 0.6 lies outside the default 90% range, so the utilisation becomes certain
-    plan = train(toy, H100, 8, utilization=0.6, samples=200, seed=3)
+    plan = train(toy, H100, 8, TrainingOptions(utilization=0.6, samples=200, seed=3))
     # 6e18 FLOP / (8 x 989.4e12 x 0.6) = 1263.4 s; the all-reduce hides under backward
     assert plan.days["central"] * 86400 == pytest.approx(6e18 / (8 * 989.4e12 * 0.6), rel=1e-9)
     assert plan.communication_fraction == 0.0
@@ -210,9 +211,9 @@ def test_toy_plan_hand_check():
 
 
 def test_seeded_sampling_is_reproducible():
-    a = train(BERT_LARGE, "Google TPU v2", 64, samples=500, seed=7)
-    b = train(BERT_LARGE, "Google TPU v2", 64, samples=500, seed=7)
-    c = train(BERT_LARGE, "Google TPU v2", 64, samples=500, seed=8)
+    a = train(BERT_LARGE, "Google TPU v2", 64, TrainingOptions(samples=500, seed=7))
+    b = train(BERT_LARGE, "Google TPU v2", 64, TrainingOptions(samples=500, seed=7))
+    c = train(BERT_LARGE, "Google TPU v2", 64, TrainingOptions(samples=500, seed=8))
     assert a.days == b.days
     assert a.days != c.days
     assert a.days["p5"] < a.days["central"] < a.days["p95"]
@@ -222,7 +223,7 @@ def test_bert_large_on_64_tpu_v2():
     """Published: 4 days. Tolerance: the central prediction within 25%, and 4 days inside
     the 90% interval. 25% because the utilisation range alone (0.2-0.5 around 0.33) moves
     the time by -40%/+65%; a tighter bound would test luck, a looser one nothing."""
-    plan = train(BERT_LARGE, "Google TPU v2", 64, samples=4000, seed=1)
+    plan = train(BERT_LARGE, "Google TPU v2", 64, TrainingOptions(samples=4000, seed=1))
     assert plan.precision == "bf16"
     assert plan.reported_days == 4.0
     assert plan.days["central"] == pytest.approx(4.0, rel=0.25)
@@ -233,7 +234,7 @@ def test_bert_large_on_64_tpu_v2():
 def test_gpt3_on_10000_v100():
     """Epoch: about 355 hours. Same tolerance as BERT-large (25%, inside the interval).
     GPT-3 does not fit in a V100: the plan must split the model."""
-    plan = train(GPT3, V100, 10000, samples=4000, seed=1)
+    plan = train(GPT3, V100, 10000, TrainingOptions(samples=4000, seed=1))
     assert plan.training_flop == pytest.approx(3.14e23)
     assert plan.step.layout.tensor * plan.step.layout.pipeline > 1
     assert "does not fit" in plan.reason
@@ -243,29 +244,29 @@ def test_gpt3_on_10000_v100():
 
 def test_palm_on_6144_tpu_v4():
     """Epoch: 1,536 hours (64 days). Tolerance 25%, as above."""
-    plan = train(PALM, "Google TPU v4", 6144, samples=2000, seed=1)
+    plan = train(PALM, "Google TPU v4", 6144, TrainingOptions(samples=2000, seed=1))
     assert plan.days["central"] == pytest.approx(64.0, rel=0.25)
     assert plan.reported_days is None  # not a reference workload with a stored run
 
 
 def test_refusals():
     with pytest.raises(InvalidValueError, match="fits nowhere"):
-        train(GPT3, V100, 8, samples=10)
+        train(GPT3, V100, 8, TrainingOptions(samples=10))
     with pytest.raises(InvalidValueError, match="no fp64 peak"):
-        train(BERT_LARGE, "Google TPU v2", 64, precision="fp64", samples=10)
+        train(BERT_LARGE, "Google TPU v2", 64, TrainingOptions(precision="fp64", samples=10))
     with pytest.raises(InvalidValueError, match="training precision"):
-        train(BERT_LARGE, H100, 8, precision="int8", samples=10)
+        train(BERT_LARGE, H100, 8, TrainingOptions(precision="int8", samples=10))
     with pytest.raises(InvalidValueError, match="fits nowhere"):
-        train(GPT3, H100, 64, parallelism="data", samples=10)
+        train(GPT3, H100, 64, TrainingOptions(parallelism="data", samples=10))
     with pytest.raises(InvalidValueError, match="memory size"):
-        train(BERT_LARGE, "NVIDIA V100", 8, samples=10)
+        train(BERT_LARGE, "NVIDIA V100", 8, TrainingOptions(samples=10))
 
 
 def test_auto_is_never_slower_than_a_single_strategy():
     u = 0.33
-    best = train(GPT3, H100, 1024, samples=10)
+    best = train(GPT3, H100, 1024, TrainingOptions(samples=10))
     for strategy in ("model", "pipeline"):
-        other = train(GPT3, H100, 1024, parallelism=strategy, samples=10)
+        other = train(GPT3, H100, 1024, TrainingOptions(parallelism=strategy, samples=10))
         assert float(best.step.seconds(u)) <= float(other.step.seconds(u))
 
 
@@ -305,7 +306,7 @@ def test_brain_and_training_on_the_same_machines():
     from brainflops.models.presets import load_preset
 
     brain = plan(load_preset("dettmers2015"), H100, "bf16")
-    run = train(GPT3, H100, 1024, samples=50)
+    run = train(GPT3, H100, 1024, TrainingOptions(samples=50))
     frame = machines_frame([brain], [run])
     assert list(frame["devices"]) == [brain.devices_needed, run.step.layout.devices]
     # the same device row and the same facility code: power per device is equal

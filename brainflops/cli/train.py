@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
 from brainflops.core.errors import InvalidValueError
@@ -23,20 +24,21 @@ _MAX_SAMPLES = 1_000_000
 _MAX_SIZE = 1e18  # tokens, examples or steps: far beyond any run (GPT-4 class: ~1e13 tokens)
 
 
-def _count(text: str) -> int:
-    value = positive_int(text)
-    if value > _MAX_COUNT:
-        msg = f"at most {_MAX_COUNT:,} devices, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+def _at_most(maximum: int, what: str) -> Callable[[str], int]:
+    """argparse type: a positive integer up to ``maximum``."""
+
+    def parse(text: str) -> int:
+        value = positive_int(text)
+        if value > maximum:
+            msg = f"at most {maximum:,} {what}, got {text!r}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse
 
 
-def _samples(text: str) -> int:
-    value = positive_int(text)
-    if value > _MAX_SAMPLES:
-        msg = f"at most {_MAX_SAMPLES:,} samples, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+_count = _at_most(_MAX_COUNT, "devices")
+_samples = _at_most(_MAX_SAMPLES, "samples")
 
 
 def _seed(text: str) -> int:
@@ -133,7 +135,7 @@ def _inputs(args: argparse.Namespace, unit: str) -> tuple[float | None, float | 
 
 def _train(args: argparse.Namespace) -> int:
     from brainflops.core.io import check_png_path  # noqa: PLC0415
-    from brainflops.hardware.training_plan import train  # noqa: PLC0415 - numpy, tables
+    from brainflops.hardware.training_plan import TrainingOptions, train  # noqa: PLC0415 - numpy, tables
     from brainflops.hardware.workloads import workload_from_network  # noqa: PLC0415
     from brainflops.ops.networks import get_network  # noqa: PLC0415
 
@@ -141,10 +143,7 @@ def _train(args: argparse.Namespace) -> int:
         check_png_path(args.plot)
     workload = workload_from_network(get_network(args.workload), batch=args.batch)
     examples, steps = _inputs(args, workload.unit)
-    plan = train(
-        workload,
-        args.device,
-        args.count,
+    options = TrainingOptions(
         examples=examples,
         steps=steps,
         precision=args.precision,
@@ -157,6 +156,7 @@ def _train(args: argparse.Namespace) -> int:
         samples=args.samples,
         seed=args.seed,
     )
+    plan = train(workload, args.device, args.count, options)
     if args.plot:
         from brainflops.hardware.scaling import save_scaling_plot  # noqa: PLC0415 - matplotlib
 

@@ -12,7 +12,7 @@ import os
 from typing import TYPE_CHECKING
 
 from brainflops.core.errors import InvalidValueError
-from brainflops.hardware.training import candidate_layouts, links, step_time
+from brainflops.hardware.training import candidate_layouts, step_time
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,13 +48,12 @@ def scaling_frame(plan: TrainingPlan) -> pd.DataFrame:
 
     work = plan.workload
     u = plan.utilization.value
-    intra, inter = links(*plan.links)
     one_device = work.batch * work.flop_per_example / plan.device.peak(plan.precision) / u
     rows = []
     for strategy in _STRATEGY_LABELS:
         for count in _counts(plan.count):
             steps = [
-                step_time(work, plan.device, plan.precision, layout, intra=intra, inter=inter)
+                step_time(work, plan.device, plan.precision, layout, plan.fabric)
                 for layout in candidate_layouts(count, strategy, work.layers)
             ]
             fitting = [s for s in steps if s.fits]

@@ -57,6 +57,7 @@ from brainflops.params.parameters import Parameter, parameter_from_record
 
 __all__ = [
     "STRATEGIES",
+    "Fabric",
     "Layout",
     "PublishedRun",
     "StepTime",
@@ -223,21 +224,34 @@ class StepTime:
         return self.tensor_comm + self.pipeline_comm + exposed_seconds(self.allreduce, window)
 
 
-def _link_for(group: int, node_size: int, intra: Link, inter: Link) -> Link:
-    return intra if group <= node_size else inter
+@dataclass(frozen=True, slots=True)
+class Fabric:
+    """How the devices talk: links inside and between nodes, node size, compression, overlap.
+
+    A group of devices that fits in one node (at most ``node_size``) uses ``intra``;
+    larger groups use ``inter``. ``compression_bits`` compresses gradients (None: none);
+    ``overlap`` lets the gradient all-reduce run under the backward pass.
+    """
+
+    intra: Link
+    inter: Link
+    node_size: int = 8
+    compression_bits: float | None = None
+    overlap: bool = True
+
+    @classmethod
+    def from_names(cls, intra: str, inter: str, **settings: Any) -> Fabric:
+        """A fabric from ``data/interconnects.toml`` link names."""
+        intra_link, inter_link = get_links([intra, inter])
+        return cls(intra_link, inter_link, **settings)
+
+    def link_for(self, group: int) -> Link:
+        """The link a group of ``group`` devices communicates over."""
+        return self.intra if group <= self.node_size else self.inter
 
 
 def step_time(
-    workload: Workload,
-    device: Device,
-    precision: str,
-    layout: Layout,
-    *,
-    intra: Link,
-    inter: Link,
-    node_size: int = 8,
-    compression_bits: float | None = None,
-    overlap: bool = True,
+    workload: Workload, device: Device, precision: str, layout: Layout, fabric: Fabric
 ) -> StepTime:
     """Time one optimizer step of ``workload`` on ``layout`` (see the module docstring)."""
     size = PRECISION_BYTES[precision]
@@ -263,18 +277,18 @@ def step_time(
     )
     tensor_comm = 0.0
     if layout.tensor > 1 and workload.layers:
-        link = _link_for(layout.tensor, node_size, intra, inter)
+        link = fabric.link_for(layout.tensor)
         tensor_bytes = tensor_parallel_bytes(
             layer_bytes, workload.layers / layout.pipeline, layout.tensor
         )
         tensor_comm = tensor_bytes / link.bandwidth
     pipeline_comm = 0.0
     if layout.pipeline > 1:
-        link = _link_for(shards, node_size, intra, inter)
+        link = fabric.link_for(shards)
         pipeline_comm = 2.0 * layer_bytes / layout.tensor / link.bandwidth
-    link = _link_for(layout.devices, node_size, intra, inter)
+    link = fabric.link_for(layout.devices)
     allreduce = allreduce_seconds(
-        workload.parameters / shards, size, layout.data, link.bandwidth, compression_bits
+        workload.parameters / shards, size, layout.data, link.bandwidth, fabric.compression_bits
     )
     activations = (
         0.0
@@ -293,7 +307,7 @@ def step_time(
         tensor_comm=tensor_comm,
         pipeline_comm=pipeline_comm,
         allreduce=allreduce,
-        overlap=overlap,
+        overlap=fabric.overlap,
         memory_bytes=memory,
         fits=None if device.memory_bytes is None else memory <= device.memory_bytes,
     )
@@ -357,12 +371,6 @@ def facility(pue: Any, electricity_price: Any) -> tuple[float, float]:
         assumption("pue", pue, "dimensionless"),
         assumption("electricity_price", electricity_price, "1/kWh"),
     )
-
-
-def links(intra: str, inter: str) -> tuple[Link, Link]:
-    """The intra-node and inter-node links by name."""
-    intra_link, inter_link = get_links([intra, inter])
-    return intra_link, inter_link
 
 
 def day_interval(seconds: np.ndarray) -> Mapping[str, float]:

@@ -19,6 +19,7 @@ from brainflops.core.errors import InvalidValueError, UnknownNameError
 from brainflops.hardware.devices import Device, get_device
 from brainflops.hardware.facility import machine_costs
 from brainflops.hardware.training import (
+    Fabric,
     StepTime,
     Workload,
     candidate_layouts,
@@ -26,7 +27,6 @@ from brainflops.hardware.training import (
     day_interval,
     default_precision,
     facility,
-    links,
     resolve_device,
     step_time,
     utilization_parameter,
@@ -34,7 +34,7 @@ from brainflops.hardware.training import (
 from brainflops.params.parameters import Parameter
 from brainflops.uncertainty.samples import draw_samples
 
-__all__ = ["MAX_DEVICES", "MAX_SAMPLES", "TrainingPlan", "train"]
+__all__ = ["MAX_DEVICES", "MAX_SAMPLES", "TrainingOptions", "TrainingPlan", "train"]
 
 MAX_DEVICES = 10_000_000
 MAX_SAMPLES = 1_000_000
@@ -85,7 +85,8 @@ class TrainingPlan:
     device: Device
     count: int
     precision: str
-    parallelism: str
+    options: TrainingOptions
+    fabric: Fabric
     step: StepTime
     reason: str
     examples: float
@@ -97,9 +98,6 @@ class TrainingPlan:
     purchase_usd: float | None
     pue: float
     electricity_price: float
-    samples: int
-    seed: int
-    links: tuple[str, str] = ("nvlink4", "infiniband_ndr")
 
     @property
     def training_flop(self) -> float:
@@ -142,7 +140,7 @@ class TrainingPlan:
             "device": self.device.name,
             "count": self.count,
             "precision": self.precision,
-            "parallelism": self.parallelism,
+            "parallelism": self.options.parallelism,
             "split": {
                 "strategy": layout.strategy,
                 "data": layout.data,
@@ -172,8 +170,8 @@ class TrainingPlan:
             "electricity_price_usd_per_kwh": self.electricity_price,
             "reported_days": self.reported_days,
             "reported": None if run is None else run.to_dict(),
-            "samples": self.samples,
-            "seed": self.seed,
+            "samples": self.options.samples,
+            "seed": self.options.seed,
         }
 
 
@@ -224,10 +222,11 @@ def _examples(workload: Workload, examples: float | None, steps: float | None) -
         raise InvalidValueError(
             "--steps", "give the data size (--tokens/--examples) or --steps, not both"
         )
-    if steps is not None:
-        return steps * workload.batch
-    if examples is not None:
-        return examples
+    total = steps * workload.batch if steps is not None else examples
+    if total is not None:
+        if not 0 < total < math.inf:
+            raise InvalidValueError("--tokens", f"the data size must be positive, got {total!r}")
+        return total
     if workload.examples is None:
         raise InvalidValueError(
             "--tokens",
@@ -236,25 +235,62 @@ def _examples(workload: Workload, examples: float | None, steps: float | None) -
     return workload.examples
 
 
+@dataclass(frozen=True, slots=True)
+class TrainingOptions:
+    """Everything about a training request besides the workload, device and count.
+
+    Attributes
+    ----------
+    examples, steps:
+        Data size in the workload's unit, or optimizer steps (one or neither: the
+        workload's reference size).
+    precision:
+        Training precision (default: the device's 16-bit tensor format, else fp32).
+    parallelism:
+        ``data``, ``model``, ``pipeline`` or ``auto``.
+    compression_bits, overlap, intra_link, inter_link, node_size:
+        See :class:`~brainflops.hardware.training.Fabric` (links by name).
+    utilization:
+        Override of the utilisation's central value (fraction of peak), or None.
+    samples, seed:
+        Monte Carlo draws of the utilisation and their seed.
+    pue, electricity_price:
+        Overrides of ``data/facility.toml``.
+    """
+
+    examples: float | None = None
+    steps: float | None = None
+    precision: str | None = None
+    parallelism: str = "auto"
+    compression_bits: float | None = None
+    overlap: bool = True
+    intra_link: str = "nvlink4"
+    inter_link: str = "infiniband_ndr"
+    node_size: int = 8
+    utilization: Any = None
+    samples: int = 2000
+    seed: int = 0
+    pue: Any = None
+    electricity_price: Any = None
+
+
+def _utilization(override: Any) -> Parameter:
+    u = utilization_parameter()
+    if override is None:
+        return u
+    u = u.with_value(override)
+    if u.value > 1:
+        raise InvalidValueError(
+            "--utilization", f"is a fraction of the peak, at most 1, got {u.value:g}"
+        )
+    return u
+
+
 def train(
     workload: Workload,
     device: Device | str,
     count: int,
-    *,
-    examples: float | None = None,
-    steps: float | None = None,
-    precision: str | None = None,
-    parallelism: str = "auto",
-    compression_bits: float | None = None,
-    overlap: bool = True,
-    intra_link: str = "nvlink4",
-    inter_link: str = "infiniband_ndr",
-    node_size: int = 8,
-    utilization: Any = None,
-    samples: int = 2000,
-    seed: int = 0,
-    pue: Any = None,
-    electricity_price: Any = None,
+    options: TrainingOptions | None = None,
 ) -> TrainingPlan:
     """Plan training ``workload`` on ``count`` devices; see the module docstrings.
 
@@ -269,97 +305,88 @@ def train(
     >>> from brainflops.hardware.training import Workload
     >>> toy = Workload("toy", "toy", parameters=1e8, flop_per_example=6e8, unit="token",
     ...                examples=1e10, batch=1e5)
-    >>> plan = train(toy, "NVIDIA H100 SXM5 80GB", 8, utilization=0.6, samples=100)
+    >>> plan = train(toy, "NVIDIA H100 SXM5 80GB", 8, TrainingOptions(utilization=0.6, samples=100))
     >>> plan.step.layout.strategy, round(plan.days["central"] * 86400)  # 6e18 / (8 x 989.4e12 x 0.6)
     ('data', 1263)
     """
+    opts = TrainingOptions() if options is None else options
     chosen = resolve_device(device)
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_DEVICES:
-        raise InvalidValueError(
-            "--count", f"must be an integer from 1 to {MAX_DEVICES:,}, got {count!r}"
-        )
-    if (
-        isinstance(samples, bool)
-        or not isinstance(samples, int)
-        or not 1 <= samples <= MAX_SAMPLES
-    ):
-        raise InvalidValueError("--samples", f"must be an integer from 1 to {MAX_SAMPLES:,}")
-    if chosen.memory_bytes is None:
-        raise InvalidValueError(
-            "--device",
-            f"the accelerator table gives no memory size for {chosen.name!r}; pick a row that has one",
-        )
-    chosen_precision = default_precision(chosen) if precision is None else precision
-    check_training_precision(chosen, chosen_precision)
-    total = _examples(workload, examples, steps)
-    if not total > 0 or not math.isfinite(total):
-        raise InvalidValueError(
-            "--tokens", f"the data size must be positive and finite, got {total!r}"
-        )
-    intra, inter = links(intra_link, inter_link)
-    pue_value, price = facility(pue, electricity_price)
-    u = utilization_parameter()
-    if utilization is not None:
-        u = u.with_value(utilization)
-        if u.value > 1:
-            raise InvalidValueError(
-                "--utilization", f"is a fraction of the peak, at most 1, got {u.value:g}"
-            )
+    _check_request(chosen, count, opts)
+    precision = default_precision(chosen) if opts.precision is None else opts.precision
+    check_training_precision(chosen, precision)
+    total = _examples(workload, opts.examples, opts.steps)
+    fabric = Fabric.from_names(
+        opts.intra_link,
+        opts.inter_link,
+        node_size=opts.node_size,
+        compression_bits=opts.compression_bits,
+        overlap=opts.overlap,
+    )
+    pue, price = facility(opts.pue, opts.electricity_price)
+    u = _utilization(opts.utilization)
     candidates = [
-        step_time(
-            workload,
-            chosen,
-            chosen_precision,
-            layout,
-            intra=intra,
-            inter=inter,
-            node_size=node_size,
-            compression_bits=compression_bits,
-            overlap=overlap,
-        )
-        for layout in candidate_layouts(count, parallelism, workload.layers)
+        step_time(workload, chosen, precision, layout, fabric)
+        for layout in candidate_layouts(count, opts.parallelism, workload.layers)
     ]
-    best, reason = _choose(candidates, parallelism, chosen, u.value)
+    best, reason = _choose(candidates, opts.parallelism, chosen, u.value)
     n_steps = total / workload.batch
     drawn = draw_samples(
         _TrainingTime(workload.name, u, n_steps, best),
-        samples,
-        seed=seed,
+        opts.samples,
+        seed=opts.seed,
         correlations={},
-        chunk_size=samples,
+        chunk_size=opts.samples,
         progress=False,
     )
-    seconds = np.power(10.0, drawn.log10)  # type: ignore[arg-type]  # kept: chunk_size = samples
-    days = day_interval(seconds)
-    costs = machine_costs(best.layout.devices, chosen, pue_value, price)
-    energy: dict[str, float | None] = {}
-    money: dict[str, float | None] = {}
-    for key, value in days.items():
-        hours = value * 24.0
-        energy[key] = None if costs.power_watts is None else costs.power_watts / 1000.0 * hours
-        money[key] = (
-            None
-            if costs.energy_cost_per_hour_usd is None
-            else costs.energy_cost_per_hour_usd * hours
-        )
+    days = day_interval(np.power(10.0, drawn.log10))  # type: ignore[arg-type]  # draws kept
+    costs = machine_costs(best.layout.devices, chosen, pue, price)
     return TrainingPlan(
         workload=workload,
         device=chosen,
         count=count,
-        precision=chosen_precision,
-        parallelism=parallelism,
+        precision=precision,
+        options=opts,
+        fabric=fabric,
         step=best,
         reason=reason,
         examples=total,
         steps=n_steps,
         utilization=u,
         days=days,
-        energy_kwh=energy,
-        cost_usd=money,
+        energy_kwh=_per_interval(days, costs.power_watts, 1e-3),
+        cost_usd=_per_interval(days, costs.energy_cost_per_hour_usd, 1.0),
         purchase_usd=costs.cost_usd,
-        pue=pue_value,
+        pue=pue,
         electricity_price=price,
-        samples=samples,
-        seed=seed,
-        links=(intra_link, inter_link),
     )
+
+
+def _per_interval(
+    days: Mapping[str, float], per_hour: float | None, scale: float
+) -> dict[str, float | None]:
+    """``per_hour x scale x hours`` for each of central, p5 and p95 (None if unknown)."""
+    return {
+        key: None if per_hour is None else per_hour * scale * value * 24.0
+        for key, value in days.items()
+    }
+
+
+def _check_request(device: Device, count: int, opts: TrainingOptions) -> None:
+    """Refuse out-of-bounds counts and draws, and devices without a memory size."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_DEVICES:
+        raise InvalidValueError(
+            "--count", f"must be an integer from 1 to {MAX_DEVICES:,}, got {count!r}"
+        )
+    samples = opts.samples
+    if (
+        isinstance(samples, bool)
+        or not isinstance(samples, int)
+        or not 1 <= samples <= MAX_SAMPLES
+    ):
+        raise InvalidValueError("--samples", f"must be an integer from 1 to {MAX_SAMPLES:,}")
+    if device.memory_bytes is None:
+        raise InvalidValueError(
+            "--device",
+            f"the accelerator table gives no memory size for {device.name!r}; "
+            "pick a row that has one",
+        )
