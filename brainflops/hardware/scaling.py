@@ -77,19 +77,23 @@ def scaling_frame(plan: TrainingPlan) -> pd.DataFrame:
 def scaling_figure(plan: TrainingPlan) -> Figure:
     """Speed-up against device count, one line per strategy, on log-log axes."""
     from matplotlib.figure import Figure  # noqa: PLC0415 - plotting only when asked
+    from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: PLC0415
     from matplotlib.ticker import LogFormatterMathtext  # noqa: PLC0415
 
     frame = scaling_frame(plan)
     if frame.empty:
         raise InvalidValueError("--plot", "no strategy fits at any device count; nothing to draw")
-    fig = Figure(figsize=(8, 5.5), layout="constrained")
+    # the rectangle leaves room at the bottom for the source line
+    fig = Figure(figsize=(8, 5.5), layout=ConstrainedLayoutEngine(rect=(0, 0.03, 1, 0.97)))
     ax = fig.add_subplot()
     top = float(plan.count)
     ax.plot([1, top], [1, top], color="#999999", linestyle=":", linewidth=1)
     ax.annotate("ideal", (top, top), color="#777777", fontsize=9, ha="right", va="bottom")
+    never = []
     for strategy, label in _STRATEGY_LABELS.items():
         rows = frame[frame["strategy"] == strategy]
         if rows.empty:
+            never.append(label)
             continue
         ax.plot(rows["count"], rows["speedup"], marker="o", markersize=3, color=_COLOURS[strategy])
         last = rows.iloc[-1]
@@ -102,12 +106,22 @@ def scaling_figure(plan: TrainingPlan) -> Figure:
             textcoords="offset points",
             va="center",
         )
+    if never:
+        ax.text(
+            0.02,
+            0.97,
+            f"{', '.join(never)}: does not fit at any count",
+            transform=ax.transAxes,
+            fontsize=9,
+            color="#555555",
+            va="top",
+        )
     ax.set_xscale("log", base=10)
     ax.set_yscale("log", base=10)
     ax.xaxis.set_major_formatter(LogFormatterMathtext())
     ax.yaxis.set_major_formatter(LogFormatterMathtext())
     ax.set_xlabel("Devices")
-    ax.set_ylabel("Speed-up over one device (same batch)")
+    ax.set_ylabel("Speed-up over one ideal device (same batch)")
     ax.spines[["top", "right"]].set_visible(False)
     fig.suptitle(
         f"Training {plan.workload.title} on {plan.device.name}: speed-up by strategy",
