@@ -314,3 +314,23 @@ def test_brain_and_training_on_the_same_machines():
     assert per_device.iloc[0] == pytest.approx(per_device.iloc[1])
     assert np.isnan(frame["days"].iloc[0])  # a brain runs for ever
     assert frame["days"].iloc[1] == pytest.approx(run.days["central"])
+
+
+def test_fabric_picks_the_link_by_group_size():
+    fast, slow = Link("nvlink", 450e9, ""), Link("ib", 50e9, "")
+    fabric = Fabric(fast, slow, node_size=8)
+    assert fabric.link_for(8) is fast
+    assert fabric.link_for(9) is slow
+    assert Fabric.from_names("nvlink4", "pcie3_x16").inter.bandwidth == 15.75e9
+
+
+def test_scaling_frame_is_never_superlinear():
+    from brainflops.hardware.scaling import scaling_frame
+
+    frame = scaling_frame(train(BERT_LARGE, H100, 256, TrainingOptions(samples=10)))
+    assert set(frame["strategy"]) == {"data", "model", "pipeline", "auto"}
+    assert (frame["efficiency"] <= 1 + 1e-12).all()
+    # auto is the best of all splits at every count
+    for count, rows in frame.groupby("count"):
+        auto = rows[rows["strategy"] == "auto"]["speedup"].iloc[0]
+        assert auto >= rows["speedup"].max() * (1 - 1e-12), count
