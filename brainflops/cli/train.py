@@ -134,10 +134,10 @@ def _inputs(args: argparse.Namespace, unit: str) -> tuple[float | None, float | 
 
 
 def _train(args: argparse.Namespace) -> int:
-    from brainflops.core.io import check_png_path  # noqa: PLC0415
-    from brainflops.hardware.training_plan import TrainingOptions, train  # noqa: PLC0415 - numpy, tables
-    from brainflops.hardware.workloads import workload_from_network  # noqa: PLC0415
-    from brainflops.ops.networks import get_network  # noqa: PLC0415
+    from brainflops.core.io import check_png_path
+    from brainflops.hardware.training_plan import TrainingOptions, train
+    from brainflops.hardware.workloads import workload_from_network
+    from brainflops.ops.networks import get_network
 
     if args.plot:
         check_png_path(args.plot)
@@ -158,7 +158,7 @@ def _train(args: argparse.Namespace) -> int:
     )
     plan = train(workload, args.device, args.count, options)
     if args.plot:
-        from brainflops.hardware.scaling import save_scaling_plot  # noqa: PLC0415 - matplotlib
+        from brainflops.hardware.scaling import save_scaling_plot
 
         save_scaling_plot(plan, args.plot, overwrite=args.force)
     emit(dumps(plan.to_dict()) if args.json else _text(plan), args)
