@@ -176,7 +176,9 @@ def test_frontier_growth_agrees_with_epoch(capsys):
     assert status == 0
     payload = json.loads(capsys.readouterr().out)
     growth = payload["growth_factor_per_year"]
-    assert 4.0 <= growth <= 5.0
+    published = ml_models.PUBLISHED_FRONTIER_GROWTH
+    assert (published["low"], published["high"]) == (4.0, 5.0)  # the source's words
+    assert published["low"] <= growth <= published["high"]
     low, high = payload["doubling_time_interval"]
     # 4x/yr doubles every 0.5 years, 5x/yr every 0.431 years: the interval lies inside.
     assert math.log(2) / math.log(5) <= low <= payload["doubling_time_years"] <= high

@@ -42,6 +42,7 @@ from brainflops.data.datasets import (
 )
 
 __all__ = [
+    "PUBLISHED_FRONTIER_GROWTH",
     "SERIES_KINDS",
     "NotableModel",
     "first_model_above",
@@ -52,6 +53,17 @@ __all__ = [
 _FOLDER = "ml"
 _FILE = "epoch_notable_models.csv"
 SERIES_KINDS = ("all", "frontier", "largest")
+
+# What Epoch published about the growth of frontier training compute, in its own words and
+# unit, so that fits of ``ml-training-frontier`` can be checked against it.
+PUBLISHED_FRONTIER_GROWTH = {
+    "low": 4.0,
+    "high": 5.0,
+    "unit": "times per year",
+    "wording": "training compute of frontier models grows by 4-5x per year",
+    "source": "epoch-frontier-growth",
+    "locator": "introduction and summary",
+}
 
 
 @functools.cache
