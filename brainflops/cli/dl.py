@@ -25,7 +25,7 @@ _MAX_AGE_SECONDS = 1e12  # about 31,700 years
 
 def _networks(names: list[str] | None) -> list[Any]:
     """Reference networks by name, or network TOML files (a name ending in .toml)."""
-    from brainflops.ops.networks import get_network, list_networks  # noqa: PLC0415 - sympy
+    from brainflops.ops.networks import get_network, list_networks  # sympy: only when run
 
     chosen = names or list_networks()
     if len(chosen) > 50:
@@ -33,7 +33,7 @@ def _networks(names: list[str] | None) -> list[Any]:
     networks = []
     for name in chosen:
         if name.endswith(".toml"):
-            from brainflops.models.network_file import load_network_file  # noqa: PLC0415
+            from brainflops.models.network_file import load_network_file
 
             networks.append(load_network_file(name))
         else:
@@ -50,7 +50,7 @@ def _range(interval: dict[str, float]) -> str:
 
 
 def _versus(args: argparse.Namespace) -> int:
-    from brainflops.forecast.versus import versus  # noqa: PLC0415 - pandas, sympy
+    from brainflops.forecast.versus import versus  # pandas, sympy: only when run
 
     if args.samples > _MAX_SAMPLES:
         raise InvalidValueError(name="--samples", reason=f"at most {_MAX_SAMPLES}")
