@@ -29,6 +29,7 @@ _COMMAND_MODULES = (
     "literature",
     "scenario",
     "dl",
+    "train",
 )
 
 EXIT_USER_ERROR = 2
