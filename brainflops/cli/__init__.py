@@ -43,6 +43,7 @@ _COMMAND_MODULES = (
     "hardware",
     "literature",
     "scenario",
+    "dl",
     "train",
 )
 
