@@ -59,7 +59,7 @@ from brainflops.forecast.trends import (
     RngLike,
     Rounding,
     TrendModel,
-    _rng,
+    as_generator,
     doubling,
     sample_quantiles,
 )
@@ -406,7 +406,7 @@ def parity_years(
     report_years = sorted({float(y) for y in years})
     if not all(math.isfinite(y) for y in report_years):
         raise InvalidValueError(name="years", reason="must be finite")
-    samples = trend.crossing_year_samples_log10(crit.log10_target(brain), brain.size, _rng(rng))
+    samples = trend.crossing_year_samples_log10(crit.log10_target(brain), brain.size, as_generator(rng))
     median, p5, p95 = sample_quantiles(samples, [0.5, 0.05, 0.95])
     return ParityResult(
         criterion=crit,

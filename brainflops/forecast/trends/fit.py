@@ -1,0 +1,373 @@
+"""Fitting the trend models to a series, and choosing one by name.
+
+Factories: :func:`fit_exponential`, :func:`fit_piecewise`, :func:`fit_logistic` (fitted to a
+series), :func:`doubling` (a user-stated doubling time) and :func:`fit_model` (by name).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from brainflops.core.errors import InvalidValueError, UnknownNameError
+from brainflops.data.datasets import decimal_year
+from brainflops.forecast.trends.base import TrendModel
+from brainflops.forecast.trends.models import (
+    _ROUNDINGS,
+    DoublingTrend,
+    ExponentialTrend,
+    LogisticTrend,
+    PiecewiseTrend,
+    Rounding,
+    _pw_design,
+    _pw_params,
+    _sqrt_psd,
+)
+from brainflops.forecast.trends.series import (
+    _MIN_POINTS,
+    CONFIDENCE,
+    LN10,
+    FloatArray,
+    YearLike,
+    _log10_target,
+    _prepare,
+    parse_value,
+    parse_year,
+)
+
+__all__ = ["MODELS", "doubling", "fit_exponential", "fit_logistic", "fit_model", "fit_piecewise"]
+
+MODELS = ("exponential", "piecewise", "logistic")
+_RSS_TIE_REL = 1e-9  # relative RSS difference treated as a tie (rounding noise)
+
+
+def _ols(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, float, int]:
+    """Least squares ``y ~ x @ beta``: (beta, covariance, rss, dof).
+
+    Kept on numpy because the breakpoint search runs it once per grid point (about a
+    thousand fits per piecewise trend), where statsmodels' per-fit overhead would dominate.
+    """
+    beta, _, rank, _ = np.linalg.lstsq(x, y, rcond=None)
+    if rank < x.shape[1]:
+        raise InvalidValueError(name="df", reason="the points do not determine the trend")
+    resid = y - x @ beta
+    rss = float(resid @ resid)
+    dof = x.shape[0] - x.shape[1]
+    sigma2 = rss / dof if dof > 0 else 0.0
+    cov = np.asarray(sigma2 * np.linalg.inv(x.T @ x), dtype=np.float64)
+    return np.asarray(beta, dtype=np.float64), cov, rss, int(dof)
+
+
+def fit_exponential(df: pd.DataFrame | str, start: YearLike, end: YearLike) -> ExponentialTrend:
+    """Fit ``log10(value) = a + b·t`` by ordinary least squares over ``[start, end]``.
+
+    Parameters
+    ----------
+    df:
+        A series name (see :func:`brainflops.data.datasets.list_series`) or a DataFrame with
+        ``year`` and one ``value [UNIT]`` column.
+    start, end:
+        The fit window (see the module docstring); ``None`` leaves a side open.
+
+    Returns
+    -------
+    ExponentialTrend
+        With the slope's 95 % t-interval turned into the doubling-time interval.
+
+    Examples
+    --------
+    >>> trend = fit_exponential("top500-rank1", 1993, 2013)
+    >>> round(trend.doubling_time_years, 2)
+    1.07
+    """
+    years, logs, unit, info = _prepare(df, start, end)
+    pivot = float(np.mean(years))
+    line = stats.linregress(years - pivot, logs)
+    rss = float(np.sum((logs - line.intercept - line.slope * (years - pivot)) ** 2))
+    dof = years.size - 2
+    # Centred on the mean year, level and slope are uncorrelated: the covariance is diagonal.
+    cov = np.diag([line.intercept_stderr**2, line.stderr**2])
+    return ExponentialTrend(
+        unit=unit,
+        pivot=pivot,
+        level=float(line.intercept),
+        slope=float(line.slope),
+        cov=cov,
+        dof=float(dof),
+        residual_sd=math.sqrt(rss / dof) if dof > 0 else 0.0,
+        fit=info,
+    )
+
+
+_GRID_STEP_YEARS = 1.0 / 48.0  # breakpoint search resolution: about a week
+_CHI2_1_95 = float(stats.chi2.ppf(CONFIDENCE, 1))  # likelihood-ratio threshold, 1 parameter
+
+
+def fit_piecewise(
+    df: pd.DataFrame | str,
+    start: YearLike,
+    end: YearLike,
+    breakpoint: float | str | None = None,
+    *,
+    continuous: bool = True,
+) -> PiecewiseTrend:
+    """Fit a two-segment (broken) exponential trend in log10 space.
+
+    Parameters
+    ----------
+    df, start, end:
+        Series and window, as for :func:`fit_exponential`.
+    breakpoint:
+        Decimal year (or ``"YYYY-MM"`` date) of the break. ``None`` estimates it by grid
+        search over the profile likelihood (every ~week between the 3rd and the 3rd-last
+        point) and reports a 95 % profile-likelihood interval.
+    continuous:
+        ``True`` for a continuous broken-stick trend, ``False`` for two independent lines.
+
+    Raises
+    ------
+    InvalidValueError
+        If either segment would have fewer than 3 points.
+    """
+    years, logs, unit, info = _prepare(df, start, end)
+    n = years.size
+    k = 3 if continuous else 4
+
+    def side_counts(c: float) -> tuple[int, int]:
+        left = int(np.sum(years < c))
+        return left, n - left
+
+    if breakpoint is not None:
+        parsed = parse_year(breakpoint, "breakpoint")
+        c = decimal_year(parsed) if isinstance(parsed, str) else float(parsed)
+        left, right = side_counts(c)
+        if min(left, right) < _MIN_POINTS:
+            raise InvalidValueError(
+                name="breakpoint",
+                reason=f"{c:g} leaves {left} point(s) before and {right} after it; "
+                f"each segment needs at least {_MIN_POINTS}",
+            )
+        grid = np.array([c])
+    else:
+        if n < 2 * _MIN_POINTS:
+            raise InvalidValueError(
+                name="window",
+                reason=f"{n} points; estimating a breakpoint needs at least {2 * _MIN_POINTS}",
+            )
+        lo, hi = years[_MIN_POINTS - 1], years[n - _MIN_POINTS]
+        count = max(math.ceil((hi - lo) / _GRID_STEP_YEARS), 1) + 1
+        candidates = np.linspace(lo, hi, count)
+        grid = np.array([c for c in candidates if min(side_counts(c)) >= _MIN_POINTS])
+        if grid.size == 0:
+            raise InvalidValueError(name="window", reason="no breakpoint leaves 3 points a side")
+
+    betas, roots, rss, logdets = [], [], [], []
+    dof = n - k
+    for c in grid:
+        x = _pw_design(years, float(c), continuous)
+        beta, cov, r, _ = _ols(x, logs)
+        betas.append(beta)
+        roots.append(_sqrt_psd(cov))
+        rss.append(r)
+        logdets.append(float(np.linalg.slogdet(x.T @ x)[1]))
+    betas_a, roots_a = np.array(betas), np.array(roots)
+    rss_a = np.maximum(np.array(rss), np.finfo(float).tiny)
+    best_rss = float(rss_a.min())
+    # Flat regions (a discontinuous fit only changes when a point changes side) tie: take
+    # the middle of the tied grid points.
+    tied = np.flatnonzero(rss_a <= best_rss * (1.0 + _RSS_TIE_REL) + np.finfo(float).tiny)
+    best = int(tied[len(tied) // 2])
+    c_hat = float(grid[best])
+    if breakpoint is None:
+        inside = grid[n * np.log(rss_a / best_rss) <= _CHI2_1_95]
+        interval: tuple[float, float] | None = (float(inside.min()), float(inside.max()))
+        log_w = -0.5 * np.array(logdets) - 0.5 * dof * np.log(rss_a)
+        weights = np.exp(log_w - log_w.max())
+        weights /= weights.sum()
+    else:
+        interval = None
+        weights = np.ones(1)
+    x_best = _pw_design(years, c_hat, continuous)
+    beta, cov, r_best, _ = _ols(x_best, logs)
+    a1, b1, a2, b2 = (float(v) for v in _pw_params(beta, continuous))
+    return PiecewiseTrend(
+        unit=unit,
+        breakpoint=c_hat,
+        continuous=continuous,
+        a1=a1,
+        b1=b1,
+        a2=a2,
+        b2=b2,
+        cov=cov,
+        dof=float(dof),
+        breakpoint_interval=interval,
+        residual_sd=math.sqrt(r_best / dof) if dof > 0 else 0.0,
+        fit=info,
+        grid=grid,
+        grid_weights=weights,
+        grid_beta=betas_a,
+        grid_root=roots_a,
+    )
+
+
+_MIN_START_SLOPE = 1e-3  # decades/yr; numerical floor for the logistic's starting guess
+
+
+def fit_logistic(
+    df: pd.DataFrame | str,
+    start: YearLike,
+    end: YearLike,
+    ceiling: float,
+) -> LogisticTrend:
+    """Fit saturating growth towards ``ceiling`` (same unit as the series) in log10 space.
+
+    Nonlinear least squares (``scipy.optimize.least_squares``) of
+    ``log10 v = log10 C - log10(1 + exp(-r (t - t_m)))`` for ``r > 0`` and ``t_m``; the
+    covariance is ``s² (JᵀJ)⁻¹`` at the optimum. :func:`ceiling_from_limit` turns a power
+    budget and an efficiency limit into a ceiling.
+
+    Raises
+    ------
+    InvalidValueError
+        If the ceiling is not above every value in the window.
+    """
+    years, logs, unit, info = _prepare(df, start, end)
+    y_c = float(_log10_target(ceiling, "ceiling"))
+    if y_c <= float(logs.max()):
+        raise InvalidValueError(
+            name="ceiling",
+            reason=f"{ceiling:g} {unit} is not above the largest value in the window "
+            f"({10.0 ** float(logs.max()):g})",
+        )
+    start_trend = fit_exponential(
+        pd.DataFrame({"year": years, f"value [{unit}]": 10.0**logs}), None, None
+    )
+    slope0 = max(start_trend.slope, _MIN_START_SLOPE)
+    x0 = np.array([slope0 * LN10, start_trend.pivot + (y_c - start_trend.level) / slope0])
+
+    def residuals(theta: FloatArray) -> FloatArray:
+        curve = LogisticTrend._curve({"y_c": np.array(y_c), "r": theta[0], "t_m": theta[1]}, years)
+        return curve - logs
+
+    result = optimize.least_squares(
+        residuals, x0, bounds=([0.0, -np.inf], [np.inf, np.inf]), x_scale="jac"
+    )
+    rss = float(result.fun @ result.fun)
+    dof = years.size - 2
+    jac = result.jac
+    cov = (rss / dof if dof > 0 else 0.0) * np.linalg.pinv(jac.T @ jac)
+    return LogisticTrend(
+        unit=unit,
+        ceiling_log10=y_c,
+        rate=float(result.x[0]),
+        midpoint=float(result.x[1]),
+        cov=cov,
+        dof=float(dof),
+        residual_sd=math.sqrt(rss / dof) if dof > 0 else 0.0,
+        fit=info,
+    )
+
+
+def doubling(
+    baseline: float | str,
+    baseline_year: float,
+    doubling_years: float,
+    *,
+    interval: tuple[float, float] | None = None,
+    rounding: Rounding = "none",
+    unit: str = "FLOP/s",
+) -> DoublingTrend:
+    """Build a :class:`DoublingTrend` from a stated baseline and doubling time.
+
+    Parameters
+    ----------
+    baseline:
+        Value at ``baseline_year``: a number in ``unit`` or, for ``unit="FLOP/s"``, a
+        quantity string such as ``"0.58 PFLOP/s"`` or ``"0.58PFLOP/s"``.
+    baseline_year:
+        Decimal year of the baseline.
+    doubling_years:
+        Doubling time in years (positive).
+    interval:
+        Optional 95 % interval ``(lo, hi)`` of the doubling time, ``lo < doubling_years < hi``.
+    rounding:
+        ``"none"`` or ``"whole-doublings"`` (see :class:`DoublingTrend`).
+    unit:
+        The unit of the values.
+
+    Examples
+    --------
+    >>> trend = doubling("0.58 PFLOP/s", 2015, 1.8, rounding="whole-doublings")
+    >>> round(trend.crossing_year(1.075e21), 6)
+    2052.8
+    """
+    base = parse_value(baseline, unit, "baseline") if isinstance(baseline, str) else baseline
+    b0 = float(_log10_target(base, "baseline"))
+    parsed_year = parse_year(baseline_year, "baseline_year")
+    year = decimal_year(parsed_year) if isinstance(parsed_year, str) else float(parsed_year)
+    if (
+        isinstance(doubling_years, bool)
+        or not isinstance(doubling_years, int | float)
+        or not (math.isfinite(doubling_years) and doubling_years > 0)
+    ):
+        raise InvalidValueError(name="doubling_years", reason="must be a positive number")
+    if interval is not None:
+        lo, hi = (float(v) for v in interval)
+        if not (0 < lo < doubling_years < hi and math.isfinite(hi)):
+            raise InvalidValueError(
+                name="interval",
+                reason=f"need 0 < lo < doubling_years ({doubling_years:g}) < hi, got {interval!r}",
+            )
+        interval = (lo, hi)
+    if rounding not in _ROUNDINGS:
+        raise UnknownNameError(kind="rounding", name=str(rounding), known=_ROUNDINGS)
+    return DoublingTrend(
+        unit=unit,
+        baseline_log10=b0,
+        baseline_year=year,
+        doubling_years=float(doubling_years),
+        interval=interval,
+        rounding=rounding,
+    )
+
+
+def fit_model(
+    model: str,
+    df: pd.DataFrame | str,
+    start: YearLike,
+    end: YearLike,
+    *,
+    breakpoint: float | str | None = None,
+    ceiling: float | None = None,
+    continuous: bool = True,
+) -> TrendModel:
+    """Fit one of :data:`MODELS` by name (``ceiling`` is required for ``"logistic"``).
+
+    ``breakpoint`` and ``continuous=False`` apply to ``"piecewise"`` only and ``ceiling`` to
+    ``"logistic"`` only; giving them with another model raises rather than being ignored.
+    """
+    unused = [
+        option
+        for option, given, uses in (
+            ("breakpoint", breakpoint is not None, "piecewise"),
+            ("continuous=False", not continuous, "piecewise"),
+            ("ceiling", ceiling is not None, "logistic"),
+        )
+        if given and model != uses and model in MODELS
+    ]
+    if unused:
+        raise InvalidValueError(
+            name="model", reason=f"the {model} model does not take {', '.join(unused)}"
+        )
+    if model == "exponential":
+        return fit_exponential(df, start, end)
+    if model == "piecewise":
+        return fit_piecewise(df, start, end, breakpoint, continuous=continuous)
+    if model == "logistic":
+        if ceiling is None:
+            raise InvalidValueError(name="ceiling", reason="the logistic model needs a ceiling")
+        return fit_logistic(df, start, end, ceiling)
+    raise UnknownNameError(kind="model", name=str(model), known=MODELS)
