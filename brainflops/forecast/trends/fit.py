@@ -113,6 +113,7 @@ def fit_piecewise(
     breakpoint: float | str | None = None,
     *,
     continuous: bool = True,
+    grid_step_years: float = _GRID_STEP_YEARS,
 ) -> PiecewiseTrend:
     """Fit a two-segment (broken) exponential trend in log10 space.
 
@@ -126,6 +127,9 @@ def fit_piecewise(
         point) and reports a 95 % profile-likelihood interval.
     continuous:
         ``True`` for a continuous broken-stick trend, ``False`` for two independent lines.
+    grid_step_years:
+        Spacing of the breakpoint search grid (default about a week); the backtests of the
+        calibrated ensemble use a coarser grid to refit hundreds of times quickly.
 
     Raises
     ------
@@ -158,7 +162,7 @@ def fit_piecewise(
                 reason=f"{n} points; estimating a breakpoint needs at least {2 * _MIN_POINTS}",
             )
         lo, hi = years[_MIN_POINTS - 1], years[n - _MIN_POINTS]
-        count = max(math.ceil((hi - lo) / _GRID_STEP_YEARS), 1) + 1
+        count = max(math.ceil((hi - lo) / grid_step_years), 1) + 1
         candidates = np.linspace(lo, hi, count)
         grid = np.array([c for c in candidates if min(side_counts(c)) >= _MIN_POINTS])
         if grid.size == 0:

@@ -326,7 +326,7 @@ def first_reached_record(df: pd.DataFrame | str, target: float) -> Reached | Non
     --------
     >>> hit = first_reached_record("top500-rank1", 2.8e14)
     >>> hit.date, hit.label[:7]
-    ('2007-11', 'BlueGen')
+    ('2005-11', 'BlueGen')
     """
     frame = load_series(df) if isinstance(df, str) else df
     column = value_column(frame)
