@@ -34,7 +34,7 @@ Dettmers (2015)
 ``dettmers2015.md`` section 9.3): from 0.58 PFLOP/s (Tianhe-2 on HPCG) in 2015 to his
 1.075e21 FLOP/s takes ``ceil(log2(1.075e21 / 0.58e15)) = ceil(20.82) = 21`` whole doublings;
 at 1.8 years per doubling that is 2015 + 37.8 = 2052.8, which he reports as 2053, and at
-3 years 2078. The reported year rounds the decimal year *up* to a whole year ("by 2053");
+3 years 2078. The "by" year (:func:`by_year`) rounds the decimal year *up* to a whole year ("by 2053");
 rounding to whole doublings is his choice, and ``rounding="none"`` gives the continuous
 2052.5. His Moore's-law year, 2037, is stated without a doubling time; the doubling time it
 implies, (2037 - 2015) / 21 ≈ 1.05 years, is derived here by
@@ -55,12 +55,18 @@ from numpy.typing import ArrayLike, NDArray
 from brainflops.core.errors import InvalidValueError, UnitMismatchError, UnknownNameError
 from brainflops.data.datasets import hpcg_hpl_ratio
 from brainflops.forecast.trends import (
+    CalibratedTrend,
     DoublingTrend,
+    Reached,
     RngLike,
     Rounding,
     TrendModel,
     as_generator,
     doubling,
+    first_reached_record,
+    first_reached_years,
+    fit_calibrated,
+    fit_model,
     sample_quantiles,
 )
 
@@ -70,17 +76,21 @@ __all__ = [
     "DETTMERS_BASELINE_YEAR",
     "DETTMERS_DOUBLING_YEARS",
     "DETTMERS_MOORE_YEAR",
+    "DETTMERS_SCENARIOS",
     "DETTMERS_TARGET_FLOPS",
     "Criterion",
     "DettmersTimeline",
     "ParityResult",
+    "by_year",
     "criteria",
     "dettmers_implied_doubling_years",
+    "dettmers_scenario",
     "dettmers_timeline",
+    "forecast_parity",
     "format_year",
     "get_criterion",
+    "never_reason",
     "parity_years",
-    "reported_year",
     "trend_rng",
 ]
 
@@ -96,12 +106,12 @@ DEFAULT_BUDGET_USD = 1000.0  # "e.g. $1000 or $1M" (issue 5); the cheaper one by
 _YEAR_TOL = 1e-6  # years; 2015 + 21 × 3 must report 2078, not 2079, despite rounding error
 
 
-def reported_year(year: float) -> float:
+def by_year(year: float) -> float:
     """Round a decimal year up to a whole year ("by year Y"); infinities pass through.
 
     Examples
     --------
-    >>> reported_year(2052.8), reported_year(2078.0)
+    >>> by_year(2052.8), by_year(2078.0)
     (2053, 2078)
     """
     if not math.isfinite(year):
@@ -289,9 +299,12 @@ def _brain_power_w() -> float:
 # --------------------------------------------------------------------------- parity
 
 
+Forecaster = TrendModel | CalibratedTrend
+
+
 @dataclass(frozen=True, eq=False)
 class ParityResult:
-    """Distribution of parity years.
+    """Distribution of parity years: observed where the data reached the target, else projected.
 
     Attributes
     ----------
@@ -307,10 +320,17 @@ class ParityResult:
         ``{year: P(parity year <= year)}``.
     never_fraction:
         Share of samples whose trend draw never reaches the target.
+    reached_fraction:
+        Share of samples whose target the data has already reached (observed, P = 1 from
+        the date it was reached).
+    observed:
+        The first data point at or above the median target, when the data reached it.
+    never_reason:
+        Why draws never reach the target (empty when none is "never").
     samples:
         The parity year of every sample (for plots); not part of :meth:`to_dict`.
     trend:
-        The trend's :meth:`~brainflops.forecast.trends.TrendModel.to_dict`.
+        The trend's ``to_dict()``.
     """
 
     criterion: Criterion
@@ -323,25 +343,33 @@ class ParityResult:
     never_fraction: float
     samples: NDArray[np.float64] = field(repr=False)
     trend: dict[str, Any] = field(repr=False, default_factory=dict)
+    reached_fraction: float = 0.0
+    observed: Reached | None = None
+    never_reason: str = ""
+    label: str = ""
 
     @property
-    def reported_median_year(self) -> float:
-        """The median rounded up to a whole year (see :func:`reported_year`)."""
-        return reported_year(self.median_year)
+    def median_by_year(self) -> float:
+        """The median rounded up to a whole year, "by year Y" (see :func:`by_year`)."""
+        return by_year(self.median_year)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-able dict (the CLI turns infinities into ``null``)."""
         return {
+            "label": self.label,
             "criterion": self.criterion.name,
             "criterion_detail": self.criterion.to_dict(),
             "model": self.model,
             "n_samples": self.n_samples,
             "median_year": self.median_year,
-            "reported_median_year": self.reported_median_year,
+            "median_by_year": self.median_by_year,
             "p5_year": self.p5_year,
             "p95_year": self.p95_year,
             "probability_by": {_year_key(y): p for y, p in self.probability_by.items()},
+            "reached_fraction": self.reached_fraction,
+            "observed": None if self.observed is None else self.observed.to_dict(),
             "never_fraction": self.never_fraction,
+            "never_reason": self.never_reason or None,
             "trend": self.trend,
         }
 
@@ -350,34 +378,61 @@ def _year_key(year: float) -> str:
     return str(int(year)) if float(year).is_integer() else f"{year:g}"
 
 
+def never_reason(trend: Forecaster, log10_target: float) -> str:
+    """Why draws of ``trend`` never reach ``log10_target`` (ask only when some do not).
+
+    A logistic ceiling at or below the target, a point estimate that does not grow, or
+    (otherwise) parameter draws whose slope is at or below zero. For the calibrated
+    ensemble, the members that never reach it and why.
+    """
+    if isinstance(trend, CalibratedTrend):
+        reasons = trend.never_reasons(log10_target)
+        return "; ".join(f"{member}: {why}" for member, why in reasons.items())
+    ceiling = getattr(trend, "ceiling_log10", None)
+    if ceiling is not None and log10_target >= ceiling:
+        return f"the logistic ceiling 10^{ceiling:.2f} {trend.unit} is below the target"
+    if not math.isfinite(float(trend.crossing_year_log10(log10_target))):
+        return f"the trend does not grow (doubling time {trend.doubling_time_years:g} years)"
+    return "some parameter draws do not grow (a slope at or below zero)"
+
+
 def parity_years(
     log10_brain: ArrayLike,
-    trend: TrendModel,
+    trend: Forecaster,
     rng: RngLike = None,
     criterion: str | Criterion = "hpl",
     *,
     years: Iterable[float] = DEFAULT_YEARS,
     budget_usd: float = DEFAULT_BUDGET_USD,
     power_w: float | None = None,
+    observed: bool = True,
+    label: str = "",
 ) -> ParityResult:
-    """Distribution of the year a trend reaches brain estimates.
+    """Distribution of the year a trend reaches brain estimates; observed dates first.
 
     Parameters
     ----------
     log10_brain:
         Samples of the brain estimate, log10 FLOP/s (1-D, finite).
     trend:
-        A fitted or stated trend whose unit matches the criterion's.
+        A fitted or stated trend, or the calibrated ensemble, whose unit matches the
+        criterion's.
     rng:
-        Generator or seed for the trend's parameter draws. Draws depend only on the number
-        of samples and the generator, so equal seeds give common random numbers across
-        brain estimates and criteria.
+        Generator or seed for the trend's draws. Draws depend only on the number of samples
+        and the generator, so equal seeds give common random numbers across brain
+        estimates and criteria.
     criterion:
         A criterion name (see :func:`criteria`) or a :class:`Criterion`.
     years:
         Years at which to report the probability of parity.
     budget_usd, power_w:
         Parameters of the ``budget`` and ``energy`` criteria.
+    observed:
+        Look at the criterion's series first (default): a sample whose target the data
+        already reached gets the date it was reached and fits nothing; the others get the
+        trend's crossing year, never earlier than the last data point (not reached by then).
+    label:
+        A name for the result (the preset or scenario), kept in :meth:`ParityResult.to_dict`.
 
     Raises
     ------
@@ -406,8 +461,14 @@ def parity_years(
     report_years = sorted({float(y) for y in years})
     if not all(math.isfinite(y) for y in report_years):
         raise InvalidValueError(name="years", reason="must be finite")
-    samples = trend.crossing_year_samples_log10(crit.log10_target(brain), brain.size, as_generator(rng))
+    targets = crit.log10_target(brain)
+    samples = trend.crossing_year_samples_log10(targets, brain.size, as_generator(rng))
+    reached = np.zeros(brain.size, dtype=bool)
+    hit: Reached | None = None
+    if observed:
+        samples, reached, hit = _observed_first(crit, targets, samples)
     median, p5, p95 = sample_quantiles(samples, [0.5, 0.05, 0.95])
+    never = np.isposinf(samples)
     return ParityResult(
         criterion=crit,
         model=trend.model,
@@ -416,10 +477,62 @@ def parity_years(
         p5_year=float(p5),
         p95_year=float(p95),
         probability_by={y: float(np.mean(samples <= y)) for y in report_years},
-        never_fraction=float(np.mean(np.isposinf(samples))),
+        never_fraction=float(np.mean(never)),
         samples=samples,
         trend=trend.to_dict(),
+        reached_fraction=float(np.mean(reached)),
+        observed=hit,
+        never_reason=never_reason(trend, float(np.median(targets[never]))) if never.any() else "",
+        label=label,
     )
+
+
+def _observed_first(
+    crit: Criterion, targets: NDArray[np.float64], projected: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], Reached | None]:
+    """Observed dates where the data reached a target; projections no earlier than the data."""
+    from brainflops.data.datasets import load_series  # noqa: PLC0415 - pandas only when asked
+
+    frame = load_series(crit.series)
+    last = float(frame["year"].max())
+    seen = first_reached_years(frame, targets)
+    reached = np.isfinite(seen)
+    samples = np.where(reached, seen, np.maximum(projected, last))
+    median_target = float(np.quantile(targets, 0.5, method="inverted_cdf"))
+    hit = first_reached_record(frame, 10.0**median_target)
+    return samples, reached, hit
+
+
+def forecast_parity(
+    log10_brain: ArrayLike,
+    criterion: str | Criterion = "hpl",
+    model: str = "calibrated",
+    *,
+    seed: int = 0,
+    years: Iterable[float] = DEFAULT_YEARS,
+    label: str = "",
+    **criterion_options: Any,
+) -> ParityResult:
+    """The library's timeline entry point: parity years on the criterion's series.
+
+    ``model`` is ``"calibrated"`` (the default ensemble), one of the fitted models of
+    :data:`~brainflops.forecast.trends.MODELS` (fitted to the whole series; ``logistic``
+    needs a ceiling, so use :func:`parity_years` with your own fit) or a Dettmers scenario
+    (:data:`DETTMERS_SCENARIOS`). Trend draws use :func:`trend_rng` of ``seed``.
+    """
+    crit = (
+        criterion
+        if isinstance(criterion, Criterion)
+        else get_criterion(criterion, **criterion_options)
+    )
+    trend: Forecaster
+    if model == "calibrated":
+        trend = fit_calibrated(crit.series)
+    elif model in DETTMERS_SCENARIOS:
+        trend = dettmers_scenario(model)
+    else:
+        trend = fit_model(model, crit.series, None, None)
+    return parity_years(log10_brain, trend, trend_rng(seed), crit, years=years, label=label)
 
 
 # --------------------------------------------------------------------------- Dettmers
@@ -437,8 +550,8 @@ class DettmersTimeline:
         Doublings counted (21 when rounding to whole doublings).
     crossing_year:
         ``baseline_year + doublings × doubling_years`` (2052.8 for 1.8 years).
-    reported_year:
-        ``crossing_year`` rounded up to a whole year (2053).
+    by_year:
+        ``crossing_year`` rounded up to a whole year (2053): "by 2053", our rounding.
     """
 
     target: float
@@ -449,7 +562,7 @@ class DettmersTimeline:
     exact_doublings: float
     doublings: float
     crossing_year: float
-    reported_year: float
+    by_year: float
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-able dict."""
@@ -462,7 +575,7 @@ class DettmersTimeline:
             "exact_doublings": self.exact_doublings,
             "doublings": self.doublings,
             "crossing_year": self.crossing_year,
-            "reported_year": self.reported_year,
+            "by_year": self.by_year,
         }
 
 
@@ -477,9 +590,9 @@ def dettmers_timeline(
 
     Examples
     --------
-    >>> dettmers_timeline().reported_year
+    >>> dettmers_timeline().by_year
     2053
-    >>> dettmers_timeline(doubling_years=3.0).reported_year
+    >>> dettmers_timeline(doubling_years=3.0).by_year
     2078
     """
     target = _positive(target, "target")
@@ -495,7 +608,7 @@ def dettmers_timeline(
         exact_doublings=exact,
         doublings=trend.doublings_needed(target),
         crossing_year=year,
-        reported_year=reported_year(year),
+        by_year=by_year(year),
     )
 
 
@@ -521,3 +634,32 @@ def dettmers_implied_doubling_years(
     if doublings <= 0:
         raise InvalidValueError(name="target", reason="is not above the baseline")
     return (float(stated_year) - trend.baseline_year) / doublings
+
+
+DETTMERS_SCENARIOS = {
+    "dettmers-moore": None,  # the doubling time implied by his 2037 (derived)
+    "dettmers-1.8y": DETTMERS_DOUBLING_YEARS[0],
+    "dettmers-3y": DETTMERS_DOUBLING_YEARS[1],
+}
+
+
+def dettmers_scenario(name: str) -> DoublingTrend:
+    """Dettmers' (2015) arithmetic as a trend: 0.58 PFLOP/s in 2015, whole doublings.
+
+    ``dettmers-1.8y`` and ``dettmers-3y`` use his stated doubling times (2053 and 2078 for
+    his 1.075e21 FLOP/s); ``dettmers-moore`` the 1.05 years implied by his 2037 (derived).
+    Compare with the ``hpcg`` criterion, his metric.
+
+    Examples
+    --------
+    >>> [by_year(dettmers_scenario(n).crossing_year(DETTMERS_TARGET_FLOPS))
+    ...  for n in DETTMERS_SCENARIOS]
+    [2037, 2053, 2078]
+    """
+    if name not in DETTMERS_SCENARIOS:
+        raise UnknownNameError(kind="scenario", name=str(name), known=tuple(DETTMERS_SCENARIOS))
+    years = DETTMERS_SCENARIOS[name]
+    period = dettmers_implied_doubling_years() if years is None else years
+    return doubling(
+        DETTMERS_BASELINE_FLOPS, DETTMERS_BASELINE_YEAR, period, rounding="whole-doublings"
+    )

@@ -1,5 +1,4 @@
-"""Backtests: fit on data up to a past year, predict when a target is reached, compare.
-"""
+"""Backtests: fit on data up to a past year, predict when a target is reached, compare."""
 
 from __future__ import annotations
 
@@ -16,11 +15,11 @@ from brainflops.data.datasets import load_series
 from brainflops.forecast.trends.fit import fit_model
 from brainflops.forecast.trends.series import (
     CONFIDENCE,
-    FitInfo,
     YearLike,
     _log10_target,
     first_reached,
     sample_quantiles,
+    select_window,
 )
 
 __all__ = ["BacktestResult", "backtest", "backtest_table"]
@@ -63,6 +62,7 @@ class BacktestResult:
     actual_year: float | None
     actual_date: str | None
     n_train: int
+    confidence: float = CONFIDENCE
 
     @property
     def error_years(self) -> float | None:
@@ -94,7 +94,7 @@ class BacktestResult:
             "actual_date": self.actual_date,
             "error_years": self.error_years,
             "covered": self.covered,
-            "confidence": CONFIDENCE,
+            "confidence": self.confidence,
         }
 
 
@@ -105,59 +105,64 @@ def backtest(
     series: pd.DataFrame | str,
     train_end: YearLike,
     target: float,
-    model: str = "exponential",
+    model: str = "calibrated",
     start: YearLike = None,
     *,
-    breakpoint: float | str | None = None,
-    ceiling: float | None = None,
-    continuous: bool = True,
     n_samples: int = _BACKTEST_SAMPLES,
     seed: int = 0,
+    **options: Any,
 ) -> BacktestResult:
     """Fit ``model`` to the series up to ``train_end`` and predict when it reaches ``target``.
 
-    ``breakpoint``, ``ceiling`` and ``continuous`` are passed to :func:`fit_model`.
+    ``model`` is ``"calibrated"`` (the default: the ensemble a forecaster could have built
+    at ``train_end``, from backtests resolved by then; 90 % interval) or one of
+    :data:`~brainflops.forecast.trends.fit.MODELS` (95 % interval from the fit). ``options``
+    (``breakpoint``, ``ceiling``, ``continuous``) are passed to :func:`fit_model`.
 
     Examples
     --------
-    >>> result = backtest("top500-rank1", 2004, 1e15)
+    >>> result = backtest("top500-rank1", 2004, 1e15, "exponential")
     >>> result.actual_date
     '2008-06'
     """
     if train_end is None:
         raise InvalidValueError(name="train_end", reason="a backtest needs an end of training")
     frame = load_series(series) if isinstance(series, str) else series
-    trend = fit_model(
-        model,
-        frame,
-        start,
-        train_end,
-        breakpoint=breakpoint,
-        ceiling=ceiling,
-        continuous=continuous,
-    )
+    window = select_window(frame, start, train_end)
+    if model == "calibrated":
+        if start is not None or options:
+            raise InvalidValueError(
+                name="model", reason="the calibrated model takes no window start or fit options"
+            )
+        from brainflops.forecast.trends.calibrate import DEFAULT_CONFIDENCE  # noqa: PLC0415 - cycle
+        from brainflops.forecast.trends.ensemble import fit_calibrated  # noqa: PLC0415 - cycle
+
+        trend: Any = fit_calibrated(series, at=float(window["year"].max()))
+        confidence = DEFAULT_CONFIDENCE
+    else:
+        trend = fit_model(model, frame, start, train_end, **options)
+        confidence = CONFIDENCE
     log10_target = _log10_target(target)
-    predicted = float(trend.crossing_year_log10(log10_target))
     samples = trend.crossing_year_samples_log10(
         log10_target, n_samples, np.random.default_rng(seed)
     )
-    lo, hi = sample_quantiles(samples, [0.5 - CONFIDENCE / 2.0, 0.5 + CONFIDENCE / 2.0])
+    lo, mid, hi = sample_quantiles(samples, [0.5 - confidence / 2.0, 0.5, 0.5 + confidence / 2.0])
+    predicted = float(mid if model == "calibrated" else trend.crossing_year_log10(log10_target))
     actual = first_reached(frame, float(target))
-    fit = getattr(trend, "fit", None)
-    assert isinstance(fit, FitInfo)
     return BacktestResult(
-        series=fit.series,
+        series=str(frame.attrs.get("series", "custom")),
         model=model,
         train_start=None if start is None else str(start),
         train_end=str(train_end),
-        first_train_date=fit.first_date,
-        last_train_date=fit.last_date,
+        first_train_date=str(window["date"].iloc[0]),
+        last_train_date=str(window["date"].iloc[-1]),
         target=float(target),
         predicted_year=predicted,
         predicted_interval=(float(lo), float(hi)),
         actual_year=None if actual is None else actual[0],
         actual_date=None if actual is None else actual[1],
-        n_train=fit.n_points,
+        n_train=len(window),
+        confidence=confidence,
     )
 
 
@@ -165,7 +170,7 @@ def backtest_table(
     series: pd.DataFrame | str,
     train_ends: Iterable[YearLike],
     targets: Iterable[float],
-    model: str = "exponential",
+    model: str = "calibrated",
     start: YearLike = None,
     **kwargs: Any,
 ) -> pd.DataFrame:

@@ -121,13 +121,9 @@ def _bounds(confidence: float) -> list[float]:
     return [0.5 - confidence / 2.0, 0.5 + confidence / 2.0]
 
 
-def _forecast(
-    case: CalibrationCase, samples: FloatArray, confidence: float
-) -> Forecast:
+def _forecast(case: CalibrationCase, samples: FloatArray, confidence: float) -> Forecast:
     levels = sorted({confidence, *CURVE_CONFIDENCES})
-    intervals = {
-        c: tuple(float(v) for v in sample_quantiles(samples, _bounds(c))) for c in levels
-    }
+    intervals = {c: tuple(float(v) for v in sample_quantiles(samples, _bounds(c))) for c in levels}
     return Forecast(
         origin=case.origin,
         multiple=case.multiple,
@@ -211,7 +207,9 @@ def _score(
         median_error_years=float(np.median(error)) if done else math.nan,
         median_abs_error_years=float(np.median(np.abs(error))) if done else math.nan,
         median_width_years=float(np.median(hi - lo)) if done else math.nan,
-        coverage_by_confidence={f"{c:g}": coverage(c) for c in sorted({confidence, *CURVE_CONFIDENCES})},
+        coverage_by_confidence={
+            f"{c:g}": coverage(c) for c in sorted({confidence, *CURVE_CONFIDENCES})
+        },
     )
 
 
@@ -238,7 +236,9 @@ def calibrate(
     """
     if model not in ("calibrated", "exponential", "piecewise"):
         raise UnknownNameError(
-            kind="model", name=str(model), known=("calibrated", *[m for m in MODELS if m != "logistic"])
+            kind="model",
+            name=str(model),
+            known=("calibrated", *[m for m in MODELS if m != "logistic"]),
         )
     if not 0.0 < confidence < 1.0:
         raise InvalidValueError(name="confidence", reason="must lie strictly between 0 and 1")

@@ -295,7 +295,9 @@ class CalibratedTrend:
 
     def _horizons(self, log10_targets: FloatArray) -> dict[str, FloatArray]:
         return {
-            m: np.maximum(self.members[m].crossing_year_log10(log10_targets) - self.last_year, _H_MIN)
+            m: np.maximum(
+                self.members[m].crossing_year_log10(log10_targets) - self.last_year, _H_MIN
+            )
             for m in self.weights
         }
 
@@ -335,8 +337,7 @@ class CalibratedTrend:
         """Median crossing year of each target (4001 draws with a fixed seed)."""
         targets = np.atleast_1d(_check_log10(log10_target))
         medians = [
-            float(np.median(self.crossing_year_samples_log10(t, _POINT_DRAWS, 0)))
-            for t in targets
+            float(np.median(self.crossing_year_samples_log10(t, _POINT_DRAWS, 0))) for t in targets
         ]
         return np.asarray(medians).reshape(np.shape(log10_target))
 
@@ -469,9 +470,7 @@ def _loo_case_density(
     return np.array([lookup[id(c)] for c in shared])
 
 
-def fit_calibrated(
-    series: pd.DataFrame | str, *, at: float | None = None
-) -> CalibratedTrend:
+def fit_calibrated(series: pd.DataFrame | str, *, at: float | None = None) -> CalibratedTrend:
     """The calibrated ensemble of a series, fitted to the data up to ``at`` (default: all).
 
     Only backtest cases known at ``at`` (made before it and reached by then) set the weights

@@ -53,8 +53,6 @@ def _sqrt_psd(cov: FloatArray) -> FloatArray:
     return vecs * np.sqrt(np.clip(vals, 0.0, None))
 
 
-
-
 def _exp_cross(
     level: FloatArray,
     slope: FloatArray,
@@ -151,8 +149,6 @@ class ExponentialTrend(TrendModel):
             "dof": self.dof,
             "fit": None if self.fit is None else self.fit.to_dict(),
         }
-
-
 
 
 def _pw_curve(params: Mapping[str, FloatArray], year: FloatArray) -> FloatArray:
@@ -316,8 +312,6 @@ class PiecewiseTrend(TrendModel):
         }
 
 
-
-
 def _log_expm1(x: FloatArray) -> FloatArray:
     """``log(exp(x) - 1)`` for ``x > 0`` without overflow or cancellation."""
     return x + np.log(-np.expm1(-x))
@@ -414,7 +408,6 @@ class LogisticTrend(TrendModel):
             "dof": self.dof,
             "fit": None if self.fit is None else self.fit.to_dict(),
         }
-
 
 
 Rounding = Literal["none", "whole-doublings"]

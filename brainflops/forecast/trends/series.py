@@ -51,7 +51,6 @@ YearLike = int | float | str | None
 RngLike = np.random.Generator | int | None
 
 
-
 def as_generator(rng: RngLike) -> np.random.Generator:
     """A numpy ``Generator`` from a generator (returned as is), a seed or ``None``.
 
@@ -245,7 +244,6 @@ def _prepare(
         n_points=int(years.size),
     )
     return years, np.log10(values), unit, info
-
 
 
 def parse_value(text: str | float, unit: str, name: str) -> float:
