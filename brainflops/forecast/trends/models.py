@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 import numpy as np
-from scipy.special import ndtri
 
+from brainflops.core.constants import Z90, Z95
 from brainflops.forecast.trends.base import (
     TrendModel,
     _doubling_from_slope,
@@ -32,19 +32,17 @@ from brainflops.forecast.trends.base import (
 )
 from brainflops.forecast.trends.series import (
     _LOG10_FLOAT_MAX,
-    CONFIDENCE,
     LN10,
     LOG10_2,
     FitInfo,
     FloatArray,
     _log10_target,
 )
-from brainflops.params.distributions import Z95, SplitLogNormal90
+from brainflops.params.distributions import SplitLogNormal90
 
 __all__ = ["DoublingTrend", "ExponentialTrend", "LogisticTrend", "PiecewiseTrend", "Rounding"]
 
 _EXP_MAX = math.log(np.finfo(float).max)  # 709.78: math.exp overflows above this
-_Z975 = float(ndtri(0.5 + CONFIDENCE / 2.0))  # a 95 % interval is median × exp(±Z975 σ)
 
 
 def _sqrt_psd(cov: FloatArray) -> FloatArray:
@@ -479,12 +477,12 @@ class DoublingTrend(TrendModel):
 
         :class:`~brainflops.params.distributions.SplitLogNormal90` is parametrised by its 5th
         and 95th percentiles; the interval's ends are the 2.5th and 97.5th, so each half's
-        log-distance is rescaled by ``Z95 / Z975``.
+        log-distance is rescaled by ``Z90 / Z95`` (:mod:`brainflops.core.constants`).
         """
         assert self.interval is not None
         lo, hi = self.interval
         mid = self.doubling_years
-        shrink = Z95 / _Z975
+        shrink = Z90 / Z95
         return SplitLogNormal90(
             lo=mid * (lo / mid) ** shrink, mid=mid, hi=mid * (hi / mid) ** shrink
         )
