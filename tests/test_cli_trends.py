@@ -78,7 +78,7 @@ def test_fit_exponential_json(capsys):
     lo, hi = data["doubling_time_interval"]
     assert lo < data["doubling_time_years"] < hi
     assert data["fit"]["last_date"] == "2013-11"
-    late = run_json(capsys, "trends", "fit", "--start", "2013", "--end", "2026")
+    late = run_json(capsys, "trends", "fit", "--model", "exponential", "--start", "2013", "--end", "2026")
     assert late["doubling_time_years"] == pytest.approx(1.868, abs=0.002)
 
 
@@ -110,7 +110,7 @@ def test_fit_doubling_and_text_output(capsys):
     )  # fmt: skip
     assert data["doubling_time_years"] == 1.8
     assert data["baseline"] == pytest.approx(0.58e15)
-    code, out, _ = run(capsys, "trends", "fit", "--start", "2013")
+    code, out, _ = run(capsys, "trends", "fit", "--model", "exponential", "--start", "2013")
     assert code == 0
     assert "doubling time: 1.868 years" in out
 
@@ -122,11 +122,11 @@ def test_fit_errors(capsys):
     code, _, err = run(capsys, "trends", "fit", "--model", "logistic")
     assert code == 2
     assert "ceiling" in err
-    code, _, err = run(capsys, "trends", "fit", "--start", "2025", "--end", "2025")
+    code, _, err = run(capsys, "trends", "fit", "--model", "exponential", "--start", "2025", "--end", "2025")
     assert code == 2
     assert "window" in err
     with pytest.raises(SystemExit):
-        main(["trends", "fit", "--start", "20x3"])
+        main(["trends", "fit", "--model", "exponential", "--start", "20x3"])
 
 
 # --------------------------------------------------------------------------- backtest
@@ -135,12 +135,15 @@ def test_fit_errors(capsys):
 def test_backtest_exaflop(capsys):
     data = run_json(
         capsys, "trends", "backtest", "--series", "top500-rank1", "--train-end", "2013",
-        "--target", "1EFLOP/s",
+        "--target", "1EFLOP/s", "--model", "exponential",
     )  # fmt: skip
     assert data["predicted_year"] == pytest.approx(2019.38, abs=0.01)
     assert data["actual_year"] == pytest.approx(2022 + 5.5 / 12)
     assert data["actual_date"] == "2022-06"
-    same = run_json(capsys, "trends", "backtest", "--train-end", "2013", "--target", "1e18")
+    same = run_json(
+        capsys, "trends", "backtest", "--train-end", "2013", "--target", "1e18", "--model",
+        "exponential",
+    )  # fmt: skip
     assert same["predicted_year"] == data["predicted_year"]
 
 
@@ -188,42 +191,42 @@ def fake_presets(monkeypatch):
 
 def test_timeline_dettmers_scenario_with_a_synthetic_preset(capsys, fake_presets):
     data = run_json(capsys, "timeline", "--preset", "fake-dettmers", *DETTMERS_ARGS)
-    assert data["reported_central_year"] == 2053
+    assert data["central_by_year"] == 2053
     assert data["central_year"] == pytest.approx(2052.8)
     assert data["doubling_arithmetic"]["doublings"] == 21
-    assert data["doubling_arithmetic"]["reported_year"] == 2053
+    assert data["doubling_arithmetic"]["by_year"] == 2053
     # symmetric spread around the central value: the median sample lands on 21 doublings too
     assert data["median_year"] == pytest.approx(2052.8)
-    assert data["reported_median_year"] == 2053
+    assert data["median_by_year"] == 2053
     assert {"p5_year", "p95_year", "probability_by", "never_fraction"} <= set(data)
     slow = run_json(
         capsys, "timeline", "--preset", "fake-dettmers", *DETTMERS_ARGS[:-1], "3", "--central"
     )
     assert slow["median_year"] == pytest.approx(2078.0)
-    assert slow["reported_median_year"] == 2078
+    assert slow["median_by_year"] == 2078
     assert slow["p5_year"] == slow["p95_year"]
 
 
 def test_timeline_dettmers2015_preset_reports_2053(capsys):
     """The issue's command, with the real preset (its central value is Dettmers' 1.075e21)."""
     data = run_json(capsys, "timeline", "--preset", "dettmers2015", *DETTMERS_ARGS)
-    assert data["reported_central_year"] == 2053
-    assert data["doubling_arithmetic"]["reported_year"] == 2053
+    assert data["central_by_year"] == 2053
+    assert data["doubling_arithmetic"]["by_year"] == 2053
     assert data["doubling_arithmetic"]["doublings"] == 21
     central = run_json(capsys, "timeline", "--preset", "dettmers2015", "--central", *DETTMERS_ARGS)
-    assert central["reported_median_year"] == 2053
+    assert central["median_by_year"] == 2053
 
 
 def test_timeline_fitted_trend_with_uncertainty(capsys, fake_presets):
     data = run_json(
         capsys, "timeline", "--preset", "fake-low", "--series", "top500-rank1", "--start", "2013",
-        "--samples", "2000", "--seed", "5", "--years", "2030,2050",
+        "--model", "exponential", "--samples", "2000", "--seed", "5", "--years", "2030,2050",
     )  # fmt: skip
     assert data["n_samples"] == 2000
     assert data["p5_year"] <= data["median_year"] <= data["p95_year"]
     assert set(data["probability_by"]) == {"2030", "2050"}
     again = run(capsys, "timeline", "--preset", "fake-low", "--series", "top500-rank1",
-                "--start", "2013", "--samples", "2000", "--seed", "5", "--years", "2030,2050",
+                "--start", "2013", "--model", "exponential", "--samples", "2000", "--seed", "5", "--years", "2030,2050",
                 "--json")[1]  # fmt: skip
     assert json.loads(again) == data
 
@@ -263,8 +266,9 @@ def test_timeline_errors(capsys):
     assert "FLOP/s/W" in err
     code, _, err = run(capsys, "timeline", "--brain", "-5")
     assert code == 2
-    with pytest.raises(SystemExit):
-        main(["timeline", "--brain", "1e16", "--preset", "dettmers2015"])
+    code, _, err = run(capsys, "timeline")
+    assert code == 2
+    assert "give --preset, --scenario or --brain" in err
 
 
 # --------------------------------------------------------------------------- figures
@@ -287,7 +291,7 @@ def test_plots_are_written_atomically(capsys, tmp_path, fake_presets):
     assert back_png.read_bytes().startswith(PNG_MAGIC)
     cdf_png = tmp_path / "cdf.png"
     code, _, _ = run(capsys, "timeline", "--preset", "fake-low", "--start", "2013",
-                     "--samples", "500", "--plot", str(cdf_png))  # fmt: skip
+                     "--model", "exponential", "--samples", "500", "--plot", str(cdf_png))  # fmt: skip
     assert code == 0
     assert cdf_png.read_bytes().startswith(PNG_MAGIC)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backtest.png", "cdf.png", "fit.png"]
@@ -338,7 +342,7 @@ def test_backtest_discontinuous_is_passed_through(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("trends", "fit", "--ceiling", "1e21"), "--model exponential: does not take --ceiling"),
+        (("trends", "fit", "--ceiling", "1e21"), "--model calibrated: does not take --ceiling"),
         (("trends", "fit", "--discontinuous"), "does not take --discontinuous"),
         (("trends", "fit", "--model", "logistic", "--ceiling", "1e21", "--breakpoint", "2013"),
          "does not take --breakpoint"),
@@ -406,11 +410,11 @@ def test_plots_must_be_png(capsys, tmp_path, monkeypatch, argv):
 
 
 def test_cli_and_report_word_years_alike():
-    from brainflops.cli import trends as trends_cli
+    from brainflops.cli import _timeline as timeline_cli
     from brainflops.outputs import report
 
     # one helper: the CLI (two decimals) and the report (one) agree on the words
-    assert "format_year" in trends_cli._timeline.__code__.co_names
+    assert "format_year" in timeline_cli._text.__code__.co_names
     assert "format_year" in report._timeline_section.__code__.co_names
     assert tl.format_year(-math.inf) == "already"
     assert tl.format_year(math.inf) == tl.format_year(None) == "never"

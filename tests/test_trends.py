@@ -363,7 +363,7 @@ def test_ceiling_from_limit():
 
 
 def test_backtest_first_petaflop_from_data_through_2004():
-    result = tr.backtest("top500-rank1", 2004, 1e15)
+    result = tr.backtest("top500-rank1", 2004, 1e15, "exponential")
     assert result.last_train_date == "2004-11"
     assert result.actual_date == "2008-06"
     assert result.actual_year == pytest.approx(2008 + 5.5 / 12)
@@ -374,7 +374,7 @@ def test_backtest_first_petaflop_from_data_through_2004():
 
 
 def test_backtest_first_exaflop_from_data_through_2013():
-    result = tr.backtest("top500-rank1", 2013, 1e18)
+    result = tr.backtest("top500-rank1", 2013, 1e18, "exponential")
     assert result.last_train_date == "2013-11"
     assert result.actual_date == "2022-06"
     assert result.predicted_year == pytest.approx(2019.38, abs=0.01)
@@ -384,11 +384,11 @@ def test_backtest_first_exaflop_from_data_through_2013():
 
 
 def test_backtest_of_an_unreached_target_and_the_table():
-    future = tr.backtest("top500-rank1", 2020, 1e21)
+    future = tr.backtest("top500-rank1", 2020, 1e21, "exponential")
     assert future.actual_year is None
     assert future.error_years is None
     assert future.to_dict()["actual_year"] is None
-    table = tr.backtest_table("top500-rank1", [2004, 2013], [1e15, 1e18])
+    table = tr.backtest_table("top500-rank1", [2004, 2013], [1e15, 1e18], "exponential")
     assert len(table) == 4
     assert {"predicted_year", "actual_year", "error_years", "covered"} <= set(table.columns)
     row = table[(table["train_end"] == "2013") & (table["target"] == 1e18)].iloc[0]
@@ -457,6 +457,8 @@ def test_fit_model_refuses_options_of_other_models():
     with pytest.raises(InvalidValueError, match="does not take breakpoint"):
         tr.fit_model("logistic", "top500-rank1", 2013, None, breakpoint=2015, ceiling=1e21)
     with pytest.raises(InvalidValueError, match="continuous=False"):
+        tr.backtest("top500-rank1", 2013, 1e18, "exponential", continuous=False)
+    with pytest.raises(InvalidValueError, match="no window start or fit options"):
         tr.backtest("top500-rank1", 2013, 1e18, continuous=False)
 
 
