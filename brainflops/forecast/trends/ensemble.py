@@ -217,19 +217,14 @@ def calibration_cases(series: pd.DataFrame | str) -> tuple[CalibrationCase, ...]
 # slowed down years before the #1 did, so pooling lets a forecaster see a regime change as
 # soon as any of them shows it; the HPCG #1 runs on the same machines but has only 12 years
 # of lists. Efficiency and accelerator series have too short a history of their own
-# (10-20 yearly points) and borrow every series' errors. Choices; the calibration figures
+# (10-20 yearly points) and add the TOP500 family's errors to theirs. Choices; the calibration figures
 # in the docs are with this pooling.
 _TOP500_FAMILY = ("top500-rank1", "top500-rank500", "top500-sum", "hpcg-rank1")
 
 
 def _family(series: str) -> tuple[str, ...]:
-    from brainflops.data.datasets import list_series  # noqa: PLC0415 - only when pooling
-
-    return (
-        _TOP500_FAMILY
-        if series in _TOP500_FAMILY
-        else (*_TOP500_FAMILY, *(name for name in list_series() if name not in _TOP500_FAMILY))
-    )
+    """The series whose backtest errors calibrate ``series`` (see the note above)."""
+    return _TOP500_FAMILY if series in _TOP500_FAMILY else (series, *_TOP500_FAMILY)
 
 
 def pooled_cases(series: pd.DataFrame | str) -> tuple[CalibrationCase, ...]:

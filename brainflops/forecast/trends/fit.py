@@ -44,23 +44,6 @@ MODELS = ("exponential", "piecewise", "logistic")
 _RSS_TIE_REL = 1e-9  # relative RSS difference treated as a tie (rounding noise)
 
 
-def _ols(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, float, int]:
-    """Least squares ``y ~ x @ beta``: (beta, covariance, rss, dof).
-
-    Kept on numpy because the breakpoint search runs it once per grid point (about a
-    thousand fits per piecewise trend), where statsmodels' per-fit overhead would dominate.
-    """
-    beta, _, rank, _ = np.linalg.lstsq(x, y, rcond=None)
-    if rank < x.shape[1]:
-        raise InvalidValueError(name="df", reason="the points do not determine the trend")
-    resid = y - x @ beta
-    rss = float(resid @ resid)
-    dof = x.shape[0] - x.shape[1]
-    sigma2 = rss / dof if dof > 0 else 0.0
-    cov = np.asarray(sigma2 * np.linalg.inv(x.T @ x), dtype=np.float64)
-    return np.asarray(beta, dtype=np.float64), cov, rss, int(dof)
-
-
 def fit_exponential(df: pd.DataFrame | str, start: YearLike, end: YearLike) -> ExponentialTrend:
     """Fit ``log10(value) = a + b·t`` by ordinary least squares over ``[start, end]``.
 
@@ -137,84 +120,89 @@ def fit_piecewise(
         If either segment would have fewer than 3 points.
     """
     years, logs, unit, info = _prepare(df, start, end)
-    n = years.size
-    k = 3 if continuous else 4
-
-    def side_counts(c: float) -> tuple[int, int]:
-        left = int(np.sum(years < c))
-        return left, n - left
-
-    if breakpoint is not None:
-        parsed = parse_year(breakpoint, "breakpoint")
-        c = decimal_year(parsed) if isinstance(parsed, str) else float(parsed)
-        left, right = side_counts(c)
-        if min(left, right) < _MIN_POINTS:
-            raise InvalidValueError(
-                name="breakpoint",
-                reason=f"{c:g} leaves {left} point(s) before and {right} after it; "
-                f"each segment needs at least {_MIN_POINTS}",
-            )
-        grid = np.array([c])
-    else:
-        if n < 2 * _MIN_POINTS:
-            raise InvalidValueError(
-                name="window",
-                reason=f"{n} points; estimating a breakpoint needs at least {2 * _MIN_POINTS}",
-            )
-        lo, hi = years[_MIN_POINTS - 1], years[n - _MIN_POINTS]
-        count = max(math.ceil((hi - lo) / grid_step_years), 1) + 1
-        candidates = np.linspace(lo, hi, count)
-        grid = np.array([c for c in candidates if min(side_counts(c)) >= _MIN_POINTS])
-        if grid.size == 0:
-            raise InvalidValueError(name="window", reason="no breakpoint leaves 3 points a side")
-
-    betas, roots, rss, logdets = [], [], [], []
-    dof = n - k
-    for c in grid:
-        x = _pw_design(years, float(c), continuous)
-        beta, cov, r, _ = _ols(x, logs)
-        betas.append(beta)
-        roots.append(_sqrt_psd(cov))
-        rss.append(r)
-        logdets.append(float(np.linalg.slogdet(x.T @ x)[1]))
-    betas_a, roots_a = np.array(betas), np.array(roots)
-    rss_a = np.maximum(np.array(rss), np.finfo(float).tiny)
-    best_rss = float(rss_a.min())
+    grid = _breakpoint_grid(years, breakpoint, grid_step_years)
+    dof = years.size - (3 if continuous else 4)
+    betas, covs, rss, logdets = _grid_fits(years, logs, grid, continuous)
+    best_rss = float(rss.min())
     # Flat regions (a discontinuous fit only changes when a point changes side) tie: take
     # the middle of the tied grid points.
-    tied = np.flatnonzero(rss_a <= best_rss * (1.0 + _RSS_TIE_REL) + np.finfo(float).tiny)
+    tied = np.flatnonzero(rss <= best_rss * (1.0 + _RSS_TIE_REL) + np.finfo(float).tiny)
     best = int(tied[len(tied) // 2])
-    c_hat = float(grid[best])
+    interval: tuple[float, float] | None = None
+    weights = np.ones(1)
     if breakpoint is None:
-        inside = grid[n * np.log(rss_a / best_rss) <= _CHI2_1_95]
-        interval: tuple[float, float] | None = (float(inside.min()), float(inside.max()))
-        log_w = -0.5 * np.array(logdets) - 0.5 * dof * np.log(rss_a)
+        inside = grid[years.size * np.log(rss / best_rss) <= _CHI2_1_95]
+        interval = (float(inside.min()), float(inside.max()))
+        # Marginal posterior of the breakpoint under flat priors.
+        log_w = -0.5 * logdets - 0.5 * dof * np.log(rss)
         weights = np.exp(log_w - log_w.max())
         weights /= weights.sum()
-    else:
-        interval = None
-        weights = np.ones(1)
-    x_best = _pw_design(years, c_hat, continuous)
-    beta, cov, r_best, _ = _ols(x_best, logs)
-    a1, b1, a2, b2 = (float(v) for v in _pw_params(beta, continuous))
+    a1, b1, a2, b2 = (float(v) for v in _pw_params(betas[best], continuous))
     return PiecewiseTrend(
         unit=unit,
-        breakpoint=c_hat,
+        breakpoint=float(grid[best]),
         continuous=continuous,
         a1=a1,
         b1=b1,
         a2=a2,
         b2=b2,
-        cov=cov,
+        cov=covs[best],
         dof=float(dof),
         breakpoint_interval=interval,
-        residual_sd=math.sqrt(r_best / dof) if dof > 0 else 0.0,
+        residual_sd=math.sqrt(float(rss[best]) / dof) if dof > 0 else 0.0,
         fit=info,
         grid=grid,
         grid_weights=weights,
-        grid_beta=betas_a,
-        grid_root=roots_a,
+        grid_beta=betas,
+        grid_root=np.array([_sqrt_psd(cov) for cov in covs]),
     )
+
+
+def _breakpoint_grid(years: FloatArray, breakpoint: float | str | None, step: float) -> FloatArray:
+    """The given breakpoint, or the search grid leaving at least 3 points on each side."""
+    n = years.size
+    if breakpoint is not None:
+        parsed = parse_year(breakpoint, "breakpoint")
+        c = decimal_year(parsed) if isinstance(parsed, str) else float(parsed)
+        left = int(np.sum(years < c))
+        if min(left, n - left) < _MIN_POINTS:
+            raise InvalidValueError(
+                name="breakpoint",
+                reason=f"{c:g} leaves {left} point(s) before and {n - left} after it; "
+                f"each segment needs at least {_MIN_POINTS}",
+            )
+        return np.array([c])
+    if n < 2 * _MIN_POINTS:
+        raise InvalidValueError(
+            name="window",
+            reason=f"{n} points; estimating a breakpoint needs at least {2 * _MIN_POINTS}",
+        )
+    lo, hi = years[_MIN_POINTS - 1], years[n - _MIN_POINTS]
+    candidates = np.linspace(lo, hi, max(math.ceil((hi - lo) / step), 1) + 1)
+    left = np.sum(years[None, :] < candidates[:, None], axis=1)
+    grid = candidates[np.minimum(left, n - left) >= _MIN_POINTS]
+    if grid.size == 0:
+        raise InvalidValueError(name="window", reason="no breakpoint leaves 3 points a side")
+    return grid
+
+
+def _grid_fits(
+    years: FloatArray, logs: FloatArray, grid: FloatArray, continuous: bool
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Least squares at every breakpoint at once: coefficients, covariances, RSS, log|XᵀX|.
+
+    Batched normal equations (a handful of columns, each segment with at least 3 points, so
+    ``XᵀX`` is well conditioned): one call for the whole grid instead of a thousand fits.
+    """
+    x = _pw_design(years, grid, continuous)
+    xtx = np.einsum("gni,gnj->gij", x, x)
+    beta = np.linalg.solve(xtx, np.einsum("gni,n->gi", x, logs)[..., None])[..., 0]
+    resid = logs[None, :] - np.einsum("gni,gi->gn", x, beta)
+    rss = np.maximum(np.sum(resid**2, axis=1), np.finfo(float).tiny)
+    dof = years.size - x.shape[2]
+    sigma2 = rss / dof if dof > 0 else np.zeros_like(rss)
+    covs = sigma2[:, None, None] * np.linalg.inv(xtx)
+    return beta, covs, rss, np.linalg.slogdet(xtx)[1]
 
 
 _MIN_START_SLOPE = 1e-3  # decades/yr; numerical floor for the logistic's starting guess

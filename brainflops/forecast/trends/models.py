@@ -170,14 +170,16 @@ def _pw_cross(params: Mapping[str, FloatArray], target: FloatArray) -> FloatArra
     return np.where(from_c, left, np.where(b2 > 0, t_right, np.inf))
 
 
-def _pw_design(years: FloatArray, c: float, continuous: bool) -> FloatArray:
-    rel = years - c
-    ones = np.ones_like(years)
+def _pw_design(years: FloatArray, c: FloatArray, continuous: bool) -> FloatArray:
+    """Design matrices for breakpoints ``c`` (shape ``(G,)``): shape ``(G, n, k)``."""
+    rel = years[None, :] - np.asarray(c, dtype=float).reshape(-1, 1)
     if continuous:
-        return np.column_stack([ones, np.minimum(rel, 0.0), np.maximum(rel, 0.0)])
-    left = (rel < 0).astype(float)
-    right = 1.0 - left
-    return np.column_stack([left, left * rel, right, right * rel])
+        columns = [np.ones_like(rel), np.minimum(rel, 0.0), np.maximum(rel, 0.0)]
+    else:
+        left = (rel < 0).astype(float)
+        right = 1.0 - left
+        columns = [left, left * rel, right, right * rel]
+    return np.stack(columns, axis=-1)
 
 
 def _pw_params(beta: FloatArray, continuous: bool) -> tuple[FloatArray, ...]:
