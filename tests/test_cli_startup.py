@@ -19,16 +19,16 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("scipy", "pandas", "sympy", "pint", "matplotlib")
 
 # Runs the CLI in a fresh interpreter and prints the heavy modules it loaded.
-PROBE = """
+PROBE = f"""
 import sys
 from brainflops.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-heavy = sorted({m.split('.')[0] for m in sys.modules} & set(%r))
+heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))
 print('HEAVY=' + ','.join(heavy), file=sys.stderr)
-""" % (HEAVY,)
+"""
 
 
 def _heavy_modules(*argv: str, cache: Path) -> list[str]:

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from brainflops import cli
-from brainflops.models import presets
 from brainflops.cli import main
 from brainflops.forecast import timeline as tl
+from brainflops.models import presets
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -330,7 +330,6 @@ def test_derived_central_values_are_tagged_derived():
 
 def _cited_keys() -> set[str]:
     from brainflops.data.datasets import series_citations
-
     from brainflops.data.ml_models import PUBLISHED_FRONTIER_GROWTH
 
     keys = set(series_citations().values())
