@@ -112,13 +112,12 @@ def _criteria(args: argparse.Namespace) -> list[Any]:
 
 def _central_year(trend: Any, criterion: Any, central: float | None) -> float | None:
     """Parity year of the central estimate: observed when reached, else the trend's."""
-    from brainflops.data.datasets import load_series
     from brainflops.forecast import trends as tr
 
     if central is None:
         return None
     target = float(criterion.log10_target(central))
-    frame = load_series(criterion.series)
+    frame = tr.load_any_series(criterion.series)
     seen = float(tr.first_reached_years(frame, [target])[0])
     if math.isfinite(seen):
         return seen
@@ -177,7 +176,7 @@ def _text(result: Any, payload: dict[str, Any], trend: Any) -> list[str]:
     if result.observed is not None:
         hit = result.observed
         lines.append(
-            f"median target reached: list {hit.date} by {hit.label} ({hit.value:.4g} {hit.unit})"
+            f"median target already reached: {hit.date} by {hit.label} ({hit.value:.4g} {hit.unit})"
         )
     lines += [
         f"median parity year: {fmt(result.median_year)} (by {fmt(result.median_by_year, 0)})",
@@ -195,7 +194,6 @@ def _text(result: Any, payload: dict[str, Any], trend: Any) -> list[str]:
 
 
 def _timeline(args: argparse.Namespace) -> int:
-    from brainflops.data import datasets
 
     _check_plot(args)
     brains, criteria = _brains(args), _criteria(args)
@@ -207,7 +205,7 @@ def _timeline(args: argparse.Namespace) -> int:
     results, payloads, blocks = {}, [], []
     for criterion in criteria:
         args.series = criterion.series
-        trend = _build_trend(args, datasets.series_unit(criterion.series), args.end)
+        trend = _build_trend(args, criterion.unit, args.end)
         for brain in brains:
             result, payload = _one(args, brain, criterion, trend)
             key = f"{brain[2]}, {criterion.name}" if len(criteria) > 1 else brain[2]

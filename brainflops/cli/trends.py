@@ -29,7 +29,7 @@ _DEFAULT_SAMPLES = 10_000  # brain samples for a timeline; median error about 0.
 # Written out so that --help loads no library module; tests/test_cli_startup.py checks it
 # against brainflops.forecast.trends.MODELS and brainflops.forecast.timeline.
 FITTED_MODELS = ("exponential", "piecewise", "logistic")
-CRITERIA = ("hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy")
+CRITERIA = ("hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy", "training-run")
 DEFAULT_BUDGET_USD = 1000.0
 DEFAULT_YEARS = (2030, 2040, 2050, 2075, 2100)
 DETTMERS_SCENARIOS = ("dettmers-moore", "dettmers-1.8y", "dettmers-3y")

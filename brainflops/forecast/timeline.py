@@ -23,7 +23,13 @@ budget     gpu-flops-per-dollar  ``B / budget``: ``budget`` US$ of accelerators 
 energy     green500-rank1        ``B / power``: ``power`` W (default the brain's 20 W,
            (FLOP/s/W)            ``brain_power`` of ``data/facility.toml``) at the
                                  Green500 #1's efficiency give B
+training-  ml-training-largest   ``B × age``: the largest ML training run's compute
+run        (FLOP)                reaches the brain's compute over ``lifetime_seconds``
+                                 (1e9 s) of ``data/facility.toml``
 ========== ===================== ==================================================
+
+Every criterion looks at the data first: a target the series already reached is reported
+with the date and the system (or model) that reached it, and is not extrapolated.
 
 The HPCG/HPL ratio is computed from ``hpcg_history.csv`` by
 :func:`brainflops.data.datasets.hpcg_hpl_ratio` (median over distinct #1 results).
@@ -67,8 +73,10 @@ from brainflops.forecast.trends import (
     first_reached_years,
     fit_calibrated,
     fit_model,
+    load_any_series,
     sample_quantiles,
 )
+from brainflops.forecast.trends.series import ML_TRAINING_SERIES
 
 __all__ = [
     "DEFAULT_YEARS",
@@ -191,7 +199,7 @@ class Criterion:
         }
 
 
-_CRITERIA = ("hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy")
+_CRITERIA = ("hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy", "training-run")
 
 
 def criteria() -> list[str]:
@@ -287,7 +295,25 @@ def get_criterion(
             "Green500 lists; brain power: brain_power of data/facility.toml "
             "(literature.md section 3.4)",
         )
+    if name == "training-run":
+        return _training_run_criterion()
     raise UnknownNameError(kind="criterion", name=str(name), known=_CRITERIA)
+
+
+def _training_run_criterion() -> Criterion:
+    """The largest ML training run's compute reaches the brain's compute over a lifetime."""
+    from brainflops.forecast.versus import lifetime_flop, lifetime_source  # noqa: PLC0415
+
+    seconds = float(lifetime_flop(1.0))  # one FLOP/s over the default lifetime, in FLOP
+    return Criterion(
+        "training-run",
+        ML_TRAINING_SERIES,
+        "FLOP",
+        math.log10(seconds),
+        f"the largest ML training run's compute reaches the brain estimate summed over "
+        f"{seconds:.3g} s to adulthood (lifetime compute)",
+        f"Data: Epoch AI (epoch.ai), CC BY 4.0 (notable models); age: {lifetime_source()}",
+    )
 
 
 def _brain_power_w() -> float:
@@ -491,9 +517,7 @@ def _observed_first(
     crit: Criterion, targets: NDArray[np.float64], projected: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_], Reached | None]:
     """Observed dates where the data reached a target; projections no earlier than the data."""
-    from brainflops.data.datasets import load_series  # noqa: PLC0415 - pandas only when asked
-
-    frame = load_series(crit.series)
+    frame = load_any_series(crit.series)
     last = float(frame["year"].max())
     seen = first_reached_years(frame, targets)
     reached = np.isfinite(seen)

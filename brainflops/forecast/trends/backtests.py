@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 
 from brainflops.core.errors import InvalidValueError
-from brainflops.data.datasets import load_series
 from brainflops.forecast.trends.fit import fit_model
 from brainflops.forecast.trends.series import (
     CONFIDENCE,
     YearLike,
     _log10_target,
     first_reached,
+    load_any_series,
     sample_quantiles,
     select_window,
 )
@@ -127,7 +127,7 @@ def backtest(
     """
     if train_end is None:
         raise InvalidValueError(name="train_end", reason="a backtest needs an end of training")
-    frame = load_series(series) if isinstance(series, str) else series
+    frame = load_any_series(series) if isinstance(series, str) else series
     window = select_window(frame, start, train_end)
     if model == "calibrated":
         if start is not None or options:

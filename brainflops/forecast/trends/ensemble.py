@@ -41,18 +41,20 @@ from numpy.typing import ArrayLike
 from scipy import optimize, special
 
 from brainflops.core.errors import InvalidValueError
-from brainflops.data.datasets import load_series, value_column, value_unit
+from brainflops.data.datasets import value_column, value_unit
 from brainflops.forecast.trends.base import TrendModel
 from brainflops.forecast.trends.fit import doubling, fit_exponential, fit_logistic, fit_piecewise
 from brainflops.forecast.trends.limits import CMOS_LIMIT_OPS_PER_JOULE, ceiling_from_limit
 from brainflops.forecast.trends.series import (
     LOG10_2,
+    ML_TRAINING_SERIES,
     FloatArray,
     RngLike,
     _check_log10,
     _check_n,
     as_generator,
     first_reached_years,
+    load_any_series,
 )
 
 __all__ = [
@@ -86,7 +88,7 @@ _LOGISTIC_POWER_W |= {"hpcg-rank1": 1e8}
 
 
 def _series_frame(series: pd.DataFrame | str) -> tuple[pd.DataFrame, str]:
-    frame = load_series(series) if isinstance(series, str) else series
+    frame = load_any_series(series) if isinstance(series, str) else series
     name = series if isinstance(series, str) else str(frame.attrs.get("series", "custom"))
     return frame.sort_values("year", kind="stable"), name
 
@@ -224,6 +226,8 @@ _TOP500_FAMILY = ("top500-rank1", "top500-rank500", "top500-sum", "hpcg-rank1")
 
 def _family(series: str) -> tuple[str, ...]:
     """The series whose backtest errors calibrate ``series`` (see the note above)."""
+    if series == ML_TRAINING_SERIES:  # a long record of its own, growing 4-5x a year
+        return (series,)
     return _TOP500_FAMILY if series in _TOP500_FAMILY else (series, *_TOP500_FAMILY)
 
 
@@ -238,7 +242,7 @@ def pooled_cases(series: pd.DataFrame | str) -> tuple[CalibrationCase, ...]:
 def _known_series() -> set[str]:
     from brainflops.data.datasets import list_series  # noqa: PLC0415 - only when pooling
 
-    return set(list_series())
+    return {*list_series(), ML_TRAINING_SERIES}
 
 
 def _known(cases: tuple[CalibrationCase, ...], at: float) -> list[CalibrationCase]:

@@ -33,6 +33,7 @@ __all__ = [
     "first_reached",
     "first_reached_record",
     "first_reached_years",
+    "load_any_series",
     "parse_value",
     "parse_year",
     "sample_quantiles",
@@ -49,6 +50,28 @@ _LOG10_FLOAT_MAX = math.log10(np.finfo(float).max)  # 308.25: larger values over
 FloatArray = NDArray[np.float64]
 YearLike = int | float | str | None
 RngLike = np.random.Generator | int | None
+
+
+#: Series outside :mod:`brainflops.data.datasets`: the record of the largest ML training runs
+#: (Epoch AI's notable models, :func:`brainflops.data.ml_models.training_series`).
+ML_TRAINING_SERIES = "ml-training-largest"
+
+
+def load_any_series(name: str) -> pd.DataFrame:
+    """A packaged hardware series by name, or the largest-training-run record.
+
+    Examples
+    --------
+    >>> load_any_series("ml-training-largest").attrs["series"]
+    'ml-training-largest'
+    """
+    if name != ML_TRAINING_SERIES:
+        return load_series(name)
+    from brainflops.data.ml_models import training_series  # noqa: PLC0415 - only when asked
+
+    frame = training_series("largest")
+    frame.attrs = dict(frame.attrs) | {"series": name}
+    return frame
 
 
 def as_generator(rng: RngLike) -> np.random.Generator:
@@ -159,7 +182,7 @@ def _window_mask(years: FloatArray, start: YearLike, end: YearLike) -> NDArray[n
 
 def select_window(df: pd.DataFrame | str, start: YearLike, end: YearLike) -> pd.DataFrame:
     """Return the rows of a series (name or DataFrame) inside the window ``[start, end]``."""
-    frame = load_series(df) if isinstance(df, str) else df
+    frame = load_any_series(df) if isinstance(df, str) else df
     mask = _window_mask(frame["year"].to_numpy(dtype=float), start, end)
     out = frame[mask].copy()
     out.attrs = dict(frame.attrs)
@@ -203,7 +226,7 @@ def _prepare(
     start: YearLike,
     end: YearLike,
 ) -> tuple[FloatArray, FloatArray, str, FitInfo]:
-    frame = load_series(df) if isinstance(df, str) else df
+    frame = load_any_series(df) if isinstance(df, str) else df
     if not isinstance(frame, pd.DataFrame) or "year" not in frame.columns:
         raise InvalidValueError(
             name="df", reason="expected a series DataFrame with a 'year' column"
@@ -326,7 +349,7 @@ def first_reached_record(df: pd.DataFrame | str, target: float) -> Reached | Non
     >>> hit.date, hit.label[:7]
     ('2005-11', 'BlueGen')
     """
-    frame = load_series(df) if isinstance(df, str) else df
+    frame = load_any_series(df) if isinstance(df, str) else df
     column = value_column(frame)
     float(_log10_target(target))  # validates
     ordered = frame.sort_values("year", kind="stable")
@@ -355,7 +378,7 @@ def first_reached_years(df: pd.DataFrame | str, log10_targets: ArrayLike) -> Flo
     Vectorised over many targets (one per brain sample) by a search on the running maximum
     of the series, so a higher target is never reached earlier than a lower one.
     """
-    frame = load_series(df) if isinstance(df, str) else df
+    frame = load_any_series(df) if isinstance(df, str) else df
     ordered = frame.sort_values("year", kind="stable")
     years = ordered["year"].to_numpy(dtype=float)
     record = np.maximum.accumulate(np.log10(ordered[value_column(frame)].to_numpy(dtype=float)))
