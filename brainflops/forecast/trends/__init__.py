@@ -11,7 +11,7 @@ the package costs nothing until a name is asked for:
 * :mod:`~brainflops.forecast.trends.fit` -- fitting them to a series, by name;
 * :mod:`~brainflops.forecast.trends.backtests` -- rolling-origin backtests of one model;
 * :mod:`~brainflops.forecast.trends.ensemble` -- the calibrated ensemble (the default);
-* :mod:`~brainflops.forecast.trends.calibrate` -- coverage and error of forecasts by horizon.
+* :mod:`~brainflops.forecast.trends.calibration` -- coverage and error of forecasts by horizon.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "fit": ("MODELS", "doubling", "fit_exponential", "fit_logistic", "fit_model", "fit_piecewise"),
     "backtests": ("BacktestResult", "backtest", "backtest_table"),
     "ensemble": ("MEMBERS", "CalibratedTrend", "calibration_cases", "fit_calibrated"),
-    "calibrate": ("DEFAULT_CONFIDENCE", "CalibrationReport", "HorizonScore", "calibrate"),
+    "calibration": ("DEFAULT_CONFIDENCE", "CalibrationReport", "HorizonScore", "calibrate"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 

@@ -134,7 +134,7 @@ def backtest(
             raise InvalidValueError(
                 name="model", reason="the calibrated model takes no window start or fit options"
             )
-        from brainflops.forecast.trends.calibrate import DEFAULT_CONFIDENCE  # noqa: PLC0415 - cycle
+        from brainflops.forecast.trends.calibration import DEFAULT_CONFIDENCE  # noqa: PLC0415 - cycle
         from brainflops.forecast.trends.ensemble import fit_calibrated  # noqa: PLC0415 - cycle
 
         trend: Any = fit_calibrated(series, at=float(window["year"].max()))

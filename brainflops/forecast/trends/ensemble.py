@@ -19,7 +19,7 @@ The ensemble then
 
 Only errors *known at the forecast origin* are used: a backtest case counts once its
 target was reached on or before that origin. :func:`fit_calibrated` at the end of the data
-uses every case reached so far; :mod:`brainflops.forecast.trends.calibrate` scores the
+uses every case reached so far; :mod:`brainflops.forecast.trends.calibration` scores the
 ensemble at each past origin with only the cases known then (strictly out-of-sample).
 
 Members: ``exponential`` (all data), ``exponential-recent`` (the last 10 years),
@@ -38,7 +38,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import optimize, special
+from scipy import special
 
 from brainflops.core.errors import InvalidValueError
 from brainflops.data.datasets import value_column, value_unit
@@ -265,17 +265,27 @@ def _loo_log_density(errors: FloatArray, bandwidth: float) -> FloatArray:
 
 
 def _stacking_weights(log_densities: FloatArray) -> FloatArray:
-    """Weights on the simplex maximising ``sum_k log sum_m w_m p_m(k)`` (Yao et al. 2018)."""
+    """Weights on the simplex maximising ``sum_k log sum_m w_m p_m(k)`` (Yao et al. 2018).
+
+    With the member densities fixed this is the mixing-weight problem of a finite mixture,
+    solved by its EM fixed point ``w_m <- mean_k w_m p_m(k) / sum_j w_j p_j(k)`` (Dempster,
+    Laird & Rubin 1977), which never decreases the objective and stays on the simplex.
+    """
     members = log_densities.shape[1]
-    if members == 1:
-        return np.ones(1)
+    log_w = np.full(members, -math.log(members))
+    for _ in range(_EM_STEPS):
+        joint = log_densities + log_w[None, :]
+        responsibility = joint - special.logsumexp(joint, axis=1, keepdims=True)
+        updated = special.logsumexp(responsibility, axis=0) - math.log(log_densities.shape[0])
+        if np.max(np.abs(np.exp(updated) - np.exp(log_w))) < _EM_TOL:
+            log_w = updated
+            break
+        log_w = updated
+    return np.asarray(np.exp(log_w), dtype=np.float64)
 
-    def loss(theta: FloatArray) -> float:
-        log_w = theta - special.logsumexp(theta)
-        return -float(np.sum(special.logsumexp(log_densities + log_w[None, :], axis=1)))
 
-    result = optimize.minimize(loss, np.zeros(members), method="L-BFGS-B")
-    return np.asarray(special.softmax(result.x), dtype=np.float64)
+_EM_STEPS = 500  # iterations of the weight fixed point (it converges in tens)
+_EM_TOL = 1e-6  # weight change that counts as converged
 
 
 @dataclass(frozen=True, eq=False)

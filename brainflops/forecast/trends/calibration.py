@@ -244,7 +244,7 @@ def calibrate(
         raise InvalidValueError(name="confidence", reason="must lie strictly between 0 and 1")
     frame, name = _series_frame(series)
     cases = calibration_cases(series)
-    pooled = pooled_cases(series)
+    pooled = pooled_cases(series) if isinstance(series, str) else cases
     rng = np.random.default_rng(seed)
     forecasts: list[Forecast] = []
     skipped: set[float] = set()
