@@ -271,17 +271,17 @@ def _stacking_weights(log_densities: FloatArray) -> FloatArray:
     solved by its EM fixed point ``w_m <- mean_k w_m p_m(k) / sum_j w_j p_j(k)`` (Dempster,
     Laird & Rubin 1977), which never decreases the objective and stays on the simplex.
     """
-    members = log_densities.shape[1]
-    log_w = np.full(members, -math.log(members))
+    # Densities scaled per case (the scale cancels in the update): plain matrix products.
+    dens = np.exp(log_densities - log_densities.max(axis=1, keepdims=True))
+    weights = np.full(dens.shape[1], 1.0 / dens.shape[1])
     for _ in range(_EM_STEPS):
-        joint = log_densities + log_w[None, :]
-        responsibility = joint - special.logsumexp(joint, axis=1, keepdims=True)
-        updated = special.logsumexp(responsibility, axis=0) - math.log(log_densities.shape[0])
-        if np.max(np.abs(np.exp(updated) - np.exp(log_w))) < _EM_TOL:
-            log_w = updated
+        mixture = dens @ weights
+        updated = weights * np.mean(dens / mixture[:, None], axis=0)
+        converged = np.max(np.abs(updated - weights)) < _EM_TOL
+        weights = updated
+        if converged:
             break
-        log_w = updated
-    return np.asarray(np.exp(log_w), dtype=np.float64)
+    return np.asarray(weights / weights.sum(), dtype=np.float64)
 
 
 _EM_STEPS = 500  # iterations of the weight fixed point (it converges in tens)
