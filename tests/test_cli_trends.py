@@ -434,3 +434,49 @@ def test_timeline_and_report_give_the_same_parity_years_for_the_same_seed(capsys
     assert row["median parity year"] == f"{data['median_year']:.1f}"
     assert row["5th percentile"] == f"{data['p5_year']:.1f}"
     assert row["95th percentile"] == f"{data['p95_year']:.1f}"
+
+
+# --------------------------------------------------------------------------- calibration
+
+
+def test_calibrate_command_reports_each_horizon(capsys, tmp_path):
+    data = run_json(capsys, "trends", "calibrate", "--series", "top500-rank500")
+    assert data["model"] == "calibrated"
+    assert data["confidence"] == 0.9
+    assert [h["horizon"] for h in data["horizons"]] == ["10x", "100x"]
+    for row in data["horizons"]:
+        for key in ("n", "coverage", "mean_error_years", "median_error_years",
+                    "median_width_years", "unresolved"):  # fmt: skip
+            assert key in row
+    code, out, _ = run(capsys, "trends", "calibrate", "--series", "top500-rank500")
+    assert code == 0
+    assert "achieved" in out
+    png = tmp_path / "calibration.png"
+    code, _, err = run(capsys, "trends", "calibrate", "--series", "top500-rank500",
+                       "--model", "exponential", "--plot", str(png))  # fmt: skip
+    assert code == 0, err
+    assert png.read_bytes().startswith(PNG_MAGIC)
+    with pytest.raises(SystemExit):
+        main(["trends", "calibrate", "--confidence", "1.5"])
+
+
+def test_timeline_overlays_several_estimates_and_criteria(capsys, tmp_path):
+    png = tmp_path / "overlay.png"
+    data = run_json(capsys, "timeline", "--brain", "1e16", "--brain", "1e20",
+                    "--criterion", "hpl", "--criterion", "top500-sum", "--samples", "200",
+                    "--plot", str(png))  # fmt: skip
+    assert isinstance(data, list)
+    assert [(d["brain"], d["criterion"]) for d in data] == [
+        ("1e16", "hpl"), ("1e20", "hpl"), ("1e16", "top500-sum"), ("1e20", "top500-sum")
+    ]
+    assert png.read_bytes().startswith(PNG_MAGIC)
+    # 1e16 FLOP/s: the K computer passed it on the 2011-11 list (10.51 PFLOP/s)
+    assert data[0]["reached_fraction"] == 1.0
+    assert (data[0]["observed"]["date"], data[0]["observed"]["label"]) == ("2011-11", "K computer")
+
+
+def test_timeline_training_run_names_the_first_model(capsys):
+    code, out, err = run(capsys, "timeline", "--brain", "1e13", "--criterion", "training-run",
+                         "--samples", "100")  # fmt: skip
+    assert code == 0, err
+    assert "already reached" in out
