@@ -78,7 +78,9 @@ def test_fit_exponential_json(capsys):
     lo, hi = data["doubling_time_interval"]
     assert lo < data["doubling_time_years"] < hi
     assert data["fit"]["last_date"] == "2013-11"
-    late = run_json(capsys, "trends", "fit", "--model", "exponential", "--start", "2013", "--end", "2026")
+    late = run_json(
+        capsys, "trends", "fit", "--model", "exponential", "--start", "2013", "--end", "2026"
+    )
     assert late["doubling_time_years"] == pytest.approx(1.868, abs=0.002)
 
 
@@ -122,7 +124,9 @@ def test_fit_errors(capsys):
     code, _, err = run(capsys, "trends", "fit", "--model", "logistic")
     assert code == 2
     assert "ceiling" in err
-    code, _, err = run(capsys, "trends", "fit", "--model", "exponential", "--start", "2025", "--end", "2025")
+    code, _, err = run(
+        capsys, "trends", "fit", "--model", "exponential", "--start", "2025", "--end", "2025"
+    )
     assert code == 2
     assert "window" in err
     with pytest.raises(SystemExit):
@@ -467,7 +471,10 @@ def test_timeline_overlays_several_estimates_and_criteria(capsys, tmp_path):
                     "--plot", str(png))  # fmt: skip
     assert isinstance(data, list)
     assert [(d["brain"], d["criterion"]) for d in data] == [
-        ("1e16", "hpl"), ("1e20", "hpl"), ("1e16", "top500-sum"), ("1e20", "top500-sum")
+        ("1e16", "hpl"),
+        ("1e20", "hpl"),
+        ("1e16", "top500-sum"),
+        ("1e20", "top500-sum"),
     ]
     assert png.read_bytes().startswith(PNG_MAGIC)
     # 1e16 FLOP/s: the K computer passed it on the 2011-11 list (10.51 PFLOP/s)

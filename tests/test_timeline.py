@@ -60,7 +60,13 @@ def test_by_year():
 
 def test_criteria_offsets_and_series():
     assert set(tl.criteria()) == {
-        "hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy", "training-run"
+        "hpl",
+        "hpcg",
+        "hpcg-hpl",
+        "top500-sum",
+        "budget",
+        "energy",
+        "training-run",
     }
     assert tl.get_criterion("hpl").log10_offset == 0.0
     ratio = hpcg_hpl_ratio().median
@@ -82,7 +88,9 @@ def test_criteria_offsets_and_series():
 
 def test_budget_and_energy_targets_are_consistent():
     trend = tr.doubling(1e9, 2020, 2.0, unit="FLOP/s/USD")
-    result = tl.parity_years(np.full(10, 15.0), trend, 0, "budget", budget_usd=1e3)
+    result = tl.parity_years(
+        np.full(10, 15.0), trend, 0, tl.get_criterion("budget", budget_usd=1e3)
+    )
     # 1e15 FLOP/s for $1000 needs 1e12 FLOP/s per $: 3 decades above the baseline
     assert result.median_year == pytest.approx(2020 + 2.0 * math.log2(1e3))
     energy = tr.fit_exponential("green500-rank1", None, None)
@@ -120,18 +128,17 @@ def test_constant_brain_and_exact_trend_give_a_point_distribution():
 
 def test_quantiles_and_probabilities_of_a_spread():
     rng = np.random.default_rng(0)
-    brain = rng.normal(17.0, 1.0, 20000)
-    trend = tr.doubling(1e15, 2020, 2.0)  # exact: year = 2020 + 2 log2(B / 1e15)
-    # the trend's arithmetic alone: the data reached 1e15-1e17 FLOP/s long ago
-    result = tl.parity_years(brain, trend, 1, "hpl", years=[2030, 2040], observed=False)
+    brain = rng.normal(24.0, 1.0, 20000)  # far above every list: only the trend answers
+    trend = tr.doubling(1e22, 2030, 2.0)  # exact: year = 2030 + 2 log2(B / 1e22)
+    result = tl.parity_years(brain, trend, 1, "hpl", years=[2040, 2050])
     per_decade = 2.0 / math.log10(2)
-    assert result.median_year == pytest.approx(2020 + 2 * per_decade, abs=0.1)
-    assert result.p5_year == pytest.approx(2020 + (2 - 1.645) * per_decade, abs=0.2)
-    assert result.p95_year == pytest.approx(2020 + (2 + 1.645) * per_decade, abs=0.2)
+    assert result.median_year == pytest.approx(2030 + 2 * per_decade, abs=0.1)
+    assert result.p5_year == pytest.approx(2030 + (2 - 1.645) * per_decade, abs=0.2)
+    assert result.p95_year == pytest.approx(2030 + (2 + 1.645) * per_decade, abs=0.2)
     assert result.p5_year < result.median_year < result.p95_year
-    # P(year <= 2030) = P(B <= 1e15 * 2**5)
-    expected = np.mean(brain <= 15 + 5 * math.log10(2))
-    assert result.probability_by[2030.0] == pytest.approx(expected)
+    # P(year <= 2040) = P(B <= 1e22 * 2**5), or the last list's date for B below 1e22
+    expected = np.mean(brain <= 22 + 5 * math.log10(2))
+    assert result.probability_by[2040.0] == pytest.approx(expected)
 
 
 def test_never_fraction_with_a_saturating_trend():

@@ -8,6 +8,7 @@ Registered by :func:`brainflops.cli.trends.register`. Several ``--preset``, ``--
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 from typing import Any
 
@@ -133,9 +134,8 @@ def _one(args: argparse.Namespace, brain: tuple[str, str, str], criterion: Any, 
 
     kind, value, label = brain
     samples, central = _brain_samples(args, kind, value)
-    result = tl.parity_years(
-        samples, trend, tl.trend_rng(args.seed), criterion, years=args.years, label=label
-    )
+    result = tl.parity_years(samples, trend, tl.trend_rng(args.seed), criterion, years=args.years)
+    result = dataclasses.replace(result, label=label)
     payload: dict[str, Any] = {kind: value, "central_only": bool(args.central)}
     payload |= {"series": criterion.series, "seed": args.seed} | result.to_dict()
     payload["brain_log10_median"] = float(np.median(samples))

@@ -371,7 +371,13 @@ def _trends_backtest(args: argparse.Namespace) -> int:
         }
     )
     result = tr.backtest(
-        args.series, args.train_end, target, args.model, args.start, seed=args.seed, **options
+        args.series,
+        args.train_end,
+        target,
+        args.model,
+        seed=args.seed,
+        start=args.start,
+        **options,
     )
     if args.plot:
         from brainflops.outputs.plots_trends import plot_trend

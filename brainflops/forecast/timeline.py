@@ -234,44 +234,11 @@ def get_criterion(
         Power budget for ``energy`` (W); default the brain's power, ``brain_power`` of
         ``data/facility.toml`` (20 W).
     """
-    if name == "hpl":
-        return Criterion(
-            name,
-            "top500-rank1",
-            "FLOP/s",
-            0.0,
-            "TOP500 #1 HPL Rmax (FP64) reaches the brain estimate",
-            "TOP500 lists",
-        )
-    if name == "hpcg":
-        return Criterion(
-            name,
-            "hpcg-rank1",
-            "FLOP/s",
-            0.0,
-            "HPCG #1 (FP64, memory-bound; Dettmers' 2015 metric) reaches the brain estimate",
-            "HPCG lists",
-        )
+    if name in _FIXED_CRITERIA:
+        series, description, source = _FIXED_CRITERIA[name]
+        return Criterion(name, series, "FLOP/s", 0.0, description, source)
     if name == "hpcg-hpl":
-        ratio = hpcg_hpl_ratio()
-        return Criterion(
-            name,
-            "top500-rank1",
-            "FLOP/s",
-            -math.log10(ratio.median),
-            f"TOP500 #1 HPL Rmax scaled by the measured HPCG/HPL ratio {ratio.median:.4f} "
-            f"(range {ratio.minimum:.4f}-{ratio.maximum:.4f}) reaches the brain estimate",
-            ratio.source,
-        )
-    if name == "top500-sum":
-        return Criterion(
-            name,
-            "top500-sum",
-            "FLOP/s",
-            0.0,
-            "the sum of all 500 TOP500 systems (HPL, FP64) reaches the brain estimate",
-            "TOP500 lists",
-        )
+        return _hpcg_hpl_criterion()
     if name == "budget":
         budget = _positive(budget_usd, "budget_usd")
         return Criterion(
@@ -298,6 +265,40 @@ def get_criterion(
     if name == "training-run":
         return _training_run_criterion()
     raise UnknownNameError(kind="criterion", name=str(name), known=_CRITERIA)
+
+
+# Criteria that compare the brain's FLOP/s directly with a FLOP/s series:
+# name -> (series, description, source).
+_FIXED_CRITERIA = {
+    "hpl": (
+        "top500-rank1",
+        "TOP500 #1 HPL Rmax (FP64) reaches the brain estimate",
+        "TOP500 lists",
+    ),
+    "hpcg": (
+        "hpcg-rank1",
+        "HPCG #1 (FP64, memory-bound; Dettmers' 2015 metric) reaches the brain estimate",
+        "HPCG lists",
+    ),
+    "top500-sum": (
+        "top500-sum",
+        "the sum of all 500 TOP500 systems (HPL, FP64) reaches the brain estimate",
+        "TOP500 lists",
+    ),
+}
+
+
+def _hpcg_hpl_criterion() -> Criterion:
+    ratio = hpcg_hpl_ratio()
+    return Criterion(
+        "hpcg-hpl",
+        "top500-rank1",
+        "FLOP/s",
+        -math.log10(ratio.median),
+        f"TOP500 #1 HPL Rmax scaled by the measured HPCG/HPL ratio {ratio.median:.4f} "
+        f"(range {ratio.minimum:.4f}-{ratio.maximum:.4f}) reaches the brain estimate",
+        ratio.source,
+    )
 
 
 def _training_run_criterion() -> Criterion:
@@ -429,12 +430,12 @@ def parity_years(
     criterion: str | Criterion = "hpl",
     *,
     years: Iterable[float] = DEFAULT_YEARS,
-    budget_usd: float = DEFAULT_BUDGET_USD,
-    power_w: float | None = None,
-    observed: bool = True,
-    label: str = "",
 ) -> ParityResult:
     """Distribution of the year a trend reaches brain estimates; observed dates first.
+
+    The criterion's series is looked at first: a sample whose target the data already
+    reached gets the date it was reached (P = 1 from then) and fits nothing; the others get
+    the trend's crossing year, never earlier than the last data point (not reached by then).
 
     Parameters
     ----------
@@ -448,17 +449,10 @@ def parity_years(
         and the generator, so equal seeds give common random numbers across brain
         estimates and criteria.
     criterion:
-        A criterion name (see :func:`criteria`) or a :class:`Criterion`.
+        A criterion name (see :func:`criteria`; the ``budget`` and ``energy`` defaults) or
+        a :class:`Criterion` from :func:`get_criterion`, e.g. with another budget.
     years:
         Years at which to report the probability of parity.
-    budget_usd, power_w:
-        Parameters of the ``budget`` and ``energy`` criteria.
-    observed:
-        Look at the criterion's series first (default): a sample whose target the data
-        already reached gets the date it was reached and fits nothing; the others get the
-        trend's crossing year, never earlier than the last data point (not reached by then).
-    label:
-        A name for the result (the preset or scenario), kept in :meth:`ParityResult.to_dict`.
 
     Raises
     ------
@@ -467,11 +461,7 @@ def parity_years(
     UnitMismatchError
         If the trend's unit is not the criterion's.
     """
-    crit = (
-        criterion
-        if isinstance(criterion, Criterion)
-        else get_criterion(criterion, budget_usd=budget_usd, power_w=power_w)
-    )
+    crit = criterion if isinstance(criterion, Criterion) else get_criterion(criterion)
     brain = np.asarray(log10_brain, dtype=float)
     if brain.ndim != 1 or brain.size == 0 or not np.all(np.isfinite(brain)):
         raise InvalidValueError(
@@ -489,10 +479,7 @@ def parity_years(
         raise InvalidValueError(name="years", reason="must be finite")
     targets = crit.log10_target(brain)
     samples = trend.crossing_year_samples_log10(targets, brain.size, as_generator(rng))
-    reached = np.zeros(brain.size, dtype=bool)
-    hit: Reached | None = None
-    if observed:
-        samples, reached, hit = _observed_first(crit, targets, samples)
+    samples, reached, hit = _observed_first(crit, targets, samples)
     median, p5, p95 = sample_quantiles(samples, [0.5, 0.05, 0.95])
     never = np.isposinf(samples)
     return ParityResult(
@@ -509,7 +496,6 @@ def parity_years(
         reached_fraction=float(np.mean(reached)),
         observed=hit,
         never_reason=never_reason(trend, float(np.median(targets[never]))) if never.any() else "",
-        label=label,
     )
 
 
@@ -534,21 +520,16 @@ def forecast_parity(
     *,
     seed: int = 0,
     years: Iterable[float] = DEFAULT_YEARS,
-    label: str = "",
-    **criterion_options: Any,
 ) -> ParityResult:
     """The library's timeline entry point: parity years on the criterion's series.
 
     ``model`` is ``"calibrated"`` (the default ensemble), one of the fitted models of
     :data:`~brainflops.forecast.trends.MODELS` (fitted to the whole series; ``logistic``
     needs a ceiling, so use :func:`parity_years` with your own fit) or a Dettmers scenario
-    (:data:`DETTMERS_SCENARIOS`). Trend draws use :func:`trend_rng` of ``seed``.
+    (:data:`DETTMERS_SCENARIOS`). Trend draws use :func:`trend_rng` of ``seed``; give a
+    :class:`Criterion` from :func:`get_criterion` for another budget or power.
     """
-    crit = (
-        criterion
-        if isinstance(criterion, Criterion)
-        else get_criterion(criterion, **criterion_options)
-    )
+    crit = criterion if isinstance(criterion, Criterion) else get_criterion(criterion)
     trend: Forecaster
     if model == "calibrated":
         trend = fit_calibrated(crit.series)
@@ -556,7 +537,7 @@ def forecast_parity(
         trend = dettmers_scenario(model)
     else:
         trend = fit_model(model, crit.series, None, None)
-    return parity_years(log10_brain, trend, trend_rng(seed), crit, years=years, label=label)
+    return parity_years(log10_brain, trend, trend_rng(seed), crit, years=years)
 
 
 # --------------------------------------------------------------------------- Dettmers

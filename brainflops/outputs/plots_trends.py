@@ -18,6 +18,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -190,22 +191,13 @@ def plot_trend(
     trends: Mapping[str, TrendModel] | Sequence[TrendModel] = (),
     *,
     overwrite: bool = False,
-    backtests: Sequence[BacktestResult] = (),
-    brain_bands: Sequence[BrainBand] = (),
-    title: str | None = None,
-    until: float | None = None,
-    seed: int = 0,
+    **figure_options: Any,
 ) -> Path:
-    """Render :func:`trend_figure` and write it to ``path`` atomically (SVG, PNG or PDF by suffix)."""
-    fig = trend_figure(
-        df,
-        trends,
-        backtests=backtests,
-        brain_bands=brain_bands,
-        title=title,
-        until=until,
-        seed=seed,
-    )
+    """Render :func:`trend_figure` (``figure_options`` are its keyword arguments) to ``path``.
+
+    Written atomically, as SVG, PNG or PDF by the suffix.
+    """
+    fig = trend_figure(df, trends, **figure_options)
     return style.save(fig, path, overwrite=overwrite)
 
 

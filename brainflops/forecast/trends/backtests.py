@@ -106,9 +106,7 @@ def backtest(
     train_end: YearLike,
     target: float,
     model: str = "calibrated",
-    start: YearLike = None,
     *,
-    n_samples: int = _BACKTEST_SAMPLES,
     seed: int = 0,
     **options: Any,
 ) -> BacktestResult:
@@ -117,7 +115,8 @@ def backtest(
     ``model`` is ``"calibrated"`` (the default: the ensemble a forecaster could have built
     at ``train_end``, from backtests resolved by then; 90 % interval) or one of
     :data:`~brainflops.forecast.trends.fit.MODELS` (95 % interval from the fit). ``options``
-    (``breakpoint``, ``ceiling``, ``continuous``) are passed to :func:`fit_model`.
+    (``start`` of the window, ``breakpoint``, ``ceiling``, ``continuous``) are passed to
+    :func:`fit_model`. The interval comes from 4000 draws seeded with ``seed``.
 
     Examples
     --------
@@ -128,6 +127,7 @@ def backtest(
     if train_end is None:
         raise InvalidValueError(name="train_end", reason="a backtest needs an end of training")
     frame = load_any_series(series) if isinstance(series, str) else series
+    start = options.pop("start", None)
     window = select_window(frame, start, train_end)
     if model == "calibrated":
         if start is not None or options:
@@ -144,7 +144,7 @@ def backtest(
         confidence = CONFIDENCE
     log10_target = _log10_target(target)
     samples = trend.crossing_year_samples_log10(
-        log10_target, n_samples, np.random.default_rng(seed)
+        log10_target, _BACKTEST_SAMPLES, np.random.default_rng(seed)
     )
     lo, mid, hi = sample_quantiles(samples, [0.5 - confidence / 2.0, 0.5, 0.5 + confidence / 2.0])
     predicted = float(mid if model == "calibrated" else trend.crossing_year_log10(log10_target))
@@ -185,7 +185,7 @@ def backtest_table(
     target_list: Sequence[float] = list(targets)
     for train_end in train_ends:
         for target in target_list:
-            result = backtest(series, train_end, target, model, start, **kwargs)
+            result = backtest(series, train_end, target, model, start=start, **kwargs)
             rows.append(
                 {
                     "series": result.series,

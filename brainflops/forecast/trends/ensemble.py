@@ -77,7 +77,6 @@ MIN_KNOWN_CASES = 6  # fewest known errors per member before the ensemble foreca
 HALF_LIFE_YEARS = 2.0
 _H_MIN = 0.5  # years; a forecast is never sooner than one list interval after the origin
 _H_MAX = 500.0  # years; a member that says "never" is scored as this far off
-_GRID_STEP = 0.25  # years; breakpoint grid of the piecewise member (refitted often)
 _EPS = 1e-9
 
 # Facility powers behind the logistic member's ceilings (assumed round numbers, not data):
@@ -110,7 +109,7 @@ def _member_trends(frame: pd.DataFrame, name: str) -> dict[str, TrendModel]:
     fits: dict[str, Callable[[], TrendModel]] = {
         "exponential": lambda: fit_exponential(frame, None, None),
         "exponential-recent": lambda: fit_exponential(frame, last - RECENT_YEARS, None),
-        "piecewise": lambda: fit_piecewise(frame, None, None, grid_step_years=_GRID_STEP),
+        "piecewise": lambda: fit_piecewise(frame, None, None),
     }
     ceiling = _ceiling(name, unit)
     if ceiling is not None:

@@ -7,6 +7,7 @@ series), :func:`doubling` (a user-stated doubling time) and :func:`fit_model` (b
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,7 +97,6 @@ def fit_piecewise(
     breakpoint: float | str | None = None,
     *,
     continuous: bool = True,
-    grid_step_years: float = _GRID_STEP_YEARS,
 ) -> PiecewiseTrend:
     """Fit a two-segment (broken) exponential trend in log10 space.
 
@@ -110,9 +110,6 @@ def fit_piecewise(
         point) and reports a 95 % profile-likelihood interval.
     continuous:
         ``True`` for a continuous broken-stick trend, ``False`` for two independent lines.
-    grid_step_years:
-        Spacing of the breakpoint search grid (default about a week); the backtests of the
-        calibrated ensemble use a coarser grid to refit hundreds of times quickly.
 
     Raises
     ------
@@ -120,7 +117,7 @@ def fit_piecewise(
         If either segment would have fewer than 3 points.
     """
     years, logs, unit, info = _prepare(df, start, end)
-    grid = _breakpoint_grid(years, breakpoint, grid_step_years)
+    grid = _breakpoint_grid(years, breakpoint, _GRID_STEP_YEARS)
     dof = years.size - (3 if continuous else 4)
     betas, covs, rss, logdets = _grid_fits(years, logs, grid, continuous)
     best_rss = float(rss.min())
@@ -154,7 +151,7 @@ def fit_piecewise(
         grid=grid,
         grid_weights=weights,
         grid_beta=betas,
-        grid_root=np.array([_sqrt_psd(cov) for cov in covs]),
+        grid_root=_sqrt_psd(covs),
     )
 
 
@@ -326,21 +323,28 @@ def doubling(
     )
 
 
+_MODEL_OPTIONS = {"breakpoint": "piecewise", "continuous": "piecewise", "ceiling": "logistic"}
+
+
 def fit_model(
     model: str,
     df: pd.DataFrame | str,
     start: YearLike,
     end: YearLike,
-    *,
-    breakpoint: float | str | None = None,
-    ceiling: float | None = None,
-    continuous: bool = True,
+    **options: Any,
 ) -> TrendModel:
     """Fit one of :data:`MODELS` by name (``ceiling`` is required for ``"logistic"``).
 
-    ``breakpoint`` and ``continuous=False`` apply to ``"piecewise"`` only and ``ceiling`` to
-    ``"logistic"`` only; giving them with another model raises rather than being ignored.
+    ``options``: ``breakpoint`` and ``continuous`` apply to ``"piecewise"`` only and
+    ``ceiling`` to ``"logistic"`` only; giving them with another model (other than at their
+    defaults, ``None`` and ``continuous=True``) raises rather than being ignored.
     """
+    unknown = sorted(set(options) - set(_MODEL_OPTIONS))
+    if unknown:
+        raise InvalidValueError(name="options", reason=f"unknown fit options {unknown}")
+    breakpoint = options.get("breakpoint")
+    ceiling = options.get("ceiling")
+    continuous = bool(options.get("continuous", True))
     unused = [
         option
         for option, given, uses in (

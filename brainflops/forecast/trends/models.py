@@ -46,9 +46,9 @@ _EXP_MAX = math.log(np.finfo(float).max)  # 709.78: math.exp overflows above thi
 
 
 def _sqrt_psd(cov: FloatArray) -> FloatArray:
-    """A matrix square root ``S`` with ``S @ S.T == cov`` for a (semi-)definite ``cov``."""
+    """Square roots ``S`` with ``S @ S.T == cov`` of (semi-)definite matrices (stacks too)."""
     vals, vecs = np.linalg.eigh(np.asarray(cov, dtype=float))
-    return vecs * np.sqrt(np.clip(vals, 0.0, None))
+    return np.asarray(vecs * np.sqrt(np.clip(vals, 0.0, None))[..., None, :], dtype=np.float64)
 
 
 def _exp_cross(
