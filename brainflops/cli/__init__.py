@@ -43,6 +43,8 @@ _COMMAND_MODULES = (
     "hardware",
     "literature",
     "scenario",
+    "dl",
+    "train",
 )
 
 EXIT_BUG = 1
