@@ -6,7 +6,17 @@ import argparse
 
 import sympy as sp
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
+from brainflops.cli._common import (
+    add_output_arguments,
+    check_outputs,
+    dumps,
+    emit,
+    model_name,
+    non_empty,
+    positive_int,
+    seed,
+    text_table,
+)
 from brainflops.models.model import Model
 from brainflops.models.presets import list_presets, load_preset
 from brainflops.ops.stages import STAGES
@@ -21,13 +31,17 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--preset",
         default=None,
+        type=model_name,
         help=f"built-in preset, or preset:variant (default {DEFAULT_PRESET})",
     )
-    group.add_argument("--scenario", metavar="FILE", help="a scenario TOML file")
+    group.add_argument(
+        "--scenario", metavar="FILE", type=non_empty("--scenario"), help="a scenario TOML file"
+    )
 
 
 def model_from_args(args: argparse.Namespace) -> Model:
-    """The model chosen by ``--preset`` or ``--scenario``."""
+    """The model chosen by ``--preset`` or ``--scenario``, after checking the outputs."""
+    check_outputs(args)
     scenario = getattr(args, "scenario", None)
     if scenario:
         from brainflops.models.scenario import load_scenario  # noqa: PLC0415 - only when asked
@@ -37,6 +51,7 @@ def model_from_args(args: argparse.Namespace) -> Model:
 
 
 def _presets(args: argparse.Namespace) -> int:
+    check_outputs(args)
     rows = []
     for name in list_presets(variants=True):
         model = load_preset(name)
@@ -168,7 +183,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="add Monte Carlo percentiles from N draws",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed for --samples (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="random seed for --samples (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_output_arguments(p)
     p.set_defaults(handler=_estimate)

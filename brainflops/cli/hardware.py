@@ -9,7 +9,14 @@ from typing import Any
 
 from tabulate import tabulate
 
-from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.cli._common import (
+    MAX_MIN_TIME,
+    add_output_arguments,
+    bounded_float,
+    check_outputs,
+    dumps,
+    emit,
+)
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core.errors import InvalidValueError
 from brainflops.forecast.trends import parse_value
@@ -22,6 +29,10 @@ from brainflops.hardware.plan import (
 )
 
 __all__ = ["register"]
+
+#: Largest facility power usage effectiveness accepted (facility power / IT power);
+#: real data centres report about 1.1 to 3.
+MAX_PUE = 10.0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,7 +57,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     defaults = facility_assumptions()
     hardware.add_argument(
-        "--pue", help=f"facility power usage effectiveness (default {defaults['pue'].value:g})"
+        "--pue",
+        help=f"facility power usage effectiveness, {1:g} to {MAX_PUE:g} "
+        f"(default {defaults['pue'].value:g})",
     )
     hardware.add_argument(
         "--electricity-price",
@@ -69,7 +82,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     bench.add_argument("--quick", action="store_true", help="tiny sizes (a smoke test)")
     bench.add_argument(
-        "--min-time", type=float, default=None, metavar="S", help="seconds per case"
+        "--min-time",
+        type=bounded_float(0.0, MAX_MIN_TIME, "seconds per case"),
+        default=None,
+        metavar="S",
+        help=f"seconds per case (at most {MAX_MIN_TIME:g})",
     )
     bench.add_argument("--no-torch", action="store_true", help="numpy only")
     bench.add_argument(
@@ -115,12 +132,15 @@ def _hardware(args: argparse.Namespace) -> int:
         raise InvalidValueError(
             name="--device", reason="required (see brainflops hardware --list)"
         )
+    pue = None if args.pue is None else parse_value(args.pue, "dimensionless", "--pue")
+    if pue is not None and not 1 <= pue <= MAX_PUE:
+        raise InvalidValueError("--pue", f"must be from 1 to {MAX_PUE:g}, got {args.pue}")
     model = model_from_args(args)
     result = plan(
         model,
         args.device,
         args.precision,
-        pue=None if args.pue is None else parse_value(args.pue, "dimensionless", "--pue"),
+        pue=pue,
         electricity_price=None
         if args.electricity_price is None
         else parse_value(args.electricity_price, "USD/kWh", "--electricity-price"),
@@ -236,6 +256,7 @@ def _hardware_text(p: Any) -> str:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    check_outputs(args)
     from brainflops.hardware.bench import run_bench  # noqa: PLC0415 - numpy timing only when asked
 
     result = run_bench(

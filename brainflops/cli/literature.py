@@ -16,8 +16,15 @@ import argparse
 import sys
 from typing import Any
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
-from brainflops.core.io import check_png_path, save_figure_png
+from brainflops.cli._common import (
+    add_output_arguments,
+    check_outputs,
+    dpi,
+    dumps,
+    emit,
+    text_table,
+)
+from brainflops.core.io import save_figure_png
 from brainflops.models import literature
 
 __all__ = ["register"]
@@ -53,12 +60,13 @@ def _text(records: list[dict[str, Any]]) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    if args.plot:
-        check_png_path(args.plot)
+    check_outputs(args)
     table = literature.comparison_table(args.preset or None)
     if args.plot:
         figure = literature.plot_comparison(table)
-        save_figure_png(figure, args.plot, dpi=args.dpi, overwrite=bool(args.force))
+        save_figure_png(
+            figure, args.plot, dpi=args.dpi, overwrite=bool(args.force), force_hint="--force"
+        )
         sys.stderr.write(f"wrote {args.plot}\n")
     records = literature.comparison_records(table=table)
     emit(dumps(records) if args.json else _text(records), args)
@@ -83,8 +91,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--json", action="store_true", help="print a JSON list, one object per estimate"
     )
     p.add_argument("--plot", metavar="FILE.png", help="also draw the comparison chart to FILE.png")
-    p.add_argument(
-        "--dpi", type=positive_int, default=150, help="resolution of --plot (default 150)"
-    )
+    p.add_argument("--dpi", type=dpi, default=150, help="resolution of --plot (default 150)")
     add_output_arguments(p)
     p.set_defaults(handler=_compare)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from brainflops.cli._common import positive_int
+from brainflops.cli._common import non_empty, positive_int, seed
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.outputs.report import DEFAULT_SAMPLES, write_report
 
@@ -32,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out",
         metavar="DIR",
+        type=non_empty("--out"),
         default="brainflops-report",
         help="output folder (default brainflops-report)",
     )
@@ -43,5 +44,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"Monte Carlo draws (default {DEFAULT_SAMPLES})",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.set_defaults(handler=_report)
+    p.add_argument("--seed", type=seed, default=0, help="random seed (default 0)")
+    p.set_defaults(handler=_report, out_is_folder=True)

@@ -20,9 +20,17 @@ from typing import Any
 
 import numpy as np
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
+from brainflops.cli._common import (
+    add_output_arguments,
+    check_outputs,
+    dumps,
+    emit,
+    model_name,
+    non_empty,
+    positive_int,
+    seed,
+)
 from brainflops.core.errors import InvalidValueError
-from brainflops.core.io import check_png_path
 from brainflops.data import datasets
 from brainflops.forecast import timeline as tl
 from brainflops.forecast import trends as tr
@@ -162,8 +170,7 @@ def _check_model_flags(args: argparse.Namespace) -> None:
 
 
 def _check_plot(args: argparse.Namespace) -> None:
-    if getattr(args, "plot", None):
-        check_png_path(args.plot)
+    check_outputs(args)
 
 
 def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> tr.TrendModel:
@@ -552,7 +559,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     back.add_argument(
         "--target", required=True, metavar="F", help="target value, e.g. 1e15 or 1PFLOP/s"
     )
-    back.add_argument("--seed", type=int, default=0, help="seed of the interval's draws")
+    back.add_argument("--seed", type=seed, default=0, help="seed of the interval's draws")
     back.add_argument("--json", action="store_true", help="print JSON")
     back.add_argument("--plot", metavar="FILE.png", help="write a figure (--force overwrites)")
     add_output_arguments(back)
@@ -562,8 +569,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "timeline", help="distribution of the year hardware matches the brain"
     )
     brain = time.add_mutually_exclusive_group(required=True)
-    brain.add_argument("--preset", metavar="P", help="brain-estimate preset to sample")
-    brain.add_argument("--scenario", metavar="FILE", help="a scenario TOML file to sample")
+    brain.add_argument(
+        "--preset", metavar="P", type=model_name, help="brain-estimate preset to sample"
+    )
+    brain.add_argument(
+        "--scenario",
+        metavar="FILE",
+        type=non_empty("--scenario"),
+        help="a scenario TOML file to sample",
+    )
     brain.add_argument(
         "--brain", metavar="F", help="a fixed brain estimate instead, e.g. 1e16 or 10PFLOP/s"
     )
@@ -607,7 +621,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help=f"number of samples (default: {_DEFAULT_SAMPLES})",
     )
-    time.add_argument("--seed", type=int, default=0, metavar="K", help="random seed")
+    time.add_argument("--seed", type=seed, default=0, metavar="K", help="random seed")
     time.add_argument(
         "--years",
         type=_years_list,
