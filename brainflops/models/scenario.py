@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from brainflops.core.errors import BrainflopsError, ScenarioError, UnknownNameError
+from brainflops.core.io import UnsafePathError, read_limited
 from brainflops.core.units import (
     as_quantity,
     parse_quantity,
@@ -78,6 +79,12 @@ __all__ = [
 
 #: Largest scenario file read, in bytes.
 MAX_FILE_BYTES = 1_000_000
+#: Most keys a scenario document may hold, counted through every table and array, and
+#: most entries (parameters set or added, populations, formulas, correlations) in each
+#: section. Building costs about a millisecond per parameter, so these bound validation
+#: to a few seconds whatever the file holds.
+MAX_KEYS = 20_000
+MAX_ENTRIES = 1_000
 _MAX_DEPTH = 12
 
 _TOP_KEYS = ("scenario", "set", "parameters", "populations", "formulas", "correlations")
@@ -138,7 +145,7 @@ def scenario_from_text(text: str, origin: str = "<scenario>") -> Model:
     """
     if not isinstance(text, str):
         raise ScenarioError([f"{origin}: expected TOML text, got {type(text).__name__}"])
-    return _Reader(text, origin).model()
+    return _Reader(text.removeprefix("\ufeff"), origin).model()
 
 
 def validate_scenario(path: str | os.PathLike[str]) -> list[str]:
@@ -202,21 +209,15 @@ def new_scenario_text(preset: str) -> str:
 
 # ----------------------------------------------------------------------- reading files
 def _read_text(origin: str) -> str:
-    path = Path(origin)
+    """The file's text: a regular file of at most MAX_FILE_BYTES, UTF-8 (a BOM is skipped)."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise ScenarioError([f"{origin}: is a directory, not a scenario file"])
-        if size > MAX_FILE_BYTES:
-            message = (
-                f"{origin}: {size} bytes is too large for a scenario (at most {MAX_FILE_BYTES})"
-            )
-            raise ScenarioError([message])
-        data = path.read_bytes()
+        data = read_limited(origin, MAX_FILE_BYTES)
+    except UnsafePathError as exc:
+        raise ScenarioError([f"{origin}: {exc.reason}"]) from None
     except OSError as exc:
-        raise ScenarioError([f"{origin}: cannot read: {exc.strerror or exc}"]) from exc
+        raise ScenarioError([f"{origin}: cannot read: {exc.strerror or exc}"]) from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ScenarioError([f"{origin}: not UTF-8 text (byte {exc.start})"]) from None
 
@@ -469,6 +470,7 @@ class _Reader:
     def formatted(self) -> list[str]:
         """The problems as ``FILE:LINE: key: message`` lines in file order, without repeats."""
         out: list[str] = []
+        seen: set[str] = set()
         lines: list[int] = []
         for key, message in self.problems:
             if key and self._lines is None:
@@ -476,7 +478,8 @@ class _Reader:
             line = self._lines.find(key) if key and self._lines is not None else None
             place = f"{self.origin}:{line}" if line else self.origin
             text = f"{place}: {key}: {message}" if key else f"{place}: {message}"
-            if text not in out:
+            if text not in seen:
+                seen.add(text)
                 out.append(text)
                 lines.append(line or 0)
         order = sorted(range(len(out)), key=lambda i: lines[i])
@@ -486,11 +489,29 @@ class _Reader:
     def model(self) -> Model:
         """The scenario's model; raises ScenarioError listing every problem."""
         document = _parse_toml(self.text, self.origin)
+        self._check_size(document)
         merged = self._merge(document)
         model = self._build(merged) if merged is not None else None
         if self.problems or model is None:
             raise ScenarioError(self.formatted() or [f"{self.origin}: invalid scenario"])
         return model
+
+    def _check_size(self, document: dict[str, Any]) -> None:
+        """Refuse documents whose size would make validation slow (see MAX_KEYS)."""
+        keys, pending = 0, [document]
+        while pending and keys <= MAX_KEYS:
+            item = pending.pop()
+            children = item.values() if isinstance(item, dict) else item
+            keys += len(item) if isinstance(item, dict) else 0
+            pending.extend(c for c in children if isinstance(c, dict | list))
+        if keys > MAX_KEYS:
+            message = f"more than {MAX_KEYS} keys; a scenario may hold at most {MAX_KEYS}"
+            raise ScenarioError([f"{self.origin}: {message}"])
+        for section in ("set", *_TOP_KEYS[3:]):
+            entries = document.get(section)
+            if isinstance(entries, dict | list) and len(entries) > MAX_ENTRIES:
+                message = f"{len(entries)} entries; at most {MAX_ENTRIES} per section"
+                raise ScenarioError([f"{self.origin}: {section}: {message}"])
 
     def _merge(self, document: dict[str, Any]) -> dict[str, Any] | None:
         preset_form = "scenario" not in document and "preset" in document
@@ -810,9 +831,13 @@ class _Reader:
     ) -> None:
         found: dict[str, tuple[str, dict[str, Any]]] = {}
         self._record_leaves(table, "parameters", "", found, 0)
+        if len(found) > MAX_ENTRIES:
+            self.add("parameters", f"{len(found)} new parameters; at most {MAX_ENTRIES}")
+            return
+        groups = {group: name for name in records for group in _groups(name)}
         for name, (key, record) in found.items():
             self.where[f"parameters.{name}"] = key
-            if (problem := self._new_name_problem(name, records)) is not None:
+            if (problem := _new_name_problem(name, records, groups)) is not None:
                 self.add(key, problem)
                 self.failed.add(name)
                 continue
@@ -830,18 +855,7 @@ class _Reader:
                 continue
             cleaned.setdefault("symbol", name)  # unique, unlike the default last part
             records[name] = cleaned
-
-    @staticmethod
-    def _new_name_problem(name: str, records: Mapping[str, Any]) -> str | None:
-        problem = _name_problem(name)
-        if problem is not None:
-            return problem
-        if name in records:
-            return f"{name!r} is already a parameter of the base; change it under [set]"
-        for other in records:
-            if other.startswith(f"{name}.") or name.startswith(f"{other}."):
-                return f"{name!r} clashes with the parameter {other!r}"
-        return None
+            groups.update(dict.fromkeys(_groups(name), name))
 
     def _record_leaves(
         self,
@@ -1167,6 +1181,33 @@ def _suggest(name: str, known: Any) -> str:
 def _tail(exc: BrainflopsError, key: str) -> str:
     text = str(exc).replace("\n", "; ")
     return text.removeprefix(f"{key}: ")
+
+
+def _groups(name: str) -> list[str]:
+    """The dotted groups above a parameter name: ``a.b.c`` -> ``a``, ``a.b``."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def _new_name_problem(
+    name: str, records: Mapping[str, Any], groups: Mapping[str, str]
+) -> str | None:
+    """Why ``name`` cannot be a new parameter beside ``records``, or None.
+
+    ``groups`` maps every dotted group of ``records`` (see :func:`_groups`) to a parameter
+    in it, so the check is a few look-ups rather than a scan of every parameter.
+    """
+    problem = _name_problem(name)
+    if problem is not None:
+        return problem
+    if name in records:
+        return f"{name!r} is already a parameter of the base; change it under [set]"
+    if name in groups:
+        return f"{name!r} clashes with the parameter {groups[name]!r}"
+    for group in _groups(name):
+        if group in records:
+            return f"{name!r} clashes with the parameter {group!r}"
+    return None
 
 
 def _name_problem(name: str) -> str | None:
