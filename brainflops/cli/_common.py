@@ -21,6 +21,7 @@ from brainflops.core.io import (
 )
 
 __all__ = [
+    "MAX_FLOAT_LOG10",
     "MAX_MIN_TIME",
     "MAX_SAMPLES",
     "MAX_SEED",
@@ -32,6 +33,8 @@ __all__ = [
     "dpi",
     "dumps",
     "emit",
+    "flops_fields",
+    "flops_text",
     "model_name",
     "non_empty",
     "positive_int",
@@ -76,6 +79,35 @@ def dumps(data: Any) -> str:
     """
     checked = _finite_or_raise(data, "result")
     return json.dumps(checked, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+#: Largest log10 a float can hold (about 308.25).
+MAX_FLOAT_LOG10 = math.log10(sys.float_info.max)
+
+
+def flops_text(log10: float, fmt: str = ".4g") -> str:
+    """A rate given by its log10 as text: ``1.075e+21``, or ``10^309.2`` beyond a float.
+
+    >>> flops_text(21.0314), flops_text(309.2), flops_text(-400.0)
+    ('1.075e+21', '10^309.2', '10^-400.0')
+    """
+    if not math.isfinite(log10):
+        return "0" if log10 < 0 else "inf"
+    if -300 < log10 < MAX_FLOAT_LOG10:
+        return format(10**log10, fmt)
+    return f"10^{log10:.1f}"
+
+
+def flops_fields(name: str, log10: float) -> dict[str, float]:
+    """``{name: value, "log10_" + name: log10}``; only the log10 beyond a float's range.
+
+    JSON has no infinity, so a value too large for a float is given by its log10 alone
+    (the field ``name`` is left out) instead of as ``null`` or a clipped number.
+    """
+    fields = {f"log10_{name}": log10}
+    if log10 < MAX_FLOAT_LOG10:
+        fields = {name: 10**log10, **fields}
+    return fields
 
 
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:

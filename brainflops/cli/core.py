@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import math
 
+import numpy as np
 import sympy as sp
 
 from brainflops.cli._common import (
+    MAX_FLOAT_LOG10,
     add_output_arguments,
     check_outputs,
     dumps,
     emit,
+    flops_fields,
+    flops_text,
     model_name,
     non_empty,
     positive_int,
@@ -73,49 +78,58 @@ def _presets(args: argparse.Namespace) -> int:
 
 def _estimate(args: argparse.Namespace) -> int:
     model = model_from_args(args)
-    central = model.central().m_as("FLOP/s")
-    breakdown = model.breakdown()
+    central = model.central_log10()
+    # Term values from the shares, in log10: exact beyond the float range too (the
+    # breakdown's own flops column is capped at the largest float, hence the errstate).
+    with np.errstate(divide="ignore", over="ignore"):
+        breakdown = model.breakdown()
+        term_logs = central + np.log10(breakdown.share.to_numpy(dtype=float))
     result: dict = {
         "preset": model.name,
         "title": model.title,
         "unit": "FLOP/s",
-        "central": central,
-        "log10_central": model.central_log10(),
+        **flops_fields("central", central),
         "reported": model.reported,
         "breakdown": [
             {
                 "population": r.population,
                 "stage": r.stage,
                 "operation": r.operation,
-                "flops": float(r.flops),
+                **flops_fields("flops", float(log)),
             }
-            for r in breakdown.itertuples(index=False)
+            for r, log in zip(breakdown.itertuples(index=False), term_logs, strict=True)
         ],
     }
     if args.samples:
         samples = model.sample(args.samples, seed=args.seed)
+        quantiles = samples.percentile_log10([5, 50, 95])
         result["samples"] = args.samples
         result["seed"] = args.seed
-        result["percentiles"] = {k: v.m_as("FLOP/s") for k, v in samples.percentiles().items()}
+        result["percentiles_log10"] = dict(
+            zip(("5", "50", "95"), map(float, quantiles), strict=True)
+        )
+        if max(quantiles) < MAX_FLOAT_LOG10:
+            result["percentiles"] = {k: 10**v for k, v in result["percentiles_log10"].items()}
         result["spread_decades"] = samples.spread_decades
     if args.json:
         emit(dumps(result), args)
         return 0
-    lines = [f"{model.title}", f"  central estimate: {central:.4g} FLOP/s"]
+    lines = [f"{model.title}", f"  central estimate: {flops_text(central, '.4g')} FLOP/s"]
     if model.reported is not None:
-        ratio = central / model.reported
+        ratio = 10 ** (central - math.log10(model.reported))
         lines.append(
-            f"  reported by source: {model.reported:.4g} FLOP/s (reconstruction / reported = {ratio:.4f})"
+            f"  reported by source: {model.reported:.4g} FLOP/s "
+            f"(reconstruction / reported = {ratio:.4f})"
         )
-    if "percentiles" in result:
-        p = result["percentiles"]
+    if "percentiles_log10" in result:
+        p = [flops_text(v, ".3g") for v in result["percentiles_log10"].values()]
         lines.append(
-            f"  {args.samples} draws (seed {args.seed}): 5% {p['5']:.3g}, median {p['50']:.3g}, "
-            f"95% {p['95']:.3g} FLOP/s ({result['spread_decades']:.2f} orders of magnitude)",
+            f"  {args.samples} draws (seed {args.seed}): 5% {p[0]}, median {p[1]}, "
+            f"95% {p[2]} FLOP/s ({result['spread_decades']:.2f} orders of magnitude)",
         )
     lines.append("")
     table = breakdown.assign(
-        flops=breakdown.flops.map(lambda v: f"{v:.3e}"),
+        flops=[flops_text(v, ".3e") for v in term_logs],
         share=breakdown.share.map(lambda v: f"{100 * v:.3g}%"),
     )
     lines.append(text_table(list(table.columns), table.itertuples(index=False)))

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 from brainflops.core.errors import BrainflopsError, ScenarioError, UnknownNameError
 from brainflops.core.io import UnsafePathError, read_limited
@@ -84,6 +85,8 @@ MAX_FILE_BYTES = 1_000_000
 #: section. Building costs about a millisecond per parameter, so these bound validation
 #: to a few seconds whatever the file holds.
 MAX_KEYS = 20_000
+#: Draws ``validate`` takes of a formula that subtracts (see :func:`_has_subtraction`).
+VALIDATION_DRAWS = 200_000
 MAX_ENTRIES = 1_000
 _MAX_DEPTH = 12
 
@@ -598,7 +601,8 @@ class _Reader:
         try:
             if not math.isfinite(model.central_log10()):
                 self.add("", "the central estimate is not finite")
-            model.sample(64, seed=0, progress=False)
+            draws = VALIDATION_DRAWS if any(_has_subtraction(t.expr) for t in model.terms) else 64
+            model.sample(draws, seed=0, progress=False)
         except BrainflopsError as exc:
             self.add(self._key_of_error(exc), str(exc).replace("\n", "; "))
         except (TypeError, ValueError, ArithmeticError) as exc:
@@ -715,7 +719,12 @@ class _Reader:
         if not isinstance(remove, list) or not all(isinstance(r, str) for r in remove):
             self.add("scenario.remove", "expected a list of population or formula names")
             return
+        removed: set[str] = set()
         for name in remove:
+            if name in removed:
+                self.add("scenario.remove", f"{name!r} is listed twice")
+                continue
+            removed.add(name)
             known = [
                 str(i.get("name")) for k in ("populations", "formulas") for i in merged.get(k, [])
             ]
@@ -947,6 +956,18 @@ class _Reader:
             return None
         return number
 
+    def _positive_flops(self, value: float | str, key: str) -> bool:
+        """Whether ``value`` (a number in FLOP/s or quantity text) is a positive rate."""
+        try:
+            number = float(as_quantity(value, "FLOP/s", key).m_as("FLOP/s"))
+        except BrainflopsError as exc:
+            self.add(key, _tail(exc, key))
+            return False
+        if not number > 0:
+            self.add(key, f"a reported rate must be positive, got {value}")
+            return False
+        return True
+
     def _spec(self, spec: Any, key: str, unit: str | None, depth: int) -> dict[str, Any] | None:
         """Check a distribution table; quantity text becomes a number in ``unit``."""
         if depth > 3:
@@ -1129,7 +1150,7 @@ class _Reader:
                     )
         if "reported" in meta:
             reported = self._number(meta["reported"], f"{prefix}.reported")
-            if reported is not None:
+            if reported is not None and self._positive_flops(reported, f"{prefix}.reported"):
                 out["reported"] = reported
         if "year" in meta:
             year = meta["year"]
@@ -1181,6 +1202,20 @@ def _suggest(name: str, known: Any) -> str:
 def _tail(exc: BrainflopsError, key: str) -> str:
     text = str(exc).replace("\n", "; ")
     return text.removeprefix(f"{key}: ")
+
+
+def _has_subtraction(expr: Any) -> bool:
+    """Whether a formula subtracts, so that it may turn negative for some draws.
+
+    Parameters are positive, so a formula built with +, *, / and powers of them is
+    positive everywhere and a few draws check it; one with a negative coefficient
+    is checked with :data:`VALIDATION_DRAWS` draws.
+    """
+    return any(
+        isinstance(node, sp.Number) and node < 0 and not isinstance(parent, sp.Pow)
+        for parent in sp.preorder_traversal(expr)
+        for node in parent.args
+    )
 
 
 def _groups(name: str) -> list[str]:
