@@ -350,10 +350,11 @@ def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
         raise UnsafePathError("file name", "is empty; give a file")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     fd = os.open(text, flags)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise UnsafePathError(text, f"is {_kind(mode)}, not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise UnsafePathError(text, f"is {_kind(mode)}, not a regular file")
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise UnsafePathError(text, f"is too large (more than {limit} bytes)")
