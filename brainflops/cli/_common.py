@@ -17,7 +17,6 @@ from brainflops.core.io import (
     atomic_write,
     check_output_dir,
     check_output_path,
-    check_png_path,
 )
 
 __all__ = [
@@ -136,8 +135,7 @@ def check_outputs(args: argparse.Namespace) -> None:
     elif out is not None:
         check_output_path(out, overwrite=force, force_hint=FORCE_HINT)
     plot = getattr(args, "plot", None)
-    if plot is not None:
-        check_png_path(plot)
+    if plot is not None:  # its format (the file name's suffix) is the command's to check
         check_output_path(plot, overwrite=force, force_hint=FORCE_HINT)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import math
+from typing import TYPE_CHECKING
 
-import numpy as np
-import sympy as sp
+if TYPE_CHECKING:
+    from brainflops.models.model import Model
+
 
 from brainflops.cli._common import (
     MAX_FLOAT_LOG10,
@@ -22,12 +24,11 @@ from brainflops.cli._common import (
     seed,
     text_table,
 )
-from brainflops.models.model import Model
-from brainflops.models.presets import list_presets, load_preset
-from brainflops.ops.stages import STAGES
-from brainflops.outputs.export import FORMATS, assumptions
 
 DEFAULT_PRESET = "dettmers2015"
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against brainflops.outputs.export.FORMATS.
+FORMATS = ("markdown", "csv", "latex", "json", "html")
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,16 +48,25 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
 def model_from_args(args: argparse.Namespace) -> Model:
     """The model chosen by ``--preset`` or ``--scenario``, after checking the outputs."""
     check_outputs(args)
+    from brainflops.models.presets import load_preset
+
     scenario = getattr(args, "scenario", None)
     if scenario:
-        from brainflops.models.scenario import load_scenario  # noqa: PLC0415 - only when asked
+        from brainflops.models.scenario import load_scenario
 
         return load_scenario(scenario)
-    return load_preset(args.preset or DEFAULT_PRESET)
+    return load_preset(preset_name(args))
+
+
+def preset_name(args: argparse.Namespace) -> str:
+    """The built-in preset chosen by ``--preset`` (default dettmers2015)."""
+    return args.preset or DEFAULT_PRESET
 
 
 def _presets(args: argparse.Namespace) -> int:
     check_outputs(args)
+    from brainflops.models.presets import list_presets, load_preset
+
     rows = []
     for name in list_presets(variants=True):
         model = load_preset(name)
@@ -77,48 +87,52 @@ def _presets(args: argparse.Namespace) -> int:
 
 
 def _estimate(args: argparse.Namespace) -> int:
-    model = model_from_args(args)
-    central = model.central_log10()
-    # Term values from the shares, in log10: exact beyond the float range too (the
-    # breakdown's own flops column is capped at the largest float, hence the errstate).
-    with np.errstate(divide="ignore", over="ignore"):
-        breakdown = model.breakdown()
-        term_logs = central + np.log10(breakdown.share.to_numpy(dtype=float))
+    check_outputs(args)
+    from brainflops.models.summary import preset_summary, summarize
+
+    if args.samples or getattr(args, "scenario", None):
+        model = model_from_args(args)
+        summary = summarize(model)
+    else:
+        # No draws of a built-in preset: the cached summary spares building the model.
+        summary = preset_summary(preset_name(args))
+    # Everything in log10, so that an estimate beyond the float range (a scenario may
+    # reach 10^309) is shown as a power of ten instead of failing or turning into inf.
+    central = summary.log10_central
+    term_logs = [term.log_flops / math.log(10) for term in summary.terms]
     result: dict = {
-        "preset": model.name,
-        "title": model.title,
+        "preset": summary.name,
+        "title": summary.title,
         "unit": "FLOP/s",
         **flops_fields("central", central),
-        "reported": model.reported,
+        "reported": summary.reported,
         "breakdown": [
             {
-                "population": r.population,
-                "stage": r.stage,
-                "operation": r.operation,
-                **flops_fields("flops", float(log)),
+                "population": term.population,
+                "stage": term.stage,
+                "operation": term.operation,
+                **flops_fields("flops", log),
             }
-            for r, log in zip(breakdown.itertuples(index=False), term_logs, strict=True)
+            for term, log in zip(summary.terms, term_logs, strict=True)
         ],
     }
     if args.samples:
         samples = model.sample(args.samples, seed=args.seed)
-        quantiles = samples.percentile_log10([5, 50, 95])
+        quantiles = [float(q) for q in samples.percentile_log10([5, 50, 95])]
         result["samples"] = args.samples
         result["seed"] = args.seed
-        result["percentiles_log10"] = dict(
-            zip(("5", "50", "95"), map(float, quantiles), strict=True)
-        )
+        result["percentiles_log10"] = dict(zip(("5", "50", "95"), quantiles, strict=True))
         if max(quantiles) < MAX_FLOAT_LOG10:
             result["percentiles"] = {k: 10**v for k, v in result["percentiles_log10"].items()}
         result["spread_decades"] = samples.spread_decades
     if args.json:
         emit(dumps(result), args)
         return 0
-    lines = [f"{model.title}", f"  central estimate: {flops_text(central, '.4g')} FLOP/s"]
-    if model.reported is not None:
-        ratio = 10 ** (central - math.log10(model.reported))
+    lines = [f"{summary.title}", f"  central estimate: {flops_text(central)} FLOP/s"]
+    if summary.reported is not None:
+        ratio = 10 ** (central - math.log10(summary.reported))
         lines.append(
-            f"  reported by source: {model.reported:.4g} FLOP/s "
+            f"  reported by source: {summary.reported:.4g} FLOP/s "
             f"(reconstruction / reported = {ratio:.4f})"
         )
     if "percentiles_log10" in result:
@@ -128,16 +142,26 @@ def _estimate(args: argparse.Namespace) -> int:
             f"95% {p[2]} FLOP/s ({result['spread_decades']:.2f} orders of magnitude)",
         )
     lines.append("")
-    table = breakdown.assign(
-        flops=[flops_text(v, ".3e") for v in term_logs],
-        share=breakdown.share.map(lambda v: f"{100 * v:.3g}%"),
-    )
-    lines.append(text_table(list(table.columns), table.itertuples(index=False)))
+    rows = [
+        (
+            term.population,
+            term.stage,
+            term.operation,
+            flops_text(log, ".3e"),
+            f"{100 * share:.3g}%",
+        )
+        for term, log, share in zip(summary.terms, term_logs, summary.shares(), strict=True)
+    ]
+    lines.append(text_table(("population", "stage", "operation", "flops", "share"), rows))
     emit("\n".join(lines) + "\n", args)
     return 0
 
 
 def _explain(args: argparse.Namespace) -> int:
+    import sympy as sp
+
+    from brainflops.ops.stages import STAGES
+
     model = model_from_args(args)
     display = {model.symbols[n]: sp.Symbol(p.symbol) for n, p in model.parameters.items()}
     units = {p.symbol: p.unit for p in model.parameters.values()}
@@ -177,6 +201,8 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _table(args: argparse.Namespace) -> int:
+    from brainflops.outputs.export import assumptions
+
     emit(assumptions(model_from_args(args), args.format), args)
     return 0
 
@@ -215,4 +241,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_table)
 
 
-__all__ = ["add_model_arguments", "model_from_args", "register"]
+__all__ = ["add_model_arguments", "model_from_args", "preset_name", "register"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import tomllib
+from importlib import resources
 from typing import Any
-
-from tabulate import tabulate
 
 from brainflops.cli._common import (
     MAX_MIN_TIME,
@@ -19,20 +19,27 @@ from brainflops.cli._common import (
 )
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core.errors import InvalidValueError
-from brainflops.forecast.trends import parse_value
-from brainflops.hardware.plan import (
-    PRECISION_COLUMNS,
-    devices_frame,
-    facility_assumptions,
-    list_devices,
-    plan,
-)
 
 __all__ = ["register"]
 
 #: Largest facility power usage effectiveness accepted (facility power / IT power);
 #: real data centres report about 1.1 to 3.
 MAX_PUE = 10.0
+
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against the keys of brainflops.hardware.plan.PRECISION_COLUMNS.
+PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
+
+
+def _facility_defaults() -> dict[str, float]:
+    """Central values of ``data/facility.toml`` for the help text.
+
+    Read with :mod:`tomllib` rather than through the parameter layer, which would load
+    pint, scipy and the rest for ``--help``.
+    """
+    text = resources.files("brainflops.data").joinpath("facility.toml").read_text("utf-8")
+    table = tomllib.loads(text)["parameters"]
+    return {name: float(entry["value"]) for name, entry in table.items()}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,20 +59,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     hardware.add_argument(
         "--precision",
         default="fp32",
-        choices=list(PRECISION_COLUMNS),
+        choices=PRECISIONS,
         help="arithmetic and storage precision (default fp32)",
     )
-    defaults = facility_assumptions()
+    defaults = _facility_defaults()
     hardware.add_argument(
         "--pue",
-        help=f"facility power usage effectiveness, {1:g} to {MAX_PUE:g} "
-        f"(default {defaults['pue'].value:g})",
+        help=f"facility power usage effectiveness, 1 to {MAX_PUE:g} (default {defaults['pue']:g})",
     )
     hardware.add_argument(
         "--electricity-price",
         metavar="USD_PER_KWH",
         help="electricity price in USD per kWh: a number, or the same with its unit, "
-        f"'0.1 USD/kWh' (default {defaults['electricity_price'].value:g})",
+        f"'0.1 USD/kWh' (default {defaults['electricity_price']:g})",
     )
     hardware.add_argument("--list", action="store_true", help="list the accelerators and exit")
     hardware.add_argument("--json", action="store_true", help="machine-readable output")
@@ -113,6 +119,10 @@ def _number(value: Any, fmt: str = ".3g") -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from tabulate import tabulate
+
+    from brainflops.hardware.plan import devices_frame, list_devices
+
     if args.json:
         emit(dumps([d.to_dict() for d in list_devices()]), args)
         return 0
@@ -126,6 +136,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _hardware(args: argparse.Namespace) -> int:
+    from brainflops.forecast.trends import parse_value
+    from brainflops.hardware.plan import plan
+
     if args.list:
         return _list(args)
     if not args.device:
@@ -153,6 +166,8 @@ def _hardware(args: argparse.Namespace) -> int:
 
 
 def _hardware_text(p: Any) -> str:
+    from tabulate import tabulate
+
     d = p.device
     lines = [
         f"{p.title}",
@@ -257,7 +272,9 @@ def _hardware_text(p: Any) -> str:
 
 def _bench(args: argparse.Namespace) -> int:
     check_outputs(args)
-    from brainflops.hardware.bench import run_bench  # noqa: PLC0415 - numpy timing only when asked
+    from tabulate import tabulate
+
+    from brainflops.hardware.bench import run_bench
 
     result = run_bench(
         quick=args.quick,
