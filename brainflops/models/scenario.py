@@ -480,7 +480,7 @@ class _Reader:
                 self._lines = _Lines(self.text)
             line = self._lines.find(key) if key and self._lines is not None else None
             place = f"{self.origin}:{line}" if line else self.origin
-            text = f"{place}: {key}: {message}" if key else f"{place}: {message}"
+            text = _printable(f"{place}: {key}: {message}" if key else f"{place}: {message}")
             if text not in seen:
                 seen.add(text)
                 out.append(text)
@@ -1202,6 +1202,16 @@ def _suggest(name: str, known: Any) -> str:
 def _tail(exc: BrainflopsError, key: str) -> str:
     text = str(exc).replace("\n", "; ")
     return text.removeprefix(f"{key}: ")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x1b``), so that a key or file name
+    cannot break a message into lines or send escape sequences to the terminal.
+
+    >>> _printable("a\\x1b[2Jb\\nc")
+    'a\\\\x1b[2Jb\\\\nc'
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _has_subtraction(expr: Any) -> bool:
