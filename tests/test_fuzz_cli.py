@@ -84,7 +84,8 @@ def check(status: int, err: str) -> None:
     assert "Traceback" not in err, err
     if status == 2:
         lines = err.strip().splitlines()
-        assert lines and "error:" in lines[-1], err
+        assert lines, "a refusal must say why"
+        assert "error:" in lines[-1], err
 
 
 def toml_value(value: object) -> str:
