@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from brainflops.cli._common import non_empty, positive_int, seed
 from brainflops.cli.core import add_model_arguments, model_from_args
+from brainflops.core.io import check_output_path
 
 __all__ = ["register"]
 
@@ -16,6 +18,9 @@ DEFAULT_SAMPLES = 20_000
 
 
 def _report(args: argparse.Namespace) -> int:
+    # Refuse an existing report (or a link, device...) before the slow build.
+    for name in ("report.html", "report.md"):
+        check_output_path(Path(args.out) / name, overwrite=args.force, force_hint="--force")
     from brainflops.outputs.report import write_report
 
     model = model_from_args(args)
