@@ -501,7 +501,8 @@ class _Reader:
 
     def _check_size(self, document: dict[str, Any]) -> None:
         """Refuse documents whose size would make validation slow (see MAX_KEYS)."""
-        keys, pending = 0, [document]
+        keys = 0
+        pending: list[Any] = [document]
         while pending and keys <= MAX_KEYS:
             item = pending.pop()
             children = item.values() if isinstance(item, dict) else item
