@@ -271,4 +271,4 @@ def test_interrupt_during_a_command_exits_130(capsys, monkeypatch):
     monkeypatch.setattr("brainflops.models.presets.load_preset", interrupted)
     status, _, err = run(["table"], capsys)
     assert status == 130
-    assert err.strip().splitlines() == ["brainflops: error: interrupted"]
+    assert err.strip().splitlines() == ["brainflops: interrupted"]
