@@ -430,7 +430,7 @@ def _population_terms(
         roles = {role: role_symbol(role, unit, stage_name) for role, unit in stage.roles.items()}
         if count is None or rate is None or any(s is None for s in roles.values()):
             continue
-        operations = stage.build(roles)  # type: ignore[arg-type]
+        operations = stage.build(roles)
         # Every role unit is a root unit (tests check it), so the role symbols hold plain
         # counts per cell and the operations' cost is FLOP per cell evaluation.
         per_cell = sp.Add(*(op.flops for op in operations))
