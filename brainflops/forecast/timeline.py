@@ -53,7 +53,7 @@ import math
 import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -326,7 +326,7 @@ def _brain_power_w() -> float:
 # --------------------------------------------------------------------------- parity
 
 
-Forecaster = TrendModel | CalibratedTrend
+Forecaster: TypeAlias = TrendModel | CalibratedTrend  # what parity_years can draw from
 
 
 @dataclass(frozen=True, eq=False)
