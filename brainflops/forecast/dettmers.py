@@ -1,4 +1,4 @@
-'"""Dettmers' (2015) timeline arithmetic, reproducible as named scenarios.
+"""Dettmers' (2015) timeline arithmetic, reproducible as named scenarios.
 
 :func:`dettmers_timeline` reproduces the arithmetic of Dettmers' blog post (see
 ``dettmers2015.md`` section 9.3): from 0.58 PFLOP/s (Tianhe-2 on HPCG) in 2015 to his
