@@ -34,6 +34,7 @@ from brainflops.core.errors import (
     UnknownNameError,
 )
 from brainflops.core.units import FLOPS, ureg
+from brainflops.models.headline import kind_of
 from brainflops.ops.operations import Operation
 from brainflops.params.parameters import Parameter
 from brainflops.uncertainty.samples import Samples, draw_samples, flops_from_log10
@@ -89,7 +90,10 @@ class Model:
     terms:
         The summands, see :class:`Term`.
     reported:
-        The headline figure the source states (FLOP/s), when there is one.
+        The source's own point figure when the source printed it in FLOP/s; ``None``
+        for figures in other units (MIPS, cps, ...), ranges and bounds. The full
+        figure, in the source's unit, and any FLOP/s conversion of ours are
+        ``metadata["headline"]`` (a :class:`~brainflops.models.headline.Headline`).
     metadata:
         Further preset fields (method, year, citation, description, ...).
     correlations:
@@ -118,6 +122,16 @@ class Model:
                 if name not in self.parameters:
                     raise UnknownNameError("parameter", name, self.parameters)
         object.__setattr__(self, "_compiled", _Compiled(self.parameters, self.terms))
+
+    # ----------------------------------------------------------------- what it is
+    @property
+    def kind(self) -> str:
+        """``"estimate"``, ``"upper bound"`` or ``"lower bound"`` (the preset's ``kind``).
+
+        A bound is not an estimate of the brain's computation: plan hardware or read a
+        parity year for it only with that label.
+        """
+        return kind_of(self.metadata)
 
     # ----------------------------------------------------------------- symbols
     @property

@@ -36,8 +36,9 @@ from typing import Any
 import sympy as sp
 
 from brainflops.core.errors import BrainflopsError, ScenarioError, UnknownNameError
-from brainflops.core.units import FLOPS, as_quantity, ureg
+from brainflops.core.units import as_quantity, ureg
 from brainflops.models.expressions import parse_formula
+from brainflops.models.headline import headline_from_meta, kind_of
 from brainflops.models.model import Model, Term, check_formula_units
 from brainflops.ops.stages import POPULATION_ROLES, STAGES
 from brainflops.params.parameters import RECORD_KEYS, Parameter, parameter_from_record
@@ -74,6 +75,8 @@ PRESET_KEYS = frozenset(
         "counts",
         "group",
         "scenario",
+        "converted",
+        "kind",
     }
 )
 POPULATION_KEYS = frozenset({"name", "label", "count", "firing_rate", "stages", "bind"})
@@ -159,7 +162,12 @@ def select_variant(document: Mapping[str, Any], variant: str) -> dict[str, Any]:
     updated = apply_overrides(base, chosen.get("set", {}))
     meta = updated.setdefault("preset", {})
     meta["name"] = f"{meta.get('name', '')}:{variant}"
-    for key in ("title", "reported", "reported_note", "description", "year", "locator"):
+    if "reported" in chosen or "formulas" in chosen:
+        # The base's figure (and our conversion of it) belongs to the base's arithmetic.
+        for key in ("reported", "converted", "reported_note"):
+            meta.pop(key, None)
+    keys = ("title", "reported", "converted", "reported_note", "description", "year", "locator")
+    for key in (*keys, "kind", "source"):
         if key in chosen:
             meta[key] = chosen[key]
     structural = ("set", "parameters", "formulas")
@@ -317,15 +325,21 @@ def build_model(document: Mapping[str, Any], origin: str = "document") -> Model:
             continue
         correlations[(str(item["a"]), str(item["b"]))] = float(rho)
 
-    reported = None
-    if meta.get("reported") is not None:
-        try:
-            reported = float(as_quantity(meta["reported"], FLOPS, "preset.reported").m_as(FLOPS))
-        except BrainflopsError as exc:
-            problems.append(f"preset.reported: {_reason(exc, 'preset.reported')}")
+    headline = None
+    try:
+        headline = headline_from_meta(meta)
+    except BrainflopsError as exc:
+        problems.append(str(exc))
+    try:
+        kind_of(meta)
+    except BrainflopsError as exc:
+        problems.append(str(exc))
     if problems:
         raise ScenarioError([f"{origin}: {p}" for p in problems])
-    metadata = {k: v for k, v in meta.items() if k not in ("name", "title", "reported")}
+    hidden = ("name", "title", "reported", "converted")
+    metadata = {k: v for k, v in meta.items() if k not in hidden}
+    metadata["headline"] = headline
+    reported = None if headline is None else headline.flops
     try:
         return Model(
             name=meta["name"],
