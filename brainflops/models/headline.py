@@ -86,9 +86,9 @@ class Headline:
     def text(self) -> str:
         """The figure as the source gives it, e.g. ``"1e+13-1e+17 FLOP/s"``, ``"< 1e+21 FLOP/s"``."""
         if self.value is None:
-            return f"{self.low:.3g}-{self.high:.3g} {self.unit}"
+            return f"{self.low:.4g}-{self.high:.4g} {self.unit}"
         prefix = f"{_BOUNDS[self.bound]} " if self.bound else ""
-        return f"{prefix}{self.value:.3g} {self.unit}"
+        return f"{prefix}{self.value:.4g} {self.unit}"
 
     def contains(self, value: float) -> bool:
         """Whether ``value`` (in :attr:`unit`) agrees with the figure: within 1% of a
