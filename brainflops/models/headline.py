@@ -119,6 +119,8 @@ def _magnitude(raw: Any, where: str) -> tuple[float, str]:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise InvalidValueError(where, f"expected a quantity such as '1e8 MIPS', got {raw!r}")
     quantity = parse_quantity(raw, where) if isinstance(raw, str) else ureg.Quantity(raw, FLOPS)
+    if not quantity.units or quantity.dimensionality == ureg.Hz.dimensionality:
+        as_quantity(raw, FLOPS, where)  # a bare number or a bare rate: say what is missing
     magnitude = float(quantity.magnitude)
     if not magnitude > 0:
         raise InvalidValueError(where, f"must be positive, got {raw!r}")
@@ -175,13 +177,10 @@ def headline_from_meta(meta: Mapping[str, Any]) -> Headline | None:
     Raises
     ------
     InvalidValueError
-        For a malformed figure, a ``converted`` table without ``reported``, or a
-        FLOP/s figure that also carries a conversion (there is nothing to convert).
+        For a malformed figure, or a FLOP/s figure that also carries a conversion (there is nothing to convert).
     """
     if meta.get("reported") is None:
-        if meta.get("converted") is not None:
-            raise InvalidValueError("preset.converted", "needs a reported figure to convert")
-        return None
+        return None  # a conversion without its figure (a scenario's copy) means nothing
     unit, fields = _reported(meta["reported"])
     headline = Headline(unit=unit, **fields)
     if meta.get("converted") is not None:

@@ -202,7 +202,13 @@ def nest_parameters(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     return nested
 
 
-def apply_overrides(document: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+def apply_overrides(
+    document: Mapping[str, Any],
+    overrides: Mapping[str, Any],
+    *,
+    source: str | None = None,
+    title: str = "",
+) -> dict[str, Any]:
     """A copy of ``document`` with parameter overrides applied.
 
     Each override is a bare value (number or quantity string) for ``value``, or a table
@@ -210,8 +216,13 @@ def apply_overrides(document: Mapping[str, Any], overrides: Mapping[str, Any]) -
     ``value`` with a unit of its own keeps the parameter's unit unless ``unit`` is also
     given. A new range or distribution replaces the old one. Setting only the value keeps
     the range when it still contains the value (the default distribution is rebuilt
-    around it) and otherwise drops it, so the parameter becomes certain, as with
-    :meth:`Model.with_values`.
+    around it) and otherwise drops it, so the parameter becomes certain.
+
+    With ``source`` (a scenario's file name) every changed parameter that does not name
+    its own ``source`` is marked as the user's: provenance ``user``, source ``source``,
+    locator ``title``, and ``replaces`` citing the base's source, locator and value, so
+    that no export credits the new value to the base's source. Variants (no ``source``)
+    keep their own citations.
     """
     updated = copy.deepcopy(dict(document))
     records = flatten_parameters(updated.get("parameters", {}))
@@ -226,6 +237,16 @@ def apply_overrides(document: Mapping[str, Any], overrides: Mapping[str, Any]) -
             problems.append(f"{name}: cannot override {', '.join(sorted(extra))}")
             continue
         record = records[name]
+        if source is not None and "source" not in table and _changes(record, table):
+            where = ", ".join(str(part) for part in (record.get("source"), record.get("locator")) if part)
+            old = f"{record.get('value')} {record.get('unit', '')}".strip()
+            table = {
+                **table,
+                "source": source,
+                "locator": title,
+                "provenance": "user",
+                "replaces": record.get("replaces") or f"{where or 'no source'} (was {old})",
+            }
         if "distribution" in table or "low" in table or "high" in table:
             for key in ("low", "high", "distribution"):
                 record.pop(key, None)
@@ -239,6 +260,19 @@ def apply_overrides(document: Mapping[str, Any], overrides: Mapping[str, Any]) -
         raise ScenarioError(problems)
     updated["parameters"] = nest_parameters(records)
     return updated
+
+
+def _changes(record: Mapping[str, Any], table: Mapping[str, Any]) -> bool:
+    """Whether an override changes anything (restating the base's value does not)."""
+    if set(table) - {"value", "unit"}:
+        return True
+    unit = record.get("unit") or "dimensionless"
+    try:
+        new = as_quantity(table.get("value", record["value"]), unit, "value").m_as(unit)
+        old = as_quantity(record["value"], unit, "value").m_as(unit)
+    except BrainflopsError:
+        return True
+    return bool(new != old)
 
 
 def _inside_range(record: Mapping[str, Any], value: Any) -> bool:
