@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.optimize import brentq
 
+from brainflops.core.constants import Z90
 from brainflops.core.errors import InvalidValueError
 from brainflops.params.distributions import (
     KINDS,
@@ -758,8 +759,8 @@ def test_truncation_that_cannot_bite_is_dropped() -> None:
 def test_two_piece_log_matches_split_lognormal() -> None:
     d = split_lognormal90(2.4, 5.0, 6.0)
     z = np.linspace(-3, 3, 13)
-    below = math.log(5.0 / 2.4) / Z95
-    above = math.log(6.0 / 5.0) / Z95
+    below = math.log(5.0 / 2.4) / Z90
+    above = math.log(6.0 / 5.0) / Z90
     # Independent oracle: the closed form, piece by piece.
     expected = np.where(z < 0, math.log(5.0) + z * below, math.log(5.0) + z * above)
     assert two_piece_lognormal_log(z, math.log(5.0), below, above) == pytest.approx(expected)

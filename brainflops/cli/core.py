@@ -83,7 +83,10 @@ def _estimate(args: argparse.Namespace) -> int:
         "unit": "FLOP/s",
         "central": central,
         "log10_central": summary.log10_central,
+        "kind": summary.kind,
         "reported": summary.reported,
+        "headline": summary.headline,
+        "converted": summary.converted,
         "breakdown": [
             {
                 "population": term.population,
@@ -104,12 +107,18 @@ def _estimate(args: argparse.Namespace) -> int:
         emit(dumps(result), args)
         return 0
     lines = [f"{summary.title}", f"  central estimate: {central:.4g} FLOP/s"]
-    if summary.reported is not None:
-        ratio = central / summary.reported
-        lines.append(
-            f"  reported by source: {summary.reported:.4g} FLOP/s "
-            f"(reconstruction / reported = {ratio:.4f})"
+    from brainflops.models.headline import compare_lines
+
+    lines += [
+        f"  {line}"
+        for line in compare_lines(
+            central,
+            kind=summary.kind,
+            printed=summary.headline,
+            reported=summary.reported,
+            converted=summary.converted,
         )
+    ]
     if "percentiles" in result:
         p = result["percentiles"]
         lines.append(

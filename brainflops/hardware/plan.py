@@ -702,7 +702,7 @@ def plan(
     --------
     >>> p = plan("dettmers2015", "NVIDIA H100 SXM5 80GB", "fp32")
     >>> p.bound, p.devices_needed
-    ('compute', 17191426)
+    ('compute', 17131963)
     """
     if isinstance(model, str):
         from brainflops.models.presets import load_preset  # noqa: PLC0415 - presets import model

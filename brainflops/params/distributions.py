@@ -851,8 +851,8 @@ class Truncated(Distribution):
     Examples
     --------
     >>> d = truncated(lognormal90(50, 1000), maximum=1000)
-    >>> float(d.ppf(1.0)), float(d.ppf(0.5)) < lognormal90(50, 1000).median
-    (1000.0, True)
+    >>> bool(d.ppf(1.0) <= 1000.0), round(float(d.ppf(1.0))), float(d.ppf(0.5)) < d.base.median
+    (True, 1000, True)
     """
 
     kind: ClassVar[str] = "truncated"
