@@ -460,7 +460,7 @@ for name, central in zip(table["preset"], table["central"]):
     h = brainflops.load_preset(name).metadata["headline"]
     if h is None:
         continue
-    figure = h.flops if h.flops is not None else h.converted
+    figure = h.source_flops if h.source_flops is not None else h.converted
     rows.append({"preset": name, "reported (as printed)": h.text(),
                  "FLOP/s by": "source" if h.is_flops else "our conversion",
                  "central": central,
@@ -560,10 +560,14 @@ display(trend_figure(series, fits, brain_bands=bands, until=2060))
 ## 2. Backtests: would the method have worked before?
 
 Fit on data up to a year, predict when the series reaches a target, and compare with
-what happened. `covered` says whether the actual year fell inside the 95% interval.
+what happened with a plain exponential fit (the calibrated ensemble needs a longer
+history than a year-2000 forecaster had). `covered` says whether the actual year fell
+inside the fit's 95% interval.
 """),
     code("""
-backtests = trends.backtest_table(series, [2000, 2005, 2010, 2015], [1e15, 1e16, 1e17, 1e18])
+backtests = trends.backtest_table(
+    series, [2000, 2005, 2010, 2015], [1e15, 1e16, 1e17, 1e18], "exponential"
+)
 backtests[["train_end", "target", "predicted_year", "predicted_lo", "predicted_hi",
            "actual_date", "error_years", "covered"]]
 """),
@@ -809,13 +813,16 @@ per second, and the brain's *lifetime* compute (FLOP/s x about 1e9 s to adulthoo
 the largest training runs. Training-run data: Epoch AI's notable models.
 **Data: Epoch AI (epoch.ai), CC BY 4.0.**
 """),
-    code(SETUP.format(default="20000") + """
+    code(
+        SETUP.format(default="20000")
+        + """
 
 from brainflops.data.datasets import load_series
 from brainflops.data.ml_models import first_model_above
 from brainflops.forecast.versus import default_lifetime_seconds, lifetime_flop, versus
 from brainflops.ops.networks import get_network, list_networks
-from brainflops.outputs.plots_dl import lifetimes, training_runs_figure"""),
+from brainflops.outputs.plots_dl import lifetimes, training_runs_figure"""
+    ),
     md("""
 ## 1. The neuron as a conv net, next to real networks
 

@@ -44,14 +44,37 @@ def test_compare_text_table(capsys):
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == [
-        "preset", "kind", "year", "central", "low", "high", "reported", "FLOP/s", "by"
+        "preset",
+        "kind",
+        "year",
+        "central",
+        "low",
+        "high",
+        "reported",
+        "FLOP/s",
+        "by",
     ]
     # The source's figure in its own unit, and who made the FLOP/s figure (us).
     assert lines[1].split() == [
-        "kurzweil1999", "estimate", "1999", "2e+16", "2e+16", "2e+16", "2e+16", "cps", "us"
+        "kurzweil1999",
+        "estimate",
+        "1999",
+        "2e+16",
+        "2e+16",
+        "2e+16",
+        "2e+16",
+        "cps",
+        "us",
     ]
     assert lines[2].split() == [
-        "moravec1998", "estimate", "1998", "3.03e+13", "3.03e+13", "3.03e+13", "1e+08", "MIPS",
+        "moravec1998",
+        "estimate",
+        "1998",
+        "3.03e+13",
+        "3.03e+13",
+        "3.03e+13",
+        "1e+08",
+        "MIPS",
         "us",
     ]
 

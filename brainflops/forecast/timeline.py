@@ -53,7 +53,7 @@ import math
 import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -326,7 +326,8 @@ def _brain_power_w() -> float:
 # --------------------------------------------------------------------------- parity
 
 
-Forecaster = TrendModel | CalibratedTrend
+#: Anything that forecasts a series: a fitted trend model or a calibrated one.
+Forecaster: TypeAlias = TrendModel | CalibratedTrend
 
 
 @dataclass(frozen=True, eq=False)

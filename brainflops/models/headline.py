@@ -5,7 +5,7 @@ point (``"1e8 MIPS"``), a range (``{low = "1e13 FLOP/s", high = "1e17 FLOP/s"}``
 bound (``{value = "1e21 FLOP/s", bound = "upper"}``). When that unit is not FLOP/s, the
 preset's ``converted`` table holds the FLOP/s figure the conversion gives, tagged
 ``derived`` and citing the conversion (``{value = "3.03e13 FLOP/s", source = "..."}``).
-The two are never merged: :attr:`Headline.flops` is set only when the source itself
+The two are never merged: :attr:`Headline.source_flops` is set only when the source itself
 printed FLOP/s.
 
 A preset's ``kind`` says whether it is an estimate or a bound (:data:`KINDS`);
@@ -16,7 +16,7 @@ Examples
 --------
 >>> h = headline_from_meta({"reported": "1e8 MIPS",
 ...                         "converted": {"value": "3.03e13 FLOP/s", "source": "x"}})
->>> h.text(), h.flops, f"{h.converted:.3g}"
+>>> h.text(), h.source_flops, f"{h.converted:.3g}"
 ('1e+08 MIPS', None, '3.03e+13')
 >>> headline_from_meta({"reported": {"value": "1e21 FLOP/s", "bound": "upper"}}).text()
 '< 1e+21 FLOP/s'
@@ -77,7 +77,7 @@ class Headline:
         return bool(ureg.Unit(self.unit).is_compatible_with(FLOPS))
 
     @property
-    def flops(self) -> float | None:
+    def source_flops(self) -> float | None:
         """The source's own point figure in FLOP/s; ``None`` for ranges, bounds, other units."""
         if not self.is_flops or self.value is None or self.bound is not None:
             return None
@@ -163,7 +163,11 @@ def _converted(raw: Any) -> dict[str, Any]:
         "conversion_source": raw["source"],
         "conversion_note": " ".join(str(raw.get("note", "")).split()),
     }
-    for key, field in (("value", "converted"), ("low", "converted_low"), ("high", "converted_high")):
+    for key, field in (
+        ("value", "converted"),
+        ("low", "converted_low"),
+        ("high", "converted_high"),
+    ):
         if key in raw:
             out[field] = float(as_quantity(raw[key], FLOPS, f"preset.converted.{key}").m_as(FLOPS))
     if "converted" not in out and "converted_low" not in out:
@@ -230,9 +234,11 @@ def compare_lines(
     >>> compare_lines(6.7e21, kind="upper bound", printed="< 1e+21 FLOP/s")[0]
     "kind: upper bound (a bound on the brain's computation, not an estimate of it)"
     """
-    lines = [] if kind == "estimate" else [
-        f"kind: {kind} (a bound on the brain's computation, not an estimate of it)"
-    ]
+    lines = (
+        []
+        if kind == "estimate"
+        else [f"kind: {kind} (a bound on the brain's computation, not an estimate of it)"]
+    )
     if printed is None:
         return lines
     if reported is not None:

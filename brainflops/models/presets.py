@@ -238,7 +238,9 @@ def apply_overrides(
             continue
         record = records[name]
         if source is not None and "source" not in table and _changes(record, table):
-            where = ", ".join(str(part) for part in (record.get("source"), record.get("locator")) if part)
+            where = ", ".join(
+                str(part) for part in (record.get("source"), record.get("locator")) if part
+            )
             old = f"{record.get('value')} {record.get('unit', '')}".strip()
             table = {
                 **table,
@@ -373,7 +375,7 @@ def build_model(document: Mapping[str, Any], origin: str = "document") -> Model:
     hidden = ("name", "title", "reported", "converted")
     metadata = {k: v for k, v in meta.items() if k not in hidden}
     metadata["headline"] = headline
-    reported = None if headline is None else headline.flops
+    reported = None if headline is None else headline.source_flops
     try:
         return Model(
             name=meta["name"],

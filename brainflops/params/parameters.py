@@ -197,13 +197,15 @@ class Parameter:
                     f"value {self.value:g} lies outside its distribution's support "
                     f"[{lowest:g}, {highest:g}]",
                 )
-        elif self.low is not None and self.high is not None:
-            if not self.low <= self.value <= self.high:
-                raise InvalidValueError(
-                    self.name,
-                    f"value {self.value:g} lies outside its 90% range "
-                    f"[{self.low:g}, {self.high:g}]",
-                )
+        elif (
+            self.low is not None
+            and self.high is not None
+            and not self.low <= self.value <= self.high
+        ):
+            raise InvalidValueError(
+                self.name,
+                f"value {self.value:g} lies outside its 90% range [{self.low:g}, {self.high:g}]",
+            )
 
     @property
     def quantity(self) -> pint.Quantity:
@@ -244,7 +246,9 @@ class Parameter:
         if not math.isfinite(magnitude) or magnitude <= 0:
             raise InvalidValueError(self.name, f"value must be positive and finite, got {value!r}")
         if not keep_range:
-            return replace(self, value=magnitude, low=None, high=None, distribution=point(magnitude))
+            return replace(
+                self, value=magnitude, low=None, high=None, distribution=point(magnitude)
+            )
         if self.low is None or self.high is None:
             raise InvalidValueError(self.name, "keep_range=True, but the parameter has no range")
         if not self.low <= magnitude <= self.high:
@@ -266,8 +270,6 @@ class Parameter:
         source: str = "user",
         title: str = "",
         keep_range: bool = False,
-        low: Any = None,
-        high: Any = None,
     ) -> Parameter:
         """A user's (or a scenario's) value, traceable to what it replaced.
 
@@ -280,8 +282,6 @@ class Parameter:
             scenario's title; they become :attr:`source` and :attr:`locator`.
         keep_range:
             Keep the base's range (it must contain ``value``), see :meth:`with_value`.
-        low, high:
-            A new 90% range for the new value (both or neither; not with ``keep_range``).
 
         Returns
         -------
@@ -296,21 +296,7 @@ class Parameter:
         >>> q.provenance, q.source, q.replaces, q.is_uncertain
         ('user', 'user', 'dettmers2015, Part II (was 200 Hz)', False)
         """
-        if (low is None) != (high is None):
-            raise InvalidValueError(self.name, "give both low and high, or neither")
-        if low is not None and keep_range:
-            raise InvalidValueError(self.name, "give a new range or keep_range, not both")
-        if low is None:
-            changed = self.with_value(value, keep_range=keep_range)
-        else:
-            magnitude = float(as_quantity(value, self.unit, self.name).m_as(self.unit))
-            changed = replace(
-                self,
-                value=magnitude,
-                low=_number_in_unit(low, self.unit, self.name, "low"),
-                high=_number_in_unit(high, self.unit, self.name, "high"),
-                distribution=None,  # type: ignore[arg-type]
-            )
+        changed = self.with_value(value, keep_range=keep_range)
         where = ", ".join(part for part in (self.source or "no source", self.locator) if part)
         return replace(
             changed,
