@@ -28,6 +28,7 @@ _COMMAND_MODULES = (
     "hardware",
     "literature",
     "scenario",
+    "anchors",
 )
 
 EXIT_USER_ERROR = 2

@@ -19,11 +19,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
+from brainflops.forecast.anchors.inputs import AnchorInputs
+from brainflops.params.parameters import Parameter
+
 __all__ = [
     "AFFORDABILITY_INPUTS",
+    "GPU_SERIES",
+    "GpuFit",
+    "gpu_fit",
+    "with_fitted_hardware",
     "algorithmic_log10",
     "effective_log10",
     "fitted_halving_time",
@@ -128,3 +136,56 @@ def fitted_halving_time(years: np.ndarray, log10_values: np.ndarray) -> tuple[fl
     fit = stats.linregress(np.asarray(years, dtype=float), np.asarray(log10_values, dtype=float))
     doubling = _LOG2 / fit.slope
     return float(doubling), float(abs(doubling * fit.stderr / fit.slope))
+
+
+#: The packaged price-performance series the hardware fit uses (Epoch AI, CC BY 4.0).
+GPU_SERIES = "gpu-flops-per-dollar"
+
+
+@dataclass(frozen=True)
+class GpuFit:
+    """Least-squares trend of the best FP32 FLOP/s per launch-price dollar by release year."""
+
+    doubling_time: float
+    standard_error: float
+    points: int
+    first_year: float
+    last_year: float
+    citation: str
+
+
+def gpu_fit() -> GpuFit:
+    """Fit :data:`GPU_SERIES` (one frontier part per release year) in log10 space."""
+    from brainflops.data.datasets import load_series, series_citations, value_column  # noqa: PLC0415 - pandas
+
+    frame = load_series(GPU_SERIES)
+    years = frame["year"].to_numpy(dtype=float)
+    values = np.log10(frame[value_column(frame)].to_numpy(dtype=float))
+    doubling, error = fitted_halving_time(years, values)
+    return GpuFit(
+        doubling, error, len(years), years.min(), years.max(), series_citations()[GPU_SERIES]
+    )
+
+
+def with_fitted_hardware(inputs: AnchorInputs) -> AnchorInputs:
+    """``inputs`` with the FLOP-per-dollar halving time fitted to the packaged GPU data.
+
+    The fitted doubling time is the central value and its 90% range is +-1.645 standard
+    errors of the slope; the start value and the ceiling stay as they were.
+    """
+    fit = gpu_fit()
+    spread = 1.645 * fit.standard_error
+    parameter = Parameter(
+        name="hardware_halving_time",
+        symbol="t_{hw}",
+        unit="year",
+        value=fit.doubling_time,
+        low=fit.doubling_time - spread,
+        high=fit.doubling_time + spread,
+        source=fit.citation,
+        locator=f"series {GPU_SERIES}: {fit.points} release years "
+        f"{fit.first_year:.0f}-{fit.last_year:.0f}, least squares on log10",
+        provenance="derived",
+        note="Doubling time of the best FP32 FLOP/s per launch-price dollar (nominal US$).",
+    )
+    return inputs.with_parameters({"hardware_halving_time": parameter})
