@@ -67,15 +67,29 @@ def _anchors(args: argparse.Namespace) -> int:
         return 0
     rows = result.anchor_rows()
     if args.json:
-        sys.stdout.write(dumps({"variant": result.inputs.name, "brain": result.brain_name,
-                                "samples": result.n, "seed": result.seed, "anchors": rows}))
+        sys.stdout.write(
+            dumps(
+                {
+                    "variant": result.inputs.name,
+                    "brain": result.brain_name,
+                    "samples": result.n,
+                    "seed": result.seed,
+                    "anchors": rows,
+                }
+            )
+        )
         return 0
-    print(f"{result.inputs.title}; brain: {result.brain_name}; {result.n:,} draws, seed "
-          f"{result.seed}. Training FLOP with {result.inputs.base_year} algorithms, log10:")
-    table = [[r["label"], f"{r['weight']:.2f}", f"{r['p10']:.1f}", f"{r['p50']:.1f}",
-              f"{r['p90']:.1f}"] for r in rows]
-    print(text_table(["anchor", "weight", "p10", "p50", "p90"], table, right=(1, 2, 3, 4),
-                     rule=True))
+    print(
+        f"{result.inputs.title}; brain: {result.brain_name}; {result.n:,} draws, seed "
+        f"{result.seed}. Training FLOP with {result.inputs.base_year} algorithms, log10:"
+    )
+    table = [
+        [r["label"], f"{r['weight']:.2f}", f"{r['p10']:.1f}", f"{r['p50']:.1f}", f"{r['p90']:.1f}"]
+        for r in rows
+    ]
+    print(
+        text_table(["anchor", "weight", "p10", "p50", "p90"], table, right=(1, 2, 3, 4), rule=True)
+    )
     return 0
 
 
@@ -103,8 +117,14 @@ def _tai(args: argparse.Namespace) -> int:
     summary = result.to_dict()
     if args.tornado:
         summary["tornado"] = [
-            {"input": r.name, "low": r.low_value, "high": r.high_value, "unit": r.unit,
-             "median_year_at_low": r.median_low, "median_year_at_high": r.median_high}
+            {
+                "input": r.name,
+                "low": r.low_value,
+                "high": r.high_value,
+                "unit": r.unit,
+                "median_year_at_low": r.median_low,
+                "median_year_at_high": r.median_high,
+            }
             for r in rows
         ]
     if plot is not None:
@@ -117,35 +137,69 @@ def _tai(args: argparse.Namespace) -> int:
         sys.stdout.write(dumps(summary))
         return 0
     median = summary["median_year"] or "after 2200"
-    print(f"{result.inputs.title}; brain: {result.brain_name}; {result.n:,} draws, seed "
-          f"{result.seed}")
+    print(
+        f"{result.inputs.title}; brain: {result.brain_name}; {result.n:,} draws, seed "
+        f"{result.seed}"
+    )
     print(f"median year of transformative AI: {median}")
     for year, p in summary["probability_by"].items():
         print(f"  P(by end of {year}) = {p:.1%}")
-    print(f"  not by 2200 (including {1 - sum(result.weights.values()):.0%} on no anchor): "
-          f"{result.never_fraction:.1%}")
+    print(
+        f"  not by 2200 (including {1 - sum(result.weights.values()):.0%} on no anchor): "
+        f"{result.never_fraction:.1%}"
+    )
     if rows:
         print("\nmedian year with one input at its 5th / 95th percentile (largest swing first):")
-        table = [[r.name, f"{r.low_value:.3g}", f"{r.high_value:.3g}", r.unit,
-                  r.median_low or ">2200", r.median_high or ">2200"] for r in rows]
-        print(text_table(["input", "low", "high", "unit", "median@low", "median@high"],
-                         table, right=(1, 2, 4, 5), rule=True))
+        table = [
+            [
+                r.name,
+                f"{r.low_value:.3g}",
+                f"{r.high_value:.3g}",
+                r.unit,
+                r.median_low or ">2200",
+                r.median_high or ">2200",
+            ]
+            for r in rows
+        ]
+        print(
+            text_table(
+                ["input", "low", "high", "unit", "median@low", "median@high"],
+                table,
+                right=(1, 2, 4, 5),
+                rule=True,
+            )
+        )
     return 0
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--variant", choices=_VARIANTS, help="the report's inputs (default cotra2020)")
     brain = p.add_mutually_exclusive_group()
-    brain.add_argument("--brain", metavar="PRESET",
-                       help="brain FLOP/s from this preset (default: the variant's, cotra2020)")
+    brain.add_argument(
+        "--brain",
+        metavar="PRESET",
+        help="brain FLOP/s from this preset (default: the variant's, cotra2020)",
+    )
     brain.add_argument("--scenario", metavar="FILE", help="brain FLOP/s from a scenario file")
-    p.add_argument("--inputs", metavar="FILE",
-                   help="TOML file changing anchor inputs ([anchors] variant, [set], "
-                        "[parameters.NAME]); see docs/anchors.md")
-    p.add_argument("--hardware", choices=("report", "fit"), default="report",
-                   help="FLOP/$ halving time: the report's, or fitted to the packaged GPU data")
-    p.add_argument("--samples", type=_samples, default=10_000, metavar="N",
-                   help=f"Monte Carlo draws, 1 to {_MAX_SAMPLES:,} (default 10000)")
+    p.add_argument(
+        "--inputs",
+        metavar="FILE",
+        help="TOML file changing anchor inputs ([anchors] variant, [set], "
+        "[parameters.NAME]); see docs/anchors.md",
+    )
+    p.add_argument(
+        "--hardware",
+        choices=("report", "fit"),
+        default="report",
+        help="FLOP/$ halving time: the report's, or fitted to the packaged GPU data",
+    )
+    p.add_argument(
+        "--samples",
+        type=_samples,
+        default=10_000,
+        metavar="N",
+        help=f"Monte Carlo draws, 1 to {_MAX_SAMPLES:,} (default 10000)",
+    )
     p.add_argument("--seed", type=_seed, default=2020, metavar="S", help="seed (default 2020)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -159,8 +213,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "with the base year's algorithms, after the update against low FLOP) and its weight.",
     )
     _common(p)
-    p.add_argument("--assumptions", choices=_FORMATS, metavar="FORMAT",
-                   help=f"print the inputs as assumption tables ({', '.join(_FORMATS)})")
+    p.add_argument(
+        "--assumptions",
+        choices=_FORMATS,
+        metavar="FORMAT",
+        help=f"print the inputs as assumption tables ({', '.join(_FORMATS)})",
+    )
     p.set_defaults(handler=_anchors)
 
     p = subparsers.add_parser(
@@ -171,8 +229,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "weights.",
     )
     _common(p)
-    p.add_argument("--tornado", action="store_true",
-                   help="sensitivity of the median year to each input and anchor weight")
+    p.add_argument(
+        "--tornado",
+        action="store_true",
+        help="sensitivity of the median year to each input and anchor weight",
+    )
     p.add_argument("--plot", metavar="FILE.png", help="write the cumulative probability chart")
     p.add_argument("--force", action="store_true", help="overwrite an existing --plot file")
     p.set_defaults(handler=_tai)

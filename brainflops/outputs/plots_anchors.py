@@ -37,8 +37,14 @@ def tai_figure(results: Sequence[Forecast], *, last_year: int = 2100) -> Figure:
         median = result.median_year
         ax.step(result.years[shown], result.cdf[shown], where="post", color=colour)
         label = f"{result.inputs.name}, brain {result.brain_name}: median {median or '>2200'}"
-        ax.annotate(label, (last_year, result.cdf[shown][-1]), color=colour, fontsize=8,
-                    ha="right", va="bottom")
+        ax.annotate(
+            label,
+            (last_year, result.cdf[shown][-1]),
+            color=colour,
+            fontsize=8,
+            ha="right",
+            va="bottom",
+        )
     first = int(min(r.years[0] for r in results))
     ax.set_xlim(first, last_year)
     ax.set_ylim(0, 1)
@@ -65,24 +71,40 @@ def anchors_figure(result: Forecast, *, years: Sequence[int] = (2020, 2030, 2050
     ax = fig.add_subplot()
     for index, row in enumerate(rows):
         colour = OKABE_ITO[(index + 1) % len(OKABE_ITO)]
-        ax.plot([row["p10"], row["p90"]], [index, index], color=colour, linewidth=6,
-                solid_capstyle="butt")
+        ax.plot(
+            [row["p10"], row["p90"]],
+            [index, index],
+            color=colour,
+            linewidth=6,
+            solid_capstyle="butt",
+        )
         ax.plot([row["p50"]], [index], "o", color="black")
-        ax.annotate(f"{row['label']} ({row['weight']:.0%})", (row["p90"], index),
-                    xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(
+            f"{row['label']} ({row['weight']:.0%})",
+            (row["p90"], index),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
     inputs = result.inputs
-    affordable = effective_log10(result.draws, np.asarray(years), inputs.base_year,
-                                 inputs.spend_ramp_end_year)
+    affordable = effective_log10(
+        result.draws, np.asarray(years), inputs.base_year, inputs.spend_ramp_end_year
+    )
     for year, level in zip(years, np.median(affordable, axis=0), strict=True):
         ax.axvline(level, color="#555555", linestyle="--", linewidth=1)
-        ax.text(level, 1.01, str(year), transform=ax.get_xaxis_transform(), fontsize=8,
-                ha="center")
+        ax.text(
+            level, 1.01, str(year), transform=ax.get_xaxis_transform(), fontsize=8, ha="center"
+        )
     ax.set_yticks([])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{v:.0f}}}$"))
     ax.set_xlabel("training FLOP with base-year algorithms")
     fig.suptitle("Training compute each biological anchor requires")
-    ax.set_title(f"{inputs.name}, brain {result.brain_name}: bars 10th-90th percentile, dots "
-                 "median; dashed: affordable that year\n", fontsize=8)
+    ax.set_title(
+        f"{inputs.name}, brain {result.brain_name}: bars 10th-90th percentile, dots "
+        "median; dashed: affordable that year\n",
+        fontsize=8,
+    )
     ax.set_xlim(right=max(r["p90"] for r in rows) + 4)
     fig.supxlabel(_CREDIT, fontsize=7, color="#555555", x=0.01, ha="left")
     return fig

@@ -30,13 +30,13 @@ __all__ = [
     "AFFORDABILITY_INPUTS",
     "GPU_SERIES",
     "GpuFit",
-    "gpu_fit",
-    "with_fitted_hardware",
     "algorithmic_log10",
     "effective_log10",
     "fitted_halving_time",
     "flop_per_dollar_log10",
+    "gpu_fit",
     "spend_log10",
+    "with_fitted_hardware",
 ]
 
 AFFORDABILITY_INPUTS = (

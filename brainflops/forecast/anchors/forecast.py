@@ -91,9 +91,7 @@ def _check_count(n: object) -> int:
     return n
 
 
-def draw_inputs(
-    inputs: AnchorInputs, brain: Model, n: int, seed: int
-) -> dict[str, np.ndarray]:
+def draw_inputs(inputs: AnchorInputs, brain: Model, n: int, seed: int) -> dict[str, np.ndarray]:
     """log10 draws of every input in its working unit; the brain from its own model."""
     count = _check_count(n)
     draws: dict[str, np.ndarray] = {}
@@ -155,9 +153,7 @@ class Forecast:
         rows = []
         for anchor in ANCHORS:
             values = self.requirements[anchor.name]
-            p10, p50, p90 = (
-                np.percentile(values, [10, 50, 90]) if len(values) else [math.nan] * 3
-            )
+            p10, p50, p90 = np.percentile(values, [10, 50, 90]) if len(values) else [math.nan] * 3
             rows.append(
                 {
                     "name": anchor.name,

@@ -133,7 +133,7 @@ class AnchorInputs:
         """A copy with some inputs replaced (each checked for its unit)."""
         unknown = set(parameters) - set(ANCHOR_UNITS)
         if unknown:
-            raise UnknownNameError("anchor input", sorted(unknown)[0], ANCHOR_UNITS)
+            raise UnknownNameError("anchor input", min(unknown), ANCHOR_UNITS)
         merged = {**self.parameters, **parameters}
         changed = tuple(dict.fromkeys((*self.overridden, *parameters)))
         return replace(self, parameters=merged, overridden=changed)
@@ -141,7 +141,10 @@ class AnchorInputs:
 
 def check_unit(parameter: Parameter, unit: str) -> None:
     """Raise :class:`UnitMismatchError` naming the input when its unit is not ``unit``'s."""
-    if ureg.Quantity(1.0, parameter.unit).dimensionality != ureg.Quantity(1.0, unit).dimensionality:
+    if (
+        ureg.Quantity(1.0, parameter.unit).dimensionality
+        != ureg.Quantity(1.0, unit).dimensionality
+    ):
         raise UnitMismatchError(parameter.name, unit, parameter.unit)
 
 

@@ -65,7 +65,9 @@ def _genome(x: Log10Inputs) -> np.ndarray:
 
 
 def _evolution(x: Log10Inputs) -> np.ndarray:
-    return x["evolution_seconds"] + x["evolution_individuals"] + x["evolution_flops_per_individual"]
+    return (
+        x["evolution_seconds"] + x["evolution_individuals"] + x["evolution_flops_per_individual"]
+    )
 
 
 _NETWORK_INPUTS = (
