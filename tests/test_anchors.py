@@ -13,9 +13,10 @@ from brainflops.core.errors import ScenarioError, UnitMismatchError
 from brainflops.forecast.anchors import forecast, load_variant, tornado
 from brainflops.forecast.anchors.affordability import effective_log10, gpu_fit
 from brainflops.forecast.anchors.forecast import assumption_models
-from brainflops.forecast.anchors.inputs import inputs_from_text
+from brainflops.forecast.anchors.inputs import ANCHOR_UNITS, check_unit, inputs_from_text
 from brainflops.models.presets import load_preset
 from brainflops.outputs.export import assumptions
+from brainflops.params.parameters import Parameter
 
 N = 4000  # draws per run: headline probabilities move by about +-1 point between seeds
 
@@ -162,11 +163,9 @@ def test_wrong_unit_in_a_record_fails_naming_the_input():
     text = '[parameters.evolution_seconds]\nvalue = 1e16\nunit = "FLOP"\n'
     with pytest.raises(ScenarioError, match="evolution_seconds"):
         inputs_from_text(text)
+    wrong = Parameter("x", "x", "FLOP", 1.0)
     with pytest.raises(UnitMismatchError):
-        from brainflops.forecast.anchors.inputs import ANCHOR_UNITS, check_unit
-        from brainflops.params.parameters import Parameter
-
-        check_unit(Parameter("x", "x", "FLOP", 1.0), ANCHOR_UNITS["horizon_short"])
+        check_unit(wrong, ANCHOR_UNITS["horizon_short"])
 
 
 def test_weights_above_one_are_refused():

@@ -11,7 +11,6 @@ parsing (size limit, UTF-8, TOML errors with line numbers, never evaluated).
 
 from __future__ import annotations
 
-import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -202,14 +201,14 @@ def load_variant(name: str) -> AnchorInputs:
     unknown = set(table) - _VARIANT_KEYS
     if unknown:
         raise InvalidValueError(name, f"unknown [variant] key(s) {', '.join(sorted(unknown))}")
-    settings = {key: _setting(table, key) for key in _SETTINGS}
     return AnchorInputs(
         name=name,
         title=str(table.get("title", name)),
         source=str(table.get("source", "")),
         parameters={key: parameter_from_record(key, rec) for key, rec in records.items()},
         brain_preset=str(table.get("brain_preset", "cotra2020")),
-        **settings,
+        base_year=_setting(table, "base_year"),
+        spend_ramp_end_year=_setting(table, "spend_ramp_end_year"),
     )
 
 
@@ -289,8 +288,3 @@ def _changes(
             except BrainflopsError as exc:
                 problems.append(f"{origin}: {table}.{key}: {exc}")
     return changed
-
-
-def log10_or_none(value: float) -> float | None:
-    """log10 of a positive finite value, else None (for JSON)."""
-    return math.log10(value) if value > 0 and math.isfinite(value) else None
