@@ -436,8 +436,9 @@ triangles mark physical limits, which bound the computation from above. Vertical
 are reference machines from the packaged data.
 """),
     code("""
-fig = literature.plot_comparison(table)
-display(fig)
+from brainflops.outputs import plots
+
+display(plots.comparison(table))
 """),
     md("""
 ## Reported vs reconstructed

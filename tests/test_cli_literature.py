@@ -88,10 +88,16 @@ def test_compare_text_marks_range_only_sources(capsys):
     assert "only a range or no figure" in out
 
 
-def test_compare_plot_must_be_png(capsys, tmp_path):
+def test_compare_plot_must_be_a_chart_format(capsys, tmp_path):
     code, _, err = run(
-        capsys, "compare", "--preset", "landauer", "--plot", str(tmp_path / "c.svg")
+        capsys, "compare", "--preset", "landauer", "--plot", str(tmp_path / "c.txt")
     )
     assert code == 2
-    assert "--plot: writes a PNG" in err
+    assert "--plot: writes .svg, .png or .pdf files" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_plot_writes_svg(capsys, tmp_path):
+    code, _, _ = run(capsys, "compare", "--preset", "landauer", "--plot", str(tmp_path / "c.svg"))
+    assert code == 0
+    assert "<svg" in (tmp_path / "c.svg").read_text()

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-import sympy as sp
+if TYPE_CHECKING:
+    from brainflops.models.model import Model
+
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
-from brainflops.models.model import Model
-from brainflops.models.presets import list_presets, load_preset
-from brainflops.ops.stages import STAGES
-from brainflops.outputs.export import FORMATS, assumptions
 
 DEFAULT_PRESET = "dettmers2015"
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against brainflops.outputs.export.FORMATS.
+FORMATS = ("markdown", "csv", "latex", "json", "html")
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,15 +30,24 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
 
 def model_from_args(args: argparse.Namespace) -> Model:
     """The model chosen by ``--preset`` or ``--scenario``."""
+    from brainflops.models.presets import load_preset
+
     scenario = getattr(args, "scenario", None)
     if scenario:
-        from brainflops.models.scenario import load_scenario  # noqa: PLC0415 - only when asked
+        from brainflops.models.scenario import load_scenario
 
         return load_scenario(scenario)
-    return load_preset(args.preset or DEFAULT_PRESET)
+    return load_preset(preset_name(args))
+
+
+def preset_name(args: argparse.Namespace) -> str:
+    """The built-in preset chosen by ``--preset`` (default dettmers2015)."""
+    return args.preset or DEFAULT_PRESET
 
 
 def _presets(args: argparse.Namespace) -> int:
+    from brainflops.models.presets import list_presets, load_preset
+
     rows = []
     for name in list_presets(variants=True):
         model = load_preset(name)
@@ -57,24 +68,30 @@ def _presets(args: argparse.Namespace) -> int:
 
 
 def _estimate(args: argparse.Namespace) -> int:
-    model = model_from_args(args)
-    central = model.central().m_as("FLOP/s")
-    breakdown = model.breakdown()
+    from brainflops.models.summary import preset_summary, summarize
+
+    if args.samples or getattr(args, "scenario", None):
+        model = model_from_args(args)
+        summary = summarize(model)
+    else:
+        # No draws of a built-in preset: the cached summary spares building the model.
+        summary = preset_summary(preset_name(args))
+    central = summary.central
     result: dict = {
-        "preset": model.name,
-        "title": model.title,
+        "preset": summary.name,
+        "title": summary.title,
         "unit": "FLOP/s",
         "central": central,
-        "log10_central": model.central_log10(),
-        "reported": model.reported,
+        "log10_central": summary.log10_central,
+        "reported": summary.reported,
         "breakdown": [
             {
-                "population": r.population,
-                "stage": r.stage,
-                "operation": r.operation,
-                "flops": float(r.flops),
+                "population": term.population,
+                "stage": term.stage,
+                "operation": term.operation,
+                "flops": term.flops,
             }
-            for r in breakdown.itertuples(index=False)
+            for term in summary.terms
         ],
     }
     if args.samples:
@@ -86,11 +103,12 @@ def _estimate(args: argparse.Namespace) -> int:
     if args.json:
         emit(dumps(result), args)
         return 0
-    lines = [f"{model.title}", f"  central estimate: {central:.4g} FLOP/s"]
-    if model.reported is not None:
-        ratio = central / model.reported
+    lines = [f"{summary.title}", f"  central estimate: {central:.4g} FLOP/s"]
+    if summary.reported is not None:
+        ratio = central / summary.reported
         lines.append(
-            f"  reported by source: {model.reported:.4g} FLOP/s (reconstruction / reported = {ratio:.4f})"
+            f"  reported by source: {summary.reported:.4g} FLOP/s "
+            f"(reconstruction / reported = {ratio:.4f})"
         )
     if "percentiles" in result:
         p = result["percentiles"]
@@ -99,16 +117,20 @@ def _estimate(args: argparse.Namespace) -> int:
             f"95% {p['95']:.3g} FLOP/s ({result['spread_decades']:.2f} orders of magnitude)",
         )
     lines.append("")
-    table = breakdown.assign(
-        flops=breakdown.flops.map(lambda v: f"{v:.3e}"),
-        share=breakdown.share.map(lambda v: f"{100 * v:.3g}%"),
-    )
-    lines.append(text_table(list(table.columns), table.itertuples(index=False)))
+    rows = [
+        (term.population, term.stage, term.operation, f"{term.flops:.3e}", f"{100 * share:.3g}%")
+        for term, share in zip(summary.terms, summary.shares(), strict=True)
+    ]
+    lines.append(text_table(("population", "stage", "operation", "flops", "share"), rows))
     emit("\n".join(lines) + "\n", args)
     return 0
 
 
 def _explain(args: argparse.Namespace) -> int:
+    import sympy as sp
+
+    from brainflops.ops.stages import STAGES
+
     model = model_from_args(args)
     display = {model.symbols[n]: sp.Symbol(p.symbol) for n, p in model.parameters.items()}
     units = {p.symbol: p.unit for p in model.parameters.values()}
@@ -148,6 +170,8 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _table(args: argparse.Namespace) -> int:
+    from brainflops.outputs.export import assumptions
+
     emit(assumptions(model_from_args(args), args.format), args)
     return 0
 
@@ -186,4 +210,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_table)
 
 
-__all__ = ["add_model_arguments", "model_from_args", "register"]
+__all__ = ["add_model_arguments", "model_from_args", "preset_name", "register"]

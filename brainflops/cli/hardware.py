@@ -5,23 +5,30 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import tomllib
+from importlib import resources
 from typing import Any
-
-from tabulate import tabulate
 
 from brainflops.cli._common import add_output_arguments, dumps, emit
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core.errors import InvalidValueError
-from brainflops.forecast.trends import parse_value
-from brainflops.hardware.plan import (
-    PRECISION_COLUMNS,
-    devices_frame,
-    facility_assumptions,
-    list_devices,
-    plan,
-)
 
 __all__ = ["register"]
+
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against the keys of brainflops.hardware.plan.PRECISION_COLUMNS.
+PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
+
+
+def _facility_defaults() -> dict[str, float]:
+    """Central values of ``data/facility.toml`` for the help text.
+
+    Read with :mod:`tomllib` rather than through the parameter layer, which would load
+    pint, scipy and the rest for ``--help``.
+    """
+    text = resources.files("brainflops.data").joinpath("facility.toml").read_text("utf-8")
+    table = tomllib.loads(text)["parameters"]
+    return {name: float(entry["value"]) for name, entry in table.items()}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,18 +48,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     hardware.add_argument(
         "--precision",
         default="fp32",
-        choices=list(PRECISION_COLUMNS),
+        choices=PRECISIONS,
         help="arithmetic and storage precision (default fp32)",
     )
-    defaults = facility_assumptions()
+    defaults = _facility_defaults()
     hardware.add_argument(
-        "--pue", help=f"facility power usage effectiveness (default {defaults['pue'].value:g})"
+        "--pue", help=f"facility power usage effectiveness (default {defaults['pue']:g})"
     )
     hardware.add_argument(
         "--electricity-price",
         metavar="USD_PER_KWH",
         help="electricity price in USD per kWh: a number, or the same with its unit, "
-        f"'0.1 USD/kWh' (default {defaults['electricity_price'].value:g})",
+        f"'0.1 USD/kWh' (default {defaults['electricity_price']:g})",
     )
     hardware.add_argument("--list", action="store_true", help="list the accelerators and exit")
     hardware.add_argument("--json", action="store_true", help="machine-readable output")
@@ -96,6 +103,10 @@ def _number(value: Any, fmt: str = ".3g") -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from tabulate import tabulate
+
+    from brainflops.hardware.plan import devices_frame, list_devices
+
     if args.json:
         emit(dumps([d.to_dict() for d in list_devices()]), args)
         return 0
@@ -109,6 +120,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _hardware(args: argparse.Namespace) -> int:
+    from brainflops.forecast.trends import parse_value
+    from brainflops.hardware.plan import plan
+
     if args.list:
         return _list(args)
     if not args.device:
@@ -133,6 +147,8 @@ def _hardware(args: argparse.Namespace) -> int:
 
 
 def _hardware_text(p: Any) -> str:
+    from tabulate import tabulate
+
     d = p.device
     lines = [
         f"{p.title}",
@@ -236,7 +252,9 @@ def _hardware_text(p: Any) -> str:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from brainflops.hardware.bench import run_bench  # noqa: PLC0415 - numpy timing only when asked
+    from tabulate import tabulate
+
+    from brainflops.hardware.bench import run_bench
 
     result = run_bench(
         quick=args.quick,

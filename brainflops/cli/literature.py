@@ -17,8 +17,6 @@ import sys
 from typing import Any
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
-from brainflops.core.io import check_png_path, save_figure_png
-from brainflops.models import literature
 
 __all__ = ["register"]
 
@@ -28,6 +26,8 @@ def _fmt(value: Any) -> str:
 
 
 def _text(records: list[dict[str, Any]]) -> str:
+    from brainflops.models import literature
+
     header = ("preset", "group", "year", "central", "low", "high", "reported")
     rows = [
         (
@@ -53,12 +53,15 @@ def _text(records: list[dict[str, Any]]) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from brainflops.models import literature
+    from brainflops.outputs import plots
+
     if args.plot:
-        check_png_path(args.plot)
+        plots.check_path(args.plot)
     table = literature.comparison_table(args.preset or None)
     if args.plot:
-        figure = literature.plot_comparison(table)
-        save_figure_png(figure, args.plot, dpi=args.dpi, overwrite=bool(args.force))
+        figure = plots.comparison(table)
+        plots.save(figure, args.plot, dpi=args.dpi, overwrite=bool(args.force))
         sys.stderr.write(f"wrote {args.plot}\n")
     records = literature.comparison_records(table=table)
     emit(dumps(records) if args.json else _text(records), args)
@@ -82,9 +85,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--json", action="store_true", help="print a JSON list, one object per estimate"
     )
-    p.add_argument("--plot", metavar="FILE.png", help="also draw the comparison chart to FILE.png")
     p.add_argument(
-        "--dpi", type=positive_int, default=150, help="resolution of --plot (default 150)"
+        "--plot", metavar="FILE", help="also draw the comparison chart to FILE (.svg, .png, .pdf)"
+    )
+    p.add_argument(
+        "--dpi", type=positive_int, default=300, help="resolution of a PNG --plot (default 300)"
     )
     add_output_arguments(p)
     p.set_defaults(handler=_compare)

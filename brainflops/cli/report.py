@@ -7,12 +7,17 @@ import sys
 
 from brainflops.cli._common import positive_int
 from brainflops.cli.core import add_model_arguments, model_from_args
-from brainflops.outputs.report import DEFAULT_SAMPLES, write_report
 
 __all__ = ["register"]
 
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against brainflops.outputs.report.DEFAULT_SAMPLES.
+DEFAULT_SAMPLES = 20_000
+
 
 def _report(args: argparse.Namespace) -> int:
+    from brainflops.outputs.report import write_report
+
     model = model_from_args(args)
     paths = write_report(model, args.out, force=args.force, samples=args.samples, seed=args.seed)
     print(f"wrote {paths['html']}", file=sys.stderr)

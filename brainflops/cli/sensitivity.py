@@ -10,25 +10,28 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, text_table
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.io import check_png_path
-from brainflops.uncertainty.sensitivity import (
-    METHODS,
-    Elasticities,
-    SobolIndices,
-    Tornado,
-    analyse,
-)
+
+if TYPE_CHECKING:
+    from brainflops.uncertainty.sensitivity import Elasticities, SobolIndices, Tornado
+
 
 __all__ = ["register"]
 
 DEFAULT_SOBOL_SAMPLES = 1024
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against brainflops.uncertainty.sensitivity.METHODS.
+METHODS = ("elasticity", "tornado", "sobol")
 
 
 def _table(result: Elasticities | Tornado | SobolIndices) -> list[str]:
+    from brainflops.uncertainty.sensitivity import Elasticities, Tornado
+
     if isinstance(result, Elasticities):
         header = ["parameter", "unit", "central", "elasticity"]
         rows = [
@@ -69,6 +72,8 @@ def _table(result: Elasticities | Tornado | SobolIndices) -> list[str]:
 
 
 def _summary(result: Elasticities | Tornado | SobolIndices, title: str) -> list[str]:
+    from brainflops.uncertainty.sensitivity import Elasticities, Tornado
+
     if isinstance(result, Elasticities):
         return [f"{title}", "  elasticities d ln(FLOP/s) / d ln(x) at the central values", ""]
     if isinstance(result, Tornado):
@@ -91,6 +96,8 @@ def _summary(result: Elasticities | Tornado | SobolIndices, title: str) -> list[
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
+    from brainflops.uncertainty.sensitivity import analyse
+
     if args.samples is not None and args.method != "sobol":
         raise InvalidValueError("--samples", "applies to --method sobol only")
     if args.plot is not None:

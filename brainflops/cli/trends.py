@@ -16,23 +16,31 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
+    from brainflops.forecast import timeline as tl
+    from brainflops.forecast import trends as tr
+
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.io import check_png_path
-from brainflops.data import datasets
-from brainflops.forecast import timeline as tl
-from brainflops.forecast import trends as tr
 
 __all__ = ["register"]
 
 _DEFAULT_SERIES = "top500-rank1"
 _DEFAULT_SAMPLES = 10_000  # brain samples for a timeline; median error about 0.01 yr
-_ALL_MODELS = (*tr.MODELS, "doubling")
-_FITTED = frozenset(tr.MODELS)
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against brainflops.forecast.trends.MODELS and brainflops.forecast.timeline.
+FITTED_MODELS = ("exponential", "piecewise", "logistic")
+CRITERIA = ("hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy")
+DEFAULT_BUDGET_USD = 1000.0
+DEFAULT_YEARS = (2030, 2040, 2050, 2075, 2100)
+_ALL_MODELS = (*FITTED_MODELS, "doubling")
+_FITTED = frozenset(FITTED_MODELS)
 # Model options: flag -> (argparse dest, the models that use it). A flag given with a model
 # that does not use it is an error, never silently ignored.
 _MODEL_FLAGS: dict[str, tuple[str, frozenset[str]]] = {
@@ -53,6 +61,8 @@ _MODEL_FLAGS: dict[str, tuple[str, frozenset[str]]] = {
 
 
 def _year(text: str) -> int | float | str:
+    from brainflops.forecast import trends as tr
+
     try:
         return tr.parse_year(text)
     except InvalidValueError as exc:
@@ -81,7 +91,7 @@ def _interval(text: str) -> tuple[float, float]:
 
 
 def _add_model_arguments(parser: argparse.ArgumentParser, *, doubling: bool = True) -> None:
-    models = _ALL_MODELS if doubling else tr.MODELS
+    models = _ALL_MODELS if doubling else FITTED_MODELS
     parser.add_argument(
         "--model", choices=models, default="exponential", help="trend model (default: exponential)"
     )
@@ -167,6 +177,8 @@ def _check_plot(args: argparse.Namespace) -> None:
 
 
 def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> tr.TrendModel:
+    from brainflops.forecast import trends as tr
+
     _check_model_flags(args)
     if args.model == "doubling":
         missing = [
@@ -200,13 +212,12 @@ def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> tr.TrendModel
     )
 
 
-_fmt_year = tl.format_year
-
-
 # --------------------------------------------------------------------------- data
 
 
 def _data_sources(args: argparse.Namespace) -> int:
+    from brainflops.data import datasets
+
     citations = datasets.series_citations()
     rows = {
         name: {
@@ -229,6 +240,8 @@ def _data_sources(args: argparse.Namespace) -> int:
 
 
 def _data_show(args: argparse.Namespace) -> int:
+    from brainflops.data import datasets
+
     frame = datasets.load_series(args.series)
     column = datasets.value_column(frame)
     if args.json:
@@ -247,6 +260,7 @@ def _data_show(args: argparse.Namespace) -> int:
         return 0
     lines = [
         f"# {args.series}: {datasets.series_description(args.series)}",
+        f"# source: {frame.attrs['source']}",
         f"# {'date':<10} {'year':>9} {column:>22}  label",
     ]
     for row, value in zip(frame.itertuples(index=False), frame[column], strict=True):
@@ -259,13 +273,17 @@ def _data_show(args: argparse.Namespace) -> int:
 
 
 def _trends_fit(args: argparse.Namespace) -> int:
+    from brainflops.data import datasets
+    from brainflops.forecast import trends as tr
+
     _check_plot(args)
     unit = datasets.series_unit(args.series)
     trend = _build_trend(args, unit, args.end)
     payload = trend.to_dict()
     payload["series"] = args.series
+    payload["source"] = datasets.series_sources()[args.series]  # carries any required credit
     if args.plot:
-        from brainflops.outputs.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
+        from brainflops.outputs.plots_trends import plot_trend
 
         plot_trend(
             args.plot, args.series, {_trend_label(trend, args): trend}, overwrite=args.force
@@ -274,7 +292,7 @@ def _trends_fit(args: argparse.Namespace) -> int:
         emit(dumps(payload), args)
         return 0
     interval = trend.doubling_time_interval
-    text = [f"{args.series}: {trend.model} trend"]
+    text = [f"{args.series}: {trend.model} trend", f"  source: {payload['source']}"]
     fit = payload.get("fit")
     if fit:
         text.append(
@@ -307,6 +325,10 @@ def _trend_label(trend: tr.TrendModel, args: argparse.Namespace) -> str:
 
 
 def _trends_backtest(args: argparse.Namespace) -> int:
+    from brainflops.data import datasets
+    from brainflops.forecast import timeline as tl
+    from brainflops.forecast import trends as tr
+
     _check_plot(args)
     _check_model_flags(args)
     unit = datasets.series_unit(args.series)
@@ -321,7 +343,7 @@ def _trends_backtest(args: argparse.Namespace) -> int:
         args.series, args.train_end, target, args.model, args.start, seed=args.seed, **options
     )
     if args.plot:
-        from brainflops.outputs.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
+        from brainflops.outputs.plots_trends import plot_trend
 
         trend = tr.fit_model(args.model, args.series, args.start, args.train_end, **options)
         plot_trend(
@@ -342,8 +364,8 @@ def _trends_backtest(args: argparse.Namespace) -> int:
         ),
         f"  target {result.target:g} {unit}",
         (
-            f"  predicted: {_fmt_year(result.predicted_year)} "
-            f"(95% {_fmt_year(lo)} .. {_fmt_year(hi)})"
+            f"  predicted: {tl.format_year(result.predicted_year)} "
+            f"(95% {tl.format_year(lo)} .. {tl.format_year(hi)})"
         ),
         f"  actual:    {result.actual_date or 'not reached in the data'}",
     ]
@@ -358,10 +380,14 @@ def _trends_backtest(args: argparse.Namespace) -> int:
 
 def _brain_samples(args: argparse.Namespace) -> tuple[np.ndarray, float | None]:
     """Brain samples (log10 FLOP/s) and the central estimate (log10), if known."""
+    import numpy as np
+
+    from brainflops.forecast import trends as tr
+
     if args.brain is not None:
         value = tr.parse_value(args.brain, "FLOP/s", "--brain")
         return np.full(args.samples, math.log10(value)), math.log10(value)
-    from brainflops.cli.core import model_from_args  # noqa: PLC0415 - core imports all presets
+    from brainflops.cli.core import model_from_args
 
     model = model_from_args(args)
     central_fn = getattr(model, "central_log10", None)
@@ -380,6 +406,10 @@ def _brain_samples(args: argparse.Namespace) -> tuple[np.ndarray, float | None]:
 
 def _criterion(args: argparse.Namespace) -> tl.Criterion:
     """The ``--criterion``, with ``--budget``/``--power`` only where they apply."""
+    from brainflops.data import datasets
+    from brainflops.forecast import timeline as tl
+    from brainflops.forecast import trends as tr
+
     for flag, value, applies in (
         ("--budget", args.budget, "budget"),
         ("--power", args.power, "energy"),
@@ -414,6 +444,12 @@ def _criterion(args: argparse.Namespace) -> tl.Criterion:
 
 
 def _timeline(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from brainflops.data import datasets
+    from brainflops.forecast import timeline as tl
+    from brainflops.forecast import trends as tr
+
     _check_plot(args)
     criterion = _criterion(args)
     series = args.series = criterion.series
@@ -453,7 +489,7 @@ def _timeline(args: argparse.Namespace) -> int:
             rounding=trend.rounding,
         ).to_dict()
     if args.plot:
-        from brainflops.outputs.plots_trends import plot_parity_cdf  # noqa: PLC0415 - slow import
+        from brainflops.outputs.plots_trends import plot_parity_cdf
 
         label = f"{criterion.name}, {trend.model}"
         plot_parity_cdf(
@@ -473,15 +509,15 @@ def _timeline(args: argparse.Namespace) -> int:
         f"criterion: {criterion.description}",
         f"trend: {trend.model} on {series}, doubling {trend.doubling_time_years:.3f} years",
         (
-            f"median parity year: {_fmt_year(result.median_year)} "
+            f"median parity year: {tl.format_year(result.median_year)} "
             f"(reported {result.reported_median_year})"
         ),
-        f"5% .. 95%: {_fmt_year(result.p5_year)} .. {_fmt_year(result.p95_year)}",
+        f"5% .. 95%: {tl.format_year(result.p5_year)} .. {tl.format_year(result.p95_year)}",
         f"never: {result.never_fraction:.1%}",
     ]
     if central_year is not None:
         lines.append(
-            f"central estimate 10^{central:.3f}: parity {_fmt_year(central_year)} "
+            f"central estimate 10^{central:.3f}: parity {tl.format_year(central_year)} "
             f"(reported {payload['reported_central_year']})"
         )
     lines += [f"P(parity by {y:g}) = {p:.3f}" for y, p in result.probability_by.items()]
@@ -583,7 +619,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     time.add_argument(
         "--criterion",
-        choices=tl.criteria(),
+        choices=CRITERIA,
         default="hpl",
         help="what counts as parity (default: hpl)",
     )
@@ -591,7 +627,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--budget",
         default=None,
         metavar="USD",
-        help=f"budget criterion: purchase budget in US$ (default: {tl.DEFAULT_BUDGET_USD:g})",
+        help=f"budget criterion: purchase budget in US$ (default: {DEFAULT_BUDGET_USD:g})",
     )
     time.add_argument(
         "--power",
@@ -611,7 +647,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     time.add_argument(
         "--years",
         type=_years_list,
-        default=list(tl.DEFAULT_YEARS),
+        default=list(DEFAULT_YEARS),
         metavar="Y1,Y2",
         help="years for probability_by",
     )

@@ -47,6 +47,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, stats
 
+from brainflops.core.constants import Z95
 from brainflops.core.errors import InvalidValueError, UnitMismatchError, UnknownNameError
 from brainflops.core.units import magnitude_in, parse_unit
 from brainflops.data.datasets import decimal_year, load_series, value_column, value_unit
@@ -1165,7 +1166,6 @@ def fit_logistic(
 Rounding = Literal["none", "whole-doublings"]
 _ROUNDINGS: tuple[str, ...] = ("none", "whole-doublings")
 _WHOLE_TOL = 1e-9  # doublings; 2**21 × baseline counts as 21 doublings despite rounding error
-_Z95 = float(stats.norm.ppf(0.5 + CONFIDENCE / 2.0))
 
 
 @dataclass(frozen=True, eq=False)
@@ -1212,7 +1212,7 @@ class DoublingTrend(TrendModel):
                 np.where(
                     z < 0, math.log(self.doubling_years / lo), math.log(hi / self.doubling_years)
                 )
-                / _Z95
+                / Z95  # the interval is a central 95 % one (CONFIDENCE)
             )
             periods = self.doubling_years * np.exp(z * sigma)
         return {

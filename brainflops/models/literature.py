@@ -28,17 +28,15 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pint
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from brainflops.core import fmt
 from brainflops.core.errors import DataError
 from brainflops.core.units import FLOPS, as_quantity
 from brainflops.data.datasets import load_accelerators, load_series, series_citations, value_column
@@ -47,12 +45,12 @@ from brainflops.models.presets import list_presets, load_preset, preset_document
 
 __all__ = [
     "GROUP_ORDER",
+    "GROUP_TITLES",
     "ReferenceLine",
     "comparison_records",
     "comparison_table",
     "estimate_names",
     "lifetime_anchor",
-    "plot_comparison",
     "reference_lines",
 ]
 
@@ -65,7 +63,8 @@ GROUP_ORDER: tuple[str, ...] = (
     "limit",
     "survey",
 )
-_GROUP_TITLES = {
+#: Heading of each method group on charts and in tables.
+GROUP_TITLES = {
     "mechanistic": "Mechanistic (count operations in the brain's parts)",
     "emulation": "Whole-brain emulation (simulation detail levels)",
     "functional": "Functional (scale an artificial equivalent of a brain part)",
@@ -73,20 +72,10 @@ _GROUP_TITLES = {
     "limit": "Physical limit (an upper bound, not an estimate)",
     "survey": "Surveys and priors",
 }
-_GROUP_COLOURS = {
-    "mechanistic": "#1f77b4",
-    "emulation": "#9467bd",
-    "functional": "#2ca02c",
-    "communication": "#8c564b",
-    "limit": "#d62728",
-    "survey": "#ff7f0e",
-}
-_OTHER_COLOUR = "#555555"
 
 #: Draws and seed for presets whose range is not monotone in their inputs.
 SAMPLES = 20_000
 SEED = 20240101
-_LABEL_WIDTH = 66
 _H100 = "NVIDIA H100 SXM5 80GB"
 _H100_COLUMN = "tensor_fp16_bf16 [FLOP/s]"
 _COLUMNS = (
@@ -336,200 +325,15 @@ def reference_lines() -> list[ReferenceLine]:
     bf16 = float(h100[_H100_COLUMN].iloc[0])
     return [
         ReferenceLine(
-            f"TOP500 #1 ({last['label']}, {last['date']}): {_short(rmax)} FLOP/s FP64 HPL",
+            f"TOP500 #1 ({last['label']}, {last['date']}): {fmt.sci(rmax, 'FLOP/s', digits=2)} FP64 HPL",
             rmax,
             "HPL Rmax of the #1 system on the latest TOP500 list (brainflops.data.datasets)",
             series_citations()["top500-rank1"],
         ),
         ReferenceLine(
-            f"One H100 SXM: {_short(bf16)} FLOP/s dense BF16",
+            f"One H100 SXM: {fmt.sci(bf16, 'FLOP/s', digits=2)} dense BF16",
             bf16,
             "Dense BF16 tensor peak of the NVIDIA H100 SXM5 (Epoch AI hardware data)",
             series_citations()["gpu-tensor-fp16"],
         ),
     ]
-
-
-# --------------------------------------------------------------------------- chart
-def _short(value: float) -> str:
-    exponent = math.floor(math.log10(value))
-    mantissa = value / 10**exponent
-    return f"{mantissa:.1f}e{exponent}"
-
-
-def _decade_label(value: float, _pos: int) -> str:
-    if value <= 0:
-        return ""
-    exponent = round(math.log10(value))
-    return f"$10^{{{exponent}}}$" if math.isclose(value, 10.0**exponent, rel_tol=1e-6) else ""
-
-
-def _ordered(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    groups = list(dict.fromkeys(table["group"]))
-    known = [g for g in GROUP_ORDER if g in groups]
-    ordered = known + sorted(g for g in groups if g not in GROUP_ORDER)
-    return [
-        (g, table[table["group"] == g].sort_values(["central", "year", "preset"])) for g in ordered
-    ]
-
-
-def _label(row: Mapping[str, Any]) -> str:
-    title = str(row["title"])
-    if len(title) > _LABEL_WIDTH:
-        title = title[: _LABEL_WIDTH - 2].rstrip(" ,:;") + "..."
-    year = row.get("year")
-    if year and f"({year})" not in title:
-        title = f"{title} ({year})"
-    return title
-
-
-def plot_comparison(
-    table: pd.DataFrame | None = None,
-    *,
-    presets: Iterable[str] | None = None,
-    references: Sequence[ReferenceLine] | None = None,
-    title: str = "Published estimates of the brain's computation",
-    width: float = 11.0,
-) -> Figure:
-    """Chart every estimate on one log axis, grouped by method.
-
-    Each row is one estimate: a dot at its central value and a bar over its 90% range
-    (estimates stated without uncertainty have no bar). Physical limits are drawn as
-    left-pointing triangles: they bound computation from above. Vertical lines mark the
-    reference machines.
-
-    Parameters
-    ----------
-    table:
-        A :func:`comparison_table`; built from ``presets`` when omitted.
-    presets:
-        Passed to :func:`comparison_table` when ``table`` is None.
-    references:
-        Reference lines; default :func:`reference_lines`. Pass ``[]`` for none.
-    title:
-        Figure title.
-    width:
-        Figure width in inches; the height follows the number of rows.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Not attached to pyplot; save it with :func:`brainflops.core.io.save_figure_png`.
-    """
-    if table is None:
-        table = comparison_table(presets)
-    if table.empty:
-        msg = "nothing to plot: the comparison table is empty"
-        raise DataError(msg)
-    refs = reference_lines() if references is None else list(references)
-    blocks = _ordered(table)
-    n_rows = len(table) + len(blocks)  # one header line per group
-    fig = Figure(figsize=(width, 2.2 + 0.3 * n_rows), layout="constrained")
-    ax = fig.add_subplot()
-
-    y = 0.0
-    ticks: list[float] = []
-    labels: list[str] = []
-    headers: list[tuple[float, str, str]] = []
-    for group, rows in blocks:
-        colour = _GROUP_COLOURS.get(group, _OTHER_COLOUR)
-        headers.append((y, _GROUP_TITLES.get(group, group.capitalize()), colour))
-        top = y
-        y += 1.0
-        for row in rows.to_dict("records"):
-            marker = "<" if group == "limit" else "o"
-            if row["high"] > row["low"] * (1 + 1e-9):
-                ax.plot(
-                    [row["low"], row["high"]],
-                    [y, y],
-                    color=colour,
-                    lw=2.2,
-                    solid_capstyle="butt",
-                    alpha=0.55,
-                    zorder=2,
-                )
-                ax.plot(
-                    [row["low"], row["high"]],
-                    [y, y],
-                    ls="none",
-                    marker="|",
-                    color=colour,
-                    ms=7,
-                    zorder=2,
-                )
-            ax.plot(
-                [row["central"]],
-                [y],
-                ls="none",
-                marker=marker,
-                ms=7,
-                color=colour,
-                markeredgecolor="white",
-                markeredgewidth=0.6,
-                zorder=3,
-            )
-            ticks.append(y)
-            labels.append(_label(row))
-            y += 1.0
-        ax.axhspan(top - 0.5, y - 0.5, color=colour, alpha=0.05, lw=0, zorder=0)
-        y += 0.3
-
-    values = np.concatenate(
-        [table["low"].to_numpy(float), table["high"].to_numpy(float), [r.value for r in refs]]
-    )
-    lo_exp = math.floor(math.log10(values.min())) - 1
-    hi_exp = math.ceil(math.log10(values.max())) + 1
-    ax.set_xscale("log")
-    ax.set_xlim(10.0**lo_exp, 10.0**hi_exp)
-    ax.set_ylim(y - 0.5, -0.8)
-    span = hi_exp - lo_exp
-    step = 1 if span <= 16 else (2 if span <= 30 else 5)
-    ax.xaxis.set_major_locator(LogLocator(base=10.0**step, numticks=span // step + 2))
-    ax.xaxis.set_major_formatter(FuncFormatter(_decade_label))
-    ax.xaxis.set_minor_locator(LogLocator(base=10.0, subs=(1.0,), numticks=span + 2))
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.grid(axis="x", which="major", color="0.85", lw=0.8, zorder=1)
-    ax.grid(axis="x", which="minor", color="0.93", lw=0.5, zorder=1)
-    ax.tick_params(axis="x", which="both", top=True, labeltop=True)
-
-    ax.set_yticks(ticks, labels, fontsize=8.5)
-    ax.tick_params(axis="y", length=0)
-    for y_header, text, colour in headers:
-        ax.text(
-            0.005,
-            y_header,
-            text,
-            transform=ax.get_yaxis_transform(),
-            ha="left",
-            va="center",
-            fontsize=9,
-            fontweight="bold",
-            color=colour,
-            zorder=4,
-            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
-        )
-
-    handles: list[Line2D] = []
-    for ref, style in zip(refs, ("--", ":", "-.", (0, (5, 1, 1, 1))), strict=False):
-        ax.axvline(ref.value, color="0.2", ls=style, lw=1.1, zorder=1.5)
-        handles.append(Line2D([], [], color="0.2", ls=style, lw=1.1, label=ref.label))
-    handles += [
-        Line2D(
-            [], [], ls="none", marker="o", color="0.35", label="central value (source's inputs)"
-        ),
-        Line2D(
-            [],
-            [],
-            color="0.35",
-            lw=2.2,
-            alpha=0.55,
-            label="90% interval (Monte Carlo 5th-95th percentiles)",
-        ),
-        Line2D([], [], ls="none", marker="<", color="0.35", label="upper bound (physical limit)"),
-    ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8, frameon=False)
-    ax.set_xlabel("FLOP/s (operations converted to FLOP as each preset states)")
-    ax.set_title(title, fontsize=12, loc="left", pad=30)
-    for side in ("right", "left"):
-        ax.spines[side].set_visible(False)
-    return fig

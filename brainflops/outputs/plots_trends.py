@@ -5,8 +5,9 @@
 * :func:`parity_cdf_figure` / :func:`plot_parity_cdf`: cumulative distribution of parity
   years, one curve per result.
 
-The ``plot_*`` functions render to PNG bytes in memory and write them with
-:func:`brainflops.core.io.save_figure_png`, so an interrupted run never leaves a partial file.
+The ``plot_*`` functions render SVG, PNG or PDF bytes in memory (by the file suffix) and
+write them with :func:`brainflops.outputs.plots.style.save`, so an interrupted run never
+leaves a partial file.
 """
 
 from __future__ import annotations
@@ -19,11 +20,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-from brainflops.core.io import save_figure_png
-from brainflops.data.datasets import load_series, value_column, value_unit
+from brainflops.core import fmt
+from brainflops.data.datasets import (
+    load_series,
+    series_citations,
+    series_description,
+    series_sources,
+    value_column,
+    value_unit,
+)
 from brainflops.forecast.timeline import ParityResult, format_year
 from brainflops.forecast.trends import CONFIDENCE, BacktestResult, TrendModel
+from brainflops.outputs.plots import style
 
 __all__ = [
     "BrainBand",
@@ -37,7 +47,6 @@ BrainBand = tuple[str, float, float]  # (label, low, high) in the series' unit
 _LOG10_MAX = 300.0  # clip curves to 1e±300 before exponentiating for the log axis
 _BAND_DRAWS = 1000  # parameter draws per trend band
 _HORIZON_YEARS = 100.0  # the x axis never extends more than this past the data
-_DPI = 120  # output resolution
 
 
 def _pow10(log10_values: np.ndarray) -> np.ndarray:
@@ -46,7 +55,7 @@ def _pow10(log10_values: np.ndarray) -> np.ndarray:
 
 def _x_end(last: float, backtests: Sequence[BacktestResult], until: float | None) -> float:
     if until is not None:
-        return float(until)
+        return max(float(until), last + 1.0)  # never cut off data already observed
     end = last + 10.0
     for result in backtests:
         for year in (result.predicted_year, result.predicted_interval[1]):
@@ -96,11 +105,18 @@ def trend_figure(
     first, last = float(years.min()), float(years.max())
     end = _x_end(last, backtests, until)
 
-    fig = Figure(figsize=(8.0, 5.0))
-    ax = fig.add_subplot()
+    series = str(frame.attrs.get("series", ""))
+    description = series_description(series) if series else "data"
+    fig, (ax,) = style.new_figure(
+        title or description[:1].upper() + description[1:],
+        f"{len(frame):,} data points {first:.0f}-{last:.0f}; fitted trends solid over their "
+        f"data, dashed beyond, with {CONFIDENCE:.0%} bands",
+        width=8.0,
+        height=5.0,
+    )
     ax.set_yscale("log")
     for label, low, high in brain_bands:
-        ax.axhspan(low, high, color="tab:purple", alpha=0.12)
+        ax.axhspan(low, high, color=style.color(4), alpha=0.12, lw=0)
         ax.text(
             end,
             math.sqrt(low * high),
@@ -108,19 +124,12 @@ def trend_figure(
             ha="right",
             va="center",
             fontsize=8,
-            color="tab:purple",
+            color=style.color(4),
         )
-    ax.scatter(
-        years,
-        frame[column],
-        s=12,
-        color="black",
-        zorder=3,
-        label=frame.attrs.get("series", "data"),
-    )
+    ax.scatter(years, frame[column], s=12, color="#222222", zorder=3, label="data")
     rng = np.random.default_rng(seed)
     for index, (label, trend) in enumerate(named.items()):
-        colour = f"C{index}"
+        colour = style.color(index)
         fit = getattr(trend, "fit", None)
         begin = fit.first_year if fit is not None else getattr(trend, "baseline_year", first)
         fitted_end = fit.last_year if fit is not None else begin
@@ -142,7 +151,7 @@ def trend_figure(
                 [result.target],
                 xerr=np.array([[left], [right]]),
                 fmt="D",
-                color="tab:red",
+                color=style.color(1),
                 capsize=3,
                 zorder=4,
                 label=f"predicted from data to {result.last_train_date}",
@@ -153,19 +162,22 @@ def trend_figure(
                 [result.target],
                 marker="*",
                 s=140,
-                color="gold",
-                edgecolors="black",
+                color=style.color(3),
+                edgecolors="#222222",
                 zorder=5,
                 label=f"reached {result.actual_date}",
             )
     ax.set_xlim(first - 1.0, end)
-    ax.set_xlabel("year")
+    style.year_axis(ax)
+    style.log_axis(ax, "y", unit=unit, labels="si" if unit == "FLOP/s" else "power")
     ax.set_ylabel(unit)
-    ax.set_title(title or str(frame.attrs.get("series", "")))
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
-    return fig
+    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    citation = series_citations().get(series, "")
+    return style.finish(
+        fig,
+        source=series_sources().get(series, "") if series else "",
+        credit=style.EPOCH_CREDIT if citation.startswith("epoch") else "",
+    )
 
 
 def plot_trend(
@@ -180,7 +192,7 @@ def plot_trend(
     until: float | None = None,
     seed: int = 0,
 ) -> Path:
-    """Render :func:`trend_figure` and write it as PNG to ``path`` atomically."""
+    """Render :func:`trend_figure` and write it to ``path`` atomically (SVG, PNG or PDF by suffix)."""
     fig = trend_figure(
         df,
         trends,
@@ -190,7 +202,7 @@ def plot_trend(
         until=until,
         seed=seed,
     )
-    return save_figure_png(fig, path, dpi=_DPI, overwrite=overwrite)
+    return style.save(fig, path, overwrite=overwrite)
 
 
 def parity_cdf_figure(
@@ -206,8 +218,13 @@ def parity_cdf_figure(
     named = (
         dict(results) if isinstance(results, Mapping) else {r.criterion.name: r for r in results}
     )
-    fig = Figure(figsize=(8.0, 5.0))
-    ax = fig.add_subplot()
+    fig, (ax,) = style.new_figure(
+        title or "When does hardware match the brain estimate?",
+        "Share of Monte Carlo draws in which the hardware trend has reached the estimate "
+        "by each year; dotted: medians",
+        width=8.0,
+        height=5.0,
+    )
     finite = [r.samples[np.isfinite(r.samples)] for r in named.values()]
     finite_all = np.concatenate(finite) if finite else np.zeros(0)
     if finite_all.size:
@@ -225,21 +242,19 @@ def parity_cdf_figure(
             np.concatenate([[lo], xs, [hi]]),
             np.concatenate([[0.0], ys, [top]]),
             where="post",
-            color=f"C{index}",
+            color=style.color(index),
             label=f"{label}: median {format_year(result.median_year, 1)}, "
-            f"never {result.never_fraction:.0%}",
+            f"never {fmt.share(result.never_fraction)}",
         )
         if math.isfinite(result.median_year):
-            ax.axvline(result.median_year, color=f"C{index}", linestyle=":", alpha=0.6)
+            ax.axvline(result.median_year, color=style.color(index), linestyle=":", alpha=0.6)
     ax.set_xlim(lo, hi)
     ax.set_ylim(0.0, 1.02)
-    ax.set_xlabel("parity year")
+    style.year_axis(ax)
     ax.set_ylabel("probability of parity by year")
-    ax.set_title(title or "When does hardware match the brain estimate?")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    return fig
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.share(v)))
+    ax.legend(fontsize=8, loc="lower right", frameon=False)
+    return style.finish(fig, source="brainflops timeline (Monte Carlo over estimate and trend)")
 
 
 def plot_parity_cdf(
@@ -249,6 +264,6 @@ def plot_parity_cdf(
     overwrite: bool = False,
     title: str | None = None,
 ) -> Path:
-    """Render :func:`parity_cdf_figure` and write it as PNG to ``path`` atomically."""
+    """Render :func:`parity_cdf_figure` and write it to ``path`` atomically (SVG, PNG or PDF by suffix)."""
     fig = parity_cdf_figure(results, title=title)
-    return save_figure_png(fig, path, dpi=_DPI, overwrite=overwrite)
+    return style.save(fig, path, overwrite=overwrite)

@@ -40,7 +40,7 @@ from brainflops.data import citations
 from brainflops.forecast import timeline, trends
 from brainflops.hardware import plan as hardware
 from brainflops.models import literature
-from brainflops.outputs import plots_trends
+from brainflops.outputs import plots, plots_trends
 from brainflops.outputs.export import assumptions_frame
 from brainflops.uncertainty import sensitivity
 
@@ -368,7 +368,7 @@ def _sensitivity_section(model: Model, seed: int) -> Section | None:
 
 def _comparison_section(model: Model) -> Section:
     table = literature.comparison_table()
-    fig = literature.plot_comparison(table, width=9.5)
+    fig = plots.comparison(table, highlight=model.name)
     central = model.central().m_as("FLOP/s")
     below = int((table.central < central).sum())
     shown = pd.DataFrame(

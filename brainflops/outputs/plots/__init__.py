@@ -1,0 +1,97 @@
+"""Public plotting API: one styled chart per kind of result.
+
+======================  ============================================================
+:func:`distribution`    Monte Carlo draws of the total (:class:`~brainflops.Samples`)
+:func:`breakdown`       FLOP/s of each population and stage of a model
+:func:`tornado`         one-at-a-time sensitivity (a tornado result)
+:func:`comparison`      every published estimate on one axis, the model highlighted
+:func:`roofline`        each stage of a hardware plan on the device's roofline
+:func:`trend`           a hardware series with fitted trends and brain bands
+:func:`parity_cdf`      probability of parity by year, one curve per result
+======================  ============================================================
+
+Each returns a :class:`matplotlib.figure.Figure` in the package's style
+(:mod:`brainflops.outputs.plots.style`); write it with :func:`save` (SVG, PNG or PDF).
+matplotlib is imported only when one of these is first used, so importing this package
+stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from brainflops.core.errors import InvalidValueError
+
+if TYPE_CHECKING:
+    from brainflops.outputs.plots.charts import (
+        breakdown,
+        comparison,
+        distribution,
+        roofline,
+        tornado,
+    )
+    from brainflops.outputs.plots.style import save
+    from brainflops.outputs.plots_trends import parity_cdf_figure as parity_cdf
+    from brainflops.outputs.plots_trends import trend_figure as trend
+
+__all__ = [
+    "FORMATS",
+    "breakdown",
+    "check_path",
+    "comparison",
+    "distribution",
+    "parity_cdf",
+    "roofline",
+    "save",
+    "tornado",
+    "trend",
+]
+
+#: File types a chart can be written as, by suffix.
+FORMATS = (".svg", ".png", ".pdf")
+
+
+def check_path(path: str | os.PathLike[str], name: str = "--plot") -> Path:
+    """``path`` as a Path, or an error naming ``name`` when its suffix is not a chart format.
+
+    Cheap (no matplotlib), so a command can refuse a bad file name before computing.
+
+    >>> check_path("fig.svg").name
+    'fig.svg'
+    >>> check_path("fig.txt")
+    Traceback (most recent call last):
+    ...
+    brainflops.core.errors.InvalidValueError: --plot: writes .svg, .png or .pdf files; got fig.txt
+    """
+    target = Path(path)
+    if target.suffix.lower() not in FORMATS:
+        raise InvalidValueError(name, f"writes .svg, .png or .pdf files; got {path}")
+    return target
+
+
+_WHERE = {
+    "breakdown": ("brainflops.outputs.plots.charts", "breakdown"),
+    "comparison": ("brainflops.outputs.plots.charts", "comparison"),
+    "distribution": ("brainflops.outputs.plots.charts", "distribution"),
+    "roofline": ("brainflops.outputs.plots.charts", "roofline"),
+    "tornado": ("brainflops.outputs.plots.charts", "tornado"),
+    "save": ("brainflops.outputs.plots.style", "save"),
+    "trend": ("brainflops.outputs.plots_trends", "trend_figure"),
+    "parity_cdf": ("brainflops.outputs.plots_trends", "parity_cdf_figure"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _WHERE[name]
+    value = getattr(import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

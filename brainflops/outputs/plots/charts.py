@@ -1,0 +1,397 @@
+"""The estimate's charts: distribution, breakdown, tornado, comparison and roofline.
+
+Each function takes the package's own result objects and returns a styled
+:class:`matplotlib.figure.Figure` (see :mod:`brainflops.outputs.plots.style`); labels are
+human titles, never internal ids. Values that may exceed the float range are plotted on a
+log10 axis labelled with powers of ten.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from brainflops.core import fmt
+from brainflops.core.errors import DataError
+from brainflops.outputs.plots import style
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from brainflops.hardware.plan import HardwarePlan
+    from brainflops.models.literature import ReferenceLine
+    from brainflops.models.model import Model
+    from brainflops.uncertainty.samples import Samples
+    from brainflops.uncertainty.sensitivity import Tornado
+
+__all__ = ["breakdown", "comparison", "distribution", "roofline", "tornado"]
+
+_MAX_BARS = 12  # bars beyond this are summed into "all others"
+_LABEL_CHARS = 58
+
+
+def _log10_axis(ax: Axes, axis: str = "x") -> None:
+    """A linear axis in log10 units labelled as powers of ten (works beyond float range)."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(MaxNLocator(nbins=9, integer=True))
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{v:.0f}}}$"))
+
+
+def _short(text: str, width: int = _LABEL_CHARS) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip(" ,:;(") + "…"
+
+
+def _titles(model: Model | None) -> dict[str, str]:
+    """Human titles of a model's parameters where it declares them (``metadata.titles``)."""
+    if model is None:
+        return {}
+    return dict(model.metadata.get("titles", {}))
+
+
+def distribution(
+    samples: Samples, *, title: str = "", model_title: str = "", source: str = ""
+) -> Figure:
+    """Histogram of Monte Carlo draws of the total, with the median and the 90% interval.
+
+    >>> import brainflops
+    >>> from brainflops.outputs.plots import distribution
+    >>> fig = distribution(brainflops.load_preset("mechanistic-modern").sample(2000, seed=1))
+    >>> fig.texts[0].get_text()
+    "How much computation the brain performs: the model's uncertainty"
+    """
+    p5, p50, p95 = (float(samples.percentile_log10(q)) for q in (5, 50, 95))
+    subtitle = (
+        f"{model_title + ': ' if model_title else ''}{samples.n:,} Monte Carlo draws; median "
+        f"{fmt.from_log10(p50, 'FLOP/s')}, 90% interval {fmt.from_log10(p5)} to "
+        f"{fmt.from_log10(p95, 'FLOP/s')}"
+    )
+    fig, (ax,) = style.new_figure(
+        title or "How much computation the brain performs: the model's uncertainty",
+        _short(subtitle, 110),
+        height=4.2,
+    )
+    counts, edges = samples.histogram(60)
+    ax.stairs(counts / samples.n, edges, fill=True, color=style.color(0), alpha=0.35)
+    ax.stairs(counts / samples.n, edges, color=style.color(0), lw=1)
+    ax.axvspan(p5, p95, color=style.color(0), alpha=0.08, lw=0)
+    top = float(np.max(counts / samples.n)) if len(counts) else 1.0
+    ax.set_ylim(0, top * 1.3)
+    for value, text, align in (
+        (p5, "5th percentile", "right"),
+        (p50, "median", "center"),
+        (p95, "95th percentile", "left"),
+    ):
+        ax.axvline(value, color=style.GREY, lw=1, ls="-" if text == "median" else ":")
+        ax.annotate(
+            text,
+            (value, top * 1.2),
+            ha=align,
+            va="bottom",
+            fontsize=8,
+            color=style.GREY,
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
+    _log10_axis(ax)
+    ax.set_xlabel("FLOP/s (log scale)")
+    ax.set_ylabel("share of draws")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.share(v)))
+    return style.finish(fig, source=source or "brainflops Monte Carlo over each input's range")
+
+
+def breakdown(model: Model, *, source: str = "") -> Figure:
+    """FLOP/s of every population and pipeline stage at the central values (log scale)."""
+    frame = model.breakdown()
+    log10 = np.log10(frame["flops"].to_numpy(float).clip(min=1e-300))
+    labels = [
+        _short(f"{fmt.label(p)}: {fmt.label(s).lower()}")
+        for p, s in zip(frame["population"], frame["stage"], strict=True)
+    ]
+    shares = frame["share"].to_numpy(float)
+    order = np.argsort(-log10)
+    if len(order) > _MAX_BARS:
+        rest = order[_MAX_BARS - 1 :]
+        order = order[: _MAX_BARS - 1]
+        extra = (
+            f"all other {len(rest)} stages",
+            float(np.log10(frame["flops"].iloc[rest].sum())),
+            float(shares[rest].sum()),
+        )
+    else:
+        extra = None
+    rows = [(labels[i], float(log10[i]), float(shares[i])) for i in order]
+    if extra:
+        rows.append(extra)
+    fig, (ax,) = style.new_figure(
+        "Where the computation goes",
+        _short(
+            f"{model.title}: FLOP/s of each stage at the inputs' central values; total "
+            f"{fmt.from_log10(model.central_log10(), 'FLOP/s')}",
+            110,
+        ),
+        height=1.6 + 0.34 * len(rows),
+    )
+    y = np.arange(len(rows))[::-1]
+    low = min(r[1] for r in rows) - 1
+    ax.barh(y, [r[1] - low for r in rows], left=low, color=style.color(0), height=0.6)
+    ax.set_yticks(y, [r[0] for r in rows], fontsize=8)
+    for yy, (_, value, share) in zip(y, rows, strict=True):
+        ax.annotate(
+            f"{fmt.from_log10(value)} ({fmt.share(share)})",
+            (value, yy),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7.5,
+        )
+    ax.set_xlim(low, max(r[1] for r in rows) + 0.35 * (max(r[1] for r in rows) - low + 1))
+    _log10_axis(ax)
+    ax.set_xlabel("FLOP/s (log scale)")
+    ax.grid(axis="y", visible=False)
+    return style.finish(fig, source=source or f"brainflops preset {model.name}")
+
+
+def tornado(
+    result: Tornado, *, model: Model | None = None, titles: Mapping[str, str] | None = None
+) -> Figure:
+    """One bar per uncertain input: the total with that input at its 5th and 95th percentile."""
+    names = list(result.names[:_MAX_BARS])
+    label_titles = {**_titles(model), **(titles or {})}
+    labels = [_short(fmt.label(n, label_titles), 40) for n in names]
+    base = result.base_log10
+    fig, (ax,) = style.new_figure(
+        "Which assumptions matter most",
+        _short(
+            f"{model.title if model else result.model}: the total as each input moves over "
+            f"its 90% interval, others at their median",
+            110,
+        ),
+        height=1.8 + 0.34 * max(len(names), 1),
+    )
+    y = np.arange(len(names))[::-1]
+    low = np.array(result.output_low[: len(names)]) - base
+    high = np.array(result.output_high[: len(names)]) - base
+    ax.barh(y, low, left=base, color=style.color(0), height=0.6)
+    ax.barh(y, high, left=base, color=style.color(1), height=0.6)
+    ax.axvline(base, color="#222222", lw=0.8)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.grid(axis="y", visible=False)
+    _log10_axis(ax)
+    ax.set_xlabel("total FLOP/s (log scale)")
+    handles = [
+        Line2D([], [], color=style.color(0), lw=6, label="input at its 5th percentile"),
+        Line2D([], [], color=style.color(1), lw=6, label="input at its 95th percentile"),
+    ]
+    ax.legend(handles=handles, fontsize=7.5, frameon=False, loc="lower right")
+    return style.finish(fig, source=f"brainflops sensitivity --method tornado ({result.model})")
+
+
+def _comparison_rows(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    from brainflops.models.literature import GROUP_ORDER  # noqa: PLC0415 - layer below
+
+    groups = list(dict.fromkeys(table["group"]))
+    ordered = [g for g in GROUP_ORDER if g in groups] + sorted(
+        g for g in groups if g not in GROUP_ORDER
+    )
+    return [
+        (g, table[table["group"] == g].sort_values(["central", "year", "preset"])) for g in ordered
+    ]
+
+
+def _row_label(row: Mapping[str, Any]) -> str:
+    text = _short(str(row["title"]))
+    year = row.get("year")
+    return f"{text} ({year})" if year and f"({year})" not in text else text
+
+
+def comparison(
+    table: pd.DataFrame | None = None,
+    *,
+    presets: Sequence[str] | None = None,
+    highlight: str | None = None,
+    references: Sequence[ReferenceLine] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Figure:
+    """Every published estimate on one log axis, grouped by method.
+
+    A dot marks each estimate's central value, a bar its 90% interval; physical limits are
+    left-pointing triangles (upper bounds). ``highlight`` names a row (preset) drawn in
+    black and bold, e.g. the model a report is about; ``extra`` adds that model as a row of
+    its own (keys ``title``, ``central``, ``low``, ``high``) when it is not a published
+    estimate.
+    """
+    from brainflops.models import literature  # noqa: PLC0415 - layer below, loaded on use
+
+    if table is None:
+        table = literature.comparison_table(presets)
+    if table.empty:
+        raise DataError("nothing to plot: the comparison table is empty")
+    refs = literature.reference_lines() if references is None else list(references)
+    blocks = _comparison_rows(table)
+    if extra is not None:
+        import pandas as pd  # noqa: PLC0415
+
+        row = {"preset": "__model__", "group": "this model", "year": None, **extra}
+        blocks.insert(0, ("this model", pd.DataFrame([row])))
+    n_rows = sum(len(rows) + 1 for _, rows in blocks)
+    fig, (ax,) = style.new_figure(
+        "Published estimates of the brain's computation",
+        f"Central value and 90% interval of each estimate, in FLOP/s; as of {date.today():%B %Y}",
+        width=9.0,
+        height=2.4 + 0.27 * n_rows,
+    )
+    y = 0.0
+    ticks, labels, bold = [], [], []
+    for index, (group, rows) in enumerate(blocks):
+        colour = "#000000" if group == "this model" else style.color(index)
+        ax.text(
+            0.0,
+            y,
+            literature.GROUP_TITLES.get(group, group.capitalize()),
+            transform=ax.get_yaxis_transform(),
+            ha="left",
+            va="center",
+            fontsize=8.5,
+            fontweight="bold",
+            color=colour,
+            zorder=4,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
+        )
+        y += 1.0
+        for row in rows.to_dict("records"):
+            mine = row["preset"] in (highlight, "__model__")
+            row_colour = "#000000" if mine else colour
+            low, high = math.log10(row["low"]), math.log10(row["high"])
+            if high > low + 1e-9:
+                ax.plot(
+                    [low, high], [y, y], color=row_colour, lw=2.2, alpha=0.6, solid_capstyle="butt"
+                )
+            ax.plot(
+                [math.log10(row["central"])],
+                [y],
+                ls="none",
+                marker="<" if group == "limit" else "o",
+                ms=8 if mine else 6,
+                color=row_colour,
+                markeredgecolor="white",
+                markeredgewidth=0.6,
+                zorder=3,
+            )
+            ticks.append(y)
+            labels.append(_row_label(row))
+            bold.append(mine)
+            y += 1.0
+        y += 0.3
+    ax.set_yticks(ticks, labels, fontsize=8)
+    for tick, is_bold in zip(ax.get_yticklabels(), bold, strict=True):
+        if is_bold:
+            tick.set_fontweight("bold")
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(y - 0.5, -0.8)
+    ax.grid(axis="y", visible=False)
+    handles = []
+    for ref, dash in zip(refs, ("--", ":", "-."), strict=False):
+        ax.axvline(math.log10(ref.value), color=style.GREY, ls=dash, lw=1, zorder=1)
+        handles.append(Line2D([], [], color=style.GREY, ls=dash, lw=1, label=ref.label))
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="lower right",
+            fontsize=7.5,
+            frameon=True,
+            framealpha=0.9,
+            edgecolor="none",
+            title="for scale",
+            title_fontsize=7.5,
+        )
+    _log10_axis(ax)
+    ax.set_xlabel("FLOP/s (log scale; operations converted to FLOP as each preset states)")
+    return style.finish(
+        fig,
+        source="each source's own inputs and arithmetic (brainflops compare)",
+        credit=style.EPOCH_CREDIT if refs else "",
+    )
+
+
+def roofline(plan: HardwarePlan) -> Figure:
+    """Each stage on the device's roofline, labelled directly (no legend to decode)."""
+    known = [s for s in plan.stages if s.intensity]
+    if not known:
+        raise DataError(f"{plan.title}: no stage has a known arithmetic intensity to plot")
+    fig, (ax,) = style.new_figure(
+        f"Roofline: {plan.title} on {plan.device.name}",
+        f"{plan.precision}: peak {fmt.si(plan.peak, 'FLOP/s')}, memory bandwidth "
+        f"{fmt.si(plan.bandwidth, 'B/s')}; below the ridge point a stage waits on memory",
+        width=11.0,
+        height=5.0,
+    )
+    intensities = [float(s.intensity) for s in known if s.intensity]
+    lo = min([plan.ridge_point / 100, *intensities]) / 2
+    hi = max([plan.ridge_point * 100, *intensities]) * 4
+    grid = np.geomspace(lo, hi, 200)
+    ax.plot(grid, np.minimum(plan.peak, grid * plan.bandwidth), color="#222222", lw=1.5)
+    ax.axvline(plan.ridge_point, color=style.GREY, ls=":", lw=1)
+    ax.annotate(
+        "ridge point",
+        (plan.ridge_point, plan.peak),
+        xytext=(3, -12),
+        textcoords="offset points",
+        fontsize=7.5,
+        color=style.GREY,
+    )
+    points: dict[tuple[float, float], list[str]] = {}
+    for stage in known:
+        key = (float(stage.intensity or 0), float(stage.attainable))
+        points.setdefault(key, []).append(
+            f"{fmt.label(stage.population)}: {fmt.label(stage.stage).lower()}"
+        )
+    # Stages crowd along the roof, so each point gets a number and the key names it: no
+    # colour has to be matched, and labels never collide with the roof or each other.
+    handles = []
+    for i, ((x, y_value), names) in enumerate(points.items(), start=1):
+        ax.plot([x], [y_value], "o", color=style.color(i - 1), ms=6, zorder=3)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker="o",
+                color=style.color(i - 1),
+                label=f"{i}. {_short('; '.join(names), 60)}",
+            )
+        )
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(min(p[1] for p in points) / 5, plan.peak * 3)
+    style.log_axis(ax, "x", unit="FLOP/B", labels="power")
+    style.log_axis(ax, "y", unit="FLOP/s", labels="si")
+    style.direct_labels(
+        ax,
+        [style.DirectLabel(x, y, str(i), "#222222") for i, (x, y) in enumerate(points, 1)],
+        fontsize=7,
+        min_gap_pt=9,
+    )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=7,
+        frameon=False,
+        title="stages",
+        title_fontsize=7.5,
+        alignment="left",
+    )
+    ax.set_xlabel("arithmetic intensity (FLOP per byte moved, log scale)")
+    ax.set_ylabel("attainable FLOP/s per device")
+    return style.finish(
+        fig,
+        source=f"brainflops hardware --device '{plan.device.name}' --precision {plan.precision}",
+        credit=style.EPOCH_CREDIT,
+    )

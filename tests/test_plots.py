@@ -1,0 +1,118 @@
+"""The public plotting API: one style, human labels, no overlapping text, safe saving."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+import brainflops
+from brainflops.core.errors import InvalidValueError, OutputExistsError
+from brainflops.hardware.plan import plan
+from brainflops.outputs import plots
+from brainflops.outputs.plots import style
+from brainflops.uncertainty.sensitivity import tornado
+
+MODEL = brainflops.load_preset("dettmers2015")
+# Internal ids that must never reach a reader (parameter names, series names, populations).
+_ID = re.compile(r"\b[a-z]+(_[a-z]+)+\b|\b[a-z]+\.[a-z_]+\b|top500-rank1")
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return {
+        "distribution": plots.distribution(MODEL.sample(3000, seed=1), model_title=MODEL.title),
+        "breakdown": plots.breakdown(MODEL),
+        "tornado": plots.tornado(tornado(MODEL), model=MODEL),
+        "comparison": plots.comparison(
+            presets=["dettmers2015", "merkle1989", "landauer"], highlight="dettmers2015"
+        ),
+        "roofline": plots.roofline(plan(MODEL, "H100 SXM5", "bf16")),
+        "trend": plots.trend("top500-rank1", until=2020),
+    }
+
+
+def _texts(fig):
+    return [t.get_text() for t in style._drawn_texts(fig) if t.get_text().strip()]
+
+
+def test_importing_the_api_does_not_import_matplotlib():
+    code = "import sys, brainflops.outputs.plots; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "name", ["distribution", "breakdown", "tornado", "comparison", "roofline", "trend"]
+)
+def test_every_chart_has_title_subtitle_source_and_no_overlapping_text(figures, name):
+    fig = figures[name]
+    title, subtitle = fig.texts[0].get_text(), fig.texts[1].get_text()
+    assert title
+    assert subtitle
+    assert any(t.get_text().startswith("Source: ") for t in fig.texts)
+    assert style.text_overlaps(fig) == []
+    for text in _texts(fig):
+        assert "e+" not in text, text
+        assert "e-0" not in text, text
+        if not text.startswith("Source: ") and text != style.EPOCH_CREDIT:  # names commands
+            assert not _ID.search(text), text
+
+
+def test_epoch_data_carry_the_credit(figures):
+    for name in ("roofline", "comparison"):
+        assert style.EPOCH_CREDIT in [t.get_text() for t in figures[name].texts]
+
+
+def test_year_ticks_are_whole_years_and_recent_data_are_kept(figures):
+    ax = figures["trend"].axes[0]
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert all(float(t).is_integer() for t in ticks)
+    assert ax.get_xlim()[1] >= 2026  # `until` before the data's end never hides the data
+
+
+def test_log_axis_labels_are_powers_of_ten_or_si_prefixes(figures):
+    fig = figures["roofline"]
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    y_labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert "1 PFLOP/s" in y_labels
+    x_labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert all(re.fullmatch(r"\$10\^\{-?\d+\}\$", label) for label in x_labels)
+
+
+def test_labels_are_human_titles(figures):
+    texts = " ".join(_texts(figures["tornado"]))
+    assert "Firing rate" in texts
+    assert "firing_rate" not in texts
+
+
+def test_overlap_check_detects_overlaps():
+    fig, (ax,) = style.new_figure("A title", "a subtitle")
+    ax.text(0.5, 0.5, "overlapping text")
+    ax.text(0.5, 0.5, "overlapping again")
+    assert style.text_overlaps(fig)
+
+
+def test_direct_labels_separate_close_labels():
+    fig, (ax,) = style.new_figure("Close lines", "three series ending at nearly the same value")
+    labels = [style.DirectLabel(1.0, 1.0 + 0.001 * i, f"series {i}") for i in range(3)]
+    ax.set_xlim(0, 2)
+    ax.set_ylim(0, 2)
+    texts = style.direct_labels(ax, labels)
+    assert style.text_overlaps(fig, texts) == []
+
+
+def test_save_writes_svg_and_high_dpi_png_atomically(tmp_path, figures):
+    fig = figures["breakdown"]
+    svg = plots.save(fig, tmp_path / "b.svg")
+    png = plots.save(fig, tmp_path / "b.png")
+    assert svg.read_text().lstrip().startswith("<?xml")
+    width_px = int.from_bytes(png.read_bytes()[16:20], "big")
+    assert width_px == round(fig.get_figwidth() * style.PNG_DPI)
+    with pytest.raises(OutputExistsError):
+        plots.save(fig, svg)
+    with pytest.raises(InvalidValueError, match=r"\.txt"):
+        plots.save(fig, tmp_path / "b.txt")
