@@ -35,10 +35,10 @@ def _seed(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> Any:
-    from brainflops.forecast import anchors  # noqa: PLC0415 - numpy, pint, sympy
-    from brainflops.forecast.anchors.affordability import with_fitted_hardware  # noqa: PLC0415
-    from brainflops.models.presets import load_preset  # noqa: PLC0415
-    from brainflops.models.scenario import load_scenario  # noqa: PLC0415
+    from brainflops.forecast import anchors
+    from brainflops.forecast.anchors.affordability import with_fitted_hardware
+    from brainflops.models.presets import load_preset
+    from brainflops.models.scenario import load_scenario
 
     if args.inputs:
         inputs = anchors.load_inputs(args.inputs, args.variant)
@@ -57,8 +57,8 @@ def _run(args: argparse.Namespace) -> Any:
 def _anchors(args: argparse.Namespace) -> int:
     result = _run(args)
     if args.assumptions:
-        from brainflops.forecast.anchors.forecast import assumption_models  # noqa: PLC0415
-        from brainflops.outputs.export import assumptions  # noqa: PLC0415
+        from brainflops.forecast.anchors.forecast import assumption_models
+        from brainflops.outputs.export import assumptions
 
         for name, model in assumption_models(result.inputs, _brain_of(args, result)).items():
             if args.assumptions in ("markdown", "html"):
@@ -94,8 +94,8 @@ def _anchors(args: argparse.Namespace) -> int:
 
 
 def _brain_of(args: argparse.Namespace, result: Any) -> Any:
-    from brainflops.models.presets import load_preset  # noqa: PLC0415
-    from brainflops.models.scenario import load_scenario  # noqa: PLC0415
+    from brainflops.models.presets import load_preset
+    from brainflops.models.scenario import load_scenario
 
     if args.scenario:
         return load_scenario(args.scenario)
@@ -103,14 +103,14 @@ def _brain_of(args: argparse.Namespace, result: Any) -> Any:
 
 
 def _tai(args: argparse.Namespace) -> int:
-    from brainflops.core.io import check_png_path  # noqa: PLC0415
+    from brainflops.core.io import check_png_path
 
     plot = check_png_path(args.plot) if args.plot else None
     if plot is not None and plot.exists() and not args.force:
-        from brainflops.core.errors import OutputExistsError  # noqa: PLC0415
+        from brainflops.core.errors import OutputExistsError
 
         raise OutputExistsError(str(plot))
-    from brainflops.forecast.anchors import tornado  # noqa: PLC0415
+    from brainflops.forecast.anchors import tornado
 
     result = _run(args)
     rows = tornado(result) if args.tornado else []
@@ -128,8 +128,8 @@ def _tai(args: argparse.Namespace) -> int:
             for r in rows
         ]
     if plot is not None:
-        from brainflops.core.io import save_figure_png  # noqa: PLC0415
-        from brainflops.outputs.plots_anchors import tai_figure  # noqa: PLC0415
+        from brainflops.core.io import save_figure_png
+        from brainflops.outputs.plots_anchors import tai_figure
 
         save_figure_png(tai_figure([result]), plot, overwrite=args.force)
         print(f"wrote {plot}", file=sys.stderr)
