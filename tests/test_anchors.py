@@ -179,3 +179,18 @@ def test_gpu_fit_doubling_time_is_plausible():
     # launch prices should land within a year of that.
     assert 1.5 < fit.doubling_time < 4.0
     assert fit.points >= 10
+
+
+def test_charts_are_styled_and_credit_epoch(cotra2020):
+    from brainflops.outputs.plots.style import text_overlaps
+    from brainflops.outputs.plots_anchors import anchors_figure, tai_figure, tornado_figure
+
+    small = forecast(load_variant("cotra2020"), load_preset("cotra2020"), n=300, seed=7)
+    figures = [tai_figure([cotra2020, small]), anchors_figure(cotra2020),
+               tornado_figure(tornado(small), small)]  # fmt: skip
+    for fig in figures:
+        assert text_overlaps(fig) == []
+    texts = [t.get_text() for t in figures[1].texts]
+    assert "Data: Epoch AI (epoch.ai), CC BY 4.0" in texts
+    labels = [t.get_text() for t in figures[1].axes[0].texts]
+    assert any(label.startswith("Evolution") for label in labels)

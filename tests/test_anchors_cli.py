@@ -74,7 +74,7 @@ def test_sample_count_is_bounded(samples, capsys):
     "argv",
     [
         ["tai", "--brain", "no-such-preset", "--samples", "10"],
-        ["tai", "--plot", "chart.svg", "--samples", "10"],
+        ["tai", "--plot", "chart.txt", "--samples", "10"],
         ["anchors", "--inputs", "/no/such/file.toml"],
     ],
 )

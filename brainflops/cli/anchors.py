@@ -55,7 +55,12 @@ def _run(args: argparse.Namespace) -> Any:
 
 
 def _anchors(args: argparse.Namespace) -> int:
+    plot = _plot_target(args)
     result = _run(args)
+    if plot is not None:
+        from brainflops.outputs.plots_anchors import anchors_figure
+
+        _save(anchors_figure(result), plot, args)
     if args.assumptions:
         from brainflops.forecast.anchors.forecast import assumption_models
         from brainflops.outputs.export import assumptions
@@ -102,14 +107,28 @@ def _brain_of(args: argparse.Namespace, result: Any) -> Any:
     return load_preset(args.brain or result.inputs.brain_preset)
 
 
+def _plot_target(args: argparse.Namespace) -> Any:
+    """The --plot path, refused before any computing when its type or existence is wrong."""
+    if not args.plot:
+        return None
+    from brainflops.core.errors import OutputExistsError
+    from brainflops.outputs.plots import check_path
+
+    target = check_path(args.plot)
+    if target.exists() and not args.force:
+        raise OutputExistsError(str(target))
+    return target
+
+
+def _save(fig: Any, target: Any, args: argparse.Namespace) -> None:
+    from brainflops.outputs.plots.style import save
+
+    save(fig, target, overwrite=args.force)
+    print(f"wrote {target}", file=sys.stderr)
+
+
 def _tai(args: argparse.Namespace) -> int:
-    from brainflops.core.io import check_png_path
-
-    plot = check_png_path(args.plot) if args.plot else None
-    if plot is not None and plot.exists() and not args.force:
-        from brainflops.core.errors import OutputExistsError
-
-        raise OutputExistsError(str(plot))
+    plot = _plot_target(args)
     from brainflops.forecast.anchors import tornado
 
     result = _run(args)
@@ -128,11 +147,9 @@ def _tai(args: argparse.Namespace) -> int:
             for r in rows
         ]
     if plot is not None:
-        from brainflops.core.io import save_figure_png
         from brainflops.outputs.plots_anchors import tai_figure
 
-        save_figure_png(tai_figure([result]), plot, overwrite=args.force)
-        print(f"wrote {plot}", file=sys.stderr)
+        _save(tai_figure([result]), plot, args)
     if args.json:
         sys.stdout.write(dumps(summary))
         return 0
@@ -202,6 +219,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--seed", type=_seed, default=2020, metavar="S", help="seed (default 2020)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--plot", metavar="FILE", help="write the chart (.png, .svg or .pdf)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --plot file")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -234,6 +253,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="sensitivity of the median year to each input and anchor weight",
     )
-    p.add_argument("--plot", metavar="FILE.png", help="write the cumulative probability chart")
-    p.add_argument("--force", action="store_true", help="overwrite an existing --plot file")
     p.set_defaults(handler=_tai)
