@@ -52,6 +52,7 @@ def test_the_five_notebooks_exist():
         "03-literature-comparison.ipynb",
         "04-timelines.ipynb",
         "05-hardware.ipynb",
+        "07-biological-anchors.ipynb",
     ]
 
 
