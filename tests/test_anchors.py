@@ -194,3 +194,30 @@ def test_charts_are_styled_and_credit_epoch(cotra2020):
     assert "Data: Epoch AI (epoch.ai), CC BY 4.0" in texts
     labels = [t.get_text() for t in figures[1].axes[0].texts]
     assert any(label.startswith("Evolution") for label in labels)
+
+
+def test_every_preset_can_be_the_brain():
+    from brainflops.models.presets import list_presets
+
+    inputs = load_variant("cotra2020")
+    for name in list_presets():
+        result = forecast(inputs, load_preset(name), n=200, seed=1)
+        assert result.median_year is None or 2020 <= result.median_year <= 2200, name
+        assert np.all(np.diff(result.cdf) >= -1e-12), name
+
+
+@pytest.mark.parametrize("variant", ["cotra2020", "cotra2022"])
+def test_every_input_is_sourced_and_tagged(variant):
+    from brainflops.data.citations import bibliography
+    from brainflops.params.parameters import PROVENANCE_TAGS
+
+    entries = bibliography()
+    inputs = load_variant(variant)
+    assert inputs.source in entries
+    for name, parameter in inputs.parameters.items():
+        assert parameter.source in entries, name
+        assert parameter.locator, name
+        assert parameter.provenance in PROVENANCE_TAGS, name
+        # Figures read only in secondary summaries are flagged as unverified.
+        if parameter.provenance == "stated" and parameter.source == "acx2022":
+            assert parameter.verified is False, name
