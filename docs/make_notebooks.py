@@ -792,12 +792,12 @@ critiques: `docs/anchors.md`.
     code("""
 from IPython.display import display
 
-from brainflops.forecast import anchors
-from brainflops.forecast.anchors.forecast import assumption_models
+from brainflops.forecast.anchors.inputs import load_variant
+from brainflops.forecast.anchors.montecarlo import assumption_models, forecast, tornado
 from brainflops.outputs.plots_anchors import anchors_figure, tai_figure, tornado_figure
 
-inputs = anchors.load_variant("cotra2020")
-base = anchors.forecast(inputs, brainflops.load_preset("cotra2020"), n=N_SAMPLES, seed=SEED)
+inputs = load_variant("cotra2020")
+base = forecast(inputs, brainflops.load_preset("cotra2020"), n=N_SAMPLES, seed=SEED)
 pd.DataFrame(base.anchor_rows()).set_index("name")
 """),
     md("""
@@ -818,7 +818,7 @@ numbers), so the curves differ only through the brain.
 """),
     code("""
 runs = [
-    anchors.forecast(inputs, brainflops.load_preset(name), n=N_SAMPLES, seed=SEED)
+    forecast(inputs, brainflops.load_preset(name), n=N_SAMPLES, seed=SEED)
     for name in ("mechanistic-modern", "carlsmith2020", "cotra2020", "dettmers2015")
 ]
 display(tai_figure(runs))
@@ -833,8 +833,8 @@ The `cotra2022` variant keeps the 2020 inputs and changes the weights and the al
 halving time (reconstructed, tagged `assumed`).
 """),
     code("""
-update = anchors.forecast(
-    anchors.load_variant("cotra2022"), brainflops.load_preset("cotra2020"), n=N_SAMPLES,
+update = forecast(
+    load_variant("cotra2022"), brainflops.load_preset("cotra2020"), n=N_SAMPLES,
     seed=SEED,
 )
 display(tai_figure([base, update]))
@@ -847,7 +847,7 @@ Each input fixed at its 5th and its 95th percentile, the others sampled; each an
 weight halved and raised by half.
 """),
     code("""
-rows = anchors.tornado(base)
+rows = tornado(base)
 display(tornado_figure(rows, base))
 """),
     md("""

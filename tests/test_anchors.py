@@ -10,10 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brainflops.core.errors import ScenarioError, UnitMismatchError
-from brainflops.forecast.anchors import forecast, load_variant, tornado
 from brainflops.forecast.anchors.affordability import effective_log10, gpu_fit
-from brainflops.forecast.anchors.forecast import assumption_models
-from brainflops.forecast.anchors.inputs import ANCHOR_UNITS, check_unit, inputs_from_text
+from brainflops.forecast.anchors.inputs import (
+    ANCHOR_UNITS,
+    check_unit,
+    inputs_from_text,
+    load_variant,
+)
+from brainflops.forecast.anchors.montecarlo import assumption_models, forecast, tornado
 from brainflops.models.presets import load_preset
 from brainflops.outputs.export import assumptions
 from brainflops.params.parameters import Parameter

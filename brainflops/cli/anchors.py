@@ -35,15 +35,16 @@ def _seed(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> Any:
-    from brainflops.forecast import anchors
     from brainflops.forecast.anchors.affordability import with_fitted_hardware
+    from brainflops.forecast.anchors.inputs import load_inputs, load_variant
+    from brainflops.forecast.anchors.montecarlo import forecast
     from brainflops.models.presets import load_preset
     from brainflops.models.scenario import load_scenario
 
     if args.inputs:
-        inputs = anchors.load_inputs(args.inputs, args.variant)
+        inputs = load_inputs(args.inputs, args.variant)
     else:
-        inputs = anchors.load_variant(args.variant or "cotra2020")
+        inputs = load_variant(args.variant or "cotra2020")
     if args.hardware == "fit":
         inputs = with_fitted_hardware(inputs)
     if args.scenario:
@@ -51,7 +52,7 @@ def _run(args: argparse.Namespace) -> Any:
     else:
         name = args.brain or inputs.brain_preset
         brain, label = load_preset(name), name
-    return anchors.forecast(inputs, brain, n=args.samples, seed=args.seed, brain_name=label)
+    return forecast(inputs, brain, n=args.samples, seed=args.seed, brain_name=label)
 
 
 def _anchors(args: argparse.Namespace) -> int:
@@ -62,7 +63,7 @@ def _anchors(args: argparse.Namespace) -> int:
 
         _save(anchors_figure(result), plot, args)
     if args.assumptions:
-        from brainflops.forecast.anchors.forecast import assumption_models
+        from brainflops.forecast.anchors.montecarlo import assumption_models
         from brainflops.outputs.export import assumptions
 
         for name, model in assumption_models(result.inputs, _brain_of(args, result)).items():
@@ -129,7 +130,7 @@ def _save(fig: Any, target: Any, args: argparse.Namespace) -> None:
 
 def _tai(args: argparse.Namespace) -> int:
     plot = _plot_target(args)
-    from brainflops.forecast.anchors import tornado
+    from brainflops.forecast.anchors.montecarlo import tornado
 
     result = _run(args)
     rows = tornado(result) if args.tornado else []

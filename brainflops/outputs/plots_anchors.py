@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from brainflops.core import fmt
 from brainflops.data.ml_models import training_series
 from brainflops.forecast.anchors.affordability import flop_per_dollar_log10, spend_log10
-from brainflops.forecast.anchors.forecast import LAST_YEAR, Forecast, TornadoRow
+from brainflops.forecast.anchors.montecarlo import LAST_YEAR, Forecast, TornadoRow
 from brainflops.outputs.plots import style
 
 __all__ = ["anchors_figure", "tai_figure", "tornado_figure"]
