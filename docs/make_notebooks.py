@@ -726,7 +726,7 @@ unknown and they are treated as compute-bound (a lower bound on devices).
     code("""
 rows = []
 for name in brainflops.list_presets(variants=True):
-    p = hardware.plan(name, "NVIDIA H100 SXM5 80GB", "bf16")
+    p = hardware.plan(brainflops.load_preset(name), "NVIDIA H100 SXM5 80GB", "bf16")
     rows.append({"preset": name, "devices": p.devices_needed, "bound": p.bound,
                  "bytes known": p.bytes_known, "power [W]": p.power_watts,
                  "power / brain": p.power_vs_brain, "cost [USD]": p.cost_usd})

@@ -110,7 +110,7 @@ def test_summary_against_the_published_figure(tmp_path, monkeypatch):
     s = preset_summary("dettmers2015")
     assert s.central == pytest.approx(1.075e21, rel=2e-3)
     assert s.reported == 1.075e21
-    assert sum(t.flops for t in s.terms) == pytest.approx(s.central, rel=1e-12)
+    assert sum(t.flops_per_second for t in s.terms) == pytest.approx(s.central, rel=1e-12)
     assert sum(s.shares()) == pytest.approx(1.0, rel=1e-12)
 
 

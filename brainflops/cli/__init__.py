@@ -28,6 +28,7 @@ _COMMAND_MODULES = (
     "hardware",
     "literature",
     "scenario",
+    "train",
     "anchors",
 )
 

@@ -89,7 +89,7 @@ def _estimate(args: argparse.Namespace) -> int:
                 "population": term.population,
                 "stage": term.stage,
                 "operation": term.operation,
-                "flops": term.flops,
+                "flops": term.flops_per_second,
             }
             for term in summary.terms
         ],
@@ -118,7 +118,13 @@ def _estimate(args: argparse.Namespace) -> int:
         )
     lines.append("")
     rows = [
-        (term.population, term.stage, term.operation, f"{term.flops:.3e}", f"{100 * share:.3g}%")
+        (
+            term.population,
+            term.stage,
+            term.operation,
+            f"{term.flops_per_second:.3e}",
+            f"{100 * share:.3g}%",
+        )
         for term, share in zip(summary.terms, summary.shares(), strict=True)
     ]
     lines.append(text_table(("population", "stage", "operation", "flops", "share"), rows))

@@ -11,6 +11,7 @@ Use :data:`ureg` and :func:`Q_` everywhere; quantities from another registry are
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from typing import Any
@@ -53,8 +54,16 @@ MIPS = 1e6 * instruction / second
 TEPS = traversed_edge / second
 cps = calculation / second
 """
-for _line in _DEFINITIONS.strip().splitlines():
-    ureg.define(_line)
+# pint's defaults spell counts per second ``cps``; the literature's ``cps`` is calculations
+# per second (Kurzweil), so that one redefinition is intended and its log line is dropped.
+_pint_log = logging.getLogger("pint.util")
+_pint_level = _pint_log.level
+_pint_log.setLevel(logging.ERROR)
+try:
+    for _line in _DEFINITIONS.strip().splitlines():
+        ureg.define(_line)
+finally:
+    _pint_log.setLevel(_pint_level)
 
 Q_ = ureg.Quantity
 FLOPS = ureg.Unit("FLOP/s")

@@ -50,7 +50,7 @@ class TermSummary:
     log_flops: float
 
     @property
-    def flops(self) -> float:
+    def flops_per_second(self) -> float:
         """FLOP/s (capped at the largest float)."""
         return math.exp(min(self.log_flops, _LN_FLOAT_MAX))
 
