@@ -225,3 +225,17 @@ def test_every_input_is_sourced_and_tagged(variant):
         # Figures read only in secondary summaries are flagged as unverified.
         if parameter.provenance == "stated" and parameter.source == "acx2022":
             assert parameter.verified is False, name
+
+
+@settings(max_examples=8, deadline=None)
+@given(fast=st.floats(1.0, 4.0), slower_by=st.floats(0.05, 3.0))
+def test_faster_hardware_never_lowers_the_probability(fast, slower_by):
+    # Common random numbers: only the halving time differs between the two runs, and
+    # affordability grows pointwise faster, so the CDF must dominate everywhere.
+    brain = load_preset("carlsmith2020")
+
+    def run(halving: float) -> np.ndarray:
+        inputs = inputs_from_text(f'[set]\nhardware_halving_time = "{halving!r} year"\n')
+        return forecast(inputs, brain, n=300, seed=5).cdf
+
+    assert np.all(run(fast) >= run(fast + slower_by) - 1e-12)

@@ -90,3 +90,12 @@ def test_assumption_table_export(capsys):
     out = capsys.readouterr().out
     assert "flop_per_dollar" in out
     assert "acx2022" in out
+
+
+def test_hardware_fit_replaces_the_halving_time(capsys):
+    data = _json(capsys, ["tai", "--hardware", "fit", "--samples", "200", "--json"])
+    halving = data["inputs"]["hardware_halving_time"]
+    assert halving["provenance"] == "derived"
+    assert halving["source"] == "epoch-ml-hardware"
+    assert 1.5 < halving["value"] < 4.0
+    assert data["overridden"] == ["hardware_halving_time"]
