@@ -62,7 +62,7 @@ def test_tai_scenario_plot_and_tornado(tmp_path, capsys):
     assert "exists" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("samples", ["0", "2000000", "many"])
+@pytest.mark.parametrize("samples", ["0", "200000", "many"])
 def test_sample_count_is_bounded(samples, capsys):
     with pytest.raises(SystemExit) as info:
         main(["tai", "--samples", samples])
@@ -99,3 +99,10 @@ def test_hardware_fit_replaces_the_halving_time(capsys):
     assert halving["source"] == "epoch-ml-hardware"
     assert 1.5 < halving["value"] < 4.0
     assert data["overridden"] == ["hardware_halving_time"]
+
+
+def test_cli_sample_bound_is_the_librarys():
+    from brainflops.cli import anchors as cli_anchors
+    from brainflops.forecast.anchors.montecarlo import MAX_SAMPLES
+
+    assert cli_anchors._MAX_SAMPLES == MAX_SAMPLES

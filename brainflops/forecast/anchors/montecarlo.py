@@ -43,7 +43,7 @@ __all__ = [
 
 HEADLINE_YEARS = (2030, 2036, 2050, 2100)
 LAST_YEAR = 2200
-MAX_SAMPLES = 1_000_000
+MAX_SAMPLES = 100_000  # the year grid holds draws x 181 floats: about 145 MB at this size
 _MIXTURE_INPUTS = (*(a.weight for a in ANCHORS), "low_flop_floor")
 _REPORT_YEAR_OFFSET = 16  # the affordability model's output: effective FLOP 16 years on
 
@@ -251,7 +251,7 @@ def forecast(
     brain:
         The brain model whose FLOP/s draws feed the lifetime and neural-network anchors.
     n, seed:
-        Monte Carlo draws (1 to 1,000,000) and the seed (a non-negative integer).
+        Monte Carlo draws (1 to :data:`MAX_SAMPLES`) and the seed (a non-negative integer).
 
     Examples
     --------
