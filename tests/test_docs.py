@@ -48,6 +48,7 @@ def test_docs_build_without_warnings(tmp_path):
         "limitations",
         "trends-and-timelines",
         "hardware",
+        "deep-learning",
         "report",
         "notebooks",
     ):

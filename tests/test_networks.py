@@ -205,3 +205,56 @@ def test_network_file_problems_are_line_numbered(tmp_path):
     with pytest.raises(ScenarioError, match="unknown key"):
         network_from_text('[network]\nname="x"\ntype="transformer"\nevil = "__import__"\n')
     assert math.isfinite(get_network("bert-base").forward_flop())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            (
+                '[network]\nname="x"\ntype="transformer"\nlayers=2\nwidth=10\nheads=3\n'
+                "context=4\nvocabulary=10\n"
+            ),
+            "heads do not divide width",
+        ),
+        (
+            (
+                '[network]\nname="x"\ntype="transformer"\nlayers=5000\nwidth=8\nheads=2\n'
+                "context=4\nvocabulary=10\n"
+            ),
+            "at most 1000 layers",
+        ),
+        ('[network]\nname="x"\ntype="sequential"\ninput=[8, 8]\n', "network.input"),
+        (
+            (
+                '[network]\nname="x"\ntype="sequential"\ninput=[8,8,3]\n\n[[layers]]\nop="dense"\n'
+                'features=4\n\n[[layers]]\nop="conv2d"\nchannels=2\nkernel=3\n'
+            ),
+            "f.toml:10: layers[1]: conv2d needs an image-shaped input",
+        ),
+        (
+            '[network]\nname="x"\ntype="sequential"\ninput=[8,8,3]\n\n[[layers]]\nop="eval"\n',
+            "f.toml:7: layers[0].op: must be one of",
+        ),
+        ('[network]\nname="x"\ntype="rnn"\n', "f.toml:3: network.type"),
+    ],
+)
+def test_network_file_rejects_bad_networks(text, message):
+    with pytest.raises(ScenarioError) as info:
+        network_from_text(text, "f.toml")
+    assert any(message in problem for problem in info.value.problems), info.value.problems
+
+
+_SHAPES = st.lists(st.integers(1, 50), min_size=1, max_size=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=_SHAPES, kind=st.sampled_from(["softmax", "norm", "add", "activation"]))
+def test_elementwise_costs_scale_with_elements_and_precision(shape, kind):
+    op = {"softmax": ops.softmax, "norm": ops.norm, "add": ops.add, "activation": ops.activation}[
+        kind
+    ](shape)
+    elements = math.prod(shape)
+    per_element = {"softmax": 5, "norm": 7, "add": 1, "activation": 1}[kind]
+    assert int(op.flops) == per_element * elements
+    assert int(op.bytes_moved("fp32")) == 2 * int(op.bytes_moved("bf16")) > 0

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import logging
 import math
+import pickle
 import re
 from typing import Any
 
 import pint
 
+from brainflops.core.cache import cache_folder
 from brainflops.core.errors import InvalidValueError, UnitMismatchError
 
 __all__ = [
@@ -32,7 +34,23 @@ __all__ = [
     "ureg",
 ]
 
-ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+
+def _registry() -> pint.UnitRegistry:
+    """pint's registry, with its parsed definitions cached on disk when a cache folder exists.
+
+    Parsing pint's definition file is most of the registry's start-up cost (about 0.2 s of
+    CPU against 0.03 s from the cache); pint keys its cache by the definition files' content.
+    """
+    folder = cache_folder("pint")
+    if folder is not None:
+        try:
+            return pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=folder)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            pass  # an unusable cache: parse the definitions instead
+    return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+
+
+ureg: pint.UnitRegistry = _registry()
 
 # One definition per line: name = reference [= symbol] [= aliases].
 _DEFINITIONS = """

@@ -9,8 +9,9 @@ rebuilt from the model. Any problem with the cache (no writable folder, a corrup
 foreign file) falls back silently to building the model. Nothing here imports sympy,
 pint, scipy or numpy unless the model has to be built.
 
-The cache folder is ``$BRAINFLOPS_CACHE_DIR`` when set, else ``$XDG_CACHE_HOME/brainflops``
-or ``~/.cache/brainflops``; ``BRAINFLOPS_CACHE_DIR=""`` (empty) turns the cache off.
+The cache folder is :func:`brainflops.core.cache.cache_folder` (``$BRAINFLOPS_CACHE_DIR``,
+``$XDG_CACHE_HOME/brainflops`` or ``~/.cache/brainflops``; an empty
+``BRAINFLOPS_CACHE_DIR`` turns the cache off).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from brainflops.core.cache import cache_folder
 from brainflops.core.constants import LN10
 from brainflops.core.logspace import check_float_log10
 
@@ -118,7 +120,7 @@ def summarize(model: Model) -> CentralSummary:
 def preset_summary(name: str) -> CentralSummary:
     """The central summary of a built-in preset (``name`` or ``name:variant``), cached."""
     base = name.partition(":")[0]
-    folder = _cache_folder()
+    folder = cache_folder()
     if folder is None or not (_PACKAGE / "data" / "presets" / f"{base}.toml").is_file():
         return _from_preset(name)
     key = _source_key()
@@ -138,14 +140,6 @@ def _from_preset(name: str) -> CentralSummary:
     from brainflops.models.presets import load_preset  # noqa: PLC0415 - only on a cache miss
 
     return summarize(load_preset(name))
-
-
-def _cache_folder() -> Path | None:
-    configured = os.environ.get("BRAINFLOPS_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "brainflops"
 
 
 @cache

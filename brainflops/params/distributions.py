@@ -40,7 +40,6 @@ import numpy as np
 import numpy.typing as npt
 from numpy.typing import ArrayLike
 from scipy.special import ndtr, ndtri
-from scipy.stats import rankdata
 
 from brainflops.core.constants import Z90
 from brainflops.core.errors import InvalidValueError
@@ -1174,6 +1173,9 @@ def achieved_rank_correlation(samples: ArrayLike) -> FloatArray:
             name="samples",
             reason=f"expected a 2-D array with at least 2 rows, got shape {arr.shape}",
         )
+    # scipy.stats takes about a second to import: load it only when ranks are asked for.
+    from scipy.stats import rankdata  # noqa: PLC0415
+
     ranks = rankdata(arr, axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.atleast_2d(np.corrcoef(ranks, rowvar=False))
