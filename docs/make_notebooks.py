@@ -914,6 +914,10 @@ tokens = 20 * mine.parameter_count()  # a compute-optimal token count, ~20 per p
 print(f"{mine.parameter_count():.3g} parameters, {mine.forward_flop():.3g} FLOP per token")
 print(f"training on {tokens:.3g} tokens: {mine.training_flop(tokens):.3g} FLOP = "
       f"{mine.training_flop(tokens) / lifetime_flop(model):.2g} Dettmers lifetimes")
+"""),
+]
+
+
 # --------------------------------------------------------------------------- 07
 ANCHORS = [
     md("""
