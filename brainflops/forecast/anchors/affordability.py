@@ -163,7 +163,12 @@ def gpu_fit() -> GpuFit:
     values = np.log10(frame[value_column(frame)].to_numpy(dtype=float))
     doubling, error = fitted_halving_time(years, values)
     return GpuFit(
-        doubling, error, len(years), years.min(), years.max(), series_citations()[GPU_SERIES]
+        doubling,
+        error,
+        len(years),
+        float(years.min()),
+        float(years.max()),
+        series_citations()[GPU_SERIES],
     )
 
 
