@@ -16,7 +16,14 @@ import argparse
 import sys
 from typing import Any
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
+from brainflops.cli._common import (
+    add_output_arguments,
+    check_outputs,
+    dpi,
+    dumps,
+    emit,
+    text_table,
+)
 
 __all__ = ["register"]
 
@@ -58,6 +65,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     if args.plot:
         plots.check_path(args.plot)
+    check_outputs(args)
     table = literature.comparison_table(args.preset or None)
     if args.plot:
         figure = plots.comparison(table)
@@ -88,8 +96,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--plot", metavar="FILE", help="also draw the comparison chart to FILE (.svg, .png, .pdf)"
     )
-    p.add_argument(
-        "--dpi", type=positive_int, default=300, help="resolution of a PNG --plot (default 300)"
-    )
+    p.add_argument("--dpi", type=dpi, default=300, help="resolution of a PNG --plot (default 300)")
     add_output_arguments(p)
     p.set_defaults(handler=_compare)

@@ -381,17 +381,17 @@ class ParityResult:
         return by_year(self.median_year)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-able dict (the CLI turns infinities into ``null``)."""
+        """Return a JSON-able dict; a year that is never reached is ``null`` (see ``never_reason``)."""
         return {
             "label": self.label,
             "criterion": self.criterion.name,
             "criterion_detail": self.criterion.to_dict(),
             "model": self.model,
             "n_samples": self.n_samples,
-            "median_year": self.median_year,
-            "median_by_year": self.median_by_year,
-            "p5_year": self.p5_year,
-            "p95_year": self.p95_year,
+            "median_year": _year_or_none(self.median_year),
+            "median_by_year": _year_or_none(self.median_by_year),
+            "p5_year": _year_or_none(self.p5_year),
+            "p95_year": _year_or_none(self.p95_year),
             "probability_by": {_year_key(y): p for y, p in self.probability_by.items()},
             "reached_fraction": self.reached_fraction,
             "observed": None if self.observed is None else self.observed.to_dict(),
@@ -399,6 +399,11 @@ class ParityResult:
             "never_reason": self.never_reason or None,
             "trend": self.trend,
         }
+
+
+def _year_or_none(year: float | None) -> float | None:
+    """A year for JSON: ``None`` for "never" (an infinite year), which JSON cannot hold."""
+    return year if year is None or math.isfinite(year) else None
 
 
 def _year_key(year: float) -> str:

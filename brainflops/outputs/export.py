@@ -66,6 +66,9 @@ def assumptions(model: LogModel, fmt: str = "markdown") -> str:
     """
     frame = assumptions_frame(model)
     if fmt == "csv":
+        # A text cell starting with = + - @ would run as a formula in a spreadsheet
+        # (scenario notes are user text); a leading apostrophe keeps it text.
+        frame = frame.map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" and v else v)
         return frame.to_csv(index=False, lineterminator="\n")
     if fmt == "json":
         records = [

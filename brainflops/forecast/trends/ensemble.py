@@ -42,7 +42,7 @@ from scipy import special
 
 from brainflops.core.errors import InvalidValueError
 from brainflops.data.datasets import value_column, value_unit
-from brainflops.forecast.trends.base import TrendModel
+from brainflops.forecast.trends.base import TrendModel, doubling_for_json
 from brainflops.forecast.trends.fit import doubling, fit_exponential, fit_logistic, fit_piecewise
 from brainflops.forecast.trends.limits import CMOS_LIMIT_OPS_PER_JOULE, ceiling_from_limit
 from brainflops.forecast.trends.series import (
@@ -417,13 +417,13 @@ class CalibratedTrend:
             "out-of-sample horizon errors (Williams & Goodman 1971)",
             "last_year": self.last_year,
             "n_cases": self.n_cases,
-            "doubling_time_years": self.doubling_time_years,
+            "doubling_time_years": doubling_for_json(self.doubling_time_years),
             "members": {
                 m: {
                     "weight": w,
                     "n_errors": int(self.errors[m].size),
                     "median_log_error": float(np.median(self.errors[m])),
-                    "doubling_time_years": self.members[m].doubling_time_years,
+                    "doubling_time_years": doubling_for_json(self.members[m].doubling_time_years),
                 }
                 for m, w in self.weights.items()
             },
