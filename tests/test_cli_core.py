@@ -50,7 +50,9 @@ def test_estimate_human_readable(capsys):
     code, out, _ = run(capsys, "estimate")
     assert code == 0
     assert "1.076e+21 FLOP/s" in out
-    assert "conv 1e+05×5 * K[10×1000×5]" in out
+    assert "conv 1e+05×5 * K[1e+04×5]" in out
+    assert "kind: lower bound" in out
+    assert "reported by source: 1.075e+21 FLOP/s (reconstruction / reported = 1.0014)" in out
 
 
 def test_explain_shows_formulas_and_latex(capsys):

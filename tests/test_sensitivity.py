@@ -138,8 +138,12 @@ def test_tornado_of_dettmers_is_led_by_firing_rate_and_uses_medians():
     assert result.swings[0] == pytest.approx(math.log10(1000 / 50), rel=1e-9)
     assert result.input_low[0] == pytest.approx(50)
     assert result.input_high[0] == pytest.approx(1000)
-    # The stated values are the medians, so the base case is the central estimate.
-    assert result.base_log10 == pytest.approx(DETTMERS.central_log10(), abs=1e-9)
+    # The base case puts every input at its median. That is the stated value except for
+    # purkinje.synapses, stated at the top of its log-uniform 75,000-100,000.
+    median = math.sqrt(7.5e4 * 1e5)
+    assert DETTMERS.parameters["purkinje.synapses"].distribution.median == pytest.approx(median)
+    at_medians = DETTMERS.with_values(**{"purkinje.synapses": median})
+    assert result.base_log10 == pytest.approx(at_medians.central_log10(), abs=1e-9)
     assert set(result.names) == {
         n for n in DETTMERS.used_parameters() if DETTMERS.parameters[n].is_uncertain
     }

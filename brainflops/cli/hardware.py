@@ -9,11 +9,22 @@ import tomllib
 from importlib import resources
 from typing import Any
 
-from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.cli._common import (
+    MAX_MIN_TIME,
+    add_output_arguments,
+    bounded_float,
+    check_outputs,
+    dumps,
+    emit,
+)
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core.errors import InvalidValueError
 
 __all__ = ["register"]
+
+#: Largest facility power usage effectiveness accepted (facility power / IT power);
+#: real data centres report about 1.1 to 3.
+MAX_PUE = 10.0
 
 # Written out so that --help loads no library module; tests/test_cli_startup.py checks it
 # against the keys of brainflops.hardware.plan.PRECISION_COLUMNS.
@@ -53,7 +64,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     defaults = _facility_defaults()
     hardware.add_argument(
-        "--pue", help=f"facility power usage effectiveness (default {defaults['pue']:g})"
+        "--pue",
+        help=f"facility power usage effectiveness, 1 to {MAX_PUE:g} (default {defaults['pue']:g})",
     )
     hardware.add_argument(
         "--electricity-price",
@@ -76,7 +88,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     bench.add_argument("--quick", action="store_true", help="tiny sizes (a smoke test)")
     bench.add_argument(
-        "--min-time", type=float, default=None, metavar="S", help="seconds per case"
+        "--min-time",
+        type=bounded_float(0.0, MAX_MIN_TIME, "seconds per case"),
+        default=None,
+        metavar="S",
+        help=f"seconds per case (at most {MAX_MIN_TIME:g})",
     )
     bench.add_argument("--no-torch", action="store_true", help="numpy only")
     bench.add_argument(
@@ -129,12 +145,15 @@ def _hardware(args: argparse.Namespace) -> int:
         raise InvalidValueError(
             name="--device", reason="required (see brainflops hardware --list)"
         )
+    pue = None if args.pue is None else parse_value(args.pue, "dimensionless", "--pue")
+    if pue is not None and not 1 <= pue <= MAX_PUE:
+        raise InvalidValueError("--pue", f"must be from 1 to {MAX_PUE:g}, got {args.pue}")
     model = model_from_args(args)
     result = plan(
         model,
         args.device,
         args.precision,
-        pue=None if args.pue is None else parse_value(args.pue, "dimensionless", "--pue"),
+        pue=pue,
         electricity_price=None
         if args.electricity_price is None
         else parse_value(args.electricity_price, "USD/kWh", "--electricity-price"),
@@ -252,6 +271,7 @@ def _hardware_text(p: Any) -> str:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    check_outputs(args)
     from tabulate import tabulate
 
     from brainflops.hardware.bench import run_bench

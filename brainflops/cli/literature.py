@@ -16,7 +16,14 @@ import argparse
 import sys
 from typing import Any
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
+from brainflops.cli._common import (
+    add_output_arguments,
+    check_outputs,
+    dpi,
+    dumps,
+    emit,
+    text_table,
+)
 
 __all__ = ["register"]
 
@@ -26,26 +33,30 @@ def _fmt(value: Any) -> str:
 
 
 def _text(records: list[dict[str, Any]], samples: int) -> str:
-    header = ("preset", "group", "year", "central", "low", "high", "reported")
+    header = ("preset", "kind", "year", "central", "low", "high", "reported", "FLOP/s by")
     rows = [
         (
-            r["preset"],
-            r["group"],
+            r["preset"] + ("" if r["published"] else " *"),
+            r["kind"],
             str(r["year"] or "-"),
             _fmt(r["central"]),
             _fmt(r["low"]),
             _fmt(r["high"]),
-            _fmt(r["reported"]),
+            r["reported"] or "-",
+            {"source": "source", "our conversion": "us"}.get(r["headline"], "-"),
         )
         for r in records
     ]
-    out = [text_table(header, rows, right=(2, 3, 4, 5, 6))]
+    out = [text_table(header, rows, right=(2, 3, 4, 5))]
     out.append("")
     out.append(
-        f"FLOP/s. low/high: 5th-95th percentiles of {samples:,} Monte Carlo draws "
-        "(equal to central when the source gives no range). reported: the source's own "
-        "headline figure; '-' where it states only a range or no figure (see reported_note "
-        "in --json)."
+        f"central/low/high: FLOP/s; low/high are 5th-95th percentiles of "
+        f"{samples:,} Monte Carlo draws (equal to central without a range). "
+        "reported: what the source printed, in its own unit (a point, a range or a bound); "
+        "'-' where it gives no figure (see reported_note in --json). FLOP/s by: 'source' "
+        "when the source printed FLOP/s, 'us' when the FLOP/s figure is our conversion "
+        "(converted, conversion_source in --json). kind: an upper or lower bound is not "
+        "an estimate. * this project's own estimate, not a published one."
     )
     return "\n".join(out) + "\n"
 
@@ -62,10 +73,13 @@ def _compare(args: argparse.Namespace) -> int:
     presets = args.preset or None
     result: dict[str, Any]
     if args.plot:
-        from brainflops.models import literature
         from brainflops.outputs import plots
 
         plots.check_path(args.plot)
+    check_outputs(args)
+    if args.plot:
+        from brainflops.models import literature
+
         table = literature.comparison_table(presets)
         figure = plots.comparison(table)
         plots.save(figure, args.plot, dpi=args.dpi, overwrite=bool(args.force))
@@ -102,8 +116,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--plot", metavar="FILE", help="also draw the comparison chart to FILE (.svg, .png, .pdf)"
     )
-    p.add_argument(
-        "--dpi", type=positive_int, default=300, help="resolution of a PNG --plot (default 300)"
-    )
+    p.add_argument("--dpi", type=dpi, default=300, help="resolution of a PNG --plot (default 300)")
     add_output_arguments(p)
     p.set_defaults(handler=_compare)

@@ -18,7 +18,7 @@ import argparse
 import math
 from typing import Any
 
-from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.cli._common import add_output_arguments, check_outputs, dumps, emit, seed
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.io import check_png_path
 
@@ -185,6 +185,7 @@ def _check_model_flags(args: argparse.Namespace) -> None:
 def _check_plot(args: argparse.Namespace) -> None:
     if getattr(args, "plot", None):
         check_png_path(args.plot)
+    check_outputs(args)
 
 
 def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> Any:
@@ -520,7 +521,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     back.add_argument(
         "--target", required=True, metavar="F", help="target value, e.g. 1e15 or 1PFLOP/s"
     )
-    back.add_argument("--seed", type=int, default=0, help="seed of the interval's draws")
+    back.add_argument("--seed", type=seed, default=0, help="seed of the interval's draws")
     back.add_argument("--json", action="store_true", help="print JSON")
     back.add_argument("--plot", metavar="FILE.png", help="write a figure (--force overwrites)")
     add_output_arguments(back)
@@ -544,7 +545,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="C",
         help=f"stated confidence of the interval (default: {DEFAULT_CONFIDENCE:g})",
     )
-    calib.add_argument("--seed", type=int, default=0, help="seed of the interval's draws")
+    calib.add_argument("--seed", type=seed, default=0, help="seed of the interval's draws")
     calib.add_argument("--json", action="store_true", help="print JSON")
     calib.add_argument(
         "--plot", metavar="FILE.png", help="write stated vs achieved coverage (--force overwrites)"

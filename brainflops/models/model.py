@@ -33,6 +33,7 @@ from brainflops.core.errors import (
 )
 from brainflops.core.frozen import freeze
 from brainflops.core.logspace import flops_from_log10, log_sum_rows
+from brainflops.models.headline import kind_of
 from brainflops.models.logform import LAMBDIFY_MODULES, LogForm, check_formula_units
 from brainflops.ops.operations import Operation
 from brainflops.params.parameters import Parameter
@@ -92,7 +93,10 @@ class Model:
     terms:
         The summands, see :class:`Term`.
     reported:
-        The headline figure the source states (FLOP/s), when there is one.
+        The source's own point figure when the source printed it in FLOP/s; ``None``
+        for figures in other units (MIPS, cps, ...), ranges and bounds. The full
+        figure, in the source's unit, and any FLOP/s conversion of ours are
+        ``metadata["headline"]`` (a :class:`~brainflops.models.headline.Headline`).
     metadata:
         Further preset fields (method, year, citation, description, ...).
     correlations:
@@ -124,6 +128,16 @@ class Model:
                     raise UnknownNameError("parameter", name, self.parameters)
         object.__setattr__(self, "_compiled", _Compiled(self.parameters, self.terms))
         self._compiled.check_positive()
+
+    # ----------------------------------------------------------------- what it is
+    @property
+    def kind(self) -> str:
+        """``"estimate"``, ``"upper bound"`` or ``"lower bound"`` (the preset's ``kind``).
+
+        A bound is not an estimate of the brain's computation: plan hardware or read a
+        parity year for it only with that label.
+        """
+        return kind_of(self.metadata)
 
     # ----------------------------------------------------------------- symbols
     @property
@@ -220,23 +234,36 @@ class Model:
         return self._compiled.names.index(name)
 
     # ---------------------------------------------------------- derived models
-    def with_values(self, **values: Any) -> Model:
-        """A new model with some central values replaced.
+    def with_values(
+        self, *, keep_range: bool = False, source: str = "user", title: str = "", **values: Any
+    ) -> Model:
+        """A new model with some central values replaced by a user's.
 
         Keys are parameter names (``"purkinje.count"``); values are numbers in the
         parameter's unit, quantities, or strings such as ``"75000 synapse/neuron"``.
+
+        Semantics (see :meth:`~brainflops.params.parameters.Parameter.with_override`):
+        a bare value is a point, the parameter becomes certain; with ``keep_range=True``
+        the source's range is kept and must contain the value (else an error). Physical
+        bounds always apply. Every changed parameter gets provenance ``user``, ``source``
+        and ``title`` as its source and locator, and ``replaces`` naming the citation and
+        value it replaced, so exports never credit the new value to the base's source.
 
         Examples
         --------
         >>> import brainflops
         >>> m = brainflops.load_preset("dettmers2015")
-        >>> m.with_values(firing_rate="100 Hz").central() < m.central()
-        True
+        >>> slower = m.with_values(firing_rate="100 Hz")
+        >>> slower.central() < m.central(), slower.parameter("firing_rate").provenance
+        (True, 'user')
         """
-        updated = dict(self.parameters)
-        for name, value in values.items():
-            updated[name] = self.parameter(name).with_value(value)
-        return self.with_parameters(updated.values())
+        updated = [
+            self.parameter(name).with_override(
+                value, source=source, title=title, keep_range=keep_range
+            )
+            for name, value in values.items()
+        ]
+        return self.with_parameters(updated)
 
     def with_parameters(self, parameters: Iterable[Parameter]) -> Model:
         """A new model with the given parameters replacing those of the same name."""

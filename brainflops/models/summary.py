@@ -55,11 +55,17 @@ class CentralSummary:
     name, title:
         The model's identifier and title.
     reported:
-        The source's headline figure in FLOP/s, when it states one.
+        The source's headline figure in FLOP/s, when it states one as a point.
     log10_central:
         log10 of the total FLOP/s at the central values.
     terms:
         Every term, in the model's order.
+    kind:
+        ``"estimate"``, ``"upper bound"`` or ``"lower bound"``.
+    headline:
+        What the source printed, in its own unit (e.g. ``"1e+08 MIPS"``), or ``None``.
+    converted:
+        Our FLOP/s conversion of a headline in another unit (derived), or ``None``.
     """
 
     name: str
@@ -67,6 +73,9 @@ class CentralSummary:
     reported: float | None
     log10_central: float
     terms: tuple[TermSummary, ...]
+    kind: str = "estimate"
+    headline: str | None = None
+    converted: float | None = None
 
     @property
     def central(self) -> float:
@@ -92,6 +101,7 @@ class CentralSummary:
 def summarize(model: Model) -> CentralSummary:
     """The central summary of a model, computed from the model itself."""
     operations = model.operation_texts()
+    headline = model.metadata.get("headline")
     return CentralSummary(
         name=model.name,
         title=model.title,
@@ -103,6 +113,9 @@ def summarize(model: Model) -> CentralSummary:
                 model.terms, operations, model.central_term_logs(), strict=True
             )
         ),
+        kind=model.kind,
+        headline=None if headline is None else headline.text(),
+        converted=None if headline is None else headline.converted,
     )
 
 

@@ -29,6 +29,7 @@ from brainflops.forecast.trends.base import (
     _doubling_from_slope,
     _doubling_interval,
     _mvt_draws,
+    doubling_for_json,
 )
 from brainflops.forecast.trends.series import (
     _LOG10_FLOAT_MAX,
@@ -291,7 +292,7 @@ class PiecewiseTrend(TrendModel):
                     "segment": segment,
                     "slope_decades_per_year": slope,
                     "slope_se": se,
-                    "doubling_time_years": _doubling_from_slope(slope),
+                    "doubling_time_years": doubling_for_json(_doubling_from_slope(slope)),
                     "doubling_time_interval": interval,
                 }
             )
