@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from brainflops.core.cache import cached_json
 from brainflops.core.constants import LN10
-from brainflops.core.logspace import check_float_log10
+from brainflops.core.logspace import FLOAT_LOG10, check_float_log10
 
 if TYPE_CHECKING:
     from brainflops.models.model import Model
@@ -66,6 +66,10 @@ class CentralSummary:
         What the source printed, in its own unit (e.g. ``"1e+08 MIPS"``), or ``None``.
     converted:
         Our FLOP/s conversion of a headline in another unit (derived), or ``None``.
+    comparison:
+        The lines that set the central estimate against the source's headline
+        (:func:`brainflops.models.headline.compare_lines`), kept here so that showing them
+        needs no unit registry.
     """
 
     name: str
@@ -76,6 +80,7 @@ class CentralSummary:
     kind: str = "estimate"
     headline: str | None = None
     converted: float | None = None
+    comparison: tuple[str, ...] = ()
 
     @property
     def central(self) -> float:
@@ -95,18 +100,22 @@ class CentralSummary:
     def from_json(cls, data: dict[str, Any]) -> CentralSummary:
         """The inverse of :meth:`to_json`."""
         terms = tuple(TermSummary(**term) for term in data["terms"])
-        return cls(**{**data, "terms": terms})
+        return cls(**{**data, "terms": terms, "comparison": tuple(data["comparison"])})
 
 
 def summarize(model: Model) -> CentralSummary:
     """The central summary of a model, computed from the model itself."""
+    from brainflops.models.headline import compare_lines  # noqa: PLC0415 - loads pint
+
     operations = model.operation_texts()
     headline = model.metadata.get("headline")
+    log10_central = model.central_log10()
+    central = 10**log10_central if log10_central < FLOAT_LOG10 else math.inf
     return CentralSummary(
         name=model.name,
         title=model.title,
         reported=model.reported,
-        log10_central=model.central_log10(),
+        log10_central=log10_central,
         terms=tuple(
             TermSummary(term.population, term.stage, text, float(log_flops))
             for term, text, log_flops in zip(
@@ -116,6 +125,15 @@ def summarize(model: Model) -> CentralSummary:
         kind=model.kind,
         headline=None if headline is None else headline.text(),
         converted=None if headline is None else headline.converted,
+        comparison=tuple(
+            compare_lines(
+                central,
+                kind=model.kind,
+                printed=None if headline is None else headline.text(),
+                reported=model.reported,
+                converted=None if headline is None else headline.converted,
+            )
+        ),
     )
 
 
