@@ -205,7 +205,7 @@ def test_validate_catches_formulas_negative_on_rare_draws(tmp_path, capsys):
         '[parameters.y]\nvalue = 0.14\nlow = 0.05\nhigh = 0.4\nunit = "dimensionless"\n'
         '[[formulas]]\nname = "f"\nformula = "x * (1 - y)"\n'
     )
-    refused(["validate", write(tmp_path, BASE + body)], capsys, "non-positive")
+    refused(["validate", write(tmp_path, BASE + body)], capsys, "zero or negative")
 
 
 # ------------------------------------------------------------------ extreme numbers
@@ -228,8 +228,13 @@ def test_estimate_beyond_float_range_prints_powers_of_ten(tmp_path, capsys):
     data = json.loads(out)
     assert data["log10_central"] == pytest.approx(309.04, abs=0.01)
     assert "central" not in data  # beyond a float: the log10 alone, never null or inf
-    assert out.count("null") == 1
-    assert data["reported"] is None
+    # null only where a source figure is absent, never for a number that overflowed
+    assert {key for key, value in data.items() if value is None} == {
+        "reported",
+        "headline",
+        "converted",
+    }
+    assert out.count("null") == 3
     assert max(term["log10_flops"] for term in data["breakdown"]) == pytest.approx(309, abs=0.01)
 
 
