@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 from numpy.typing import ArrayLike
-from scipy.special import ndtr
 
 from brainflops.core.errors import InvalidValueError
 
@@ -23,6 +22,23 @@ FloatArray = npt.NDArray[np.float64]
 # other draw, so the map keeps the order of the draws and changes nothing else.
 _OPEN_LOW = 2.0**-54
 _OPEN_HIGH = 1.0 - 2.0**-53
+
+
+# scipy.special is imported on first use, not with this module: building distributions
+# (every preset load, `brainflops estimate`) needs no normal CDF, and scipy.special
+# costs about half a second of CPU to import on a small machine.
+def normal_cdf(z: ArrayLike) -> FloatArray:
+    """The standard normal CDF, ``Phi(z)`` (``scipy.special.ndtr``)."""
+    from scipy.special import ndtr  # noqa: PLC0415 - deferred for start-up, see above
+
+    return np.asarray(ndtr(z), dtype=np.float64)
+
+
+def normal_ppf(q: ArrayLike) -> FloatArray:
+    """The standard normal quantile, ``Phi^-1(q)`` (``scipy.special.ndtri``)."""
+    from scipy.special import ndtri  # noqa: PLC0415 - deferred for start-up, see above
+
+    return np.asarray(ndtri(q), dtype=np.float64)
 
 
 def _real(value: Any, what: str) -> float:
@@ -160,7 +176,9 @@ class Distribution(ABC):
         Sampling draws normal scores (so that a Gaussian copula can correlate them);
         log-normal kinds map them linearly and skip the normal CDF round trip.
         """
-        return self.log_ppf(np.clip(ndtr(np.asarray(z, dtype=np.float64)), _OPEN_LOW, _OPEN_HIGH))
+        return self.log_ppf(
+            np.clip(normal_cdf(np.asarray(z, dtype=np.float64)), _OPEN_LOW, _OPEN_HIGH)
+        )
 
     def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
         """Draw ``n`` values as ``ppf(Phi(z))`` of ``n`` standard normal scores from ``rng``.
@@ -181,7 +199,7 @@ class Distribution(ABC):
         count = _check_count(n)
         _check_rng(rng)
         z = rng.standard_normal(count)
-        return self.ppf(np.clip(ndtr(z), _OPEN_LOW, _OPEN_HIGH))
+        return self.ppf(np.clip(normal_cdf(z), _OPEN_LOW, _OPEN_HIGH))
 
     def interval90(self) -> tuple[float, float]:
         """The 5th and 95th percentiles."""

@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import ndtr, ndtri
 
 from brainflops.core.constants import Z90
 from brainflops.core.errors import InvalidValueError
@@ -20,6 +19,8 @@ from brainflops.params.distributions.base import (
     _positive_factor,
     _quantiles,
     _real,
+    normal_cdf,
+    normal_ppf,
 )
 
 
@@ -75,7 +76,7 @@ class LogNormal90(Distribution):
             return np.exp(self.log_ppf(q))
 
     def log_ppf(self, q: ArrayLike) -> FloatArray:
-        return self.log_ppf_from_normal(ndtri(_quantiles(q)))
+        return self.log_ppf_from_normal(normal_ppf(_quantiles(q)))
 
     def log_ppf_from_normal(self, z: ArrayLike) -> FloatArray:
         return self.mu + self.sigma * np.asarray(z, dtype=np.float64)
@@ -97,7 +98,7 @@ class LogNormal90(Distribution):
         return {"kind": self.kind, "low": self.lo, "high": self.hi}
 
     def _cdf_of_log(self, log_x: FloatArray) -> FloatArray:
-        return ndtr((log_x - self.mu) / self.sigma)
+        return normal_cdf((log_x - self.mu) / self.sigma)
 
 
 def two_piece_lognormal_log(
@@ -176,7 +177,7 @@ class SplitLogNormal90(Distribution):
             return np.exp(self.log_ppf(q))
 
     def log_ppf(self, q: ArrayLike) -> FloatArray:
-        return self.log_ppf_from_normal(ndtri(_quantiles(q)))
+        return self.log_ppf_from_normal(normal_ppf(_quantiles(q)))
 
     def log_ppf_from_normal(self, z: ArrayLike) -> FloatArray:
         below, above = self._sigmas()
@@ -204,7 +205,7 @@ class SplitLogNormal90(Distribution):
 
         def half(sigma: float) -> FloatArray:
             if sigma > 0.0:
-                return ndtr(d / sigma)
+                return normal_cdf(d / sigma)
             return np.where(d < 0.0, 0.0, 1.0)  # a point-mass half is a step at the median
 
         return np.where(d < 0.0, half(below), half(above))

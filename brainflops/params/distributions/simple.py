@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import ndtr, ndtri
 
 from brainflops.core.constants import Z90
 from brainflops.core.errors import InvalidValueError
@@ -20,6 +19,8 @@ from brainflops.params.distributions.base import (
     _positive_factor,
     _quantiles,
     _real,
+    normal_cdf,
+    normal_ppf,
 )
 
 
@@ -66,10 +67,10 @@ class Normal90(Distribution):
 
     def ppf(self, q: ArrayLike) -> FloatArray:
         with np.errstate(over="ignore"):
-            return self.mu + self.sigma * ndtri(_quantiles(q))
+            return self.mu + self.sigma * normal_ppf(_quantiles(q))
 
     def cdf(self, x: ArrayLike) -> FloatArray:
-        return ndtr((_points(x) - self.mu) / self.sigma)
+        return normal_cdf((_points(x) - self.mu) / self.sigma)
 
     def interval90(self) -> tuple[float, float]:
         return self.lo, self.hi
