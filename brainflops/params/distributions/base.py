@@ -63,6 +63,14 @@ def _ordered(kind: str, lo: Any, hi: Any) -> tuple[float, float]:
     return low, high
 
 
+def _positive_ordered(kind: str, lo: Any, hi: Any) -> tuple[float, float]:
+    """``_ordered`` for the kinds that live on a log scale, which also need ``low > 0``."""
+    low, high = _ordered(kind, lo, hi)
+    if low <= 0.0:
+        raise InvalidValueError(name="", reason=f"{kind} needs low > 0, got {low!r}")
+    return low, high
+
+
 def _positive_factor(factor: Any) -> float:
     with _named("factor"):
         result = _real(factor, "scale factor")
@@ -212,6 +220,13 @@ class Distribution(ABC):
                 name="",
                 reason=f"log_ppf needs a distribution with only positive values; {self!r} is not",
             )
+
+    def _cdf_through_log(self, x: ArrayLike) -> FloatArray:
+        """``cdf`` of a positive kind from its :meth:`_cdf_of_log`: 0 at and below 0."""
+        arr = _points(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_x = np.log(arr)
+        return np.where(arr > 0.0, self._cdf_of_log(log_x), 0.0)
 
     def _cdf_of_log(self, log_x: FloatArray) -> FloatArray:
         """``cdf(exp(log_x))``; log-scale subclasses override it to avoid forming exp."""

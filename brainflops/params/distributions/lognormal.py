@@ -14,9 +14,8 @@ from brainflops.core.errors import InvalidValueError
 from brainflops.params.distributions.base import (
     Distribution,
     FloatArray,
-    _ordered,
-    _points,
     _positive_factor,
+    _positive_ordered,
     _quantiles,
     _real,
     normal_cdf,
@@ -24,8 +23,38 @@ from brainflops.params.distributions.base import (
 )
 
 
+class _LogScale(Distribution):
+    """What the log-normal kinds share: quantiles, CDF and 90% interval.
+
+    ``ln X`` is a map of a normal score (each kind's :meth:`log_ppf_from_normal`), and
+    ``lo`` and ``hi`` are the 5th and 95th percentiles.
+    """
+
+    __slots__ = ()
+
+    lo: float
+    hi: float
+
+    @property
+    def positive(self) -> bool:
+        return True
+
+    def ppf(self, q: ArrayLike) -> FloatArray:
+        with np.errstate(over="ignore"):
+            return np.exp(self.log_ppf(q))
+
+    def log_ppf(self, q: ArrayLike) -> FloatArray:
+        return self.log_ppf_from_normal(normal_ppf(_quantiles(q)))
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        return self._cdf_through_log(x)
+
+    def interval90(self) -> tuple[float, float]:
+        return self.lo, self.hi
+
+
 @dataclass(frozen=True, slots=True)
-class LogNormal90(Distribution):
+class LogNormal90(_LogScale):
     """Log-normal distribution with 5th percentile ``lo`` and 95th percentile ``hi``.
 
     ``ln X ~ Normal(mu, sigma)`` with ``mu = (ln lo + ln hi) / 2`` and
@@ -46,9 +75,7 @@ class LogNormal90(Distribution):
     hi: float
 
     def __post_init__(self) -> None:
-        low, high = _ordered(self.kind, self.lo, self.hi)
-        if low <= 0.0:
-            raise InvalidValueError(name="", reason=f"lognormal90 needs low > 0, got {low!r}")
+        low, high = _positive_ordered(self.kind, self.lo, self.hi)
         object.__setattr__(self, "lo", low)
         object.__setattr__(self, "hi", high)
 
@@ -63,32 +90,12 @@ class LogNormal90(Distribution):
         return (math.log(self.hi) - math.log(self.lo)) / (2.0 * Z90)
 
     @property
-    def positive(self) -> bool:
-        return True
-
-    @property
     def median(self) -> float:
         # Product of roots rather than root of product: lo * hi may overflow.
         return math.sqrt(self.lo) * math.sqrt(self.hi)
 
-    def ppf(self, q: ArrayLike) -> FloatArray:
-        with np.errstate(over="ignore"):
-            return np.exp(self.log_ppf(q))
-
-    def log_ppf(self, q: ArrayLike) -> FloatArray:
-        return self.log_ppf_from_normal(normal_ppf(_quantiles(q)))
-
     def log_ppf_from_normal(self, z: ArrayLike) -> FloatArray:
         return self.mu + self.sigma * np.asarray(z, dtype=np.float64)
-
-    def cdf(self, x: ArrayLike) -> FloatArray:
-        arr = _points(x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_x = np.log(arr)
-        return np.where(arr > 0.0, self._cdf_of_log(log_x), 0.0)
-
-    def interval90(self) -> tuple[float, float]:
-        return self.lo, self.hi
 
     def scaled(self, factor: float) -> LogNormal90:
         k = _positive_factor(factor)
@@ -124,7 +131,7 @@ def two_piece_lognormal_log(
 
 
 @dataclass(frozen=True, slots=True)
-class SplitLogNormal90(Distribution):
+class SplitLogNormal90(_LogScale):
     """Two-piece log-normal: median ``median``, 5th percentile ``lo``, 95th ``hi``.
 
     Below the median ``ln X`` follows a half-normal of width ``ln(median/lo) / Z90``,
@@ -147,10 +154,8 @@ class SplitLogNormal90(Distribution):
     hi: float
 
     def __post_init__(self) -> None:
-        low, high = _ordered(self.kind, self.lo, self.hi)
+        low, high = _positive_ordered(self.kind, self.lo, self.hi)
         mid = _real(self.mid, "median")
-        if low <= 0.0:
-            raise InvalidValueError(name="", reason=f"{self.kind} needs low > 0, got {low!r}")
         if not low <= mid <= high:
             raise InvalidValueError(
                 name="",
@@ -161,10 +166,6 @@ class SplitLogNormal90(Distribution):
         object.__setattr__(self, "hi", high)
 
     @property
-    def positive(self) -> bool:
-        return True
-
-    @property
     def median(self) -> float:
         return self.mid
 
@@ -172,25 +173,9 @@ class SplitLogNormal90(Distribution):
         log_mid = math.log(self.mid)
         return (log_mid - math.log(self.lo)) / Z90, (math.log(self.hi) - log_mid) / Z90
 
-    def ppf(self, q: ArrayLike) -> FloatArray:
-        with np.errstate(over="ignore"):
-            return np.exp(self.log_ppf(q))
-
-    def log_ppf(self, q: ArrayLike) -> FloatArray:
-        return self.log_ppf_from_normal(normal_ppf(_quantiles(q)))
-
     def log_ppf_from_normal(self, z: ArrayLike) -> FloatArray:
         below, above = self._sigmas()
         return two_piece_lognormal_log(z, math.log(self.mid), below, above)
-
-    def cdf(self, x: ArrayLike) -> FloatArray:
-        arr = _points(x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_x = np.log(arr)
-        return np.where(arr > 0.0, self._cdf_of_log(log_x), 0.0)
-
-    def interval90(self) -> tuple[float, float]:
-        return self.lo, self.hi
 
     def scaled(self, factor: float) -> SplitLogNormal90:
         k = _positive_factor(factor)

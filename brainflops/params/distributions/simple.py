@@ -17,6 +17,7 @@ from brainflops.params.distributions.base import (
     _ordered,
     _points,
     _positive_factor,
+    _positive_ordered,
     _quantiles,
     _real,
     normal_cdf,
@@ -146,9 +147,7 @@ class LogUniform(Distribution):
     hi: float
 
     def __post_init__(self) -> None:
-        low, high = _ordered(self.kind, self.lo, self.hi)
-        if low <= 0.0:
-            raise InvalidValueError(name="", reason=f"loguniform needs low > 0, got {low!r}")
+        low, high = _positive_ordered(self.kind, self.lo, self.hi)
         object.__setattr__(self, "lo", low)
         object.__setattr__(self, "hi", high)
 
@@ -169,10 +168,7 @@ class LogUniform(Distribution):
         return log_lo + _quantiles(q) * (math.log(self.hi) - log_lo)
 
     def cdf(self, x: ArrayLike) -> FloatArray:
-        arr = _points(x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_x = np.log(arr)
-        return np.where(arr > 0.0, self._cdf_of_log(log_x), 0.0)
+        return self._cdf_through_log(x)
 
     def scaled(self, factor: float) -> LogUniform:
         k = _positive_factor(factor)
