@@ -118,9 +118,10 @@ def time_call(
     synchronise) before each reading, so queued device work is inside the group that
     launched it. ``fn`` is called once to warm up. With ``min_time`` of at least
     :meth:`timeit.Timer.autorange`'s 0.2 s, autorange picks how many calls make one
-    group; shorter budgets (tests, ``--quick``) gauge one call and group calls to last
-    about a hundredth of ``min_time``. Groups are then repeated (at least three when
-    autorange chose the size) until ``min_time`` has passed or ``max_repeats`` calls.
+    group (its last trial counts as the first group); shorter budgets (tests, ``--quick``)
+    gauge one call and group calls to last about a hundredth of ``min_time``. Groups are
+    repeated (at least three when autorange chose the size) until ``min_time`` has passed,
+    within ``max_repeats`` calls.
     """
     if not min_time >= 0:
         raise InvalidValueError(name="min_time", reason=f"must be >= 0, got {min_time!r}")
@@ -132,18 +133,22 @@ def time_call(
 
     timer = timeit.Timer(fn, timer=clock)
     timer.timeit(1)  # warm-up: allocation, kernel selection, caches
+    timed: list[float] = []
     if min_time >= _AUTORANGE_SECONDS:
-        number, first = timer.autorange()
-        groups = 3
+        # autorange's last trial is a timed group of `number` calls: it counts as the first.
+        number, seconds = timer.autorange()
+        timed.append(seconds)
+        groups = max(3, math.ceil(min_time / max(seconds, 1e-9)))
     else:
-        first = timer.timeit(1)
-        number, groups = max(1, min(max_repeats, int(min_time / 100 / max(first, 1e-9)))), 1
-        first *= number
-    number = min(number, max_repeats)
-    groups = max(groups, math.ceil(min_time / max(first, 1e-9)))
-    groups = max(1, min(groups, max_repeats // number))
-    per_call = [max(seconds, 1e-12) / number for seconds in timer.repeat(groups, number)]
-    return min(per_call), statistics.median(per_call), groups * number
+        gauge = max(timer.timeit(1), 1e-9)
+        number = max(1, int(min_time / 100 / gauge))
+        groups = math.ceil(min_time / (gauge * number))
+    if number > max_repeats:
+        number, timed = max_repeats, []
+    groups = max(1, len(timed), min(groups, max_repeats // number))
+    timed += timer.repeat(groups - len(timed), number)
+    per_call = [max(seconds, 1e-12) / number for seconds in timed]
+    return min(per_call), statistics.median(per_call), len(timed) * number
 
 
 # ------------------------------------------------------------------- machine
