@@ -18,7 +18,7 @@ from brainflops.core.units import quantity_text_problem, unit_text_problem
 from brainflops.models.presets import list_presets, preset_document
 from brainflops.models.scenario import (
     MAX_FILE_BYTES,
-    _Lines,
+    KeyLines,
     load_scenario,
     new_scenario_text,
     scenario_from_text,
@@ -740,7 +740,7 @@ def test_line_scanner_follows_tables_arrays_and_strings():
         "stages = [\n  'soma',\n]\n"  # 14-16
         "[populations.bind]\ncount = 'c'\n"  # 17, 18
     )
-    lines = _Lines(text)
+    lines = KeyLines(text)
     assert lines.find("scenario.base") == 2
     assert lines.find("set") == 7
     assert lines.find("set.fake") == 7  # the parent: "fake" only appears inside a string
@@ -757,7 +757,7 @@ def test_line_scanner_follows_tables_arrays_and_strings():
 
 @given(st.text(max_size=300))
 def test_line_scanner_never_fails(text):
-    lines = _Lines(text)
+    lines = KeyLines(text)
     assert all(1 <= n <= text.count("\n") + 1 for n in lines.lines.values())
 
 
