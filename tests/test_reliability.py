@@ -190,12 +190,17 @@ def test_too_many_entries_are_refused_quickly(tmp_path, capsys):
             ),
             "unexpected key 'bogus'",
         ),
+        ('[set]\nfiring_rate = "5 blorps"\n', "unknown unit 'blorps'"),
+        ('[set]\nfiring_rate = { value = 5, unit = "blorps" }\n', "unknown unit 'blorps'"),
+        ('[set]\nfiring_rate = "5 Hz/blorp"\n', "unknown unit 'blorp'"),
     ],
 )
 def test_scenario_mistakes_name_line_key_and_problem(tmp_path, capsys, body, expected):
     path = write(tmp_path, BASE + body)
     last = refused(["validate", path], capsys, expected)
     assert last.count(f"{path}:") == 1  # file named once, with a line number
+    key = last.split(f"{path}:", 1)[1].split(": ")[1]
+    assert last.count(key) == 1, last  # and the key once
 
 
 def test_validate_catches_formulas_negative_on_rare_draws(tmp_path, capsys):

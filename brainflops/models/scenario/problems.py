@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from brainflops.core.errors import BrainflopsError
+from brainflops.core.errors import BrainflopsError, UnitMismatchError
 from brainflops.core.text import printable
 from brainflops.models.scenario.lines import KeyLines
 
@@ -82,6 +82,12 @@ def suggest(name: str, known: Any) -> str:
 
 
 def tail_of(exc: BrainflopsError, key: str) -> str:
-    """The error's message on one line, without a leading ``key:`` (the log adds it)."""
-    text = str(exc).replace("\n", "; ")
-    return text.removeprefix(f"{key}: ")
+    """The error's message on one line, without the leading ``key`` (the log adds it).
+
+    >>> tail_of(UnitMismatchError("x.unit", "a known unit", "'blorps'", "unknown unit"), "x.unit")
+    "unknown unit: expected a quantity in a known unit, got 'blorps'"
+    """
+    if isinstance(exc, UnitMismatchError) and exc.name == key:
+        text = f"expected a quantity in {exc.expected}, got {exc.actual}"
+        return f"{exc.context}: {text}" if exc.context else text
+    return str(exc).replace("\n", "; ").removeprefix(f"{key}: ")
