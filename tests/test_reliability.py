@@ -20,6 +20,8 @@ from brainflops.cli._common import dumps, flops_text
 from brainflops.core.errors import InvalidValueError
 
 BASE = '[scenario]\nbase = "dettmers2015"\n'
+DOUBLING = ["--preset", "dettmers2015", "--model", "doubling", "--baseline", "1e15"]
+DOUBLING += ["--baseline-year", "2015"]
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -68,6 +70,12 @@ def write(tmp_path: Path, text: str, name: str = "s.toml") -> str:
         ["compare", "--plot", "x.png", "--dpi", "20000"],
         ["report", "--samples", "1000000000000"],
         ["hardware", "--device", "H100 SXM5", "--pue", "1e300"],
+        ["timeline", "--preset", "dettmers2015", "--years", "1e300"],
+        ["timeline", "--preset", "dettmers2015", "--years", ",".join(["2050"] * 51)],
+        ["timeline", *DOUBLING, "--doubling-years", "1e-300"],
+        ["timeline", *DOUBLING, "--doubling-years", "1e300"],
+        ["timeline", *DOUBLING, "--doubling-years", "1.8", "--doubling-interval", "0,1e9"],
+        ["trends", "fit", *DOUBLING[2:], "--doubling-years", "inf"],
     ],
 )
 def test_bad_command_line_values_are_refused_before_any_work(argv, capsys, tmp_path, monkeypatch):
