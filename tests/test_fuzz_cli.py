@@ -6,8 +6,8 @@ out-of-range, non-numeric and empty values) and drives them through the real ent
 ``brainflops.cli.main`` in-process. The properties, for every input:
 
 * the exit status is 0 or 2 (argparse's own refusals included), never a traceback;
-* a refusal (2) ends with one ``error:`` line on stderr; errors raised by a command are
-  exactly one line per problem;
+* success (0) prints no error; a refusal (2) prints exactly one ``error:`` line on stderr,
+  except that ``validate`` prints one line per problem, each naming its file;
 * an existing output file is byte-for-byte untouched unless ``--force`` was given.
 
 ``FUZZ_EXAMPLES`` (default 60 per test, 4 tests: 240 generated inputs per run) sets how many
@@ -79,13 +79,21 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     return status, err
 
 
-def check(status: int, err: str) -> None:
+def check(status: int, err: str, *, problems_of: str | None = None) -> None:
+    """Exit 0 without errors, or 2 with exactly one ``error:`` line on stderr.
+
+    With ``problems_of`` (the file or files ``validate`` read, "" for any), a refusal may
+    instead list several problems, one line each, every line an error naming its file.
+    """
     assert status in (0, 2), (status, err)
     assert "Traceback" not in err, err
-    if status == 2:
-        lines = err.strip().splitlines()
+    lines = err.splitlines()
+    if status == 0:
+        assert "error" not in err, err  # only notes such as "wrote FILE"
+    elif len(lines) != 1 or "error:" not in lines[0]:
+        assert problems_of is not None, err
         assert lines, "a refusal must say why"
-        assert "error:" in lines[-1], err
+        assert all(line.startswith(f"brainflops: error: {problems_of}") for line in lines), err
 
 
 def toml_value(value: object) -> str:
@@ -196,7 +204,7 @@ def test_fuzz_validate_scenarios(document: str, capsys: pytest.CaptureFixture[st
         path = Path(folder) / "s.toml"
         path.write_text(document, encoding="utf-8", errors="surrogatepass")
         status, err = run(["validate", str(path)], capsys)
-        check(status, err)
+        check(status, err, problems_of=str(path))
 
 
 SIZE_ARGUMENTS = [
@@ -313,4 +321,4 @@ def test_fuzz_outputs_are_never_lost(command, force, kind, capsys, tmp_path_fact
 def test_fuzz_random_command_lines(argv, capsys, tmp_path_factory, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     status, err = run(argv, capsys)
-    check(status, err)
+    check(status, err, problems_of="" if argv[0] == "validate" else None)

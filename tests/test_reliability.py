@@ -7,6 +7,7 @@ output file was touched.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import threading
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from brainflops.cli import main
+from brainflops.cli import build_parser, main
 from brainflops.cli._common import dumps, flops_text
 from brainflops.core.errors import InvalidValueError
 
@@ -285,3 +286,58 @@ def test_interrupt_during_a_command_exits_130(capsys, monkeypatch):
     status, _, err = run(["table"], capsys)
     assert status == 130
     assert err.strip().splitlines() == ["brainflops: interrupted"]
+
+
+# ----------------------------------------------------------- outputs, structurally
+REQUIRED = {  # a value that parses for each required argument, by destination
+    "series": "top500-rank1",
+    "train_end": "2010",
+    "target": "1e15",
+    "preset": "dettmers2015",
+    "workload": "gpt3",
+    "device": "H100 SXM5",
+    "count": "8",
+}
+
+
+def _commands_writing(option: str) -> list[tuple[list[str], argparse.ArgumentParser]]:
+    """Every (sub)command parser that takes ``option``, with arguments it accepts."""
+    found = []
+    pending: list[tuple[list[str], argparse.ArgumentParser]] = [([], build_parser())]
+    while pending:
+        path, parser = pending.pop()
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        for action in subs:
+            pending += [([*path, name], p) for name, p in action.choices.items()]
+        if subs or option not in parser._option_string_actions:
+            continue
+        argv: list[str] = []
+        for action in parser._actions:
+            if action.required or (not action.option_strings and action.nargs is None):
+                argv += [*action.option_strings[:1], REQUIRED[action.dest]]
+        found.append((argv, parser))
+    return found
+
+
+@pytest.mark.parametrize("option", ["--out", "--plot"])
+def test_every_command_refuses_an_existing_output_before_its_handler(
+    option, tmp_path, capsys, monkeypatch
+):
+    existing = tmp_path / "existing.png"
+    existing.write_text("keep")
+    commands = _commands_writing(option)
+    assert len(commands) >= (15 if option == "--out" else 6)
+
+    def never(args):
+        raise AssertionError("the command ran before its output was checked")
+
+    for argv, parser in commands:
+        if parser.get_default("out_is_folder"):
+            continue  # report writes a folder; checked file by file in test_report.py
+        parser.set_defaults(handler=never)
+        monkeypatch.setattr("brainflops.cli.build_parser", lambda parser=parser: parser)
+        status, _, err = run([*argv, option, str(existing)], capsys)
+        assert status == 2, (parser.prog, err)
+        assert len(err.splitlines()) == 1, err
+        assert "--force" in err, (parser.prog, err)
+    assert existing.read_text() == "keep"

@@ -101,7 +101,10 @@ def _main(argv: Sequence[str] | None) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         args = build_parser().parse_args(argv)
+        from brainflops.cli._common import check_outputs  # after --help, which needs none
+
         try:
+            check_outputs(args)  # an unusable --out or --plot is refused before any work
             status = int(args.handler(args))
             sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
             return status

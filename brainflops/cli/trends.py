@@ -21,7 +21,6 @@ from typing import Any
 from brainflops.cli._common import (
     add_output_arguments,
     bounded_float,
-    check_outputs,
     dumps,
     emit,
     seed,
@@ -209,7 +208,6 @@ def _check_model_flags(args: argparse.Namespace) -> None:
 def _check_plot(args: argparse.Namespace) -> None:
     if getattr(args, "plot", None):
         check_png_path(args.plot)
-    check_outputs(args)
 
 
 def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> Any:
