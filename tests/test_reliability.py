@@ -341,3 +341,21 @@ def test_every_command_refuses_an_existing_output_before_its_handler(
         assert len(err.splitlines()) == 1, err
         assert "--force" in err, (parser.prog, err)
     assert existing.read_text() == "keep"
+
+
+def test_an_output_created_during_the_run_is_kept_and_the_hint_is_force(
+    tmp_path, capsys, monkeypatch
+):
+    from brainflops.outputs import plots
+
+    plot = tmp_path / "chart.png"
+    real_save = plots.save
+
+    def save_after_a_rival(figure, path, **kwargs):
+        plot.write_text("rival")  # another process wrote it after the early check
+        return real_save(figure, path, **kwargs)
+
+    monkeypatch.setattr("brainflops.outputs.plots.save", save_after_a_rival)
+    last = refused(["compare", "--plot", str(plot)], capsys, "exists; pass --force")
+    assert "overwrite=True" not in last
+    assert plot.read_text() == "rival"

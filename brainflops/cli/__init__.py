@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     import warnings
 
-    from brainflops.core.errors import BrainflopsError, ScenarioError
+    from brainflops.core.errors import BrainflopsError, OutputExistsError, ScenarioError
 
     if sys.stdout is None:  # started with standard output closed (``>&-``)
         sys.stdout = _ClosedOutput()
@@ -113,6 +113,10 @@ def _main(argv: Sequence[str] | None) -> int:
         except ScenarioError as exc:
             for problem in exc.problems:
                 _say(f"brainflops: error: {problem}")
+        except OutputExistsError as exc:
+            # The library's message names its keyword (overwrite=True); here it is --force,
+            # whichever library function found the file (one created after the early check).
+            _say(f"brainflops: error: {OutputExistsError(exc.path, '--force')}")
         except BrainflopsError as exc:
             _say(f"brainflops: error: {exc}" if str(exc) else type(exc).__name__)
         except OSError as exc:
