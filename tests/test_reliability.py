@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import threading
 import time
@@ -359,3 +360,18 @@ def test_an_output_created_during_the_run_is_kept_and_the_hint_is_force(
     last = refused(["compare", "--plot", str(plot)], capsys, "exists; pass --force")
     assert "overwrite=True" not in last
     assert plot.read_text() == "rival"
+
+
+def test_breakdown_never_clips_a_term_beyond_a_float(tmp_path, capsys):
+    from brainflops.models.scenario import load_scenario
+
+    model = load_scenario(_huge(tmp_path, "1e308"))  # term b is 1e309 FLOP/s
+    with pytest.raises(InvalidValueError, match=r"b: 10\^309\.0 FLOP/s is beyond"):
+        model.breakdown()
+    below = load_scenario(_huge(tmp_path, "1.7e307", "below.toml")).breakdown()
+    terms = below.set_index("stage")
+    assert terms.loc["b", "flops"] == pytest.approx(1.7e308, rel=1e-12)  # not clipped
+    assert terms.loc["b", "log10_flops"] == pytest.approx(math.log10(1.7e308), abs=1e-12)
+    path = _huge(tmp_path, "1e308")
+    last = refused(["hardware", "--scenario", path, "--device", "H100 SXM5"], capsys, "10^309.0")
+    assert " inf" not in last
