@@ -34,7 +34,6 @@ from brainflops.models.scenario.lines import KeyLines
 from brainflops.models.scenario.parameter_tables import MAX_ENTRIES
 from brainflops.models.scenario.reader import (
     MAX_KEYS,
-    VALIDATION_DRAWS,
     load_scenario,
     scenario_from_text,
     validate_scenario,
@@ -45,7 +44,6 @@ __all__ = [
     "MAX_ENTRIES",
     "MAX_FILE_BYTES",
     "MAX_KEYS",
-    "VALIDATION_DRAWS",
     "KeyLines",
     "load_scenario",
     "new_scenario_text",
