@@ -206,16 +206,26 @@ class _Reader:
             overrides = {}
         self.parameters.add_new(self._table(document, "parameters"), records)
         merged["parameters"] = nest_parameters(records)
+        preset = self._meta(merged.get("preset", {}), meta, base)
         try:
-            merged = apply_overrides(merged, overrides)
+            # A changed value is the scenario's, cited by its file and title; the base's
+            # citation moves to `replaces` (a restated base value keeps it).
+            merged = apply_overrides(
+                merged, overrides, source=self._source_name(), title=preset["title"]
+            )
         except ScenarioError as exc:  # every name and key was checked above
             for problem in exc.problems:
                 self.log.add("set", problem)
         for kind in ("populations", "formulas", "correlations"):
             self.items.append(merged, document, kind)
-        merged["preset"] = self._meta(merged.get("preset", {}), meta, base)
+        merged["preset"] = preset
         merged.pop("variants", None)
         return merged
+
+    def _source_name(self) -> str:
+        """How a changed parameter cites this scenario: its file name, or ``scenario``."""
+        name = Path(self.origin).name
+        return name if name and not name.startswith("<") else "scenario"
 
     def _build(self, merged: dict[str, Any]) -> Model | None:
         # Overflow in a check is expected (the unit check evaluates formulas at magnitude
