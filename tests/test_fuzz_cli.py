@@ -16,12 +16,12 @@ inputs each property tries; CI runs the default, well within a minute.
 
 from __future__ import annotations
 
-import math
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
+import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,21 +97,8 @@ def check(status: int, err: str, *, problems_of: str | None = None) -> None:
 
 
 def toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if value in (float("inf"), float("-inf")):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
-    return f'"{text}"'
+    """``value`` as a TOML literal (tomlkit escapes control characters in text)."""
+    return tomlkit.item(value).as_string()
 
 
 KEYS = st.sampled_from(
