@@ -13,7 +13,6 @@ from brainflops.cli._common import (
     MAX_MIN_TIME,
     add_output_arguments,
     bounded_float,
-    check_outputs,
     dumps,
     emit,
 )
@@ -270,7 +269,6 @@ def _hardware_text(p: Any) -> str:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    check_outputs(args)
     from tabulate import tabulate
 
     from brainflops.hardware.bench import BenchOptions, run_bench
