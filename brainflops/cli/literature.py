@@ -18,7 +18,6 @@ from typing import Any
 
 from brainflops.cli._common import (
     add_output_arguments,
-    check_outputs,
     dpi,
     dumps,
     emit,
@@ -76,7 +75,6 @@ def _compare(args: argparse.Namespace) -> int:
         from brainflops.outputs import plots
 
         plots.check_path(args.plot)
-    check_outputs(args)
     if args.plot:
         from brainflops.models import literature
 

@@ -12,7 +12,6 @@ sympy, pint or scipy unless the model has to be built.
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["CentralSummary", "TermSummary", "preset_summary", "summarize"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-# ln of the largest float: a term beyond it is shown as the largest float, as breakdown() does.
-_LN_FLOAT_MAX = math.log(sys.float_info.max)
 
 
 @dataclass(frozen=True)
@@ -42,8 +39,8 @@ class TermSummary:
 
     @property
     def flops_per_second(self) -> float:
-        """FLOP/s (capped at the largest float)."""
-        return math.exp(min(self.log_flops, _LN_FLOAT_MAX))
+        """FLOP/s; InvalidValueError beyond the range of a float (never a clipped number)."""
+        return check_float_log10(self.log_flops / LN10)
 
 
 @dataclass(frozen=True)
