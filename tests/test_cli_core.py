@@ -23,6 +23,12 @@ def test_estimate_json_contract(capsys):
         data["central"], rel=1e-12
     )
     assert {"population", "stage", "operation", "flops"} <= set(data["breakdown"][0])
+    rows = {(r["population"], r["stage"]): r["flops"] for r in data["breakdown"]}
+    # Closed forms from the preset's numbers: cells x rate x 2 FLOP x input x kernel.
+    purkinje = rows["cerebellar Purkinje cells", "dendrites"]
+    assert purkinje == pytest.approx(1e8 * 200 * 2 * (1e5 * 5) * (10 * 1000 * 5), rel=1e-12)
+    granule = rows["cerebellar granule cells", "dendrites"]
+    assert granule == pytest.approx(5e10 * 200 * 2 * (15 * 5) * (10 * 1000 * 5), rel=1e-12)
 
 
 def test_estimate_with_samples_has_percentiles(capsys):
@@ -144,7 +150,11 @@ def test_explain_shows_kind_headline_and_reconstruction_choice(capsys):
     assert "Why (a) is the default" in " ".join(out.split())
     code, out, _ = run(capsys, "explain", "--preset", "moravec1998", "--json")
     data = json.loads(out)
-    assert (data["kind"], data["reported"], data["reconstruction"]) == ("estimate", "1e+08 MIPS", None)
+    assert (data["kind"], data["reported"], data["reconstruction"]) == (
+        "estimate",
+        "1e+08 MIPS",
+        None,
+    )
     assert data["converted"] == pytest.approx(3.03e13)
     code, out, _ = run(capsys, "explain", "--preset", "carlsmith2020:limit")
     assert "kind: upper bound" in out

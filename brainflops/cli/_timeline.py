@@ -12,11 +12,21 @@ import dataclasses
 import math
 from typing import Any
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
+from brainflops.cli._common import (
+    add_output_arguments,
+    dumps,
+    emit,
+    model_name,
+    non_empty,
+    positive_int,
+    seed,
+)
 from brainflops.cli.trends import (
     CRITERIA,
     DEFAULT_BUDGET_USD,
     DEFAULT_YEARS,
+    LISTED_YEAR_RANGE,
+    MAX_LISTED_YEARS,
     _add_model_arguments,
     _build_trend,
     _check_plot,
@@ -233,12 +243,14 @@ def register_timeline(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
     time = subparsers.add_parser(
         "timeline", help="distribution of the year hardware matches the brain"
     )
-    for flag, metavar, text in (
-        ("--preset", "P", "brain-estimate preset to sample"),
-        ("--scenario", "FILE", "a scenario TOML file to sample"),
-        ("--brain", "F", "a fixed brain estimate instead, e.g. 1e16 or 10PFLOP/s"),
+    for flag, metavar, kind, text in (
+        ("--preset", "P", model_name, "brain-estimate preset to sample"),
+        ("--scenario", "FILE", non_empty("--scenario"), "a scenario TOML file to sample"),
+        ("--brain", "F", non_empty("--brain"), "a fixed brain estimate, e.g. 1e16 or 10PFLOP/s"),
     ):
-        time.add_argument(flag, action="append", metavar=metavar, help=f"{text} (repeatable)")
+        time.add_argument(
+            flag, action="append", type=kind, metavar=metavar, help=f"{text} (repeatable)"
+        )
     time.add_argument(
         "--central",
         action="store_true",
@@ -279,13 +291,14 @@ def register_timeline(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
         metavar="N",
         help=f"number of samples (default: {_DEFAULT_SAMPLES})",
     )
-    time.add_argument("--seed", type=int, default=0, metavar="K", help="random seed")
+    time.add_argument("--seed", type=seed, default=0, metavar="K", help="random seed")
     time.add_argument(
         "--years",
         type=_years_list,
         default=list(DEFAULT_YEARS),
         metavar="Y1,Y2",
-        help="years for probability_by",
+        help=f"years for probability_by (at most {MAX_LISTED_YEARS}, each "
+        f"{LISTED_YEAR_RANGE[0]:g} to {LISTED_YEAR_RANGE[1]:g})",
     )
     time.add_argument("--json", action="store_true", help="print JSON")
     time.add_argument(

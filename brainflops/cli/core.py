@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from brainflops.models.model import Model
 
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
+from brainflops.cli._common import (
+    MAX_FLOAT_LOG10,
+    add_output_arguments,
+    dumps,
+    emit,
+    flops_fields,
+    flops_text,
+    model_name,
+    non_empty,
+    positive_int,
+    seed,
+    text_table,
+)
 
 DEFAULT_PRESET = "dettmers2015"
 # Written out so that --help loads no library module; tests/test_cli_startup.py checks it
@@ -23,9 +36,12 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--preset",
         default=None,
+        type=model_name,
         help=f"built-in preset, or preset:variant (default {DEFAULT_PRESET})",
     )
-    group.add_argument("--scenario", metavar="FILE", help="a scenario TOML file")
+    group.add_argument(
+        "--scenario", metavar="FILE", type=non_empty("--scenario"), help="a scenario TOML file"
+    )
 
 
 def model_from_args(args: argparse.Namespace) -> Model:
@@ -76,13 +92,15 @@ def _estimate(args: argparse.Namespace) -> int:
     else:
         # No draws of a built-in preset: the cached summary spares building the model.
         summary = preset_summary(preset_name(args))
-    central = summary.central
+    # Everything in log10, so that an estimate beyond the float range (a scenario may
+    # reach 10^309) is shown as a power of ten instead of failing or turning into inf.
+    central = summary.log10_central
+    term_logs = [term.log_flops / math.log(10) for term in summary.terms]
     result: dict = {
         "preset": summary.name,
         "title": summary.title,
         "unit": "FLOP/s",
-        "central": central,
-        "log10_central": summary.log10_central,
+        **flops_fields("central", central),
         "kind": summary.kind,
         "reported": summary.reported,
         "headline": summary.headline,
@@ -92,38 +110,42 @@ def _estimate(args: argparse.Namespace) -> int:
                 "population": term.population,
                 "stage": term.stage,
                 "operation": term.operation,
-                "flops": term.flops_per_second,
+                **flops_fields("flops", log),
             }
-            for term in summary.terms
+            for term, log in zip(summary.terms, term_logs, strict=True)
         ],
     }
     if args.samples:
         samples = model.sample(args.samples, seed=args.seed)
+        quantiles = [float(q) for q in samples.percentile_log10([5, 50, 95])]
         result["samples"] = args.samples
         result["seed"] = args.seed
-        result["percentiles"] = {k: v.m_as("FLOP/s") for k, v in samples.percentiles().items()}
+        result["percentiles_log10"] = dict(zip(("5", "50", "95"), quantiles, strict=True))
+        if max(quantiles) < MAX_FLOAT_LOG10:
+            result["percentiles"] = {k: 10**v for k, v in result["percentiles_log10"].items()}
         result["spread_decades"] = samples.spread_decades
     if args.json:
         emit(dumps(result), args)
         return 0
-    lines = [f"{summary.title}", f"  central estimate: {central:.4g} FLOP/s"]
+    lines = [f"{summary.title}", f"  central estimate: {flops_text(central)} FLOP/s"]
     from brainflops.models.summary import compare_lines
 
+    central_value = 10**central if central < MAX_FLOAT_LOG10 else math.inf
     lines += [
         f"  {line}"
         for line in compare_lines(
-            central,
+            central_value,
             kind=summary.kind,
             printed=summary.headline,
             reported=summary.reported,
             converted=summary.converted,
         )
     ]
-    if "percentiles" in result:
-        p = result["percentiles"]
+    if "percentiles_log10" in result:
+        p = [flops_text(v, ".3g") for v in result["percentiles_log10"].values()]
         lines.append(
-            f"  {args.samples} draws (seed {args.seed}): 5% {p['5']:.3g}, median {p['50']:.3g}, "
-            f"95% {p['95']:.3g} FLOP/s ({result['spread_decades']:.2f} orders of magnitude)",
+            f"  {args.samples} draws (seed {args.seed}): 5% {p[0]}, median {p[1]}, "
+            f"95% {p[2]} FLOP/s ({result['spread_decades']:.2f} orders of magnitude)",
         )
     lines.append("")
     rows = [
@@ -131,10 +153,10 @@ def _estimate(args: argparse.Namespace) -> int:
             term.population,
             term.stage,
             term.operation,
-            f"{term.flops_per_second:.3e}",
+            flops_text(log, ".3e"),
             f"{100 * share:.3g}%",
         )
-        for term, share in zip(summary.terms, summary.shares(), strict=True)
+        for term, log, share in zip(summary.terms, term_logs, summary.shares(), strict=True)
     ]
     lines.append(text_table(("population", "stage", "operation", "flops", "share"), rows))
     emit("\n".join(lines) + "\n", args)
@@ -227,7 +249,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="add Monte Carlo percentiles from N draws",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed for --samples (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="random seed for --samples (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_output_arguments(p)
     p.set_defaults(handler=_estimate)

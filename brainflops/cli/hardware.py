@@ -9,11 +9,21 @@ import tomllib
 from importlib import resources
 from typing import Any
 
-from brainflops.cli._common import add_output_arguments, dumps, emit
+from brainflops.cli._common import (
+    MAX_MIN_TIME,
+    add_output_arguments,
+    bounded_float,
+    dumps,
+    emit,
+)
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core.errors import InvalidValueError
 
 __all__ = ["register"]
+
+#: Largest facility power usage effectiveness accepted (facility power / IT power);
+#: real data centres report about 1.1 to 3.
+MAX_PUE = 10.0
 
 # Written out so that --help loads no library module; tests/test_cli_startup.py checks it
 # against the keys of brainflops.hardware.plan.PRECISION_COLUMNS.
@@ -53,7 +63,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     defaults = _facility_defaults()
     hardware.add_argument(
-        "--pue", help=f"facility power usage effectiveness (default {defaults['pue']:g})"
+        "--pue",
+        help=f"facility power usage effectiveness, 1 to {MAX_PUE:g} (default {defaults['pue']:g})",
     )
     hardware.add_argument(
         "--electricity-price",
@@ -76,7 +87,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     bench.add_argument("--quick", action="store_true", help="tiny sizes (a smoke test)")
     bench.add_argument(
-        "--min-time", type=float, default=None, metavar="S", help="seconds per case"
+        "--min-time",
+        type=bounded_float(0.0, MAX_MIN_TIME, "seconds per case"),
+        default=None,
+        metavar="S",
+        help=f"seconds per case (at most {MAX_MIN_TIME:g})",
     )
     bench.add_argument("--no-torch", action="store_true", help="numpy only")
     bench.add_argument(
@@ -121,7 +136,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _hardware(args: argparse.Namespace) -> int:
     from brainflops.forecast.trends import parse_value
-    from brainflops.hardware.plan import plan
+    from brainflops.hardware.plan import PlanOptions, plan
 
     if args.list:
         return _list(args)
@@ -129,15 +144,17 @@ def _hardware(args: argparse.Namespace) -> int:
         raise InvalidValueError(
             name="--device", reason="required (see brainflops hardware --list)"
         )
+    pue = None if args.pue is None else parse_value(args.pue, "dimensionless", "--pue")
+    if pue is not None and not 1 <= pue <= MAX_PUE:
+        raise InvalidValueError("--pue", f"must be from 1 to {MAX_PUE:g}, got {args.pue}")
     model = model_from_args(args)
-    result = plan(
-        model,
-        args.device,
-        args.precision,
-        pue=None if args.pue is None else parse_value(args.pue, "dimensionless", "--pue"),
-        electricity_price=None
+    price = (
+        None
         if args.electricity_price is None
-        else parse_value(args.electricity_price, "USD/kWh", "--electricity-price"),
+        else parse_value(args.electricity_price, "USD/kWh", "--electricity-price")
+    )
+    result = plan(
+        model, args.device, args.precision, PlanOptions(pue=pue, electricity_price=price)
     )
     if args.json:
         emit(dumps(result.to_dict()), args)
@@ -254,16 +271,16 @@ def _hardware_text(p: Any) -> str:
 def _bench(args: argparse.Namespace) -> int:
     from tabulate import tabulate
 
-    from brainflops.hardware.bench import run_bench
+    from brainflops.hardware.bench import BenchOptions, run_bench
 
-    result = run_bench(
+    options = BenchOptions(
         quick=args.quick,
         min_time=args.min_time,
         use_torch=not args.no_torch,
         device=args.device,
         presets=args.preset,
-        progress=lambda line: sys.stderr.write(f"bench: {line}\n"),
     )
+    result = run_bench(options, progress=lambda line: sys.stderr.write(f"bench: {line}\n"))
     if args.json:
         emit(dumps(result.to_dict()), args)
         return 0

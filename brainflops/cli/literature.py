@@ -16,7 +16,13 @@ import argparse
 import sys
 from typing import Any
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
+from brainflops.cli._common import (
+    add_output_arguments,
+    dpi,
+    dumps,
+    emit,
+    text_table,
+)
 
 __all__ = ["register"]
 
@@ -92,8 +98,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--plot", metavar="FILE", help="also draw the comparison chart to FILE (.svg, .png, .pdf)"
     )
-    p.add_argument(
-        "--dpi", type=positive_int, default=300, help="resolution of a PNG --plot (default 300)"
-    )
+    p.add_argument("--dpi", type=dpi, default=300, help="resolution of a PNG --plot (default 300)")
     add_output_arguments(p)
     p.set_defaults(handler=_compare)

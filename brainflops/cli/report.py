@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from brainflops.cli._common import positive_int
+from brainflops.cli._common import non_empty, positive_int, seed
 from brainflops.cli.core import add_model_arguments, model_from_args
+from brainflops.core.io import check_output_path
 
 __all__ = ["register"]
 
@@ -16,6 +18,9 @@ DEFAULT_SAMPLES = 20_000
 
 
 def _report(args: argparse.Namespace) -> int:
+    # Refuse an existing report (or a link, device...) before the slow build.
+    for name in ("report.html", "report.md"):
+        check_output_path(Path(args.out) / name, overwrite=args.force, force_hint="--force")
     from brainflops.outputs.report import write_report
 
     model = model_from_args(args)
@@ -37,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out",
         metavar="DIR",
+        type=non_empty("--out"),
         default="brainflops-report",
         help="output folder (default brainflops-report)",
     )
@@ -48,5 +54,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"Monte Carlo draws (default {DEFAULT_SAMPLES})",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.set_defaults(handler=_report)
+    p.add_argument("--seed", type=seed, default=0, help="random seed (default 0)")
+    p.set_defaults(handler=_report, out_is_folder=True)

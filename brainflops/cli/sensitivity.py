@@ -12,7 +12,14 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, text_table
+from brainflops.cli._common import (
+    add_output_arguments,
+    dumps,
+    emit,
+    power_of_two,
+    seed,
+    text_table,
+)
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.io import check_png_path
@@ -115,18 +122,6 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
-def _power_of_two(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a power of two, got {text!r}") from None
-    if value < 2 or value & (value - 1):
-        raise argparse.ArgumentTypeError(
-            f"Sobol' samples must be a power of two >= 2 (e.g. 1024, 4096), got {text!r}",
-        )
-    return value
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``sensitivity`` command."""
     p = subparsers.add_parser(
@@ -141,12 +136,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--samples",
-        type=_power_of_two,
+        type=power_of_two,
         default=None,
         metavar="N",
         help=f"Sobol' base sample size, a power of two (default {DEFAULT_SOBOL_SAMPLES})",
     )
-    p.add_argument("--seed", type=int, default=0, help="seed for --method sobol (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="seed for --method sobol (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--plot", metavar="FILE.png", help="also write the chart as a PNG")
     add_output_arguments(p)

@@ -67,6 +67,17 @@ def _doubling_interval(slope: float, se: float, dof: float) -> tuple[float, floa
     return _doubling_from_slope(slope + half), _doubling_from_slope(slope - half)
 
 
+def doubling_for_json(years: float) -> float | None:
+    """A doubling time for JSON: ``None`` when the trend is flat or falling (infinite time).
+
+    JSON has no infinity; ``null`` here means "never doubles", stated in the field's docs.
+
+    >>> doubling_for_json(1.5), doubling_for_json(float("inf"))
+    (1.5, None)
+    """
+    return years if math.isfinite(years) else None
+
+
 class TrendModel(ABC):
     """Common interface of every trend model (all quantities in log10 of the series' unit).
 
@@ -185,12 +196,12 @@ class TrendModel(ABC):
         return np.broadcast_to(np.asarray(out, dtype=float), (n, years.size)).copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able summary (infinite values are converted to ``null`` by the CLI)."""
+        """JSON-able summary; a trend that never doubles has ``doubling_time_years: null``."""
         interval = self.doubling_time_interval
         out: dict[str, Any] = {
             "model": self.model,
             "unit": self.unit,
-            "doubling_time_years": self.doubling_time_years,
+            "doubling_time_years": doubling_for_json(self.doubling_time_years),
             "doubling_time_interval": None if interval is None else list(interval),
             "confidence": CONFIDENCE,
         }

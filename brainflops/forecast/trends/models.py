@@ -4,9 +4,9 @@ Each is a frozen dataclass implementing :class:`~brainflops.forecast.trends.base
 on batches of parameters; the fits that build them live in
 :mod:`brainflops.forecast.trends.fit`.
 
-Uncertainty
------------
-Least-squares fits report 95 % intervals from Student's t, and parameter draws come from
+Notes
+-----
+Uncertainty: Least-squares fits report 95 % intervals from Student's t, and parameter draws come from
 the multivariate t distribution with the fit's covariance and residual degrees of freedom
 (the posterior of a Gaussian linear model under flat priors). The residuals of the TOP500
 series are autocorrelated (the #1 system is a staircase), so these intervals are
@@ -29,6 +29,7 @@ from brainflops.forecast.trends.base import (
     _doubling_from_slope,
     _doubling_interval,
     _mvt_draws,
+    doubling_for_json,
 )
 from brainflops.forecast.trends.series import (
     _LOG10_FLOAT_MAX,
@@ -291,7 +292,7 @@ class PiecewiseTrend(TrendModel):
                     "segment": segment,
                     "slope_decades_per_year": slope,
                     "slope_se": se,
-                    "doubling_time_years": _doubling_from_slope(slope),
+                    "doubling_time_years": doubling_for_json(_doubling_from_slope(slope)),
                     "doubling_time_interval": interval,
                 }
             )
