@@ -139,3 +139,23 @@ def test_presets_and_estimate_tables_line_up(capsys):
     table = out.splitlines()[-2:]
     assert table[0].split() == ["population", "stage", "operation", "flops", "share"]
     assert table[1].split()[-2:] == ["2.000e+16", "100%"]
+
+
+def test_explain_shows_kind_headline_and_reconstruction_choice(capsys):
+    code, out, _ = run(capsys, "explain", "--preset", "dettmers2015")
+    assert code == 0
+    assert "kind: lower bound" in out
+    assert "the source's headline, as printed: 1.075e+21 FLOP/s" in out
+    assert "How this reconstruction was chosen:" in out
+    assert "Why (a) is the default" in " ".join(out.split())
+    code, out, _ = run(capsys, "explain", "--preset", "moravec1998", "--json")
+    data = json.loads(out)
+    assert (data["kind"], data["reported"], data["reconstruction"]) == (
+        "estimate",
+        "1e+08 MIPS",
+        None,
+    )
+    assert data["converted"] == pytest.approx(3.03e13)
+    code, out, _ = run(capsys, "explain", "--preset", "carlsmith2020:limit")
+    assert "kind: upper bound" in out
+    assert "as printed: < 1e+21 FLOP/s" in out

@@ -156,8 +156,10 @@ def test_products_beyond_float_range_stay_finite_in_log_space():
 def test_breakdown_sums_for_random_values():
     rng = np.random.default_rng(3)
     for _ in range(5):
+        # counts and rates of at least one (a cell has at least one synapse and dendrite)
         updates = {
-            n: DETTMERS.parameters[n].value * 10 ** rng.uniform(-2, 2) for n in COUNTS_AND_RATES
+            n: max(1.0, DETTMERS.parameters[n].value * 10 ** rng.uniform(-2, 2))
+            for n in COUNTS_AND_RATES
         }
         model = UNBOUNDED.with_values(**updates)
         assert model.breakdown().flops.sum() == pytest.approx(

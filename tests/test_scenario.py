@@ -794,6 +794,9 @@ PARAMETERS = {
 }
 
 
+_COUNT_WORDS = ("neuron", "synapse", "dendrite", "branch", "step", "output")
+
+
 @st.composite
 def valid_scenarios(draw):
     """A valid scenario document with its expected log10 FLOP/s (via the Python API)."""
@@ -803,7 +806,9 @@ def valid_scenarios(draw):
     overrides, values = {}, {}
     for name in names:
         parameter = base.parameters[name]
-        value = 10.0 ** draw(st.floats(-30, 300))
+        # a count (cells, synapses, dendrites, steps) is at least one: shapes need it
+        is_count = any(word in parameter.unit for word in _COUNT_WORDS)
+        value = 10.0 ** draw(st.floats(0.0 if is_count else -30.0, 300))
         values[name] = value
         form = draw(st.sampled_from(["bare", "text", "table", "range"]))
         if form == "bare":

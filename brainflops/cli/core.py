@@ -177,10 +177,24 @@ def _explain(args: argparse.Namespace) -> int:
                 "symbols": {str(s): units[str(s)] for s in sorted(shown.free_symbols, key=str)},
             }
         )
+    headline = model.metadata.get("headline")
+    about = {
+        "kind": model.kind,
+        "reported": None if headline is None else headline.text(),
+        "converted": None if headline is None else headline.converted,
+        "reconstruction": " ".join(str(model.metadata.get("reconstruction", "")).split()) or None,
+    }
     if args.json:
-        emit(dumps({"preset": model.name, "unit": "FLOP/s", "terms": items}), args)
+        emit(dumps({"preset": model.name, "unit": "FLOP/s", **about, "terms": items}), args)
         return 0
-    lines = [f"{model.title}: every term is in FLOP/s", ""]
+    lines = [f"{model.title}: every term is in FLOP/s", f"  kind: {about['kind']}"]
+    if about["reported"] is not None:
+        lines.append(f"  the source's headline, as printed: {about['reported']}")
+    if about["converted"] is not None:
+        lines.append(f"  our FLOP/s conversion of it (derived): {about['converted']:.4g} FLOP/s")
+    if about["reconstruction"]:
+        lines += ["", "How this reconstruction was chosen:", *_wrapped(about["reconstruction"])]
+    lines.append("")
     for item in items:
         lines += [
             f"[{item['population']}] {item['title']} -> {item['analogue']}",
@@ -192,6 +206,12 @@ def _explain(args: argparse.Namespace) -> int:
         ]
     emit("\n".join(lines), args)
     return 0
+
+
+def _wrapped(text: str) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=88, initial_indent="  ", subsequent_indent="  ")
 
 
 def _table(args: argparse.Namespace) -> int:

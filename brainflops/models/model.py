@@ -126,6 +126,17 @@ class Model:
                     raise UnknownNameError("parameter", name, self.parameters)
         object.__setattr__(self, "_compiled", _Compiled(self.parameters, self.terms))
         self._compiled.check_positive()
+        # Shapes that are valid in symbols may not be at the values: a pooling window of
+        # 15 / 4 synapses, a window wider than its input. Refuse such a model, naming the op.
+        values = self.central_values()
+        for term in self.terms:
+            for op in term.operations:
+                try:
+                    op.check_values(values)
+                except InvalidValueError as exc:
+                    raise InvalidValueError(
+                        f"{self.name}: {term.population}, {term.stage}", str(exc)
+                    ) from None
 
     # ----------------------------------------------------------------- what it is
     @property
@@ -215,9 +226,12 @@ class Model:
 
     def central_values(self) -> dict[sp.Symbol, float]:
         """Each parameter's symbol mapped to its central value in root units."""
+        # value x factor, not exp(log): a count of 1e5 stays exactly 1e5 (shapes are
+        # checked for whole numbers at these values)
         return {
-            self.symbols[name]: float(math.exp(v))
-            for name, v in zip(self._compiled.names, self._compiled.central_logs, strict=True)
+            self.symbols[name]: float(self.parameters[name].value)
+            * self.parameters[name].root_factor
+            for name in self._compiled.names
         }
 
     def evaluate_logs(self, logs: np.ndarray) -> np.ndarray:

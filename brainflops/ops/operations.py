@@ -132,6 +132,54 @@ def op_flops(
     return _COSTS[kind](input_shape, kernel_shape, output_shape)
 
 
+# Kinds whose kernel is a window or filter over the input's own axes (same rank); a
+# network's ``pool`` window covers the leading (spatial) axes and leaves channels alone.
+_SAME_RANK_KERNEL = ("conv", "max_pool")
+
+
+# Shapes stated as floats (1e23 synapses) round to neighbouring integers: compare with a
+# relative slack of one part in 1e12 so that float rounding is never read as a bad shape.
+_SHAPE_SLACK = sp.Float(1 + 1e-12)
+
+
+def _is_false(claim: bool | None) -> bool:
+    """A sympy truth value known to be False (None: cannot tell for these symbols)."""
+    return claim is False
+
+
+def _shape_problems(kind: str, inputs: Shape, kernel: Shape, outputs: Shape) -> list[str]:
+    """What makes these shapes invalid for ``kind``; empty when valid or undecidable.
+
+    Symbols (positive by construction in the stages) leave most questions open; numbers,
+    or the central values substituted by :meth:`Operation.check_values`, settle them.
+    """
+    problems = []
+    if (kind in _SAME_RANK_KERNEL and len(kernel) != len(inputs)) or (
+        kind == "pool" and len(kernel) > len(inputs)
+    ):
+        problems.append(f"a {len(kernel)}-D kernel on a {len(inputs)}-D input")
+        return problems
+    for side, shape in (("input", inputs), ("kernel", kernel), ("output", outputs)):
+        for size in shape:
+            if _is_false(size.is_positive) and kind != "norm":
+                problems.append(f"{side} size {size} is not positive")
+    if kind in ("max_pool", "pool"):
+        for window, size in zip(kernel, inputs, strict=False):
+            if _is_false(window.is_integer):
+                problems.append(f"pooling window {window} is not a whole number of elements")
+            elif _is_false(
+                (sp.ceiling(size * _SHAPE_SLACK) - window).is_nonnegative
+            ):  # 130.1 holds 131
+                problems.append(f"pooling window {window} is larger than the input ({size})")
+        for before, after in zip(inputs, outputs, strict=False):
+            if _is_false((sp.ceiling(before * _SHAPE_SLACK) - after).is_nonnegative):
+                problems.append(f"output {after} is larger than the input {before}")
+            # a fractional size (time steps 2.4) passes through an axis it does not pool
+            if before.is_integer and _is_false(after.is_integer):
+                problems.append(f"output size {after} is not a whole number")
+    return problems
+
+
 @dataclass(frozen=True, slots=True)
 class Operation:
     """One conv-net operation with symbolic shapes.
@@ -160,6 +208,38 @@ class Operation:
     kernel_shape: Shape
     output_shape: Shape
     bias: bool = False
+
+    def __post_init__(self) -> None:
+        self._refuse(self.input_shape, self.kernel_shape, self.output_shape)
+
+    def _refuse(self, inputs: Shape, kernel: Shape, outputs: Shape) -> None:
+        problems = _shape_problems(self.kind, inputs, kernel, outputs)
+        if problems:
+            raise InvalidValueError(
+                f"operation '{self.label}' ({self.kind})", "; ".join(dict.fromkeys(problems))
+            )
+
+    def check_values(self, values: Mapping[sp.Symbol, float]) -> None:
+        """Refuse shapes that are invalid once ``values`` are substituted for the symbols.
+
+        For example a pooling window of 15 / 4 synapses, or a window wider than its input.
+
+        Examples
+        --------
+        >>> s, d = sp.symbols("s d", positive=True)
+        >>> max_pool((s, 5), (s / d, 1)).check_values({s: 15, d: 4})
+        Traceback (most recent call last):
+        ...
+        brainflops.core.errors.InvalidValueError: operation 'max-pooling' (max_pool): pooling window 15/4 is not a whole number of elements
+        >>> max_pool((s, 5), (sp.ceiling(s / d), 1)).check_values({s: 15, d: 4})
+        """
+
+        def at(shape: Shape) -> Shape:
+            return tuple(
+                sp.nsimplify(sp.sympify(size).subs(values), rational=True) for size in shape
+            )
+
+        self._refuse(at(self.input_shape), at(self.kernel_shape), at(self.output_shape))
 
     @property
     def flops(self) -> sp.Expr:
@@ -255,11 +335,25 @@ def conv(
 def max_pool(
     input_shape: Sequence[sp.Expr], window: Sequence[sp.Expr], label: str = "max-pooling"
 ) -> Operation:
-    """Non-overlapping max-pooling; each output dimension is input / window."""
+    """Non-overlapping max-pooling; a last, partial window counts as one output.
+
+    Each output dimension is ``ceil(input / window)`` (an axis with window 1 is kept as
+    it is). The window must be a whole number of elements no larger than its input.
+
+    Examples
+    --------
+    >>> max_pool((15, 5), (4, 1)).output_shape
+    (4, 5)
+    """
     inputs, windows = _shape(input_shape), _shape(window)
     if len(inputs) != len(windows):
-        raise InvalidValueError("max_pool", "window and input must have the same rank")
-    output = tuple(i / w for i, w in zip(inputs, windows, strict=True))
+        raise InvalidValueError(
+            f"operation '{label}' (max_pool)",
+            f"a {len(windows)}-D window on a {len(inputs)}-D input",
+        )
+    output = tuple(
+        i if w == 1 else sp.ceiling(i / w) for i, w in zip(inputs, windows, strict=True)
+    )
     return Operation("max_pool", label, inputs, windows, output)
 
 

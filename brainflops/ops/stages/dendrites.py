@@ -28,7 +28,8 @@ def _spikes(role: Mapping[str, sp.Symbol]) -> tuple[Operation, ...]:
     # the neuron's synapses per dendrite, not the kernel's (they differ where a preset
     # borrows another cell type's kernel).
     inputs = (role["synapses"], role["time_steps"])
-    window = (role["synapses"] / role["dendrites"], 1)
+    # A window is a whole number of synapses: 15 synapses on 4 dendrites pool 4, 4, 4, 3.
+    window = (sp.ceiling(role["synapses"] / role["dendrites"]), 1)
     return (max_pool(inputs, window, label="dendritic spikes"),)
 
 
