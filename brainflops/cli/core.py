@@ -105,7 +105,10 @@ def _estimate(args: argparse.Namespace) -> int:
         "title": summary.title,
         "unit": "FLOP/s",
         **flops_fields("central", central),
+        "kind": summary.kind,
         "reported": summary.reported,
+        "headline": summary.headline,
+        "converted": summary.converted,
         "breakdown": [
             {
                 "population": term.population,
@@ -129,12 +132,19 @@ def _estimate(args: argparse.Namespace) -> int:
         emit(dumps(result), args)
         return 0
     lines = [f"{summary.title}", f"  central estimate: {flops_text(central)} FLOP/s"]
-    if summary.reported is not None:
-        ratio = 10 ** (central - math.log10(summary.reported))
-        lines.append(
-            f"  reported by source: {summary.reported:.4g} FLOP/s "
-            f"(reconstruction / reported = {ratio:.4f})"
+    from brainflops.models.headline import compare_lines
+
+    central_value = 10**central if central < MAX_FLOAT_LOG10 else math.inf
+    lines += [
+        f"  {line}"
+        for line in compare_lines(
+            central_value,
+            kind=summary.kind,
+            printed=summary.headline,
+            reported=summary.reported,
+            converted=summary.converted,
         )
+    ]
     if "percentiles_log10" in result:
         p = [flops_text(v, ".3g") for v in result["percentiles_log10"].values()]
         lines.append(

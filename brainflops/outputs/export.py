@@ -62,7 +62,7 @@ def assumptions(model: Model, fmt: str = "markdown") -> str:
     >>> import brainflops
     >>> from brainflops.outputs.export import assumptions
     >>> print(assumptions(brainflops.load_preset("dettmers2015"), "csv").splitlines()[0])
-    name,symbol,unit,value,low,high,distribution,source,locator,provenance,verified,note
+    name,symbol,unit,value,low,high,distribution,source,locator,provenance,verified,note,minimum,maximum,replaces
     """
     frame = assumptions_frame(model)
     if fmt == "csv":

@@ -40,6 +40,7 @@ from brainflops.data import citations
 from brainflops.forecast import timeline, trends
 from brainflops.hardware import plan as hardware
 from brainflops.models import literature
+from brainflops.models.headline import compare_lines
 from brainflops.outputs import plots, plots_trends
 from brainflops.outputs.export import assumptions_frame
 from brainflops.uncertainty import sensitivity
@@ -160,11 +161,17 @@ def _sci(value: float, digits: int = 3) -> str:
 def _estimate_section(model: Model, samples: Samples) -> Section:
     central = model.central().m_as("FLOP/s")
     lines = [f"Central estimate: {_sci(central, 4)} FLOP/s."]
-    if model.reported is not None:
-        lines.append(
-            f"Reported by the source: {_sci(model.reported, 4)} FLOP/s "
-            f"(reconstruction / reported = {central / model.reported:.4f}).",
+    headline = model.metadata.get("headline")
+    lines += [
+        f"{line[0].upper()}{line[1:]}."
+        for line in compare_lines(
+            central,
+            kind=model.kind,
+            printed=None if headline is None else headline.text(),
+            reported=model.reported,
+            converted=None if headline is None else headline.converted,
         )
+    ]
     p = samples.percentile_log10([5, 50, 95])
     lines.append(
         f"Monte Carlo ({samples.n} draws): median {_sci(10 ** p[1])} FLOP/s, "
@@ -237,8 +244,16 @@ def _distribution_section(model: Model, samples: Samples) -> Section:
     ax.axvline(model.central_log10(), color="k", label="central estimate")
     ax.axvline(p50, color="C1", linestyle="--", label="median")
     ax.axvspan(p5, p95, color="C1", alpha=0.1, label="90% interval")
+    headline = model.metadata.get("headline")
     if model.reported is not None:
         ax.axvline(math.log10(model.reported), color="C3", linestyle=":", label="reported")
+    elif headline is not None and headline.converted is not None:
+        ax.axvline(
+            math.log10(headline.converted),
+            color="C3",
+            linestyle=":",
+            label="reported, in FLOP/s by our conversion",
+        )
     ax.set_xlabel("log10 FLOP/s")
     ax.set_ylabel("share of draws")
     ax.set_title("Monte Carlo distribution of the total")
