@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -46,6 +46,7 @@ from scipy import special
 from brainflops.core.errors import InvalidValueError
 from brainflops.data.datasets import value_column, value_unit
 from brainflops.forecast.trends.base import TrendModel, doubling_for_json
+from brainflops.forecast.trends.case_cache import cached
 from brainflops.forecast.trends.fit import doubling, fit_exponential, fit_logistic, fit_piecewise
 from brainflops.forecast.trends.limits import CMOS_LIMIT_OPS_PER_JOULE, ceiling_from_limit
 from brainflops.forecast.trends.series import (
@@ -215,7 +216,8 @@ def _named(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 @functools.cache
 def _cached_cases(name: str) -> tuple[CalibrationCase, ...]:
     frame, _ = _series_frame(name)
-    return _cases(frame, name)
+    records = cached(name, frame, lambda: [asdict(case) for case in _cases(frame, name)])
+    return tuple(CalibrationCase(**record) for record in records)
 
 
 def calibration_cases(series: pd.DataFrame | str) -> tuple[CalibrationCase, ...]:
