@@ -962,6 +962,93 @@ print(f"training on {tokens:.3g} tokens: {mine.training_flop(tokens):.3g} FLOP =
 """),
 ]
 
+
+# --------------------------------------------------------------------------- 07
+ANCHORS = [
+    md("""
+# Biological anchors: from brain FLOP/s to P(transformative AI by year)
+
+Ajeya Cotra's biological-anchors model (Open Philanthropy, 2020; updated 2022) turns a
+brain-compute estimate into training-compute requirements (the anchors) and weighs them
+against what the largest training run can afford each year. `brainflops.forecast.anchors`
+rebuilds it from sourced parameters and lets the brain FLOP/s come from any preset, so
+the whole forecast can be seen to move with the brain estimate. Method, sources and
+critiques: `docs/anchors.md`.
+"""),
+    code(SETUP.format(default=10_000)),
+    code("""
+from IPython.display import display
+
+from brainflops.forecast.anchors.inputs import load_variant
+from brainflops.forecast.anchors.montecarlo import assumption_models, forecast, tornado
+from brainflops.outputs.plots_anchors import anchors_figure, tai_figure, tornado_figure
+
+inputs = load_variant("cotra2020")
+base = forecast(inputs, brainflops.load_preset("cotra2020"), n=N_SAMPLES, seed=SEED)
+pd.DataFrame(base.anchor_rows()).set_index("name")
+"""),
+    md("""
+## 1. The anchors against the training-run trend
+
+Bands are each anchor's 10th-90th percentile of training FLOP with 2020 algorithms; dots
+are Epoch AI's frontier training runs. The dashed line is what the largest run can buy
+(FLOP per dollar times spend), before algorithmic progress.
+"""),
+    code("""
+display(anchors_figure(base))
+"""),
+    md("""
+## 2. The cumulative probability of TAI for several brain presets
+
+Everything but the brain stays at Cotra's 2020 inputs, with the same seed (common random
+numbers), so the curves differ only through the brain.
+"""),
+    code("""
+runs = [
+    forecast(inputs, brainflops.load_preset(name), n=N_SAMPLES, seed=SEED)
+    for name in ("mechanistic-modern", "carlsmith2020", "cotra2020", "dettmers2015")
+]
+display(tai_figure(runs))
+pd.DataFrame([run.to_dict() for run in runs])[
+    ["brain", "brain_median_log10_flops", "median_year", "probability_by", "never_fraction"]
+]
+"""),
+    md("""
+## 3. The 2022 update
+
+The `cotra2022` variant keeps the 2020 inputs and changes the weights and the algorithmic
+halving time (reconstructed, tagged `assumed`).
+"""),
+    code("""
+update = forecast(
+    load_variant("cotra2022"), brainflops.load_preset("cotra2020"), n=N_SAMPLES,
+    seed=SEED,
+)
+display(tai_figure([base, update]))
+{run.inputs.name: run.to_dict()["probability_by"] for run in (base, update)}
+"""),
+    md("""
+## 4. Which inputs matter
+
+Each input fixed at its 5th and its 95th percentile, the others sampled; each anchor
+weight halved and raised by half.
+"""),
+    code("""
+rows = tornado(base)
+display(tornado_figure(rows, base))
+"""),
+    md("""
+## 5. The assumption table
+
+Every input with its unit, range, source, locator and provenance.
+"""),
+    code("""
+models = assumption_models(inputs, brainflops.load_preset("cotra2020"))
+table = pd.concat([assumptions_frame(m) for m in models.values()]).drop_duplicates("name")
+table[["name", "unit", "value", "low", "high", "source", "provenance", "verified"]]
+"""),
+]
+
 NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
     "01-dettmers-2015.ipynb": DETTMERS,
     "02-uncertainty-and-sensitivity.ipynb": UNCERTAINTY,
@@ -969,6 +1056,7 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
     "04-timelines.ipynb": TIMELINES,
     "05-hardware.ipynb": HARDWARE,
     "06-brain-vs-deep-learning.ipynb": DEEP_LEARNING,
+    "07-biological-anchors.ipynb": ANCHORS,
 }
 
 

@@ -7,6 +7,7 @@ import pytest
 from brainflops.core.io import figure_png
 from brainflops.core.units import ureg
 from brainflops.data.citations import bibliography
+from brainflops.forecast.anchors.inputs import list_variants, load_variant
 from brainflops.models import literature
 from brainflops.models.presets import list_presets, load_preset, preset_document
 from brainflops.outputs import plots
@@ -411,6 +412,9 @@ def _cited_keys() -> set[str]:
         variant = model.metadata.get("variant") or {}
         if "years_source" in variant:
             keys.add(variant["years_source"])
+    for name in list_variants():
+        inputs = load_variant(name)
+        keys |= {inputs.source} | {p.source for p in inputs.parameters.values()}
     return keys
 
 

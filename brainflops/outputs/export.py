@@ -15,7 +15,7 @@ from brainflops.core.errors import InvalidValueError
 from brainflops.params.parameters import FIELDS
 
 if TYPE_CHECKING:
-    from brainflops.models.model import Model
+    from brainflops.uncertainty.protocol import LogModel
 
 __all__ = ["FORMATS", "assumptions", "assumptions_frame"]
 
@@ -34,7 +34,7 @@ def _distribution_text(spec: dict) -> str:
     return kind
 
 
-def assumptions_frame(model: Model) -> pd.DataFrame:
+def assumptions_frame(model: LogModel) -> pd.DataFrame:
     """One row per parameter with every field of its record."""
     rows = []
     for parameter in model.parameters.values():
@@ -54,7 +54,7 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-def assumptions(model: Model, fmt: str = "markdown") -> str:
+def assumptions(model: LogModel, fmt: str = "markdown") -> str:
     """The assumption table of ``model`` as text in ``fmt``.
 
     Examples
