@@ -78,7 +78,7 @@ MIN_KNOWN_CASES = 6  # fewest known errors per member before the ensemble foreca
 # Past errors count less as they age (half-life in years since the target was reached), so
 # a regime change (the post-2013 slowdown) enters the intervals as soon as it is observed
 # instead of being outvoted by decades of older errors (a choice; see the calibrate docs).
-HALF_LIFE_YEARS = 2.0
+HALF_LIFE_YEARS = 6.0
 _H_MIN = 0.5  # years; a forecast is never sooner than one list interval after the origin
 _H_MAX = 500.0  # years; a member that says "never" is scored as this far off
 _EPS = 1e-9
@@ -342,6 +342,7 @@ class CalibratedTrend:
     recency: dict[str, FloatArray] = field(repr=False)
     n_cases: int
     series: str = "custom"
+    spread: float = 1.0  # ACI widening of the errors (:mod:`.adaptive`); 1: as observed
 
     def _horizons(self, log10_targets: FloatArray) -> dict[str, FloatArray]:
         return {
@@ -374,7 +375,11 @@ class CalibratedTrend:
             cumulative = np.cumsum(self.recency[member])
             index_of = np.searchsorted(cumulative, uniforms[rows] * cumulative[-1], side="right")
             picked = errors[np.minimum(index_of, errors.size - 1)]
-            log_error = picked + self.bandwidths[member] * jitter[rows]
+            # The ACI widening acts around the errors' (recency-weighted) median.
+            center = _weighted_median(errors, self.recency[member])
+            log_error = center + self.spread * (
+                picked + self.bandwidths[member] * jitter[rows] - center
+            )
             with np.errstate(over="ignore"):
                 out[rows] = self.last_year + horizons[member][rows] * np.exp(log_error)
         return out
@@ -453,6 +458,13 @@ class CalibratedTrend:
         }
 
 
+def _weighted_median(values: FloatArray, weights: FloatArray) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    at = int(np.searchsorted(cumulative, 0.5 * cumulative[-1]))
+    return float(values[order][min(at, values.size - 1)])
+
+
 _POINT_DRAWS = 4001  # draws behind a median crossing year; Monte Carlo error ~0.05 horizon
 
 
@@ -506,6 +518,17 @@ def calibrate_members(
     return named, errors, bandwidths, recency
 
 
+def _adaptive_spread(series: pd.DataFrame | str, origin: float) -> float:
+    """The ACI widening known at ``origin`` (packaged series; 1 for a custom frame)."""
+    if not isinstance(series, str):
+        return 1.0
+    from brainflops.forecast.trends.calibration import adaptive_spreads  # noqa: PLC0415 - cycle
+
+    spreads = adaptive_spreads(series)
+    before = [t for t in spreads if t <= origin + 1e-5]
+    return spreads[max(before)] if before else 1.0
+
+
 def fit_calibrated(series: pd.DataFrame | str, *, at: float | None = None) -> CalibratedTrend:
     """The calibrated ensemble of a series, fitted to the data up to ``at`` (default: all).
 
@@ -527,6 +550,7 @@ def fit_calibrated(series: pd.DataFrame | str, *, at: float | None = None) -> Ca
     trends = _member_trends(_named(frame, name), name)
     weights, errors, bandwidths, recency = calibrate_members(known, set(trends), origin)
     return CalibratedTrend(
+        spread=_adaptive_spread(series, origin),
         unit=value_unit(frame),
         last_year=origin,
         members={m: trends[m] for m in weights},
