@@ -48,5 +48,7 @@ def test_misses_widen_and_hits_narrow_back() -> None:
     after_miss = adaptive_scale([miss], 2003.0, 0.1)
     assert after_miss == math.exp(0.7 * 0.9)
     assert adaptive_scale([miss, hit], 2006.0, 0.1) == math.exp(0.7 * 0.9 - 0.7 * 0.1)
-    # three misses in a row reach the cap
-    assert adaptive_scale([miss] * 3, 2003.0, 0.1) == MAX_SCALE
+    # three misses in a row reach the cap; three on one date count as one
+    misses = [ScoredInterval(2000.0 + k, 2001.0 + k, 2002.0 + k, math.inf) for k in range(3)]
+    assert adaptive_scale(misses, 2006.0, 0.1) == MAX_SCALE
+    assert adaptive_scale([miss] * 3, 2003.0, 0.1) == after_miss

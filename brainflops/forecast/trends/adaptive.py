@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from statistics import fmean
 
 __all__ = ["ETA", "MAX_SCALE", "ScoredInterval", "adaptive_scale"]
 
@@ -45,9 +46,11 @@ class ScoredInterval:
 
 def _error_known(item: ScoredInterval, at: float) -> tuple[float, float] | None:
     """``(date known, 1 for a miss or 0 for a hit)`` as known at ``at``; ``None`` if open."""
+    if item.high < min(item.actual_year, at):  # overdue: a miss from the moment it was
+        return item.high, 1.0
     if item.actual_year <= at:
-        return item.actual_year, 0.0 if item.low <= item.actual_year <= item.high else 1.0
-    return (item.high, 1.0) if at > item.high else None
+        return item.actual_year, 0.0 if item.low <= item.actual_year else 1.0
+    return None
 
 
 def adaptive_scale(
@@ -69,7 +72,12 @@ def adaptive_scale(
         for item in past
         if item.origin < at and (known := _error_known(item, at)) is not None
     ]
+    # Forecasts scored on one date were scored by one list (or one overdue date): they are
+    # one observation, so their misses count as their mean, not one step each.
+    by_date: dict[float, list[float]] = {}
+    for when, err in events:
+        by_date.setdefault(when, []).append(err)
     log_scale = 0.0
-    for _, err in sorted(events):  # in the order the scores became known
-        log_scale = max(log_scale + eta * (err - alpha), 0.0)
+    for when in sorted(by_date):  # in the order the scores became known
+        log_scale = max(log_scale + eta * (fmean(by_date[when]) - alpha), 0.0)
     return float(min(math.exp(log_scale), MAX_SCALE))
