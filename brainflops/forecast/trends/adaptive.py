@@ -30,7 +30,7 @@ from statistics import fmean
 
 __all__ = ["ETA", "MAX_SCALE", "ScoredInterval", "adaptive_scale"]
 
-ETA = 0.7  # step of the log scale (a choice: three misses in a row reach the cap)
+ETA = 0.7  # step of the log scale (a choice: two misses in a row reach the cap)
 MAX_SCALE = 3.0  # widest: three times the observed error spread (bounds the width)
 
 

@@ -244,7 +244,7 @@ def _adapts(group: tuple[pd.DataFrame | str, ...]) -> bool:
     ``brainflops trends calibrate --series ml-training-largest``); other series have too
     few scored backtests to tell. They keep the ensemble's observed errors.
     """
-    return group == _TOP500_FAMILY
+    return all(isinstance(g, str) for g in group) and tuple(group) == _TOP500_FAMILY
 
 
 def _replay(
