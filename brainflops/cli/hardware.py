@@ -13,7 +13,6 @@ from brainflops.cli._common import (
     MAX_MIN_TIME,
     add_output_arguments,
     bounded_float,
-    check_outputs,
     dumps,
     emit,
 )
@@ -137,7 +136,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _hardware(args: argparse.Namespace) -> int:
     from brainflops.forecast.trends import parse_value
-    from brainflops.hardware.plan import plan
+    from brainflops.hardware.plan import PlanOptions, plan
 
     if args.list:
         return _list(args)
@@ -149,14 +148,13 @@ def _hardware(args: argparse.Namespace) -> int:
     if pue is not None and not 1 <= pue <= MAX_PUE:
         raise InvalidValueError("--pue", f"must be from 1 to {MAX_PUE:g}, got {args.pue}")
     model = model_from_args(args)
-    result = plan(
-        model,
-        args.device,
-        args.precision,
-        pue=pue,
-        electricity_price=None
+    price = (
+        None
         if args.electricity_price is None
-        else parse_value(args.electricity_price, "USD/kWh", "--electricity-price"),
+        else parse_value(args.electricity_price, "USD/kWh", "--electricity-price")
+    )
+    result = plan(
+        model, args.device, args.precision, PlanOptions(pue=pue, electricity_price=price)
     )
     if args.json:
         emit(dumps(result.to_dict()), args)
@@ -271,19 +269,18 @@ def _hardware_text(p: Any) -> str:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    check_outputs(args)
     from tabulate import tabulate
 
-    from brainflops.hardware.bench import run_bench
+    from brainflops.hardware.bench import BenchOptions, run_bench
 
-    result = run_bench(
+    options = BenchOptions(
         quick=args.quick,
         min_time=args.min_time,
         use_torch=not args.no_torch,
         device=args.device,
         presets=args.preset,
-        progress=lambda line: sys.stderr.write(f"bench: {line}\n"),
     )
+    result = run_bench(options, progress=lambda line: sys.stderr.write(f"bench: {line}\n"))
     if args.json:
         emit(dumps(result.to_dict()), args)
         return 0

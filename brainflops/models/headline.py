@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from brainflops.core.errors import InvalidValueError
-from brainflops.core.units import FLOPS, as_quantity, parse_quantity, ureg
 
 __all__ = ["KINDS", "Headline", "compare_lines", "headline_from_meta", "kind_of"]
 
@@ -74,11 +73,15 @@ class Headline:
     @property
     def is_flops(self) -> bool:
         """Whether the source printed its figure in FLOP/s (no conversion of ours)."""
+        from brainflops.core.units import FLOPS, ureg  # noqa: PLC0415 - pint only when parsing
+
         return bool(ureg.Unit(self.unit).is_compatible_with(FLOPS))
 
     @property
     def source_flops(self) -> float | None:
         """The source's own point figure in FLOP/s; ``None`` for ranges, bounds, other units."""
+        from brainflops.core.units import FLOPS, ureg  # noqa: PLC0415 - pint only when parsing
+
         if not self.is_flops or self.value is None or self.bound is not None:
             return None
         return float(ureg.Quantity(self.value, self.unit).m_as(FLOPS))
@@ -116,6 +119,8 @@ class Headline:
 
 
 def _magnitude(raw: Any, where: str) -> tuple[float, str]:
+    from brainflops.core.units import FLOPS, as_quantity, parse_quantity, ureg  # noqa: PLC0415 - pint only when parsing
+
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise InvalidValueError(where, f"expected a quantity such as '1e8 MIPS', got {raw!r}")
     quantity = parse_quantity(raw, where) if isinstance(raw, str) else ureg.Quantity(raw, FLOPS)
@@ -128,6 +133,8 @@ def _magnitude(raw: Any, where: str) -> tuple[float, str]:
 
 
 def _reported(raw: Any) -> tuple[str, dict[str, Any]]:
+    from brainflops.core.units import as_quantity  # noqa: PLC0415 - pint only when parsing
+
     table = raw if isinstance(raw, Mapping) else {"value": raw}
     unknown = set(table) - _REPORTED_KEYS
     if unknown:
@@ -152,6 +159,8 @@ def _reported(raw: Any) -> tuple[str, dict[str, Any]]:
 
 
 def _converted(raw: Any) -> dict[str, Any]:
+    from brainflops.core.units import FLOPS, as_quantity  # noqa: PLC0415 - pint only when parsing
+
     if not isinstance(raw, Mapping) or not isinstance(raw.get("source"), str):
         raise InvalidValueError(
             "preset.converted", "expected a table with value (or low, high) and source"
