@@ -7,10 +7,13 @@ must work without it: a cache that cannot be read or written is skipped silently
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
-__all__ = ["cache_folder"]
+__all__ = ["cache_folder", "store_entry"]
 
 
 def cache_folder(*parts: str) -> Path | None:
@@ -20,3 +23,21 @@ def cache_folder(*parts: str) -> Path | None:
         return Path(configured, *parts) if configured else None
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base, "brainflops", *parts)
+
+
+def store_entry(path: Path, entry: Any) -> None:
+    """Write ``entry`` as JSON atomically (a temporary file renamed into place).
+
+    A cache that cannot be written is simply skipped: the caller recomputes next time.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle)  # inf is written as Infinity, which json reads back
+        Path(temporary).replace(path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)

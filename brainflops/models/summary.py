@@ -19,14 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from brainflops.core.cache import cache_folder
+from brainflops.core.cache import cache_folder, store_entry
 from brainflops.core.constants import LN10
 from brainflops.core.logspace import check_float_log10
 
@@ -142,7 +140,7 @@ def preset_summary(name: str) -> CentralSummary:
     except (OSError, ValueError, KeyError, TypeError):
         pass  # no entry yet, or an unreadable one: rebuild it below
     summary = _from_preset(name)
-    _store(path, {"key": key, "preset": name, "summary": summary.to_json()})
+    store_entry(path, {"key": key, "preset": name, "summary": summary.to_json()})
     return summary
 
 
@@ -165,18 +163,3 @@ def _source_key() -> str:
         digest.update(path.relative_to(_PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _store(path: Path, entry: dict[str, Any]) -> None:
-    """Write ``entry`` atomically; a cache that cannot be written is simply skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle)
-        Path(temporary).replace(path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from brainflops.core.cache import cache_folder
+from brainflops.core.cache import cache_folder, store_entry
 
 __all__ = ["cached"]
 
@@ -47,20 +45,5 @@ def cached(
             pass  # no entry yet, or an unreadable one: compute it below
     records = compute()
     if path is not None:
-        _store(path, records)
+        store_entry(path, records)
     return records
-
-
-def _store(path: Path, records: list[dict[str, Any]]) -> None:
-    """Write atomically (a temporary file renamed into place); failures are skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(records, handle)  # inf is written as Infinity, which json reads back
-        Path(temporary).replace(path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
