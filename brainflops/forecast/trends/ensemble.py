@@ -13,11 +13,16 @@ The ensemble then
 * forms the interval from those **empirical errors** (Williams & Goodman 1971, JASA 66; the
   split-conformal idea of Vovk, Gammerman & Shafer 2005): a draw picks a member by weight
   and one of its past errors (smoothed by the kernel; recent errors weigh more, half-life
-  2 years), and scales the member's horizon by ``exp(e)``. A forecast whose date has
+  6 years), and scales the member's horizon by ``exp(e)``. A forecast whose date has
   passed without the target being reached counts with its censored error (a known lower
-  bound) as soon as that is seen, so a slowdown enters before its targets are reached. Out-of-sample errors contain the parameter uncertainty (without assuming the
-  staircase lists are independent) and the regime changes that history has shown, so the
-  fit's own t-intervals are not added on top.
+  bound) as soon as that is seen, so a slowdown enters before its targets are reached.
+  Out-of-sample errors contain the parameter uncertainty (without assuming the staircase
+  lists are independent) and the regime changes that history has shown, so the fit's own
+  t-intervals are not added on top;
+* on the TOP500 series, widens those errors by the adaptive conformal factor of
+  :mod:`brainflops.forecast.trends.adaptive` (``spread``), learned from the ensemble's
+  own scored forecasts (Gibbs & Candès 2021), because right after a slowdown the observed
+  errors are too small.
 
 Only errors *known at the forecast origin* are used: a backtest case made before the origin
 counts with its exact error once its target was reached, or with its censored error once
@@ -442,7 +447,9 @@ class CalibratedTrend:
             "unit": self.unit,
             "series": self.series,
             "method": "stacking of predictive distributions (Yao et al. 2018) with empirical "
-            "out-of-sample horizon errors (Williams & Goodman 1971)",
+            "out-of-sample horizon errors (Williams & Goodman 1971), widened by adaptive "
+            "conformal inference (Gibbs & Candes 2021)",
+            "spread": self.spread,
             "last_year": self.last_year,
             "n_cases": self.n_cases,
             "doubling_time_years": doubling_for_json(self.doubling_time_years),
