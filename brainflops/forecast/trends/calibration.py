@@ -83,8 +83,14 @@ class HorizonScore:
     coverage_by_confidence: dict[str, float]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-able dict."""
-        return asdict(self)
+        """Return a JSON-able dict; a score of a horizon with no scored forecast is null."""
+
+        def known(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: known(v) for k, v in value.items()}
+            return None if isinstance(value, float) and math.isnan(value) else value
+
+        return {key: known(value) for key, value in asdict(self).items()}
 
 
 @dataclass(frozen=True)
