@@ -576,7 +576,8 @@ backtests[["train_end", "target", "predicted_year", "predicted_lo", "predicted_h
 The default model combines exponential (all data and the last 10 years), piecewise,
 logistic and growth-from-the-last-record members, weighted by stacking of their
 out-of-sample predictive densities (Yao et al. 2018), with intervals made of their past
-out-of-sample errors by horizon (Williams & Goodman 1971). `trends.calibrate` replays
+out-of-sample errors by horizon (Williams & Goodman 1971), widened on the TOP500 series by
+adaptive conformal inference after misses (Gibbs & Candès 2021). `trends.calibrate` replays
 rolling-origin backtests (an origin at every list, targets 10x and 100x the record) and
 scores each forecast against what happened, using at each origin only the errors known
 then. The figure compares stated and achieved coverage.

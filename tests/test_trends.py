@@ -677,3 +677,24 @@ def test_calibrated_backtest_keeps_the_backtest_keys():
     assert data["actual_year"] == pytest.approx(2022 + 5.5 / 12)
     lo, hi = data["predicted_interval"]
     assert 2013.9 <= lo < data["predicted_year"] < hi
+
+
+def test_case_cache_round_trips_and_is_skipped_when_off(tmp_path, monkeypatch):
+    from brainflops.forecast.trends import case_cache
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return [{"origin": 2000.5, "actual_year": math.inf, "horizons": {"exponential": 3.0}}]
+
+    data = synthetic_staircase(n=10)
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
+    first = case_cache.cached("demo", data, compute)
+    again = case_cache.cached("demo", data, compute)
+    assert first == again
+    assert again[0]["actual_year"] == math.inf
+    assert len(calls) == 1  # the second read came from the file
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", "")  # caching off: computed every time
+    case_cache.cached("demo", data, compute)
+    assert len(calls) == 2

@@ -167,6 +167,11 @@ def _one(args: argparse.Namespace, brain: tuple[str, str, str], criterion: Any, 
     return result, payload
 
 
+def _by(year: float) -> str:
+    """`` (by 2053)`` for a finite year, nothing for "never" or "already"."""
+    return f" (by {year:.0f})" if math.isfinite(year) else ""
+
+
 def _text(result: Any, payload: dict[str, Any], trend: Any) -> list[str]:
     from brainflops.forecast import timeline as tl
 
@@ -189,7 +194,7 @@ def _text(result: Any, payload: dict[str, Any], trend: Any) -> list[str]:
             f"median target already reached: {hit.date} by {hit.label} ({hit.value:.4g} {hit.unit})"
         )
     lines += [
-        f"median parity year: {fmt(result.median_year)} (by {fmt(result.median_by_year, 0)})",
+        f"median parity year: {fmt(result.median_year)}{_by(result.median_by_year)}",
         f"5% .. 95%: {fmt(result.p5_year)} .. {fmt(result.p95_year)}",
         f"never: {result.never_fraction:.1%}"
         + (f" ({result.never_reason})" if result.never_reason else ""),
@@ -197,7 +202,7 @@ def _text(result: Any, payload: dict[str, Any], trend: Any) -> list[str]:
     if payload["central_year"] is not None:
         lines.append(
             f"central estimate 10^{payload['central_log10']:.3f}: parity "
-            f"{fmt(payload['central_year'])} (by {fmt(payload['central_by_year'], 0)})"
+            f"{fmt(payload['central_year'])}{_by(payload['central_by_year'])}"
         )
     lines += [f"P(parity by {y:g}) = {p:.3f}" for y, p in result.probability_by.items()]
     return lines

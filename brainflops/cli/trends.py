@@ -357,7 +357,9 @@ def _trends_fit(args: argparse.Namespace) -> int:
                 f"  segment {seg['segment']}: doubling {seg['doubling_time_years']:.3f} years"
             )
     if isinstance(trend, tr.CalibratedTrend):
-        text.append(f"  method: {payload['method']}; {trend.n_cases} resolved backtests")
+        text.append(
+            f"  method: {payload['method']}; {trend.n_cases} backtests made before the last point"
+        )
         text += [
             f"  member {m}: weight {row['weight']:.3f}, doubling "
             f"{row['doubling_time_years']:.3f} years, {row['n_errors']} errors"

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_folder", "cached_json", "source_key"]
+__all__ = ["cache_folder", "cached_json", "source_key", "store_entry"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 _FORMAT = 1  # bump when the layout of an entry changes
@@ -52,7 +52,7 @@ def cached_json(name: str, build: Callable[[], Any]) -> Any:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass  # no entry yet, or an unreadable one: rebuild it below
     value = build()
-    _store(path, {"key": key, "name": name, "value": value})
+    store_entry(path, {"key": key, "name": name, "value": value})
     return value
 
 
@@ -71,8 +71,11 @@ def source_key() -> str:
     return digest.hexdigest()
 
 
-def _store(path: Path, entry: dict[str, Any]) -> None:
-    """Write ``entry`` atomically; a cache that cannot be written is simply skipped."""
+def store_entry(path: Path, entry: Any) -> None:
+    """Write ``entry`` as JSON atomically (a temporary file renamed into place).
+
+    A cache that cannot be written is simply skipped: the caller recomputes next time.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -80,7 +83,7 @@ def _store(path: Path, entry: dict[str, Any]) -> None:
         return
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle, allow_nan=False)
+            json.dump(entry, handle)  # inf is written as Infinity, which json reads back
         Path(temporary).replace(path)
     except (OSError, ValueError, TypeError):
         Path(temporary).unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from brainflops.core.errors import DataError, InvalidValueError, UnknownNameError
+from brainflops.data.accelerators import PRECISION_COLUMNS  # re-exported for the plans
 from brainflops.ops.operations import PRECISION_BYTES
 
 if TYPE_CHECKING:
@@ -32,21 +33,6 @@ __all__ = [
     "list_devices",
     "match_device",
 ]
-
-# Accelerator-table columns holding the peak rate of each precision, tried in order.
-# bf16/fp16 use the dense tensor-core rate; fp16 falls back to the non-tensor rate for
-# parts without tensor units. int8 peaks are integer OP/s, used as FLOP/s equivalents.
-PRECISION_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "fp64": ("fp64 [FLOP/s]",),
-        "fp32": ("fp32 [FLOP/s]",),
-        "tf32": ("tf32_tensor [FLOP/s]",),
-        "bf16": ("tensor_fp16_bf16 [FLOP/s]",),
-        "fp16": ("tensor_fp16_bf16 [FLOP/s]", "fp16 [FLOP/s]"),
-        "fp8": ("fp8 [FLOP/s]",),
-        "int8": ("int8 [OP/s]",),
-    }
-)
 
 _MEMORY = "memory [B]"
 _BANDWIDTH = "memory_bandwidth [B/s]"

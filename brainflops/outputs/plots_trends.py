@@ -301,8 +301,12 @@ def calibration_figure(reports: Sequence[CalibrationReport]) -> Figure:
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.share(v)))
     ax.legend(fontsize=7.5, loc="upper left", frameon=False)
+    citations = series_citations()
+    epoch = any(citations.get(r.series, "").startswith("epoch") for r in reports)
     return style.finish(
-        fig, source="brainflops trends calibrate; TOP500.org, HPCG, Green500 lists"
+        fig,
+        source="brainflops trends calibrate; TOP500.org, HPCG, Green500 lists",
+        credit=style.EPOCH_CREDIT if epoch else "",
     )
 
 

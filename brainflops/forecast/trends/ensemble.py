@@ -13,11 +13,16 @@ The ensemble then
 * forms the interval from those **empirical errors** (Williams & Goodman 1971, JASA 66; the
   split-conformal idea of Vovk, Gammerman & Shafer 2005): a draw picks a member by weight
   and one of its past errors (smoothed by the kernel; recent errors weigh more, half-life
-  2 years), and scales the member's horizon by ``exp(e)``. A forecast whose date has
+  6 years), and scales the member's horizon by ``exp(e)``. A forecast whose date has
   passed without the target being reached counts with its censored error (a known lower
-  bound) as soon as that is seen, so a slowdown enters before its targets are reached. Out-of-sample errors contain the parameter uncertainty (without assuming the
-  staircase lists are independent) and the regime changes that history has shown, so the
-  fit's own t-intervals are not added on top.
+  bound) as soon as that is seen, so a slowdown enters before its targets are reached.
+  Out-of-sample errors contain the parameter uncertainty (without assuming the staircase
+  lists are independent) and the regime changes that history has shown, so the fit's own
+  t-intervals are not added on top;
+* on the TOP500 series, widens those errors by the adaptive conformal factor of
+  :mod:`brainflops.forecast.trends.adaptive` (``spread``), learned from the ensemble's
+  own scored forecasts (Gibbs & Candès 2021), because right after a slowdown the observed
+  errors are too small.
 
 Only errors *known at the forecast origin* are used: a backtest case made before the origin
 counts with its exact error once its target was reached, or with its censored error once
@@ -35,7 +40,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -46,6 +51,7 @@ from scipy import special
 from brainflops.core.errors import InvalidValueError
 from brainflops.data.datasets import value_column, value_unit
 from brainflops.forecast.trends.base import TrendModel, doubling_for_json
+from brainflops.forecast.trends.case_cache import cached
 from brainflops.forecast.trends.fit import doubling, fit_exponential, fit_logistic, fit_piecewise
 from brainflops.forecast.trends.limits import CMOS_LIMIT_OPS_PER_JOULE, ceiling_from_limit
 from brainflops.forecast.trends.series import (
@@ -77,7 +83,7 @@ MIN_KNOWN_CASES = 6  # fewest known errors per member before the ensemble foreca
 # Past errors count less as they age (half-life in years since the target was reached), so
 # a regime change (the post-2013 slowdown) enters the intervals as soon as it is observed
 # instead of being outvoted by decades of older errors (a choice; see the calibrate docs).
-HALF_LIFE_YEARS = 2.0
+HALF_LIFE_YEARS = 6.0
 _H_MIN = 0.5  # years; a forecast is never sooner than one list interval after the origin
 _H_MAX = 500.0  # years; a member that says "never" is scored as this far off
 _EPS = 1e-9
@@ -215,7 +221,8 @@ def _named(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 @functools.cache
 def _cached_cases(name: str) -> tuple[CalibrationCase, ...]:
     frame, _ = _series_frame(name)
-    return _cases(frame, name)
+    records = cached(name, frame, lambda: [asdict(case) for case in _cases(frame, name)])
+    return tuple(CalibrationCase(**record) for record in records)
 
 
 def calibration_cases(series: pd.DataFrame | str) -> tuple[CalibrationCase, ...]:
@@ -340,6 +347,7 @@ class CalibratedTrend:
     recency: dict[str, FloatArray] = field(repr=False)
     n_cases: int
     series: str = "custom"
+    spread: float = 1.0  # ACI widening of the errors (:mod:`.adaptive`); 1: as observed
 
     def _horizons(self, log10_targets: FloatArray) -> dict[str, FloatArray]:
         return {
@@ -372,7 +380,11 @@ class CalibratedTrend:
             cumulative = np.cumsum(self.recency[member])
             index_of = np.searchsorted(cumulative, uniforms[rows] * cumulative[-1], side="right")
             picked = errors[np.minimum(index_of, errors.size - 1)]
-            log_error = picked + self.bandwidths[member] * jitter[rows]
+            # The ACI widening acts around the errors' (recency-weighted) median.
+            center = _weighted_median(errors, self.recency[member])
+            log_error = center + self.spread * (
+                picked + self.bandwidths[member] * jitter[rows] - center
+            )
             with np.errstate(over="ignore"):
                 out[rows] = self.last_year + horizons[member][rows] * np.exp(log_error)
         return out
@@ -435,7 +447,9 @@ class CalibratedTrend:
             "unit": self.unit,
             "series": self.series,
             "method": "stacking of predictive distributions (Yao et al. 2018) with empirical "
-            "out-of-sample horizon errors (Williams & Goodman 1971)",
+            "out-of-sample horizon errors (Williams & Goodman 1971), widened by adaptive "
+            "conformal inference (Gibbs & Candes 2021)",
+            "spread": self.spread,
             "last_year": self.last_year,
             "n_cases": self.n_cases,
             "doubling_time_years": doubling_for_json(self.doubling_time_years),
@@ -449,6 +463,13 @@ class CalibratedTrend:
                 for m, w in self.weights.items()
             },
         }
+
+
+def _weighted_median(values: FloatArray, weights: FloatArray) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    at = int(np.searchsorted(cumulative, 0.5 * cumulative[-1]))
+    return float(values[order][min(at, values.size - 1)])
 
 
 _POINT_DRAWS = 4001  # draws behind a median crossing year; Monte Carlo error ~0.05 horizon
@@ -504,6 +525,17 @@ def calibrate_members(
     return named, errors, bandwidths, recency
 
 
+def _adaptive_spread(series: pd.DataFrame | str, origin: float) -> float:
+    """The ACI widening known at ``origin`` (packaged series; 1 for a custom frame)."""
+    if not isinstance(series, str):
+        return 1.0
+    from brainflops.forecast.trends.calibration import adaptive_spreads  # noqa: PLC0415 - cycle
+
+    spreads = adaptive_spreads(series)
+    before = [t for t in spreads if t <= origin + 1e-5]
+    return spreads[max(before)] if before else 1.0
+
+
 def fit_calibrated(series: pd.DataFrame | str, *, at: float | None = None) -> CalibratedTrend:
     """The calibrated ensemble of a series, fitted to the data up to ``at`` (default: all).
 
@@ -525,6 +557,7 @@ def fit_calibrated(series: pd.DataFrame | str, *, at: float | None = None) -> Ca
     trends = _member_trends(_named(frame, name), name)
     weights, errors, bandwidths, recency = calibrate_members(known, set(trends), origin)
     return CalibratedTrend(
+        spread=_adaptive_spread(series, origin),
         unit=value_unit(frame),
         last_year=origin,
         members={m: trends[m] for m in weights},

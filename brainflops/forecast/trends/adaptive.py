@@ -1,0 +1,83 @@
+"""Adaptive conformal widening: the ensemble's interval scaled by its own running record.
+
+The calibrated ensemble draws from past out-of-sample errors, but after a regime change
+(the TOP500 slowdowns from 2008 and 2013) those errors are too small and the forecasts
+miss. Adaptive conformal inference (ACI; Gibbs & Candès 2021, "Adaptive conformal inference
+under distribution shift", NeurIPS 34) corrects a forecaster online: after each scored
+forecast it moves the quantity that sets the interval by ``gamma (err_t - alpha)``, where
+``err_t`` is 1 for a miss and 0 for a hit, so misses widen the interval until they stop
+and hits narrow it. Gibbs & Candès move the miscoverage level; here the step moves the
+logarithm of a widening factor of the ensemble's errors, the scale form of the same update
+(online quantile tracking; Angelopoulos, Candès & Tibshirani 2023, "Conformal PID control
+for time series prediction", NeurIPS 36), which keeps the draws a distribution:
+
+    log s <- max(log s + ETA (err - alpha), 0),     s capped at MAX_SCALE.
+
+Feedback is delayed: a forecast made at ``t`` is scored once its target is reached (hit or
+miss), or as a miss as soon as its upper bound has passed without the target. Updates are
+applied in the order the scores became known, and only scores known at the forecast
+origin count (strictly out of sample). The floor at 1 keeps the interval at least as wide
+as the observed errors; the cap bounds the width. Both, and ``ETA``, are choices; with them
+the long-run guarantee of ACI no longer holds exactly (it needs unbounded widths).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from statistics import fmean
+
+__all__ = ["ETA", "MAX_SCALE", "ScoredInterval", "adaptive_scale"]
+
+ETA = 0.7  # step of the log scale (a choice: two misses in a row reach the cap)
+MAX_SCALE = 3.0  # widest: three times the observed error spread (bounds the width)
+
+
+@dataclass(frozen=True)
+class ScoredInterval:
+    """A past interval forecast: when it was made, its bounds and the year it came true."""
+
+    origin: float
+    low: float
+    high: float
+    actual_year: float  # inf while the target is not reached
+
+
+def _error_known(item: ScoredInterval, at: float) -> tuple[float, float] | None:
+    """``(date known, 1 for a miss or 0 for a hit)`` as known at ``at``; ``None`` if open."""
+    if item.high < min(item.actual_year, at):  # overdue: a miss from the moment it was
+        return item.high, 1.0
+    if item.actual_year <= at:
+        return item.actual_year, 0.0 if item.low <= item.actual_year else 1.0
+    return None
+
+
+def adaptive_scale(
+    past: Iterable[ScoredInterval], at: float, alpha: float, eta: float = ETA
+) -> float:
+    """The widening factor at ``at`` after the forecasts made and scored before it.
+
+    Examples
+    --------
+    >>> hit = ScoredInterval(2000.0, 2001.0, 2005.0, 2003.0)
+    >>> miss = ScoredInterval(2000.0, 2001.0, 2005.0, 2009.0)
+    >>> adaptive_scale([hit, miss], 2004.0, 0.1)  # the miss is not known yet
+    1.0
+    >>> round(adaptive_scale([hit, miss], 2006.0, 0.1), 3)  # overdue: exp(0.7 * 0.9)
+    1.878
+    """
+    events = [
+        known
+        for item in past
+        if item.origin < at and (known := _error_known(item, at)) is not None
+    ]
+    # Forecasts scored on one date were scored by one list (or one overdue date): they are
+    # one observation, so their misses count as their mean, not one step each.
+    by_date: dict[float, list[float]] = {}
+    for when, err in events:
+        by_date.setdefault(when, []).append(err)
+    log_scale = 0.0
+    for when in sorted(by_date):  # in the order the scores became known
+        log_scale = max(log_scale + eta * (fmean(by_date[when]) - alpha), 0.0)
+    return float(min(math.exp(log_scale), MAX_SCALE))
