@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import Any
 
 import sympy as sp
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
+from brainflops.cli._terminal import add_quiet_argument, fit, stage, width
+from brainflops.core import fmt
 from brainflops.models.model import Model
 from brainflops.models.presets import list_presets, load_preset
 from brainflops.ops.stages import STAGES
-from brainflops.outputs.export import FORMATS, assumptions
+from brainflops.outputs.export import COLUMNS, FORMATS, assumptions, parse_columns
+from brainflops.outputs.plots import check_path
 
 DEFAULT_PRESET = "dettmers2015"
 
@@ -51,12 +56,15 @@ def _presets(args: argparse.Namespace) -> int:
     if args.json:
         emit(dumps(rows), args)
         return 0
-    table = [(r["preset"], f"{r['central']:.3g}", r["title"]) for r in rows]
-    emit(text_table(("preset", "FLOP/s", "title"), table, right=(1,)) + "\n", args)
+    table = [(r["preset"], fmt.sci(r["central"]), r["title"]) for r in rows]
+    text = text_table(("preset", "FLOP/s", "title"), table, right=(1,), rule=True, width=width())
+    emit(text + "\n", args)
     return 0
 
 
 def _estimate(args: argparse.Namespace) -> int:
+    if args.plot:
+        check_path(args.plot)
     model = model_from_args(args)
     central = model.central().m_as("FLOP/s")
     breakdown = model.breakdown()
@@ -77,35 +85,66 @@ def _estimate(args: argparse.Namespace) -> int:
             for r in breakdown.itertuples(index=False)
         ],
     }
+    samples = None
     if args.samples:
-        samples = model.sample(args.samples, seed=args.seed)
+        with stage(f"sampling {args.samples:,} draws", args if args.samples >= 10**6 else None):
+            samples = model.sample(args.samples, seed=args.seed)
         result["samples"] = args.samples
         result["seed"] = args.seed
         result["percentiles"] = {k: v.m_as("FLOP/s") for k, v in samples.percentiles().items()}
         result["spread_decades"] = samples.spread_decades
+    if args.plot:
+        from brainflops.outputs import plots  # noqa: PLC0415 - matplotlib only when asked
+
+        figure = (
+            plots.breakdown(model)
+            if samples is None
+            else plots.distribution(samples, model_title=model.title)
+        )
+        plots.save(figure, args.plot, overwrite=bool(args.force))
+        sys.stderr.write(f"wrote {args.plot}\n")
     if args.json:
         emit(dumps(result), args)
         return 0
-    lines = [f"{model.title}", f"  central estimate: {central:.4g} FLOP/s"]
+    emit(fit(_estimate_text(model, breakdown, result), width()), args)
+    return 0
+
+
+def _estimate_text(model: Model, breakdown: Any, result: dict[str, Any]) -> str:
+    """The estimate for people: the total, the source's figure, percentiles, the stages."""
+    from brainflops.ops.stages import STAGES  # noqa: PLC0415 - stage titles
+
+    lines = [
+        model.title,
+        f"  central estimate:   {fmt.from_log10(model.central_log10(), 'FLOP/s')}",
+    ]
     if model.reported is not None:
-        ratio = central / model.reported
+        ratio = result["central"] / model.reported
         lines.append(
-            f"  reported by source: {model.reported:.4g} FLOP/s (reconstruction / reported = {ratio:.4f})"
+            f"  reported by source: {fmt.sci(model.reported, 'FLOP/s')} "
+            f"(reconstruction / reported = {ratio:.4f})"
         )
     if "percentiles" in result:
         p = result["percentiles"]
         lines.append(
-            f"  {args.samples} draws (seed {args.seed}): 5% {p['5']:.3g}, median {p['50']:.3g}, "
-            f"95% {p['95']:.3g} FLOP/s ({result['spread_decades']:.2f} orders of magnitude)",
+            f"  {result['samples']:,} draws (seed {result['seed']}): median "
+            f"{fmt.sci(p['50'], 'FLOP/s')}, 90% interval {fmt.interval(p['5'], p['95'])} "
+            f"({result['spread_decades']:.2f} orders of magnitude)"
         )
     lines.append("")
-    table = breakdown.assign(
-        flops=breakdown.flops.map(lambda v: f"{v:.3e}"),
-        share=breakdown.share.map(lambda v: f"{100 * v:.3g}%"),
-    )
-    lines.append(text_table(list(table.columns), table.itertuples(index=False)))
-    emit("\n".join(lines) + "\n", args)
-    return 0
+    rows = [
+        (
+            r.population,
+            STAGES[r.stage].title if r.stage in STAGES else r.stage,
+            r.operation,
+            fmt.sci(r.flops),
+            fmt.share(r.share),
+        )
+        for r in breakdown.itertuples(index=False)
+    ]
+    header = ("population", "stage", "operation", "FLOP/s", "share")
+    lines.append(text_table(header, rows, right=(3, 4), rule=True, width=width()))
+    return "\n".join(lines) + "\n"
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -148,7 +187,11 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _table(args: argparse.Namespace) -> int:
-    emit(assumptions(model_from_args(args), args.format), args)
+    chosen = args.format
+    if chosen is None:  # people at a terminal get the readable view; pipes get Markdown
+        chosen = "text" if sys.stdout.isatty() and not args.out else "markdown"
+    columns = parse_columns(args.columns)
+    emit(assumptions(model_from_args(args), chosen, columns=columns, width=width()), args)
     return 0
 
 
@@ -170,6 +213,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, default=0, help="random seed for --samples (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="also draw the breakdown (with --samples: the distribution) to FILE "
+        "(.svg, .png, .pdf)",
+    )
+    add_quiet_argument(p)
     add_output_arguments(p)
     p.set_defaults(handler=_estimate)
 
@@ -181,7 +231,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("table", help="print the assumption table")
     add_model_arguments(p)
-    p.add_argument("--format", choices=FORMATS, default="markdown")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="text (default on a terminal), markdown (default otherwise), csv, latex, json, html",
+    )
+    p.add_argument(
+        "--columns",
+        metavar="A,B,...",
+        help=f"columns to keep, in order, from: {', '.join(COLUMNS)}",
+    )
     add_output_arguments(p)
     p.set_defaults(handler=_table)
 
