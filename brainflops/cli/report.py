@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from brainflops.cli._common import positive_int
+from brainflops.cli._common import add_output_arguments, emit, positive_int
+from brainflops.cli._terminal import fit, width
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.outputs.report import DEFAULT_SAMPLES, write_report
 
@@ -20,8 +21,35 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cite(args: argparse.Namespace) -> int:
+    from brainflops.outputs import cite  # noqa: PLC0415 - only this command needs it
+
+    model = model_from_args(args)
+    if args.format == "bibtex":
+        emit(cite.bibtex(model), args)
+        return 0
+    lines = [f"Sources of {model.title}:", ""]
+    for reference in cite.references(model):
+        lines.append(f"[{reference.key}] {reference.text}")
+        if reference.link:
+            lines.append(f"    {reference.link}")
+    emit(fit("\n".join(lines) + "\n", width()), args)
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``report`` command."""
+    """Add the ``report`` and ``cite`` commands."""
+    p = subparsers.add_parser(
+        "cite",
+        help="the sources a preset or scenario uses, as text or BibTeX",
+        description="List every source the model cites (its own and each used parameter's) "
+        "with its DOI or URL; --format bibtex writes entries to paste into a paper.",
+    )
+    add_model_arguments(p)
+    p.add_argument("--format", choices=("text", "bibtex"), default="text")
+    add_output_arguments(p)
+    p.set_defaults(handler=_cite)
+
     p = subparsers.add_parser(
         "report",
         help="write a self-contained HTML report and its Markdown",

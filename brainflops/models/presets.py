@@ -74,6 +74,7 @@ PRESET_KEYS = frozenset(
         "counts",
         "group",
         "scenario",
+        "bibliography",
     }
 )
 POPULATION_KEYS = frozenset({"name", "label", "count", "firing_rate", "stages", "bind"})

@@ -52,6 +52,7 @@ from brainflops.core.units import (
     unit_text_problem,
     ureg,
 )
+from brainflops.data.citations import bibliography, check_entries
 from brainflops.models.model import Model
 from brainflops.models.presets import (
     CORRELATION_KEYS,
@@ -80,8 +81,10 @@ __all__ = [
 MAX_FILE_BYTES = 1_000_000
 _MAX_DEPTH = 12
 
-_TOP_KEYS = ("scenario", "set", "parameters", "populations", "formulas", "correlations")
-_META_TEXT = tuple(sorted(PRESET_KEYS - {"reported", "year", "scenario"}))
+_TOP_KEYS = (
+    "scenario", "set", "parameters", "populations", "formulas", "correlations", "bibliography",
+)  # fmt: skip
+_META_TEXT = tuple(sorted(PRESET_KEYS - {"reported", "year", "scenario", "bibliography"}))
 _META_KEYS = frozenset({"base", "remove", "reported", "year", *_META_TEXT})
 _NUMBER_KEYS = ("value", "low", "high")
 _TEXT_KEYS = ("symbol", "source", "locator", "provenance", "note")
@@ -537,7 +540,29 @@ class _Reader:
             self._append(merged, document, kind)
         merged["preset"] = self._meta(merged.get("preset", {}), meta, base)
         merged.pop("variants", None)
+        self._sources(document, merged)
         return merged
+
+    def _sources(self, document: dict[str, Any], merged: dict[str, Any]) -> None:
+        """Check the scenario's own ``[bibliography]`` entries and that every parameter's
+        source is a known key (packaged or declared here); keep the entries on the model."""
+        own = document.get("bibliography", {})
+        for path, message in check_entries(own):
+            self.add(path, message)
+        if not isinstance(own, Mapping):
+            return
+        if own:
+            merged["preset"]["bibliography"] = dict(own)
+        known = {**bibliography(), **own}
+        overridden = self._table(document, "set")
+        for name, record in flatten_parameters(merged.get("parameters", {})).items():
+            source = record.get("source")
+            if isinstance(source, str) and source and source not in known:
+                self.add(
+                    f"set.{name}" if name in overridden else f"parameters.{name}.source",
+                    f"unknown source key {source!r}{_suggest(source, known)}; declare it as "
+                    f"[bibliography.{source}] with author, year and title",
+                )
 
     def _build(self, merged: dict[str, Any]) -> Model | None:
         # Overflow in a check is expected (the unit check evaluates formulas at magnitude
@@ -1343,4 +1368,12 @@ _EXAMPLES = """\
 # a = "glia.count"
 # b = "interneurons.count"
 # rho = 0.5
+
+# A source of your own: every parameter's source must be a key of the packaged
+# bibliography or of a [bibliography.KEY] table here (brainflops cite lists them).
+# [bibliography.my-notes]
+# author = "Doe, Jane"
+# year = 2026
+# title = "Notes on glia"
+# url = "https://example.org/glia"
 """.splitlines()
