@@ -6,16 +6,32 @@ import argparse
 import sys
 
 from brainflops.cli._common import add_output_arguments, emit, positive_int
-from brainflops.cli._terminal import fit, width
+from brainflops.cli._terminal import add_quiet_argument, fit, progress_enabled, width
 from brainflops.cli.core import add_model_arguments, model_from_args
-from brainflops.outputs.report import DEFAULT_SAMPLES, write_report
 
 __all__ = ["register"]
 
+# Kept in step with brainflops.outputs.report.DEFAULT_SAMPLES, hardware.plan.PRECISION_COLUMNS
+# and forecast.timeline.criteria() (tests check), so --help needs none of those imports.
+_DEFAULT_SAMPLES = 20_000
+_PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
+_CRITERIA = ("hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy")
+
 
 def _report(args: argparse.Namespace) -> int:
+    from brainflops.hardware.plan import get_device  # noqa: PLC0415 - check before the work
+    from brainflops.outputs.report import Options, write_report  # noqa: PLC0415 - heavy
+
     model = model_from_args(args)
-    paths = write_report(model, args.out, force=args.force, samples=args.samples, seed=args.seed)
+    get_device(args.device)
+    options = Options(args.samples, args.seed, args.device, args.precision, args.criterion)
+    show = progress_enabled(args)
+
+    def progress(step: str) -> None:
+        if show:
+            sys.stderr.write(f"report: {step}…\n")
+
+    paths = write_report(model, args.out, force=args.force, options=options, progress=progress)
     print(f"wrote {paths['html']}", file=sys.stderr)
     print(f"wrote {paths['markdown']}", file=sys.stderr)
     return 0
@@ -53,8 +69,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "report",
         help="write a self-contained HTML report and its Markdown",
-        description="Write DIR/report.html (figures inlined, opens without Python), "
-        "DIR/report.md and DIR/figures/*.png for one preset or scenario.",
+        description="Write DIR/report.html (figures and formulas inline, opens without "
+        "Python or a network), DIR/report.md and DIR/figures/*.svg for one preset or "
+        "scenario. Every section uses the same Monte Carlo draws.",
     )
     add_model_arguments(p)
     p.add_argument(
@@ -67,9 +84,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--samples",
         type=positive_int,
-        default=DEFAULT_SAMPLES,
+        default=_DEFAULT_SAMPLES,
         metavar="N",
-        help=f"Monte Carlo draws (default {DEFAULT_SAMPLES})",
+        help=f"Monte Carlo draws, shared by every section (default {_DEFAULT_SAMPLES:,})",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--device",
+        default="H100 SXM5",
+        help="accelerator of the hardware section (default H100 SXM5)",
+    )
+    p.add_argument(
+        "--precision",
+        default="bf16",
+        choices=_PRECISIONS,
+        help="precision of the hardware section (default bf16)",
+    )
+    p.add_argument(
+        "--criterion",
+        default="hpl",
+        choices=_CRITERIA,
+        help="what the timeline compares with (default hpl: the TOP500 #1)",
+    )
+    add_quiet_argument(p)
     p.set_defaults(handler=_report)

@@ -126,7 +126,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "sensitivity",
         help="which assumptions move the estimate (elasticities, tornado, Sobol')",
         description="Elasticities (exact, at the central values), a tornado table of swings "
-        "over each input's 90%% interval, or Sobol' indices of log10 FLOP/s (needs SALib).",
+        "over each input's 90% interval, or Sobol' indices of log10 FLOP/s (needs SALib).",
     )
     add_model_arguments(p)
     p.add_argument(

@@ -46,10 +46,28 @@ Style = Literal["unicode", "ascii", "latex"]
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _PLAIN_LOW, _PLAIN_HIGH = 1e-2, 1e6  # written without a power of ten inside this range
 _PREFIXES = {
-    -30: "q", -27: "r", -24: "y", -21: "z", -18: "a", -15: "f", -12: "p", -9: "n",
-    -6: "µ", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E",
-    21: "Z", 24: "Y", 27: "R", 30: "Q",
-}  # fmt: skip
+    -30: "q",
+    -27: "r",
+    -24: "y",
+    -21: "z",
+    -18: "a",
+    -15: "f",
+    -12: "p",
+    -9: "n",
+    -6: "µ",
+    -3: "m",
+    0: "",
+    3: "k",
+    6: "M",
+    9: "G",
+    12: "T",
+    15: "P",
+    18: "E",
+    21: "Z",
+    24: "Y",
+    27: "R",
+    30: "Q",
+}
 # Units written in full with a power of ten rather than with a prefix (the literature's habit).
 _SCIENTIFIC_UNITS = frozenset({"FLOP/s", "FLOP", "OPS", "TEPS", "synapse", "neuron"})
 _MONEY_UNITS = frozenset({"$", "USD", "usd"})

@@ -82,8 +82,14 @@ MAX_FILE_BYTES = 1_000_000
 _MAX_DEPTH = 12
 
 _TOP_KEYS = (
-    "scenario", "set", "parameters", "populations", "formulas", "correlations", "bibliography",
-)  # fmt: skip
+    "scenario",
+    "set",
+    "parameters",
+    "populations",
+    "formulas",
+    "correlations",
+    "bibliography",
+)
 _META_TEXT = tuple(sorted(PRESET_KEYS - {"reported", "year", "scenario", "bibliography"}))
 _META_KEYS = frozenset({"base", "remove", "reported", "year", *_META_TEXT})
 _NUMBER_KEYS = ("value", "low", "high")

@@ -318,8 +318,14 @@ def figure_bytes(fig: Figure, suffix: str, dpi: float = PNG_DPI) -> bytes:
         return figure_png(fig, dpi)
     import io  # noqa: PLC0415 - only for vector output
 
+    import matplotlib as mpl  # noqa: PLC0415
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=suffix[1:], metadata={"Date": None} if suffix == ".svg" else None)
+    # A fixed salt makes SVG ids (clip paths) depend on content only: same chart, same bytes.
+    with mpl.rc_context({"svg.hashsalt": "brainflops"}):
+        fig.savefig(
+            buffer, format=suffix[1:], metadata={"Date": None} if suffix == ".svg" else None
+        )
     return buffer.getvalue()
 
 
