@@ -27,6 +27,7 @@ __all__ = [
     "Style",
     "count",
     "from_log10",
+    "html_table",
     "interval",
     "label",
     "money",
@@ -281,3 +282,24 @@ def label(name: str, titles: Mapping[str, str] | None = None) -> str:
     words = name.replace(".", " ").replace("_", " ").replace("-", " ").split()
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+def html_table(
+    title: str, rows: list[tuple[str, str]] | list[list[str]], header: tuple[str, ...] = ()
+) -> str:
+    """A small HTML table for notebooks' rich display (``_repr_html_``), text escaped.
+
+    >>> html_table("Plan", [("devices", "1,872,651")])
+    '<div><strong>Plan</strong><table><tr><td>devices</td><td>1,872,651</td></tr></table></div>'
+    """
+    from html import escape  # noqa: PLC0415 - only for notebooks
+
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return (
+        f"<div><strong>{escape(title)}</strong><table>"
+        + (f"<tr>{head}</tr>" if head else "")
+        + f"{body}</table></div>"
+    )

@@ -25,6 +25,7 @@ import numpy as np
 import pint
 from numpy.typing import ArrayLike
 
+from brainflops.core import fmt
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.units import FLOPS, magnitude_in, ureg
 from brainflops.params.distributions import copula_cholesky
@@ -118,6 +119,18 @@ class Samples:
         """Width of the 90% interval in orders of magnitude (log10 p95 - log10 p5)."""
         p5, p95 = self.percentile_log10([5, 95])
         return float(p95 - p5)
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the draws' median and 90% interval."""
+        p5, p50, p95 = (float(v) for v in self.percentile_log10([5, 50, 95]))
+        return fmt.html_table(
+            f"{self.n:,} Monte Carlo draws",
+            [
+                ("median", fmt.from_log10(p50, "FLOP/s")),
+                ("90% interval", f"{fmt.from_log10(p5)} to {fmt.from_log10(p95, 'FLOP/s')}"),
+                ("spread", f"{self.spread_decades:.2f} orders of magnitude"),
+            ],
+        )
 
     def probability_above(self, threshold: pint.Quantity | float | str) -> float:
         """Share of draws above ``threshold`` (FLOP/s).

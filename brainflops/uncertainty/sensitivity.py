@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from brainflops.core import fmt
 from brainflops.core.errors import (
     InvalidValueError,
     MissingDependencyError,
@@ -137,6 +138,16 @@ class _Result(ABC):
     @abstractmethod
     def figure(self) -> Figure:
         """The result as a matplotlib figure."""
+
+    @abstractmethod
+    def to_frame(self) -> pd.DataFrame:
+        """The result as a table."""
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the table, numbers with three significant figures."""
+        frame = self.to_frame()
+        text = frame.map(lambda v: fmt.sci(v) if isinstance(v, float) else str(v))
+        return fmt.html_table(type(self).__name__, text.to_numpy().tolist(), tuple(frame.columns))
 
     def save_plot(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Write :meth:`figure` as a PNG, atomically.
