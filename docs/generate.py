@@ -280,22 +280,26 @@ def api_reference() -> str:
 
 
 def api_page(name: str) -> str:
-    """One module's reference: its public names (``__all__``) only."""
-    # The top-level package re-exports names documented in their own modules; listing
-    # them twice would make references ambiguous.
-    options = ["   :no-members:"] if name == "brainflops" or "." not in name[11:] else []
-    return "\n".join(
-        [
-            HEADER,
-            f"# `{name}`",
-            "",
-            "```{eval-rst}",
-            f".. automodule:: {name}",
-            *options,
-            "```",
-            "",
+    """One module's reference: its public names (``__all__``) only.
+
+    A package documents only the names it defines itself; those it re-exports are on
+    their own modules' pages (the same object twice would make references ambiguous).
+    """
+    module = importlib.import_module(name)
+    if not hasattr(module, "__path__"):
+        body = [f".. automodule:: {name}"]
+    else:  # automodule's :members: would list the re-exports too, so name the own ones
+        own = [
+            n
+            for n in getattr(module, "__all__", [])
+            if getattr(getattr(module, n), "__module__", name) == name
         ]
-    )
+        body = [f".. automodule:: {name}", "   :no-members:", ""]
+        body += [f".. autofunction:: {name}.{m}\n" for m in own if callable(getattr(module, m))]
+        values = [f"``{m}``" for m in own if not callable(getattr(module, m))]
+        if values:  # a value's docstring would be its type's (a mapping's), so name them
+            body.append(f"Also defined here: {', '.join(values)}.")
+    return "\n".join([HEADER, f"# `{name}`", "", "```{eval-rst}", *body, "```", ""])
 
 
 # ------------------------------------------------------------------------ driver

@@ -43,7 +43,7 @@ def test_same_seed_gives_byte_identical_json(capsys):
 def test_estimate_human_readable(capsys):
     code, out, _ = run(capsys, "estimate")
     assert code == 0
-    assert "central estimate:   1.08 × 10²¹ FLOP/s" in out
+    assert "central estimate:   1.076 × 10²¹ FLOP/s" in out
     assert "conv 1e+05×5 * K[10×1000×5]" in out
     assert "Dendritic diffusion" in out  # the stage's title, not its id
 

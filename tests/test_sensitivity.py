@@ -24,6 +24,7 @@ from brainflops.core.errors import (
     UnknownNameError,
 )
 from brainflops.models.presets import build_model
+from brainflops.outputs import plots
 from brainflops.uncertainty.sensitivity import (
     Elasticities,
     SobolIndices,
@@ -224,11 +225,10 @@ def test_results_are_frozen_and_export_to_frames_json_and_png(method, tmp_path):
     assert data["method"] == method
     assert [row["parameter"] for row in data["parameters"]] == list(result.names)
     path = tmp_path / "chart.png"
-    result.save_plot(path)
+    plots.save(plots.sensitivity(result, model=MODERN), path)
     assert path.read_bytes().startswith(b"\x89PNG")
     with pytest.raises(OutputExistsError):
-        result.save_plot(path)
-    result.save_plot(path, overwrite=True)
+        plots.save(plots.sensitivity(result), path)
     assert not list(tmp_path.glob(".*.tmp"))  # atomic write leaves no temporary behind
 
 
@@ -241,8 +241,8 @@ def test_plots_do_not_touch_pyplot_state():
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
-    tornado(DETTMERS).figure()
-    elasticities(DETTMERS).figure()
+    plots.tornado(tornado(DETTMERS))
+    plots.elasticities(elasticities(DETTMERS))
     assert plt.get_fignums() == before
 
 

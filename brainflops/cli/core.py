@@ -114,14 +114,17 @@ def _estimate_text(model: Model, breakdown: Any, result: dict[str, Any]) -> str:
     """The estimate for people: the total, the source's figure, percentiles, the stages."""
     from brainflops.ops.stages import STAGES  # noqa: PLC0415 - stage titles
 
+    # Four figures where the reconstruction meets the source's number (1.076 vs 1.075).
+    digits = 4 if model.reported is not None else fmt.DIGITS
+
     lines = [
         model.title,
-        f"  central estimate:   {fmt.from_log10(model.central_log10(), 'FLOP/s')}",
+        f"  central estimate:   {fmt.from_log10(model.central_log10(), 'FLOP/s', digits)}",
     ]
     if model.reported is not None:
         ratio = result["central"] / model.reported
         lines.append(
-            f"  reported by source: {fmt.sci(model.reported, 'FLOP/s')} "
+            f"  reported by source: {fmt.sci(model.reported, 'FLOP/s', digits)} "
             f"(reconstruction / reported = {ratio:.4f})"
         )
     if "percentiles" in result:

@@ -14,7 +14,7 @@ import sys
 from brainflops.cli._common import add_output_arguments, dumps, emit, text_table
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core.errors import InvalidValueError
-from brainflops.core.io import check_png_path
+from brainflops.outputs import plots
 from brainflops.uncertainty.sensitivity import (
     METHODS,
     Elasticities,
@@ -94,12 +94,12 @@ def _sensitivity(args: argparse.Namespace) -> int:
     if args.samples is not None and args.method != "sobol":
         raise InvalidValueError("--samples", "applies to --method sobol only")
     if args.plot is not None:
-        check_png_path(args.plot)
+        plots.check_path(args.plot)
     model = model_from_args(args)
     samples = DEFAULT_SOBOL_SAMPLES if args.samples is None else args.samples
     result = analyse(model, args.method, n=samples, seed=args.seed)
     if args.plot is not None:
-        result.save_plot(args.plot, overwrite=args.force)
+        plots.save(plots.sensitivity(result, model=model), args.plot, overwrite=args.force)
         print(f"wrote {args.plot}", file=sys.stderr)
     if args.json:
         emit(dumps({"preset": model.name, "title": model.title, **result.to_dict()}), args)
@@ -141,6 +141,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, default=0, help="seed for --method sobol (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--plot", metavar="FILE.png", help="also write the chart as a PNG")
+    p.add_argument("--plot", metavar="FILE", help="also draw the chart to FILE (.svg, .png, .pdf)")
     add_output_arguments(p)
     p.set_defaults(handler=_sensitivity)

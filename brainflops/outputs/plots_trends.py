@@ -116,7 +116,10 @@ def trend_figure(
     )
     ax.set_yscale("log")
     for label, low, high in brain_bands:
-        ax.axhspan(low, high, color=style.color(4), alpha=0.12, lw=0)
+        if high > low:
+            ax.axhspan(low, high, color=style.color(4), alpha=0.12, lw=0)
+        else:  # a figure without a range is a line, not an invisible band
+            ax.axhline(low, color=style.color(4), ls="--", lw=1)
         ax.text(
             end,
             math.sqrt(low * high),

@@ -4,6 +4,8 @@
 :func:`distribution`    Monte Carlo draws of the total (:class:`~brainflops.Samples`)
 :func:`breakdown`       FLOP/s of each population and stage of a model
 :func:`tornado`         one-at-a-time sensitivity (a tornado result)
+:func:`elasticities`    elasticities d ln F / d ln x at the central values
+:func:`sobol`           Sobol' indices (:func:`sensitivity` picks by result type)
 :func:`comparison`      every published estimate on one axis, the model highlighted
 :func:`roofline`        each stage of a hardware plan on the device's roofline
 :func:`trend`           a hardware series with fitted trends and brain bands
@@ -30,7 +32,10 @@ if TYPE_CHECKING:
         breakdown,
         comparison,
         distribution,
+        elasticities,
         roofline,
+        sensitivity,
+        sobol,
         tornado,
     )
     from brainflops.outputs.plots.style import save
@@ -43,9 +48,12 @@ __all__ = [
     "check_path",
     "comparison",
     "distribution",
+    "elasticities",
     "parity_cdf",
     "roofline",
     "save",
+    "sensitivity",
+    "sobol",
     "tornado",
     "trend",
 ]
@@ -77,6 +85,9 @@ _WHERE = {
     "comparison": ("brainflops.outputs.plots.charts", "comparison"),
     "distribution": ("brainflops.outputs.plots.charts", "distribution"),
     "roofline": ("brainflops.outputs.plots.charts", "roofline"),
+    "elasticities": ("brainflops.outputs.plots.charts", "elasticities"),
+    "sobol": ("brainflops.outputs.plots.charts", "sobol"),
+    "sensitivity": ("brainflops.outputs.plots.charts", "sensitivity"),
     "tornado": ("brainflops.outputs.plots.charts", "tornado"),
     "save": ("brainflops.outputs.plots.style", "save"),
     "trend": ("brainflops.outputs.plots_trends", "trend_figure"),

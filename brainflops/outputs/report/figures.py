@@ -23,25 +23,12 @@ def as_report_figure(name: str, caption: str, fig: Figure) -> ReportFigure:
 def brain_band_trend(
     series: str, fitted: dict[str, Any], band: tuple[str, float, float], until: float | None
 ) -> Figure:
-    """The criterion's series with its trends and the estimate as a band (or a line)."""
-    label, low, high = band
-    fig = plots.trend(
+    """The criterion's series with its trends and the estimate as a band (a line without
+    spread)."""
+    return plots.trend(
         series,
         fitted,
-        brain_bands=[band] if high > low else [],
+        brain_bands=[band],
         title="The hardware trend and this estimate",
         until=until,
     )
-    if not high > low:  # an estimate without spread is a line, not a band
-        ax = fig.axes[0]
-        ax.axhline(low, color="#CC79A7", ls="--", lw=1)
-        ax.annotate(
-            label,
-            (1.0, low),
-            xycoords=("axes fraction", "data"),
-            ha="right",
-            va="bottom",
-            fontsize=8,
-            color="#CC79A7",
-        )
-    return fig
