@@ -277,7 +277,7 @@ def test_cli_text_table_and_plot(tmp_path, capsys):
     ("argv", "message"),
     [
         (["--method", "tornado", "--samples", "256"], "--samples"),
-        (["--plot", "chart.svg"], "--plot"),
+        (["--plot", "chart.txt"], "--plot"),
         (["--preset", "no-such-preset"], "unknown preset"),
     ],
 )

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, text_table
+from brainflops.cli._terminal import add_quiet_argument, stage
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core.errors import InvalidValueError
 from brainflops.outputs import plots
@@ -97,7 +99,10 @@ def _sensitivity(args: argparse.Namespace) -> int:
         plots.check_path(args.plot)
     model = model_from_args(args)
     samples = DEFAULT_SOBOL_SAMPLES if args.samples is None else args.samples
-    result = analyse(model, args.method, n=samples, seed=args.seed)
+    # Only Sobol' takes long enough (seconds) to need a progress line.
+    slow = stage("Sobol' indices", args) if args.method == "sobol" else nullcontext()
+    with slow:
+        result = analyse(model, args.method, n=samples, seed=args.seed)
     if args.plot is not None:
         plots.save(plots.sensitivity(result, model=model), args.plot, overwrite=args.force)
         print(f"wrote {args.plot}", file=sys.stderr)
@@ -143,4 +148,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--plot", metavar="FILE", help="also draw the chart to FILE (.svg, .png, .pdf)")
     add_output_arguments(p)
+    add_quiet_argument(p)
     p.set_defaults(handler=_sensitivity)

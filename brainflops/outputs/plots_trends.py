@@ -109,8 +109,12 @@ def trend_figure(
     description = series_description(series) if series else "data"
     fig, (ax,) = style.new_figure(
         title or description[:1].upper() + description[1:],
-        f"{len(frame):,} data points {first:.0f}-{last:.0f}; fitted trends solid over their "
-        f"data, dashed beyond, with {CONFIDENCE:.0%} bands",
+        f"{len(frame):,} data points {first:.0f}-{last:.0f}"
+        + (
+            f"; fitted trends solid over their data, dashed beyond, with {CONFIDENCE:.0%} bands"
+            if named
+            else ""
+        ),
         width=8.0,
         height=5.0,
     )

@@ -150,6 +150,10 @@ def finish(fig: Figure, *, source: str = "", credit: str = "") -> Figure:
     height = fig.get_figheight()
     width = fig.get_figwidth()
     y = 0.1 / height
+    # One line each: the source gets the room the credit leaves (7.5-point text).
+    room = int(width * _CHARS_PER_INCH * 1.2) - len(credit) - 4
+    if len(source) > room:
+        source = textwrap.shorten(source, room, placeholder=" …")
     if source:
         fig.text(
             0.12 / width,
