@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import brainflops  # after the path tweak: benchmark this checkout
+from brainflops.core.constants import Z90
 from brainflops.models.model import Model
 from brainflops.params.distributions import lognormal90
 from brainflops.uncertainty.sensitivity import sobol
@@ -114,7 +115,6 @@ FORMULAS: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
     "dettmers2015": dettmers_formula,
     "mechanistic-modern": modern_formula,
 }
-Z95 = 1.6448536269514722
 
 
 def numpy_run(
@@ -124,7 +124,7 @@ def numpy_run(
     draws = {}
     for name, (lo, hi) in bounds.items():
         mu = 0.5 * (math.log(lo) + math.log(hi))
-        sigma = (math.log(hi) - math.log(lo)) / (2 * Z95)
+        sigma = (math.log(hi) - math.log(lo)) / (2 * Z90)
         draws[name] = rng.lognormal(mu, sigma, n)
     return np.percentile(formula(draws), QS)
 

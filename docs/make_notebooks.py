@@ -684,7 +684,7 @@ unknown and they are treated as compute-bound (a lower bound on devices).
     code("""
 rows = []
 for name in brainflops.list_presets(variants=True):
-    p = hardware.plan(name, "NVIDIA H100 SXM5 80GB", "bf16")
+    p = hardware.plan(brainflops.load_preset(name), "NVIDIA H100 SXM5 80GB", "bf16")
     rows.append({"preset": name, "devices": p.devices_needed, "bound": p.bound,
                  "bytes known": p.bytes_known, "power [W]": p.power_watts,
                  "power / brain": p.power_vs_brain, "cost [USD]": p.cost_usd})
@@ -734,12 +734,157 @@ print(update().devices_needed)
 """),
 ]
 
+
+# --------------------------------------------------------------------------- 06
+DEEP_LEARNING = [
+    md("""
+# The brain and deep learning on one scale
+
+Dettmers (2015) prices each neuron as a small convolutional net. The same operation
+records and the same cost function (`op_flops`, one multiply-add = 2 FLOP) also price real
+networks, so the brain and deep learning can be compared on one scale: the neuron's
+convolution next to ResNet-50 and a transformer block, the brain's FLOP/s in forward passes
+per second, and the brain's *lifetime* compute (FLOP/s x about 1e9 s to adulthood) against
+the largest training runs. Training-run data: Epoch AI's notable models.
+**Data: Epoch AI (epoch.ai), CC BY 4.0.**
+"""),
+    code(
+        SETUP.format(default="20000")
+        + """
+
+from brainflops.data.datasets import load_series
+from brainflops.data.ml_models import first_model_above
+from brainflops.forecast.versus import default_lifetime_seconds, lifetime_flop, versus
+from brainflops.ops.networks import get_network, list_networks
+from brainflops.outputs.plots_dl import lifetimes, training_runs_figure"""
+    ),
+    md("""
+## 1. The neuron as a conv net, next to real networks
+
+The `dettmers2015` breakdown lists each stage's operation and FLOP/s. Below it, the
+reference networks priced by the same cost function: forward FLOP per image or token,
+training FLOP (3 x forward x the training run's inputs) and parameter counts computed from
+the layer shapes, next to the figures their sources published.
+"""),
+    code("""
+model = brainflops.load_preset("dettmers2015")
+model.breakdown().head(8)
+"""),
+    code("""
+rows = []
+for name in list_networks():
+    net = get_network(name)
+    published = {f.quantity: f.value for f in reversed(net.published)}
+    rows.append({"network": net.title, "input": net.input_unit,
+                 "forward FLOP": net.forward_flop(),
+                 "published forward": published.get("forward_flop"),
+                 "training FLOP": net.training_flop() if net.training_inputs else None,
+                 "published training": published.get("training_flop"),
+                 "parameters": net.parameter_count(),
+                 "published parameters": published.get("parameters")})
+networks = pd.DataFrame(rows).set_index("network")
+networks
+"""),
+    md("""
+Where the FLOPs go: ResNet-50 is almost all convolution; a GPT-3 block is dense
+projections plus the attention products, whose share grows with the context.
+"""),
+    code("""
+kinds = pd.DataFrame({name: get_network(name).flops_by_kind()
+                      for name in ["resnet50", "bert-large", "gpt3-175b"]}).fillna(0.0)
+shares = kinds / kinds.sum()
+ax = shares.T.plot.barh(stacked=True, figsize=(8, 3))
+ax.set_xlabel("share of forward FLOP")
+ax.legend(fontsize=8, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.3))
+plt.show()
+shares.round(4)
+"""),
+    md("""
+## 2. Training runs against every preset's lifetime compute
+
+The largest training run to date (the running record of Epoch AI's notable models) and the
+frontier models, with one line per preset at its central lifetime compute.
+"""),
+    code("""
+age = default_lifetime_seconds()
+life = lifetimes(age_seconds=age)
+fig = training_runs_figure(life, highlight="Dettmers (2015)")
+display(fig)
+crossings = []
+for label, value in life.items():
+    first = first_model_above(value)
+    crossings.append({"estimate": label, "lifetime FLOP": value,
+                      "first run above": None if first is None else first.name,
+                      "date": None if first is None else first.date})
+pd.DataFrame(crossings).sort_values("lifetime FLOP")
+"""),
+    md("""
+Frontier training compute grows about 4-5x per year (Epoch AI). A log-linear fit to the
+frontier models since 2010:
+"""),
+    code("""
+frontier = load_series("ml-training-frontier")
+recent = frontier[frontier.year >= 2010]
+slope = np.polyfit(recent.year, np.log10(recent["value [FLOP]"]), 1)[0]
+print(f"{10**slope:.2f}x per year, doubling every {np.log10(2) / slope * 12:.1f} months")
+"""),
+    md("""
+## 3. The brain in deep-learning units, with uncertainty
+
+`versus` samples the preset's parameters: forward passes per second the brain's FLOP/s
+would pay for, brain-seconds per training run, and accelerators at peak.
+"""),
+    code("""
+result = versus(brainflops.load_preset("mechanistic-modern"),
+                [get_network(n) for n in list_networks()], samples=N_SAMPLES, seed=SEED)
+payload = result.to_dict()
+print("lifetime FLOP:", {k: f"{v:.3g}" for k, v in payload["lifetime_flop"].items()})
+print("in H100s:", {k: f"{v:.3g}" for k, v in payload["brain_in_h100s"].items()})
+units = pd.DataFrame([
+    {"workload": w["title"],
+     "inputs per second": w["brain_equivalent"][f"{w['input_unit']}s_per_second"]["central"],
+     "brain-seconds per training run":
+         w["brain_equivalent"]["brain_seconds_per_training_run"]["central"]}
+    for w in payload["workloads"]]).set_index("workload")
+units
+"""),
+    md("""
+Energy per FLOP: the brain at 20 W against accelerators' dense 16-bit peak over board power.
+"""),
+    code("""
+energy = pd.DataFrame(payload["energy"]["devices"]).set_index("name")["flop_per_joule"]
+brain = payload["energy"]["brain_flop_per_joule"]
+ax = np.log10(energy).plot.barh(figsize=(7, 2.5), color="#0072B2")
+ax.axvline(np.log10(brain["central"]), color="#D55E00", ls="--")
+ax.axvspan(np.log10(brain["p5"]), np.log10(brain["p95"]), color="#D55E00", alpha=0.15)
+ax.set_xlabel("log10 FLOP per joule (dashed: the brain, mechanistic-modern, 90% band)")
+plt.show()
+"""),
+    md("""
+## 4. Your own network
+
+A member of the dense-transformer family, by its sizes; `brainflops versus --workload
+FILE.toml` accepts the same as a TOML file (see `docs/deep-learning.md`).
+"""),
+    code("""
+from brainflops.ops.networks import TransformerShape, dense_transformer
+
+mine = dense_transformer(TransformerShape(layers=24, width=2048, heads=16, context=2048,
+                                          vocabulary=50257), name="my-1.3b")
+tokens = 20 * mine.parameter_count()  # a compute-optimal token count, ~20 per parameter
+print(f"{mine.parameter_count():.3g} parameters, {mine.forward_flop():.3g} FLOP per token")
+print(f"training on {tokens:.3g} tokens: {mine.training_flop(tokens):.3g} FLOP = "
+      f"{mine.training_flop(tokens) / lifetime_flop(model):.2g} Dettmers lifetimes")
+"""),
+]
+
 NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
     "01-dettmers-2015.ipynb": DETTMERS,
     "02-uncertainty-and-sensitivity.ipynb": UNCERTAINTY,
     "03-literature-comparison.ipynb": LITERATURE,
     "04-timelines.ipynb": TIMELINES,
     "05-hardware.ipynb": HARDWARE,
+    "06-brain-vs-deep-learning.ipynb": DEEP_LEARNING,
 }
 
 

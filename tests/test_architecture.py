@@ -24,5 +24,5 @@ def test_import_layer_contract_holds():
         text=True,
         check=False,
     )
-    assert "Contracts: 2 kept, 0 broken." in result.stdout, result.stdout[-4000:]
+    assert "Contracts: 3 kept, 0 broken." in result.stdout, result.stdout[-4000:]
     assert result.returncode == 0

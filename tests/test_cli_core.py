@@ -45,7 +45,7 @@ def test_estimate_human_readable(capsys):
     assert code == 0
     assert "central estimate:   1.076 × 10²¹ FLOP/s" in out
     assert "conv 1e+05×5 * K[10×1000×5]" in out
-    assert "Dendritic diffusion" in out  # the stage's title, not its id
+    assert "Dendritic spikes" in out  # words, not the id dendritic_spikes
 
 
 def test_explain_shows_formulas_and_latex(capsys):

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from brainflops import cli
-from brainflops.cli import core as core_cli
 from brainflops.cli import main
 from brainflops.forecast import timeline as tl
+from brainflops.models import presets
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -78,7 +78,9 @@ def test_fit_exponential_json(capsys):
     lo, hi = data["doubling_time_interval"]
     assert lo < data["doubling_time_years"] < hi
     assert data["fit"]["last_date"] == "2013-11"
-    late = run_json(capsys, "trends", "fit", "--start", "2013", "--end", "2026")
+    late = run_json(
+        capsys, "trends", "fit", "--model", "exponential", "--start", "2013", "--end", "2026"
+    )
     assert late["doubling_time_years"] == pytest.approx(1.868, abs=0.002)
 
 
@@ -110,7 +112,7 @@ def test_fit_doubling_and_text_output(capsys):
     )  # fmt: skip
     assert data["doubling_time_years"] == 1.8
     assert data["baseline"] == pytest.approx(0.58e15)
-    code, out, _ = run(capsys, "trends", "fit", "--start", "2013")
+    code, out, _ = run(capsys, "trends", "fit", "--model", "exponential", "--start", "2013")
     assert code == 0
     assert "doubling time: 1.868 years" in out
 
@@ -122,11 +124,13 @@ def test_fit_errors(capsys):
     code, _, err = run(capsys, "trends", "fit", "--model", "logistic")
     assert code == 2
     assert "ceiling" in err
-    code, _, err = run(capsys, "trends", "fit", "--start", "2025", "--end", "2025")
+    code, _, err = run(
+        capsys, "trends", "fit", "--model", "exponential", "--start", "2025", "--end", "2025"
+    )
     assert code == 2
     assert "window" in err
     with pytest.raises(SystemExit):
-        main(["trends", "fit", "--start", "20x3"])
+        main(["trends", "fit", "--model", "exponential", "--start", "20x3"])
 
 
 # --------------------------------------------------------------------------- backtest
@@ -135,12 +139,15 @@ def test_fit_errors(capsys):
 def test_backtest_exaflop(capsys):
     data = run_json(
         capsys, "trends", "backtest", "--series", "top500-rank1", "--train-end", "2013",
-        "--target", "1EFLOP/s",
+        "--target", "1EFLOP/s", "--model", "exponential",
     )  # fmt: skip
     assert data["predicted_year"] == pytest.approx(2019.38, abs=0.01)
     assert data["actual_year"] == pytest.approx(2022 + 5.5 / 12)
     assert data["actual_date"] == "2022-06"
-    same = run_json(capsys, "trends", "backtest", "--train-end", "2013", "--target", "1e18")
+    same = run_json(
+        capsys, "trends", "backtest", "--train-end", "2013", "--target", "1e18", "--model",
+        "exponential",
+    )  # fmt: skip
     assert same["predicted_year"] == data["predicted_year"]
 
 
@@ -182,48 +189,48 @@ class FakeModel:
 @pytest.fixture
 def fake_presets(monkeypatch):
     models = {"fake-dettmers": FakeModel(math.log10(1.075e21)), "fake-low": FakeModel(15.0)}
-    monkeypatch.setattr(core_cli, "load_preset", models.__getitem__)
+    monkeypatch.setattr(presets, "load_preset", models.__getitem__)
     return models
 
 
 def test_timeline_dettmers_scenario_with_a_synthetic_preset(capsys, fake_presets):
     data = run_json(capsys, "timeline", "--preset", "fake-dettmers", *DETTMERS_ARGS)
-    assert data["reported_central_year"] == 2053
+    assert data["central_by_year"] == 2053
     assert data["central_year"] == pytest.approx(2052.8)
     assert data["doubling_arithmetic"]["doublings"] == 21
-    assert data["doubling_arithmetic"]["reported_year"] == 2053
+    assert data["doubling_arithmetic"]["by_year"] == 2053
     # symmetric spread around the central value: the median sample lands on 21 doublings too
     assert data["median_year"] == pytest.approx(2052.8)
-    assert data["reported_median_year"] == 2053
+    assert data["median_by_year"] == 2053
     assert {"p5_year", "p95_year", "probability_by", "never_fraction"} <= set(data)
     slow = run_json(
         capsys, "timeline", "--preset", "fake-dettmers", *DETTMERS_ARGS[:-1], "3", "--central"
     )
     assert slow["median_year"] == pytest.approx(2078.0)
-    assert slow["reported_median_year"] == 2078
+    assert slow["median_by_year"] == 2078
     assert slow["p5_year"] == slow["p95_year"]
 
 
 def test_timeline_dettmers2015_preset_reports_2053(capsys):
     """The issue's command, with the real preset (its central value is Dettmers' 1.075e21)."""
     data = run_json(capsys, "timeline", "--preset", "dettmers2015", *DETTMERS_ARGS)
-    assert data["reported_central_year"] == 2053
-    assert data["doubling_arithmetic"]["reported_year"] == 2053
+    assert data["central_by_year"] == 2053
+    assert data["doubling_arithmetic"]["by_year"] == 2053
     assert data["doubling_arithmetic"]["doublings"] == 21
     central = run_json(capsys, "timeline", "--preset", "dettmers2015", "--central", *DETTMERS_ARGS)
-    assert central["reported_median_year"] == 2053
+    assert central["median_by_year"] == 2053
 
 
 def test_timeline_fitted_trend_with_uncertainty(capsys, fake_presets):
     data = run_json(
         capsys, "timeline", "--preset", "fake-low", "--series", "top500-rank1", "--start", "2013",
-        "--samples", "2000", "--seed", "5", "--years", "2030,2050",
+        "--model", "exponential", "--samples", "2000", "--seed", "5", "--years", "2030,2050",
     )  # fmt: skip
     assert data["n_samples"] == 2000
     assert data["p5_year"] <= data["median_year"] <= data["p95_year"]
     assert set(data["probability_by"]) == {"2030", "2050"}
     again = run(capsys, "timeline", "--preset", "fake-low", "--series", "top500-rank1",
-                "--start", "2013", "--samples", "2000", "--seed", "5", "--years", "2030,2050",
+                "--start", "2013", "--model", "exponential", "--samples", "2000", "--seed", "5", "--years", "2030,2050",
                 "--json")[1]  # fmt: skip
     assert json.loads(again) == data
 
@@ -263,8 +270,9 @@ def test_timeline_errors(capsys):
     assert "FLOP/s/W" in err
     code, _, err = run(capsys, "timeline", "--brain", "-5")
     assert code == 2
-    with pytest.raises(SystemExit):
-        main(["timeline", "--brain", "1e16", "--preset", "dettmers2015"])
+    code, _, err = run(capsys, "timeline")
+    assert code == 2
+    assert "give --preset, --scenario or --brain" in err
 
 
 # --------------------------------------------------------------------------- figures
@@ -287,7 +295,7 @@ def test_plots_are_written_atomically(capsys, tmp_path, fake_presets):
     assert back_png.read_bytes().startswith(PNG_MAGIC)
     cdf_png = tmp_path / "cdf.png"
     code, _, _ = run(capsys, "timeline", "--preset", "fake-low", "--start", "2013",
-                     "--samples", "500", "--plot", str(cdf_png))  # fmt: skip
+                     "--model", "exponential", "--samples", "500", "--plot", str(cdf_png))  # fmt: skip
     assert code == 0
     assert cdf_png.read_bytes().startswith(PNG_MAGIC)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backtest.png", "cdf.png", "fit.png"]
@@ -338,7 +346,7 @@ def test_backtest_discontinuous_is_passed_through(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("trends", "fit", "--ceiling", "1e21"), "--model exponential: does not take --ceiling"),
+        (("trends", "fit", "--ceiling", "1e21"), "--model calibrated: does not take --ceiling"),
         (("trends", "fit", "--discontinuous"), "does not take --discontinuous"),
         (("trends", "fit", "--model", "logistic", "--ceiling", "1e21", "--breakpoint", "2013"),
          "does not take --breakpoint"),
@@ -406,11 +414,11 @@ def test_plots_must_be_png(capsys, tmp_path, monkeypatch, argv):
 
 
 def test_cli_and_report_word_years_alike():
-    from brainflops.cli import trends as trends_cli
+    from brainflops.cli import _timeline as timeline_cli
     from brainflops.outputs import report
 
     # one helper: the CLI (two decimals) and the report (one) agree on the words
-    assert trends_cli._fmt_year is tl.format_year
+    assert "format_year" in timeline_cli._text.__code__.co_names
     assert "format_year" in report._timeline_section.__code__.co_names
     assert tl.format_year(-math.inf) == "already"
     assert tl.format_year(math.inf) == tl.format_year(None) == "never"
@@ -430,3 +438,52 @@ def test_timeline_and_report_give_the_same_parity_years_for_the_same_seed(capsys
     assert row["median parity year"] == f"{data['median_year']:.1f}"
     assert row["5th percentile"] == f"{data['p5_year']:.1f}"
     assert row["95th percentile"] == f"{data['p95_year']:.1f}"
+
+
+# --------------------------------------------------------------------------- calibration
+
+
+def test_calibrate_command_reports_each_horizon(capsys, tmp_path):
+    data = run_json(capsys, "trends", "calibrate", "--series", "top500-rank500")
+    assert data["model"] == "calibrated"
+    assert data["confidence"] == 0.9
+    assert [h["horizon"] for h in data["horizons"]] == ["10x", "100x"]
+    for row in data["horizons"]:
+        for key in ("n", "coverage", "mean_error_years", "median_error_years",
+                    "median_width_years", "unresolved"):  # fmt: skip
+            assert key in row
+    code, out, _ = run(capsys, "trends", "calibrate", "--series", "top500-rank500")
+    assert code == 0
+    assert "achieved" in out
+    png = tmp_path / "calibration.png"
+    code, _, err = run(capsys, "trends", "calibrate", "--series", "top500-rank500",
+                       "--model", "exponential", "--plot", str(png))  # fmt: skip
+    assert code == 0, err
+    assert png.read_bytes().startswith(PNG_MAGIC)
+    with pytest.raises(SystemExit):
+        main(["trends", "calibrate", "--confidence", "1.5"])
+
+
+def test_timeline_overlays_several_estimates_and_criteria(capsys, tmp_path):
+    png = tmp_path / "overlay.png"
+    data = run_json(capsys, "timeline", "--brain", "1e16", "--brain", "1e20",
+                    "--criterion", "hpl", "--criterion", "top500-sum", "--samples", "200",
+                    "--plot", str(png))  # fmt: skip
+    assert isinstance(data, list)
+    assert [(d["brain"], d["criterion"]) for d in data] == [
+        ("1e16", "hpl"),
+        ("1e20", "hpl"),
+        ("1e16", "top500-sum"),
+        ("1e20", "top500-sum"),
+    ]
+    assert png.read_bytes().startswith(PNG_MAGIC)
+    # 1e16 FLOP/s: the K computer passed it on the 2011-11 list (10.51 PFLOP/s)
+    assert data[0]["reached_fraction"] == 1.0
+    assert (data[0]["observed"]["date"], data[0]["observed"]["label"]) == ("2011-11", "K computer")
+
+
+def test_timeline_training_run_names_the_first_model(capsys):
+    code, out, err = run(capsys, "timeline", "--brain", "1e13", "--criterion", "training-run",
+                         "--samples", "100")  # fmt: skip
+    assert code == 0, err
+    assert "already reached" in out

@@ -51,6 +51,7 @@ def test_docs_build_without_warnings(site):
         "limitations",
         "trends-and-timelines",
         "hardware",
+        "deep-learning",
         "report",
         "notebooks",
     ):

@@ -38,7 +38,7 @@ PEAK32, PEAK16, BW = 66.91e12, 989.4e12, 3.35e12
 
 @pytest.fixture(scope="module")
 def fp32():
-    return plan("dettmers2015", H100, "fp32")
+    return plan(load_preset("dettmers2015"), H100, "fp32")
 
 
 def stage(result, population_word, name):
@@ -105,7 +105,7 @@ def test_missing_and_unknown_precision_are_named():
         get_device(H100).peak("fp8")
     assert info.value.name == "precision"
     with pytest.raises(InvalidValueError, match="unknown precision 'fp12'"):
-        plan("dettmers2015", H100, "fp12")
+        plan(load_preset("dettmers2015"), H100, "fp12")
 
 
 @pytest.mark.parametrize(
@@ -195,7 +195,7 @@ def test_memory_bound_stages_recognised(fp32):
 
 
 def test_lower_precision_moves_the_ridge(fp32):
-    bf16 = plan("dettmers2015", H100, "bf16")
+    bf16 = plan(load_preset("dettmers2015"), H100, "bf16")
     # granule dendrites: 2 x 75 x 5e4 FLOP over 2 B x (5e4 + 75 + 75): 74.8 FLOP/B, below
     # the bf16 ridge 989.4 / 3.35 = 295 but above the fp32 ridge 20
     granule = stage(bf16, "granule", "dendrites")
@@ -241,13 +241,15 @@ def test_interconnect_traffic_by_hand(fp32):
 
 
 def test_overrides_scale_power_and_energy(fp32):
-    cheap = plan("dettmers2015", H100, "fp32", pue=1.1, electricity_price="0.05 1/kWh")
+    cheap = plan(
+        load_preset("dettmers2015"), H100, "fp32", pue=1.1, electricity_price="0.05 1/kWh"
+    )
     assert cheap.power_watts == pytest.approx(fp32.power_watts * 1.1 / 1.58)
     assert cheap.energy_cost_per_hour_usd == pytest.approx(cheap.power_watts / 1000 * 0.05)
     with pytest.raises(InvalidValueError, match="at least 1"):
-        plan("dettmers2015", H100, pue=0.9)
+        plan(load_preset("dettmers2015"), H100, pue=0.9)
     with pytest.raises(UnknownNameError, match="link"):
-        plan("dettmers2015", H100, links=["pcie9"])
+        plan(load_preset("dettmers2015"), H100, links=["pcie9"])
 
 
 def test_synthetic_device_hand_case():
@@ -264,7 +266,7 @@ def test_synthetic_device_hand_case():
         100.0,
         1000.0,
     )
-    result = plan("dettmers2015", device, "fp32", pue=1.0)
+    result = plan(load_preset("dettmers2015"), device, "fp32", pue=1.0)
     dendrites = stage(result, "Purkinje", "dendrites")
     assert dendrites.devices == pytest.approx(1e21 / 1e14)
     synapses = stage(result, "Purkinje", "synapses")
@@ -281,7 +283,7 @@ def test_synthetic_device_hand_case():
 
 def test_device_without_price_or_tdp_reports_none():
     device = replace(get_device(H100), tdp_watts=None, price_usd=None)
-    result = plan("dettmers2015", device)
+    result = plan(load_preset("dettmers2015"), device)
     assert result.power_watts is None
     assert result.cost_usd is None
     assert result.energy_cost_per_hour_usd is None
@@ -298,7 +300,7 @@ def test_formula_preset_has_unknown_bytes_and_compute_bound():
     name = _formula_preset()
     if name is None:
         pytest.skip("no formula-only preset is installed")
-    result = plan(name, H100)
+    result = plan(load_preset(name), H100)
     assert result.bytes_known is False
     assert result.bytes_per_second is None
     assert result.intensity is None
@@ -396,6 +398,8 @@ def test_facility_value_is_the_one_source_of_brain_power():
     assert facility_value("brain_power", "W") == 20.0
     assert facility_value("brain_power", "kW") == pytest.approx(0.02)
     assert facility_value("body_temperature", "K") == 310.0
-    assert plan("dettmers2015", H100).brain_power == facility_value("brain_power", "W")
+    assert plan(load_preset("dettmers2015"), H100).brain_power == facility_value(
+        "brain_power", "W"
+    )
     with pytest.raises(UnknownNameError):
         facility_value("brain_powr", "W")

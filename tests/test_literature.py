@@ -330,8 +330,10 @@ def test_derived_central_values_are_tagged_derived():
 
 def _cited_keys() -> set[str]:
     from brainflops.data.datasets import series_citations
+    from brainflops.data.ml_models import PUBLISHED_FRONTIER_GROWTH
 
     keys = set(series_citations().values())
+    keys.add(PUBLISHED_FRONTIER_GROWTH["source"])
     keys |= {line.source for line in literature.reference_lines()}
     for name in list_presets(variants=True):
         model = load_preset(name)

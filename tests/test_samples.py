@@ -32,7 +32,7 @@ DETTMERS = brainflops.load_preset("dettmers2015")
 MODERN = brainflops.load_preset("mechanistic-modern")
 VARIANT = brainflops.load_preset("dettmers2015:granule-own-filter")
 PRESETS = [DETTMERS, MODERN, VARIANT]
-Z95 = float(ndtri(0.95))
+Z90 = float(ndtri(0.95))
 
 presets = st.sampled_from(PRESETS)
 seeds = st.integers(0, 2**32 - 1)
@@ -108,13 +108,13 @@ def test_summary_of_a_product_of_lognormals_matches_closed_form():
     widths = [2.0, 1.0, 0.5]
     model = product_model(widths)
     s = model.sample(200_000, seed=3)
-    sigma_log10 = math.sqrt(sum((w / 2 / Z95) ** 2 for w in widths))
+    sigma_log10 = math.sqrt(sum((w / 2 / Z90) ** 2 for w in widths))
     # log10 F is normal with mean 15 and sd sigma_log10.
     assert math.log10(s.median.m_as("FLOP/s")) == pytest.approx(15, abs=0.01)
     assert math.log10(s.geometric_mean.m_as("FLOP/s")) == pytest.approx(15, abs=0.01)
-    assert s.spread_decades == pytest.approx(2 * Z95 * sigma_log10, rel=0.01)
+    assert s.spread_decades == pytest.approx(2 * Z90 * sigma_log10, rel=0.01)
     assert s.probability_above("1e15 FLOP/s") == pytest.approx(0.5, abs=0.005)
-    threshold = 10 ** (15 + Z95 * sigma_log10)
+    threshold = 10 ** (15 + Z90 * sigma_log10)
     assert s.probability_above(threshold) == pytest.approx(0.05, abs=0.003)
     assert s.percentile(95).m_as("PFLOP/s") == pytest.approx(threshold / 1e15, rel=0.02)
 

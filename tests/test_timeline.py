@@ -26,20 +26,20 @@ def test_dettmers_1_8_year_doubling_gives_2053():
     assert 20.8 < result.exact_doublings < 20.9
     assert result.doublings == 21
     assert result.crossing_year == pytest.approx(2052.8)
-    assert result.reported_year == 2053
+    assert result.by_year == 2053
 
 
 def test_dettmers_3_year_doubling_gives_2078():
     result = tl.dettmers_timeline(doubling_years=3.0)
     assert result.crossing_year == pytest.approx(2078.0)
-    assert result.reported_year == 2078  # not 2079: exact multiples are not rounded up
+    assert result.by_year == 2078  # not 2079: exact multiples are not rounded up
 
 
 def test_dettmers_rounding_is_a_choice():
     smooth = tl.dettmers_timeline(rounding="none")
     assert smooth.doublings == pytest.approx(smooth.exact_doublings)
     assert smooth.crossing_year == pytest.approx(2052.48, abs=0.01)
-    assert smooth.reported_year == 2053
+    assert smooth.by_year == 2053
 
 
 def test_dettmers_moore_year_implies_about_1_05_years():
@@ -49,17 +49,25 @@ def test_dettmers_moore_year_implies_about_1_05_years():
     assert again.crossing_year == pytest.approx(tl.DETTMERS_MOORE_YEAR)
 
 
-def test_reported_year():
-    assert tl.reported_year(2052.8) == 2053
-    assert tl.reported_year(2078.0 + 1e-9) == 2078
-    assert tl.reported_year(math.inf) == math.inf
+def test_by_year():
+    assert tl.by_year(2052.8) == 2053
+    assert tl.by_year(2078.0 + 1e-9) == 2078
+    assert tl.by_year(math.inf) == math.inf
 
 
 # --------------------------------------------------------------------------- criteria
 
 
 def test_criteria_offsets_and_series():
-    assert set(tl.criteria()) == {"hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy"}
+    assert set(tl.criteria()) == {
+        "hpl",
+        "hpcg",
+        "hpcg-hpl",
+        "top500-sum",
+        "budget",
+        "energy",
+        "training-run",
+    }
     assert tl.get_criterion("hpl").log10_offset == 0.0
     ratio = hpcg_hpl_ratio().median
     scaled = tl.get_criterion("hpcg-hpl")
@@ -80,7 +88,9 @@ def test_criteria_offsets_and_series():
 
 def test_budget_and_energy_targets_are_consistent():
     trend = tr.doubling(1e9, 2020, 2.0, unit="FLOP/s/USD")
-    result = tl.parity_years(np.full(10, 15.0), trend, 0, "budget", budget_usd=1e3)
+    result = tl.parity_years(
+        np.full(10, 15.0), trend, 0, tl.get_criterion("budget", budget_usd=1e3)
+    )
     # 1e15 FLOP/s for $1000 needs 1e12 FLOP/s per $: 3 decades above the baseline
     assert result.median_year == pytest.approx(2020 + 2.0 * math.log2(1e3))
     energy = tr.fit_exponential("green500-rank1", None, None)
@@ -105,7 +115,7 @@ def test_constant_brain_and_exact_trend_give_a_point_distribution():
     trend = tr.doubling(0.58e15, 2015, 1.8, rounding="whole-doublings")
     result = tl.parity_years(np.full(100, math.log10(1.075e21)), trend, 0, "hpcg")
     assert result.median_year == result.p5_year == result.p95_year == pytest.approx(2052.8)
-    assert result.reported_median_year == 2053
+    assert result.median_by_year == 2053
     assert result.probability_by == {
         2030.0: 0.0,
         2040.0: 0.0,
@@ -118,17 +128,17 @@ def test_constant_brain_and_exact_trend_give_a_point_distribution():
 
 def test_quantiles_and_probabilities_of_a_spread():
     rng = np.random.default_rng(0)
-    brain = rng.normal(17.0, 1.0, 20000)
-    trend = tr.doubling(1e15, 2020, 2.0)  # exact: year = 2020 + 2 log2(B / 1e15)
-    result = tl.parity_years(brain, trend, 1, "hpl", years=[2030, 2040])
+    brain = rng.normal(24.0, 1.0, 20000)  # far above every list: only the trend answers
+    trend = tr.doubling(1e22, 2030, 2.0)  # exact: year = 2030 + 2 log2(B / 1e22)
+    result = tl.parity_years(brain, trend, 1, "hpl", years=[2040, 2050])
     per_decade = 2.0 / math.log10(2)
-    assert result.median_year == pytest.approx(2020 + 2 * per_decade, abs=0.1)
-    assert result.p5_year == pytest.approx(2020 + (2 - 1.645) * per_decade, abs=0.2)
-    assert result.p95_year == pytest.approx(2020 + (2 + 1.645) * per_decade, abs=0.2)
+    assert result.median_year == pytest.approx(2030 + 2 * per_decade, abs=0.1)
+    assert result.p5_year == pytest.approx(2030 + (2 - 1.645) * per_decade, abs=0.2)
+    assert result.p95_year == pytest.approx(2030 + (2 + 1.645) * per_decade, abs=0.2)
     assert result.p5_year < result.median_year < result.p95_year
-    # P(year <= 2030) = P(B <= 1e15 * 2**5)
-    expected = np.mean(brain <= 15 + 5 * math.log10(2))
-    assert result.probability_by[2030.0] == pytest.approx(expected)
+    # P(year <= 2040) = P(B <= 1e22 * 2**5), or the last list's date for B below 1e22
+    expected = np.mean(brain <= 22 + 5 * math.log10(2))
+    assert result.probability_by[2040.0] == pytest.approx(expected)
 
 
 def test_never_fraction_with_a_saturating_trend():
@@ -288,3 +298,89 @@ def test_trend_rng_is_a_stream_of_its_own():
     a, b = tl.trend_rng(3), tl.trend_rng(3)
     assert a.standard_normal() == b.standard_normal()
     assert tl.trend_rng(3).standard_normal() != np.random.default_rng(3).standard_normal()
+
+
+# --------------------------------------------------------------------------- observed first
+
+
+def test_a_level_the_data_passed_is_reported_as_observed_with_its_system():
+    # oracle: the shipped TOP500 file; 2.806e14 FLOP/s is BlueGene/L's Rmax in 2005-11
+    trend = tr.fit_exponential("top500-rank1", None, None)
+    result = tl.parity_years(np.full(50, math.log10(2.8e14)), trend, 0, "hpl")
+    assert result.reached_fraction == 1.0
+    assert result.observed is not None
+    assert (result.observed.date, result.observed.label) == ("2005-11", "BlueGene/L")
+    assert result.median_year == result.p5_year == pytest.approx(2005 + 10.5 / 12)
+    assert result.probability_by[2030.0] == 1.0
+
+
+def test_hpcg_first_list_already_passed_mechanistic_modern():
+    result = tl.forecast_parity(np.full(20, math.log10(2.8e14)), "hpcg", seed=0)
+    assert result.observed is not None
+    assert result.observed.date == "2014-06"  # the first HPCG list
+    assert result.never_fraction == 0.0
+
+
+def test_part_reached_mixes_observed_dates_with_projections():
+    top = float(np.log10(tr.load_any_series("top500-rank1")["value [FLOP/s]"].max()))
+    brain = np.array([15.0] * 30 + [top + 2.0] * 70)
+    result = tl.forecast_parity(brain, "hpl", "exponential", seed=1)
+    assert result.reached_fraction == pytest.approx(0.3)
+    last = float(tr.load_any_series("top500-rank1")["year"].max())
+    observed, projected = result.samples[:30], result.samples[30:]
+    assert np.all(observed <= last)
+    assert np.all(projected >= last)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(10.0, 22.0), st.floats(0.0, 4.0), st.sampled_from(["calibrated", "exponential"]))
+def test_a_higher_target_is_never_reached_earlier(level, extra, model):
+    brain = np.full(200, level)
+    low = tl.forecast_parity(brain, "hpl", model, seed=3)
+    high = tl.forecast_parity(brain + extra, "hpl", model, seed=3)
+    assert np.all(high.samples >= low.samples)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 66))
+def test_a_target_inside_the_data_is_always_reported_as_reached(row):
+    data = tr.load_any_series("top500-rank1")
+    value = float(data["value [FLOP/s]"].iloc[row])
+    result = tl.forecast_parity(np.full(10, math.log10(value)), "hpl", seed=0)
+    assert result.reached_fraction == 1.0
+    assert result.median_year <= float(data["year"].iloc[row])
+
+
+def test_never_is_explained_by_the_logistic_ceiling():
+    trend = tr.fit_logistic("top500-rank1", None, None, ceiling=1e20)
+    result = tl.parity_years(np.full(100, 21.0), trend, 0, "hpl")
+    assert result.never_fraction == 1.0
+    assert "ceiling" in result.never_reason
+    assert result.to_dict()["never_reason"] == result.never_reason
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+@pytest.mark.parametrize(
+    ("name", "year"), [("dettmers-moore", 2037), ("dettmers-1.8y", 2053), ("dettmers-3y", 2078)]
+)
+def test_dettmers_scenarios_reproduce_his_years(name, year):
+    brain = np.full(10, math.log10(tl.DETTMERS_TARGET_FLOPS))
+    result = tl.forecast_parity(brain, "hpcg", name)
+    assert result.median_by_year == year
+
+
+def test_training_run_criterion_uses_the_lifetime_and_names_the_first_model():
+    from brainflops.data.ml_models import first_model_above
+    from brainflops.forecast.versus import default_lifetime_seconds
+
+    crit = tl.get_criterion("training-run")
+    assert crit.unit == "FLOP"
+    assert crit.log10_offset == pytest.approx(math.log10(default_lifetime_seconds()))
+    brain = np.full(20, 13.0)  # 1e13 FLOP/s over 1e9 s = 1e22 FLOP: passed years ago
+    result = tl.forecast_parity(brain, crit, "exponential")
+    first = first_model_above(1e13 * default_lifetime_seconds())
+    assert result.observed is not None
+    assert result.observed.label == first.name
+    assert result.observed.date == first.date

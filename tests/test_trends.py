@@ -363,7 +363,7 @@ def test_ceiling_from_limit():
 
 
 def test_backtest_first_petaflop_from_data_through_2004():
-    result = tr.backtest("top500-rank1", 2004, 1e15)
+    result = tr.backtest("top500-rank1", 2004, 1e15, "exponential")
     assert result.last_train_date == "2004-11"
     assert result.actual_date == "2008-06"
     assert result.actual_year == pytest.approx(2008 + 5.5 / 12)
@@ -374,7 +374,7 @@ def test_backtest_first_petaflop_from_data_through_2004():
 
 
 def test_backtest_first_exaflop_from_data_through_2013():
-    result = tr.backtest("top500-rank1", 2013, 1e18)
+    result = tr.backtest("top500-rank1", 2013, 1e18, "exponential")
     assert result.last_train_date == "2013-11"
     assert result.actual_date == "2022-06"
     assert result.predicted_year == pytest.approx(2019.38, abs=0.01)
@@ -384,11 +384,11 @@ def test_backtest_first_exaflop_from_data_through_2013():
 
 
 def test_backtest_of_an_unreached_target_and_the_table():
-    future = tr.backtest("top500-rank1", 2020, 1e21)
+    future = tr.backtest("top500-rank1", 2020, 1e21, "exponential")
     assert future.actual_year is None
     assert future.error_years is None
     assert future.to_dict()["actual_year"] is None
-    table = tr.backtest_table("top500-rank1", [2004, 2013], [1e15, 1e18])
+    table = tr.backtest_table("top500-rank1", [2004, 2013], [1e15, 1e18], "exponential")
     assert len(table) == 4
     assert {"predicted_year", "actual_year", "error_years", "covered"} <= set(table.columns)
     row = table[(table["train_end"] == "2013") & (table["target"] == 1e18)].iloc[0]
@@ -457,6 +457,8 @@ def test_fit_model_refuses_options_of_other_models():
     with pytest.raises(InvalidValueError, match="does not take breakpoint"):
         tr.fit_model("logistic", "top500-rank1", 2013, None, breakpoint=2015, ceiling=1e21)
     with pytest.raises(InvalidValueError, match="continuous=False"):
+        tr.backtest("top500-rank1", 2013, 1e18, "exponential", continuous=False)
+    with pytest.raises(InvalidValueError, match="no window start or fit options"):
         tr.backtest("top500-rank1", 2013, 1e18, continuous=False)
 
 
@@ -498,3 +500,167 @@ def test_landauer_presets_state_the_facility_values(name):
     k_b = model.parameter("boltzmann_constant").quantity.m_as("J/K")
     assert k_b == tr.BOLTZMANN_J_PER_K
     assert model.central().m_as("FLOP/s") == pytest.approx(tr.landauer_bit_erasures_per_second())
+
+
+# --------------------------------------------------------------------------- subpackage
+
+
+def test_every_public_name_loads_from_the_package():
+    import importlib
+
+    assert tr.__all__ == sorted(tr.__all__)
+    for name in tr.__all__:
+        assert getattr(tr, name) is not None
+    # each submodule's own __all__ is exported by the package
+    for module in ("limits", "series", "base", "models", "fit", "backtests", "ensemble"):
+        names = importlib.import_module(f"brainflops.forecast.trends.{module}").__all__
+        assert set(names) <= set(tr.__all__) | {"MULTIPLES", "member_forecasts", "CalibrationCase"}
+
+
+def test_exponential_fit_matches_the_closed_form():
+    years = np.array([2000.0, 2001.0, 2003.0, 2006.0, 2010.0])
+    logs = np.array([10.0, 10.4, 10.9, 12.1, 13.2])
+    trend = tr.fit_exponential(frame(years, logs), None, None)
+    x = years - years.mean()
+    slope = float(np.sum(x * (logs - logs.mean())) / np.sum(x**2))  # textbook OLS
+    resid = logs - logs.mean() - slope * x
+    s2 = float(resid @ resid) / (years.size - 2)
+    assert trend.slope == pytest.approx(slope)
+    assert trend.level == pytest.approx(logs.mean())
+    assert trend.slope_se == pytest.approx(math.sqrt(s2 / np.sum(x**2)))
+    assert trend.cov[0, 0] == pytest.approx(s2 / years.size)
+
+
+def test_doubling_interval_ends_are_the_2_5_and_97_5_percentiles_of_the_draws():
+    trend = tr.doubling(1e15, 2015, 2.0, interval=(1.5, 3.0), unit="FLOP/s")
+    # log2(target / baseline) = 10 doublings: crossing = 2015 + 10 T, monotone in T
+    years = trend.crossing_year_samples(1e15 * 2**10, 200_000, 3)
+    periods = (years - 2015) / 10
+    lo, mid, hi = np.quantile(periods, [0.025, 0.5, 0.975])
+    assert lo == pytest.approx(1.5, rel=0.01)
+    assert mid == pytest.approx(2.0, rel=0.01)
+    assert hi == pytest.approx(3.0, rel=0.01)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(8.0, 20.0), min_size=3, max_size=25), st.floats(7.0, 21.0))
+def test_first_reached_years_is_the_first_point_at_or_above(logs, target):
+    years = 2000.0 + np.arange(len(logs))
+    data = frame(years, logs)
+    got = float(tr.first_reached_years(data, [target])[0])
+    expected = next((y for y, v in zip(years, logs, strict=True) if v >= target), math.inf)
+    assert got == expected  # a direct loop over the points
+
+
+# --------------------------------------------------------------------------- calibration
+
+
+def synthetic_staircase(seed=0, n=40, slowdown_at=None):
+    """Semi-annual lists growing 10x every 4 years, with noise (optionally slowing down)."""
+    rng = np.random.default_rng(seed)
+    years = 1990.0 + 0.5 * np.arange(n)
+    slope = np.full(n, 0.25)  # decades per year
+    if slowdown_at is not None:
+        slope[years > slowdown_at] = 0.125
+    logs = 10.0 + np.cumsum(slope * 0.5) + rng.normal(0.0, 0.05, n)
+    return frame(years, logs)
+
+
+def test_cases_use_only_data_up_to_each_origin_and_score_against_the_data():
+    from brainflops.forecast.trends import ensemble as ens
+
+    data = synthetic_staircase()
+    cases = ens.calibration_cases(data)
+    assert cases, "a 40-list series has backtests"
+    years = data["year"].to_numpy()
+    logs = np.log10(data["value [FLOP/s]"].to_numpy())
+    for case in cases[:6]:
+        upto = years <= case.origin
+        assert case.log10_target == pytest.approx(logs[upto].max() + math.log10(case.multiple))
+        later = years[logs >= case.log10_target]
+        assert case.actual_year == (later.min() if later.size else math.inf)
+        assert case.actual_year > case.origin
+        # the members' forecasts equal a refit on the truncated data
+        _, horizons, _ = ens.member_forecasts(data[upto], [case.log10_target])
+        assert case.horizons["exponential"] == pytest.approx(float(horizons["exponential"][0]))
+
+
+def test_known_cases_are_strictly_before_the_origin():
+    from brainflops.forecast.trends import ensemble as ens
+
+    cases = ens.calibration_cases(synthetic_staircase())
+    at = cases[len(cases) // 2].origin
+    known = ens._known(cases, at)
+    assert known
+    assert all(c.origin < at and c.actual_year <= at for c in known)
+    assert len(known) < sum(1 for c in cases if c.origin < at)  # some were still open
+
+
+def test_stacking_weights_favour_the_member_with_smaller_errors():
+    from brainflops.forecast.trends import ensemble as ens
+
+    rng = np.random.default_rng(1)
+    good = rng.normal(0.0, 0.05, 200)
+    bad = rng.normal(0.0, 1.0, 200)
+    dens = np.column_stack(
+        [ens._loo_log_density(good, ens._bandwidth(good)), ens._loo_log_density(bad, 0.3)]
+    )
+    weights = ens._stacking_weights(dens)
+    assert weights.sum() == pytest.approx(1.0)
+    assert weights[0] > 0.9
+
+
+def test_loo_density_is_a_kernel_density_without_the_point():
+    from scipy import stats
+
+    from brainflops.forecast.trends import ensemble as ens
+
+    errors = np.array([0.0, 0.1, 0.5, -0.2])
+    got = ens._loo_log_density(errors, 0.2)
+    expected = [
+        math.log(np.mean(stats.norm.pdf(np.delete(errors, i), errors[i], 0.2)))
+        for i in range(errors.size)
+    ]
+    assert got == pytest.approx(expected)
+
+
+def test_calibrated_ensemble_on_a_steady_series_is_accurate_and_monotone():
+    data = synthetic_staircase(n=50)
+    ensemble = tr.fit_calibrated(data)
+    assert sum(ensemble.weights.values()) == pytest.approx(1.0)
+    last_log = float(np.log10(data["value [FLOP/s]"].max()))
+    # 10x beyond the record takes 4 years on this series
+    median = float(ensemble.crossing_year_log10(last_log + 1.0))
+    assert median == pytest.approx(ensemble.last_year + 4.0, abs=1.0)
+    low = ensemble.crossing_year_samples_log10(last_log + 1.0, 500, 4)
+    high = ensemble.crossing_year_samples_log10(last_log + 2.0, 500, 4)
+    assert np.all(high >= low)
+
+
+def test_calibrate_reports_every_horizon_and_refuses_bad_input():
+    report = tr.calibrate(synthetic_staircase(n=50), confidence=0.8)
+    assert [s.horizon for s in report.scores] == ["10x", "100x"]
+    ten = report.scores[0]
+    assert ten.n > 5
+    assert 0.0 <= ten.coverage <= 1.0
+    assert set(ten.coverage_by_confidence) == {"0.5", "0.8", "0.9", "0.95"}
+    # coverage grows with the stated confidence (nested intervals)
+    curve = list(ten.coverage_by_confidence.values())
+    assert curve == sorted(curve)
+    assert json.loads(json.dumps(report.to_dict()))["horizons"][0]["horizon"] == "10x"
+    with pytest.raises(UnknownNameError):
+        tr.calibrate(synthetic_staircase(), "logistic")
+    with pytest.raises(InvalidValueError):
+        tr.calibrate(synthetic_staircase(), confidence=1.0)
+
+
+def test_calibrated_backtest_keeps_the_backtest_keys():
+    result = tr.backtest("top500-rank1", 2013, 1e18)
+    data = result.to_dict()
+    for key in ("predicted_year", "predicted_interval", "actual_year", "covered", "confidence"):
+        assert key in data
+    assert data["model"] == "calibrated"
+    assert data["confidence"] == 0.9
+    assert data["actual_year"] == pytest.approx(2022 + 5.5 / 12)
+    lo, hi = data["predicted_interval"]
+    assert 2013.9 <= lo < data["predicted_year"] < hi

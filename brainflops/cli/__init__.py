@@ -2,20 +2,35 @@
 
 Each command lives in a module of this package that exposes ``register(subparsers)``;
 ``register`` adds the command's parser and sets ``handler`` to a function taking the
-parsed arguments and returning an exit code. User mistakes (any ``BrainflopsError`` or an
-unreadable file) print one line per problem on stderr and exit with status 2, never a
-traceback.
+parsed arguments and returning an exit code. Command modules import the library inside
+their handlers, so ``--help`` loads no heavy library.
+
+Exit status and messages (every message one line on stderr, control characters escaped):
+
+* 0: success;
+* 2: a user mistake: a bad option (argparse), any ``BrainflopsError``, an unreadable or
+  unwritable file, standard output closed;
+* 130: interrupted (Ctrl-C), at any point after the interpreter has started this module;
+* 141: the reader of standard output went away (a broken pipe, as after ``| head``);
+  nothing more is printed;
+* 1: a bug: ``internal error``, with a request to report it. ``BRAINFLOPS_DEBUG=1``
+  shows the traceback instead.
+
+Python warnings (numpy's RuntimeWarnings on overflow, say) are not printed: results that
+matter are checked, and a warning is not a message a user can act on.
 """
 
+# Only the standard library is imported at module level, and as little of it as possible,
+# so that a Ctrl-C during start-up is already inside main()'s handling.
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Sequence
-from importlib import import_module
+from typing import TYPE_CHECKING
 
-from brainflops import __version__
-from brainflops.core.errors import BrainflopsError, ScenarioError
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import NoReturn
 
 __all__ = ["main"]
 
@@ -28,14 +43,32 @@ _COMMAND_MODULES = (
     "hardware",
     "literature",
     "scenario",
+    "dl",
+    "train",
 )
 
+EXIT_BUG = 1
 EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what the shell reports for a tool killed by it
+_ISSUES = "https://github.com/brainflops/brainflops/issues"
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the top-level parser with every command registered."""
-    parser = argparse.ArgumentParser(
+    import argparse
+    from importlib import import_module
+
+    from brainflops import __version__
+
+    class OneLineParser(argparse.ArgumentParser):
+        """An argparse parser whose errors are one line: ``brainflops CMD: error: ...``."""
+
+        def error(self, message: str) -> NoReturn:
+            _say(f"{self.prog}: error: {message} (see {self.prog} --help)")
+            raise SystemExit(EXIT_USER_ERROR)
+
+    parser = OneLineParser(
         prog="brainflops",
         description="Estimate the brain's computation in FLOP/s and when computers match it.",
     )
@@ -46,24 +79,88 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _report(problems: Sequence[str]) -> None:
-    for problem in problems:
-        print(f"brainflops: error: {problem}", file=sys.stderr)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        return int(args.handler(args))
-    except ScenarioError as exc:
-        _report(exc.problems)
-    except BrainflopsError as exc:
-        _report(str(exc).splitlines() or [type(exc).__name__])
-    except OSError as exc:
-        _report([f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")])
+        return _main(argv)
     except KeyboardInterrupt:
-        _report(["interrupted"])
-        return 130
+        _say("brainflops: interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    import warnings
+
+    from brainflops.core.errors import BrainflopsError, ScenarioError
+
+    if sys.stdout is None:  # started with standard output closed (``>&-``)
+        sys.stdout = _ClosedOutput()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        args = build_parser().parse_args(argv)
+        try:
+            status = int(args.handler(args))
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+            return status
+        except (KeyboardInterrupt, BrokenPipeError):
+            raise
+        except ScenarioError as exc:
+            for problem in exc.problems:
+                _say(f"brainflops: error: {problem}")
+        except BrainflopsError as exc:
+            _say(f"brainflops: error: {exc}" if str(exc) else type(exc).__name__)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            _say(f"brainflops: error: {where}{exc.strerror or exc}")
+        except Exception as exc:  # noqa: BLE001 - the last line of defence, reported as a bug
+            return _internal_error(exc)
     return EXIT_USER_ERROR
+
+
+def _internal_error(exc: Exception) -> int:
+    import os
+
+    if os.environ.get("BRAINFLOPS_DEBUG"):
+        raise exc
+    _say(
+        f"brainflops: internal error: {type(exc).__name__}: {exc} -- this is a bug, please "
+        f"report it at {_ISSUES} (BRAINFLOPS_DEBUG=1 shows the traceback)"
+    )
+    return EXIT_BUG
+
+
+def _say(line: str) -> None:
+    """Print one line on stderr, control characters escaped; never fails."""
+    import contextlib
+
+    from brainflops.core.text import printable
+
+    # When stderr is closed too, the exit status is all that is left.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(printable(line), file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so that the interpreter's final flush is quiet."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+class _ClosedOutput:
+    """Stands in for a closed ``sys.stdout``: writing is a user error, not a traceback."""
+
+    def write(self, _text: str) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed (use --out FILE)")
+
+    def flush(self) -> None:
+        """Nothing was written, so there is nothing to flush."""

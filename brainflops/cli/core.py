@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sympy as sp
+if TYPE_CHECKING:
+    from brainflops.models.model import Model
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
+
+from brainflops.cli._common import (
+    MAX_FLOAT_LOG10,
+    add_output_arguments,
+    check_outputs,
+    dumps,
+    emit,
+    flops_fields,
+    model_name,
+    non_empty,
+    positive_int,
+    seed,
+    text_table,
+)
 from brainflops.cli._terminal import add_quiet_argument, fit, stage, width
 from brainflops.core import fmt
-from brainflops.models.model import Model
-from brainflops.models.presets import list_presets, load_preset
-from brainflops.ops.stages import STAGES
-from brainflops.outputs.export import COLUMNS, FORMATS, assumptions, parse_columns
-from brainflops.outputs.plots import check_path
 
 DEFAULT_PRESET = "dettmers2015"
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against brainflops.outputs.export.FORMATS.
+FORMATS = ("text", "markdown", "csv", "latex", "json", "html")
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,22 +39,36 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--preset",
         default=None,
+        type=model_name,
         help=f"built-in preset, or preset:variant (default {DEFAULT_PRESET})",
     )
-    group.add_argument("--scenario", metavar="FILE", help="a scenario TOML file")
+    group.add_argument(
+        "--scenario", metavar="FILE", type=non_empty("--scenario"), help="a scenario TOML file"
+    )
 
 
 def model_from_args(args: argparse.Namespace) -> Model:
-    """The model chosen by ``--preset`` or ``--scenario``."""
+    """The model chosen by ``--preset`` or ``--scenario``, after checking the outputs."""
+    check_outputs(args)
+    from brainflops.models.presets import load_preset
+
     scenario = getattr(args, "scenario", None)
     if scenario:
-        from brainflops.models.scenario import load_scenario  # noqa: PLC0415 - only when asked
+        from brainflops.models.scenario import load_scenario
 
         return load_scenario(scenario)
-    return load_preset(args.preset or DEFAULT_PRESET)
+    return load_preset(preset_name(args))
+
+
+def preset_name(args: argparse.Namespace) -> str:
+    """The built-in preset chosen by ``--preset`` (default dettmers2015)."""
+    return args.preset or DEFAULT_PRESET
 
 
 def _presets(args: argparse.Namespace) -> int:
+    check_outputs(args)
+    from brainflops.models.presets import list_presets, load_preset
+
     rows = []
     for name in list_presets(variants=True):
         model = load_preset(name)
@@ -63,38 +90,54 @@ def _presets(args: argparse.Namespace) -> int:
 
 
 def _estimate(args: argparse.Namespace) -> int:
+    check_outputs(args)
+    from brainflops.models.summary import preset_summary, summarize
+
     if args.plot:
+        from brainflops.outputs.plots import check_path
+
         check_path(args.plot)
-    model = model_from_args(args)
-    central = model.central().m_as("FLOP/s")
-    breakdown = model.breakdown()
+    if args.samples or args.plot or getattr(args, "scenario", None):
+        model = model_from_args(args)
+        summary = summarize(model)
+    else:
+        # No draws of a built-in preset: the cached summary spares building the model.
+        summary = preset_summary(preset_name(args))
+    # Everything in log10, so that an estimate beyond the float range (a scenario may
+    # reach 10^309) is shown as a power of ten instead of failing or turning into inf.
+    central = summary.log10_central
+    term_logs = [term.log_flops / math.log(10) for term in summary.terms]
     result: dict = {
-        "preset": model.name,
-        "title": model.title,
+        "preset": summary.name,
+        "title": summary.title,
         "unit": "FLOP/s",
-        "central": central,
-        "log10_central": model.central_log10(),
-        "reported": model.reported,
+        **flops_fields("central", central),
+        "reported": summary.reported,
         "breakdown": [
             {
-                "population": r.population,
-                "stage": r.stage,
-                "operation": r.operation,
-                "flops": float(r.flops),
+                "population": term.population,
+                "stage": term.stage,
+                "operation": term.operation,
+                **flops_fields("flops", log),
             }
-            for r in breakdown.itertuples(index=False)
+            for term, log in zip(summary.terms, term_logs, strict=True)
         ],
     }
     samples = None
     if args.samples:
-        with stage(f"sampling {args.samples:,} draws", args if args.samples >= 10**6 else None):
+        with (
+            stage(f"sampling {args.samples:,} draws", args) if args.samples >= 10**6 else _quiet()
+        ):
             samples = model.sample(args.samples, seed=args.seed)
+        quantiles = [float(q) for q in samples.percentile_log10([5, 50, 95])]
         result["samples"] = args.samples
         result["seed"] = args.seed
-        result["percentiles"] = {k: v.m_as("FLOP/s") for k, v in samples.percentiles().items()}
+        result["percentiles_log10"] = dict(zip(("5", "50", "95"), quantiles, strict=True))
+        if max(quantiles) < MAX_FLOAT_LOG10:
+            result["percentiles"] = {k: 10**v for k, v in result["percentiles_log10"].items()}
         result["spread_decades"] = samples.spread_decades
     if args.plot:
-        from brainflops.outputs import plots  # noqa: PLC0415 - matplotlib only when asked
+        from brainflops.outputs import plots
 
         figure = (
             plots.breakdown(model)
@@ -106,44 +149,45 @@ def _estimate(args: argparse.Namespace) -> int:
     if args.json:
         emit(dumps(result), args)
         return 0
-    emit(fit(_estimate_text(model, breakdown, result), width()), args)
+    emit(fit(_estimate_text(summary, term_logs, result), width()), args)
     return 0
 
 
-def _estimate_text(model: Model, breakdown: Any, result: dict[str, Any]) -> str:
+def _quiet() -> Any:
+    from contextlib import nullcontext
+
+    return nullcontext()
+
+
+def _estimate_text(summary: Any, term_logs: list[float], result: dict[str, Any]) -> str:
     """The estimate for people: the total, the source's figure, percentiles, the stages."""
-    from brainflops.ops.stages import STAGES  # noqa: PLC0415 - stage titles
-
     # Four figures where the reconstruction meets the source's number (1.076 vs 1.075).
-    digits = 4 if model.reported is not None else fmt.DIGITS
-
-    lines = [
-        model.title,
-        f"  central estimate:   {fmt.from_log10(model.central_log10(), 'FLOP/s', digits)}",
-    ]
-    if model.reported is not None:
-        ratio = result["central"] / model.reported
+    digits = 4 if summary.reported is not None else fmt.DIGITS
+    central = summary.log10_central
+    lines = [summary.title, f"  central estimate:   {fmt.from_log10(central, 'FLOP/s', digits)}"]
+    if summary.reported is not None:
+        ratio = 10 ** (central - math.log10(summary.reported))
         lines.append(
-            f"  reported by source: {fmt.sci(model.reported, 'FLOP/s', digits)} "
+            f"  reported by source: {fmt.sci(summary.reported, 'FLOP/s', digits)} "
             f"(reconstruction / reported = {ratio:.4f})"
         )
-    if "percentiles" in result:
-        p = result["percentiles"]
+    if "percentiles_log10" in result:
+        p5, p50, p95 = result["percentiles_log10"].values()
         lines.append(
             f"  {result['samples']:,} draws (seed {result['seed']}): median "
-            f"{fmt.sci(p['50'], 'FLOP/s')}, 90% interval {fmt.interval(p['5'], p['95'])} "
-            f"({result['spread_decades']:.2f} orders of magnitude)"
+            f"{fmt.from_log10(p50, 'FLOP/s')}, 90% interval {fmt.from_log10(p5)} to "
+            f"{fmt.from_log10(p95, 'FLOP/s')} ({result['spread_decades']:.2f} orders of magnitude)"
         )
     lines.append("")
     rows = [
         (
-            r.population,
-            STAGES[r.stage].title if r.stage in STAGES else r.stage,
-            r.operation,
-            fmt.sci(r.flops),
-            fmt.share(r.share),
+            term.population,
+            fmt.label(term.stage),
+            term.operation,
+            fmt.from_log10(log),
+            fmt.share(share),
         )
-        for r in breakdown.itertuples(index=False)
+        for term, log, share in zip(summary.terms, term_logs, summary.shares(), strict=True)
     ]
     header = ("population", "stage", "operation", "FLOP/s", "share")
     lines.append(text_table(header, rows, right=(3, 4), rule=True, width=width()))
@@ -151,6 +195,10 @@ def _estimate_text(model: Model, breakdown: Any, result: dict[str, Any]) -> str:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    import sympy as sp
+
+    from brainflops.ops.stages import STAGES
+
     model = model_from_args(args)
     display = {model.symbols[n]: sp.Symbol(p.symbol) for n, p in model.parameters.items()}
     units = {p.symbol: p.unit for p in model.parameters.values()}
@@ -190,6 +238,8 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _table(args: argparse.Namespace) -> int:
+    from brainflops.outputs.export import assumptions, parse_columns
+
     chosen = args.format
     if chosen is None:  # people at a terminal get the readable view; pipes get Markdown
         chosen = "text" if sys.stdout.isatty() and not args.out else "markdown"
@@ -214,11 +264,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="add Monte Carlo percentiles from N draws",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed for --samples (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="random seed for --samples (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
         "--plot",
         metavar="FILE",
+        type=non_empty("--plot"),
         help="also draw the breakdown (with --samples: the distribution) to FILE "
         "(.svg, .png, .pdf)",
     )
@@ -243,10 +294,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--columns",
         metavar="A,B,...",
-        help=f"columns to keep, in order, from: {', '.join(COLUMNS)}",
+        help="columns to keep, in order (the names of the csv header: name, symbol, unit, "
+        "value, low, high, ...)",
     )
     add_output_arguments(p)
     p.set_defaults(handler=_table)
 
 
-__all__ = ["add_model_arguments", "model_from_args", "register"]
+__all__ = ["add_model_arguments", "model_from_args", "preset_name", "register"]

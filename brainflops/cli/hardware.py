@@ -5,26 +5,45 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import tomllib
+from importlib import resources
 from typing import Any
 
-from tabulate import tabulate
-
-from brainflops.cli._common import add_output_arguments, dumps, emit, text_table
+from brainflops.cli._common import (
+    MAX_MIN_TIME,
+    add_output_arguments,
+    bounded_float,
+    check_outputs,
+    dumps,
+    emit,
+    non_empty,
+    text_table,
+)
 from brainflops.cli._terminal import fit, width
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core import fmt
 from brainflops.core.errors import InvalidValueError
-from brainflops.forecast.trends import parse_value
-from brainflops.hardware.plan import (
-    PRECISION_COLUMNS,
-    devices_frame,
-    facility_assumptions,
-    list_devices,
-    plan,
-)
-from brainflops.outputs.plots import check_path
 
 __all__ = ["register"]
+
+#: Largest facility power usage effectiveness accepted (facility power / IT power);
+#: real data centres report about 1.1 to 3.
+MAX_PUE = 10.0
+
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against the keys of brainflops.hardware.plan.PRECISION_COLUMNS.
+PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
+
+
+def _facility_defaults() -> dict[str, float]:
+    """Central values of ``data/facility.toml`` for the help text.
+
+    Read with :mod:`tomllib` rather than through the parameter layer, which would load
+    pint, scipy and the rest for ``--help``.
+    """
+    text = resources.files("brainflops.data").joinpath("facility.toml").read_text("utf-8")
+    table = tomllib.loads(text)["parameters"]
+    return {name: float(entry["value"]) for name, entry in table.items()}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,22 +63,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     hardware.add_argument(
         "--precision",
         default="fp32",
-        choices=list(PRECISION_COLUMNS),
+        choices=PRECISIONS,
         help="arithmetic and storage precision (default fp32)",
     )
-    defaults = facility_assumptions()
+    defaults = _facility_defaults()
     hardware.add_argument(
-        "--pue", help=f"facility power usage effectiveness (default {defaults['pue'].value:g})"
+        "--pue",
+        help=f"facility power usage effectiveness, 1 to {MAX_PUE:g} (default {defaults['pue']:g})",
     )
     hardware.add_argument(
         "--electricity-price",
         metavar="USD_PER_KWH",
         help="electricity price in USD per kWh: a number, or the same with its unit, "
-        f"'0.1 USD/kWh' (default {defaults['electricity_price'].value:g})",
+        f"'0.1 USD/kWh' (default {defaults['electricity_price']:g})",
     )
     hardware.add_argument("--list", action="store_true", help="list the accelerators and exit")
     hardware.add_argument(
-        "--plot", metavar="FILE", help="also draw the roofline chart to FILE (.svg, .png, .pdf)"
+        "--plot",
+        metavar="FILE",
+        type=non_empty("--plot"),
+        help="also draw the roofline chart to FILE (.svg, .png, .pdf)",
     )
     hardware.add_argument("--json", action="store_true", help="machine-readable output")
     add_output_arguments(hardware)
@@ -75,7 +98,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     bench.add_argument("--quick", action="store_true", help="tiny sizes (a smoke test)")
     bench.add_argument(
-        "--min-time", type=float, default=None, metavar="S", help="seconds per case"
+        "--min-time",
+        type=bounded_float(0.0, MAX_MIN_TIME, "seconds per case"),
+        default=None,
+        metavar="S",
+        help=f"seconds per case (at most {MAX_MIN_TIME:g})",
     )
     bench.add_argument("--no-torch", action="store_true", help="numpy only")
     bench.add_argument(
@@ -102,6 +129,10 @@ def _number(value: Any, fmt: str = ".3g") -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from tabulate import tabulate
+
+    from brainflops.hardware.plan import devices_frame, list_devices
+
     if args.json:
         emit(dumps([d.to_dict() for d in list_devices()]), args)
         return 0
@@ -115,32 +146,40 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _hardware(args: argparse.Namespace) -> int:
+    from brainflops.forecast.trends import parse_value
+    from brainflops.hardware.plan import plan
+
     if args.list:
         return _list(args)
     if not args.device:
         raise InvalidValueError(
             name="--device", reason="required (see brainflops hardware --list)"
         )
+    pue = None if args.pue is None else parse_value(args.pue, "dimensionless", "--pue")
+    if pue is not None and not 1 <= pue <= MAX_PUE:
+        raise InvalidValueError("--pue", f"must be from 1 to {MAX_PUE:g}, got {args.pue}")
     if args.plot:
+        from brainflops.outputs.plots import check_path
+
         check_path(args.plot)
     model = model_from_args(args)
     result = plan(
         model,
         args.device,
         args.precision,
-        pue=None if args.pue is None else parse_value(args.pue, "dimensionless", "--pue"),
+        pue=pue,
         electricity_price=None
         if args.electricity_price is None
         else parse_value(args.electricity_price, "USD/kWh", "--electricity-price"),
     )
-    if args.json:
-        emit(dumps(result.to_dict()), args)
-        return 0
     if args.plot:
-        from brainflops.outputs import plots  # noqa: PLC0415 - matplotlib only when asked
+        from brainflops.outputs import plots
 
         plots.save(plots.roofline(result), args.plot, overwrite=bool(args.force))
         sys.stderr.write(f"wrote {args.plot}\n")
+    if args.json:
+        emit(dumps(result.to_dict()), args)
+        return 0
     emit(_hardware_text(result, width()), args)
     return 0
 
@@ -159,7 +198,7 @@ def _times(value: float | None) -> str:
 
 
 def _hardware_text(p: Any, columns: int) -> str:
-    from brainflops.ops.stages import STAGES  # noqa: PLC0415 - titles of the stages
+    from brainflops.ops.stages import STAGES
 
     d = p.device
     facts: list[tuple[str, str]] = [
@@ -304,7 +343,10 @@ def _hardware_text(p: Any, columns: int) -> str:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from brainflops.hardware.bench import run_bench  # noqa: PLC0415 - numpy timing only when asked
+    check_outputs(args)
+    from tabulate import tabulate
+
+    from brainflops.hardware.bench import run_bench
 
     result = run_bench(
         quick=args.quick,

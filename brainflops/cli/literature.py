@@ -16,9 +16,14 @@ import argparse
 import sys
 from typing import Any
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int, text_table
-from brainflops.models import literature
-from brainflops.outputs import plots
+from brainflops.cli._common import (
+    add_output_arguments,
+    check_outputs,
+    dpi,
+    dumps,
+    emit,
+    text_table,
+)
 
 __all__ = ["register"]
 
@@ -28,6 +33,8 @@ def _fmt(value: Any) -> str:
 
 
 def _text(records: list[dict[str, Any]]) -> str:
+    from brainflops.models import literature
+
     header = ("preset", "group", "year", "central", "low", "high", "reported")
     rows = [
         (
@@ -53,8 +60,12 @@ def _text(records: list[dict[str, Any]]) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from brainflops.models import literature
+    from brainflops.outputs import plots
+
     if args.plot:
         plots.check_path(args.plot)
+    check_outputs(args)
     table = literature.comparison_table(args.preset or None)
     if args.plot:
         figure = plots.comparison(table)
@@ -85,8 +96,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--plot", metavar="FILE", help="also draw the comparison chart to FILE (.svg, .png, .pdf)"
     )
-    p.add_argument(
-        "--dpi", type=positive_int, default=300, help="resolution of a PNG --plot (default 300)"
-    )
+    p.add_argument("--dpi", type=dpi, default=300, help="resolution of a PNG --plot (default 300)")
     add_output_arguments(p)
     p.set_defaults(handler=_compare)

@@ -5,25 +5,25 @@ from __future__ import annotations
 import argparse
 import sys
 
-from brainflops.cli._common import add_output_arguments, emit, positive_int
+from brainflops.cli._common import add_output_arguments, emit, non_empty, positive_int, seed
 from brainflops.cli._terminal import add_quiet_argument, fit, progress_enabled, width
 from brainflops.cli.core import add_model_arguments, model_from_args
+from brainflops.cli.hardware import PRECISIONS
+from brainflops.cli.trends import CRITERIA
 
 __all__ = ["register"]
 
-# Kept in step with brainflops.outputs.report.DEFAULT_SAMPLES, hardware.plan.PRECISION_COLUMNS
-# and forecast.timeline.criteria() (tests check), so --help needs none of those imports.
-_DEFAULT_SAMPLES = 20_000
-_PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
-_CRITERIA = ("hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy")
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against brainflops.outputs.report.DEFAULT_SAMPLES.
+DEFAULT_SAMPLES = 20_000
 
 
 def _report(args: argparse.Namespace) -> int:
-    from brainflops.hardware.plan import get_device  # noqa: PLC0415 - check before the work
-    from brainflops.outputs.report import Options, write_report  # noqa: PLC0415 - heavy
+    from brainflops.hardware.plan import get_device
+    from brainflops.outputs.report import Options, write_report
 
     model = model_from_args(args)
-    get_device(args.device)
+    get_device(args.device)  # an unknown device fails before the slow build
     options = Options(args.samples, args.seed, args.device, args.precision, args.criterion)
     show = progress_enabled(args)
 
@@ -38,7 +38,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _cite(args: argparse.Namespace) -> int:
-    from brainflops.outputs import cite  # noqa: PLC0415 - only this command needs it
+    from brainflops.outputs import cite
 
     model = model_from_args(args)
     if args.format == "bibtex":
@@ -54,7 +54,7 @@ def _cite(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``report`` and ``cite`` commands."""
+    """Add the ``cite`` and ``report`` commands."""
     p = subparsers.add_parser(
         "cite",
         help="the sources a preset or scenario uses, as text or BibTeX",
@@ -77,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out",
         metavar="DIR",
+        type=non_empty("--out"),
         default="brainflops-report",
         help="output folder (default brainflops-report)",
     )
@@ -84,11 +85,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--samples",
         type=positive_int,
-        default=_DEFAULT_SAMPLES,
+        default=DEFAULT_SAMPLES,
         metavar="N",
-        help=f"Monte Carlo draws, shared by every section (default {_DEFAULT_SAMPLES:,})",
+        help=f"Monte Carlo draws, shared by every section (default {DEFAULT_SAMPLES:,})",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="random seed (default 0)")
     p.add_argument(
         "--device",
         default="H100 SXM5",
@@ -97,14 +98,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--precision",
         default="bf16",
-        choices=_PRECISIONS,
+        choices=PRECISIONS,
         help="precision of the hardware section (default bf16)",
     )
     p.add_argument(
         "--criterion",
         default="hpl",
-        choices=_CRITERIA,
+        choices=CRITERIA,
         help="what the timeline compares with (default hpl: the TOP500 #1)",
     )
     add_quiet_argument(p)
-    p.set_defaults(handler=_report)
+    p.set_defaults(handler=_report, out_is_folder=True)

@@ -6,12 +6,13 @@ import argparse
 
 from brainflops.cli._common import add_output_arguments, emit
 from brainflops.core.errors import ScenarioError
-from brainflops.models.scenario import load_scenario, new_scenario_text
 
 __all__ = ["register"]
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from brainflops.models.scenario import load_scenario
+
     problems: list[str] = []
     lines: list[str] = []
     for path in args.files:
@@ -32,6 +33,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from brainflops.models.scenario import new_scenario_text
+
     emit(new_scenario_text(args.preset), args)
     return 0
 

@@ -11,26 +11,36 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import nullcontext
+from typing import TYPE_CHECKING
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, text_table
+from brainflops.cli._common import (
+    add_output_arguments,
+    dumps,
+    emit,
+    non_empty,
+    power_of_two,
+    seed,
+    text_table,
+)
 from brainflops.cli._terminal import add_quiet_argument, stage
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core.errors import InvalidValueError
-from brainflops.outputs import plots
-from brainflops.uncertainty.sensitivity import (
-    METHODS,
-    Elasticities,
-    SobolIndices,
-    Tornado,
-    analyse,
-)
+
+if TYPE_CHECKING:
+    from brainflops.uncertainty.sensitivity import Elasticities, SobolIndices, Tornado
+
 
 __all__ = ["register"]
 
 DEFAULT_SOBOL_SAMPLES = 1024
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against brainflops.uncertainty.sensitivity.METHODS.
+METHODS = ("elasticity", "tornado", "sobol")
 
 
 def _table(result: Elasticities | Tornado | SobolIndices) -> list[str]:
+    from brainflops.uncertainty.sensitivity import Elasticities, Tornado
+
     if isinstance(result, Elasticities):
         header = ["parameter", "unit", "central", "elasticity"]
         rows = [
@@ -71,6 +81,8 @@ def _table(result: Elasticities | Tornado | SobolIndices) -> list[str]:
 
 
 def _summary(result: Elasticities | Tornado | SobolIndices, title: str) -> list[str]:
+    from brainflops.uncertainty.sensitivity import Elasticities, Tornado
+
     if isinstance(result, Elasticities):
         return [f"{title}", "  elasticities d ln(FLOP/s) / d ln(x) at the central values", ""]
     if isinstance(result, Tornado):
@@ -93,17 +105,22 @@ def _summary(result: Elasticities | Tornado | SobolIndices, title: str) -> list[
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
+    from brainflops.uncertainty.sensitivity import analyse
+
     if args.samples is not None and args.method != "sobol":
         raise InvalidValueError("--samples", "applies to --method sobol only")
     if args.plot is not None:
-        plots.check_path(args.plot)
+        from brainflops.outputs.plots import check_path
+
+        check_path(args.plot)
     model = model_from_args(args)
     samples = DEFAULT_SOBOL_SAMPLES if args.samples is None else args.samples
     # Only Sobol' takes long enough (seconds) to need a progress line.
-    slow = stage("Sobol' indices", args) if args.method == "sobol" else nullcontext()
-    with slow:
+    with stage("Sobol' indices", args) if args.method == "sobol" else nullcontext():
         result = analyse(model, args.method, n=samples, seed=args.seed)
     if args.plot is not None:
+        from brainflops.outputs import plots
+
         plots.save(plots.sensitivity(result, model=model), args.plot, overwrite=args.force)
         print(f"wrote {args.plot}", file=sys.stderr)
     if args.json:
@@ -111,18 +128,6 @@ def _sensitivity(args: argparse.Namespace) -> int:
         return 0
     emit("\n".join([*_summary(result, model.title), *_table(result)]) + "\n", args)
     return 0
-
-
-def _power_of_two(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a power of two, got {text!r}") from None
-    if value < 2 or value & (value - 1):
-        raise argparse.ArgumentTypeError(
-            f"Sobol' samples must be a power of two >= 2 (e.g. 1024, 4096), got {text!r}",
-        )
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -139,14 +144,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--samples",
-        type=_power_of_two,
+        type=power_of_two,
         default=None,
         metavar="N",
         help=f"Sobol' base sample size, a power of two (default {DEFAULT_SOBOL_SAMPLES})",
     )
-    p.add_argument("--seed", type=int, default=0, help="seed for --method sobol (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="seed for --method sobol (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--plot", metavar="FILE", help="also draw the chart to FILE (.svg, .png, .pdf)")
+    p.add_argument(
+        "--plot",
+        metavar="FILE",
+        type=non_empty("--plot"),
+        help="also draw the chart to FILE (.svg, .png, .pdf)",
+    )
     add_output_arguments(p)
     add_quiet_argument(p)
     p.set_defaults(handler=_sensitivity)

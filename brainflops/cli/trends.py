@@ -18,21 +18,25 @@ import argparse
 import math
 from typing import Any
 
-import numpy as np
-
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
+from brainflops.cli._common import add_output_arguments, check_outputs, dumps, emit, seed
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.io import check_png_path
-from brainflops.data import datasets
-from brainflops.forecast import timeline as tl
-from brainflops.forecast import trends as tr
 
 __all__ = ["register"]
 
 _DEFAULT_SERIES = "top500-rank1"
 _DEFAULT_SAMPLES = 10_000  # brain samples for a timeline; median error about 0.01 yr
-_ALL_MODELS = (*tr.MODELS, "doubling")
-_FITTED = frozenset(tr.MODELS)
+# Written out so that --help loads no library module; tests/test_cli_startup.py checks it
+# against brainflops.forecast.trends.MODELS and brainflops.forecast.timeline.
+FITTED_MODELS = ("exponential", "piecewise", "logistic")
+CRITERIA = ("hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy", "training-run")
+DEFAULT_BUDGET_USD = 1000.0
+DEFAULT_YEARS = (2030, 2040, 2050, 2075, 2100)
+DETTMERS_SCENARIOS = ("dettmers-moore", "dettmers-1.8y", "dettmers-3y")
+CALIBRATABLE_MODELS = ("calibrated", "exponential", "piecewise")
+DEFAULT_CONFIDENCE = 0.9
+_ALL_MODELS = ("calibrated", *FITTED_MODELS, "doubling", *DETTMERS_SCENARIOS)
+_FITTED = frozenset(FITTED_MODELS)
 # Model options: flag -> (argparse dest, the models that use it). A flag given with a model
 # that does not use it is an error, never silently ignored.
 _MODEL_FLAGS: dict[str, tuple[str, frozenset[str]]] = {
@@ -53,6 +57,8 @@ _MODEL_FLAGS: dict[str, tuple[str, frozenset[str]]] = {
 
 
 def _year(text: str) -> int | float | str:
+    from brainflops.forecast import trends as tr
+
     try:
         return tr.parse_year(text)
     except InvalidValueError as exc:
@@ -70,6 +76,17 @@ def _years_list(text: str) -> list[float]:
     return values
 
 
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 < value < 1.0:
+        msg = f"expected a confidence strictly between 0 and 1, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
 def _interval(text: str) -> tuple[float, float]:
     parts = text.split(",")
     try:
@@ -81,9 +98,13 @@ def _interval(text: str) -> tuple[float, float]:
 
 
 def _add_model_arguments(parser: argparse.ArgumentParser, *, doubling: bool = True) -> None:
-    models = _ALL_MODELS if doubling else tr.MODELS
+    models = _ALL_MODELS if doubling else ("calibrated", *FITTED_MODELS)
     parser.add_argument(
-        "--model", choices=models, default="exponential", help="trend model (default: exponential)"
+        "--model",
+        choices=models,
+        default="calibrated",
+        help="trend model (default: calibrated, the ensemble weighted and widened by its "
+        "backtests; see 'trends calibrate')",
     )
     parser.add_argument(
         "--start",
@@ -164,10 +185,19 @@ def _check_model_flags(args: argparse.Namespace) -> None:
 def _check_plot(args: argparse.Namespace) -> None:
     if getattr(args, "plot", None):
         check_png_path(args.plot)
+    check_outputs(args)
 
 
-def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> tr.TrendModel:
+def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> Any:
+    """The trend chosen by ``--model``: the calibrated ensemble, a fit, a stated doubling."""
+    from brainflops.forecast import timeline as tl
+    from brainflops.forecast import trends as tr
+
     _check_model_flags(args)
+    if args.model == "calibrated":
+        return tr.fit_calibrated(args.series)
+    if args.model in DETTMERS_SCENARIOS:
+        return tl.dettmers_scenario(args.model)
     if args.model == "doubling":
         missing = [
             flag
@@ -200,13 +230,12 @@ def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> tr.TrendModel
     )
 
 
-_fmt_year = tl.format_year
-
-
 # --------------------------------------------------------------------------- data
 
 
 def _data_sources(args: argparse.Namespace) -> int:
+    from brainflops.data import datasets
+
     citations = datasets.series_citations()
     rows = {
         name: {
@@ -229,6 +258,8 @@ def _data_sources(args: argparse.Namespace) -> int:
 
 
 def _data_show(args: argparse.Namespace) -> int:
+    from brainflops.data import datasets
+
     frame = datasets.load_series(args.series)
     column = datasets.value_column(frame)
     if args.json:
@@ -247,6 +278,7 @@ def _data_show(args: argparse.Namespace) -> int:
         return 0
     lines = [
         f"# {args.series}: {datasets.series_description(args.series)}",
+        f"# source: {frame.attrs['source']}",
         f"# {'date':<10} {'year':>9} {column:>22}  label",
     ]
     for row, value in zip(frame.itertuples(index=False), frame[column], strict=True):
@@ -259,22 +291,29 @@ def _data_show(args: argparse.Namespace) -> int:
 
 
 def _trends_fit(args: argparse.Namespace) -> int:
+    from brainflops.data import datasets
+    from brainflops.forecast import trends as tr
+
     _check_plot(args)
     unit = datasets.series_unit(args.series)
     trend = _build_trend(args, unit, args.end)
     payload = trend.to_dict()
     payload["series"] = args.series
+    payload["source"] = datasets.series_sources()[args.series]  # carries any required credit
     if args.plot:
-        from brainflops.outputs.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
+        from brainflops.outputs.plots_trends import plot_trend
 
-        plot_trend(
-            args.plot, args.series, {_trend_label(trend, args): trend}, overwrite=args.force
+        drawn = (
+            {f"{m} (weight {w:.2f})": trend.members[m] for m, w in trend.weights.items()}
+            if isinstance(trend, tr.CalibratedTrend)
+            else {_trend_label(trend, args): trend}
         )
+        plot_trend(args.plot, args.series, drawn, overwrite=args.force)
     if args.json:
         emit(dumps(payload), args)
         return 0
     interval = trend.doubling_time_interval
-    text = [f"{args.series}: {trend.model} trend"]
+    text = [f"{args.series}: {trend.model} trend", f"  source: {payload['source']}"]
     fit = payload.get("fit")
     if fit:
         text.append(
@@ -295,11 +334,18 @@ def _trends_fit(args: argparse.Namespace) -> int:
             text.append(
                 f"  segment {seg['segment']}: doubling {seg['doubling_time_years']:.3f} years"
             )
+    if isinstance(trend, tr.CalibratedTrend):
+        text.append(f"  method: {payload['method']}; {trend.n_cases} resolved backtests")
+        text += [
+            f"  member {m}: weight {row['weight']:.3f}, doubling "
+            f"{row['doubling_time_years']:.3f} years, {row['n_errors']} errors"
+            for m, row in payload["members"].items()
+        ]
     emit("\n".join(text) + "\n", args)
     return 0
 
 
-def _trend_label(trend: tr.TrendModel, args: argparse.Namespace) -> str:
+def _trend_label(trend: Any, args: argparse.Namespace) -> str:
     if trend.model == "doubling":
         return f"doubling every {trend.doubling_time_years:g} y"
     window = f"{args.start or 'start'}..{getattr(args, 'end', None) or 'end'}"
@@ -307,27 +353,45 @@ def _trend_label(trend: tr.TrendModel, args: argparse.Namespace) -> str:
 
 
 def _trends_backtest(args: argparse.Namespace) -> int:
+    from brainflops.data import datasets
+    from brainflops.forecast import timeline as tl
+    from brainflops.forecast import trends as tr
+
     _check_plot(args)
     _check_model_flags(args)
     unit = datasets.series_unit(args.series)
     target = tr.parse_value(args.target, unit, "--target")
     ceiling = None if args.ceiling is None else tr.parse_value(args.ceiling, unit, "--ceiling")
-    options: dict[str, Any] = {
-        "breakpoint": args.breakpoint,
-        "ceiling": ceiling,
-        "continuous": not args.discontinuous,
-    }
+    options: dict[str, Any] = (
+        {}
+        if args.model == "calibrated"
+        else {
+            "breakpoint": args.breakpoint,
+            "ceiling": ceiling,
+            "continuous": not args.discontinuous,
+        }
+    )
     result = tr.backtest(
-        args.series, args.train_end, target, args.model, args.start, seed=args.seed, **options
+        args.series,
+        args.train_end,
+        target,
+        args.model,
+        seed=args.seed,
+        start=args.start,
+        **options,
     )
     if args.plot:
-        from brainflops.outputs.plots_trends import plot_trend  # noqa: PLC0415 - matplotlib is slow
+        from brainflops.outputs.plots_trends import plot_trend
 
-        trend = tr.fit_model(args.model, args.series, args.start, args.train_end, **options)
+        trend = (
+            tr.fit_calibrated(args.series, at=result_year(result)).members["exponential-recent"]
+            if args.model == "calibrated"
+            else tr.fit_model(args.model, args.series, args.start, args.train_end, **options)
+        )
         plot_trend(
             args.plot,
             args.series,
-            {f"{args.model} fit to {result.last_train_date}": trend},
+            {f"{trend.model} fit to {result.last_train_date}": trend},
             backtests=[result],
             overwrite=args.force,
         )
@@ -342,8 +406,8 @@ def _trends_backtest(args: argparse.Namespace) -> int:
         ),
         f"  target {result.target:g} {unit}",
         (
-            f"  predicted: {_fmt_year(result.predicted_year)} "
-            f"(95% {_fmt_year(lo)} .. {_fmt_year(hi)})"
+            f"  predicted: {tl.format_year(result.predicted_year)} "
+            f"({result.confidence:.0%} {tl.format_year(lo)} .. {tl.format_year(hi)})"
         ),
         f"  actual:    {result.actual_date or 'not reached in the data'}",
     ]
@@ -356,135 +420,40 @@ def _trends_backtest(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- timeline
 
 
-def _brain_samples(args: argparse.Namespace) -> tuple[np.ndarray, float | None]:
-    """Brain samples (log10 FLOP/s) and the central estimate (log10), if known."""
-    if args.brain is not None:
-        value = tr.parse_value(args.brain, "FLOP/s", "--brain")
-        return np.full(args.samples, math.log10(value)), math.log10(value)
-    from brainflops.cli.core import model_from_args  # noqa: PLC0415 - core imports all presets
+def result_year(result: Any) -> float:
+    """Decimal year of a backtest's last training point."""
+    from brainflops.data.datasets import decimal_year
 
-    model = model_from_args(args)
-    central_fn = getattr(model, "central_log10", None)
-    central = None if central_fn is None else float(central_fn())
-    if args.central:
-        if central is None:
-            raise InvalidValueError(name="--central", reason="the preset has no central value")
-        return np.full(args.samples, central), central
-    samples = model.sample(args.samples, seed=args.seed)
-    if samples.log10 is None:
-        raise InvalidValueError(
-            name="--samples", reason=f"{args.samples} draws were streamed; ask for fewer"
-        )
-    return np.asarray(samples.log10, dtype=float).reshape(-1), central
+    return decimal_year(result.last_train_date)
 
 
-def _criterion(args: argparse.Namespace) -> tl.Criterion:
-    """The ``--criterion``, with ``--budget``/``--power`` only where they apply."""
-    for flag, value, applies in (
-        ("--budget", args.budget, "budget"),
-        ("--power", args.power, "energy"),
-    ):
-        if value is not None and args.criterion != applies:
-            raise InvalidValueError(
-                name=flag, reason=f"applies to --criterion {applies} only, not {args.criterion}"
-            )
-    options: dict[str, float] = {}
-    if args.budget is not None:
-        options["budget_usd"] = tr.parse_value(args.budget, "USD", "--budget")
-    if args.power is not None:
-        options["power_w"] = tr.parse_value(args.power, "W", "--power")
-    criterion = tl.get_criterion(args.criterion, **options)
-    if args.series is not None and args.series != criterion.series:
-        datasets.series_unit(args.series)  # an unknown name is reported as such
-        matching = [c for c in tl.criteria() if tl.get_criterion(c).series == args.series]
-        hint = (
-            f"use --criterion {' or --criterion '.join(matching)} for {args.series}"
-            if matching
-            else f"no criterion compares with {args.series}"
-        )
-        raise InvalidValueError(
-            name="--series",
-            reason=(
-                f"the {criterion.name} criterion compares with {criterion.series} "
-                f"({criterion.unit}), not {args.series} "
-                f"({datasets.series_unit(args.series)}); {hint}"
-            ),
-        )
-    return criterion
+def _trends_calibrate(args: argparse.Namespace) -> int:
+    from brainflops.forecast import trends as tr
 
-
-def _timeline(args: argparse.Namespace) -> int:
     _check_plot(args)
-    criterion = _criterion(args)
-    series = args.series = criterion.series
-    unit = datasets.series_unit(series)
-    trend = _build_trend(args, unit, args.end)
-    brain, central = _brain_samples(args)
-    result = tl.parity_years(brain, trend, tl.trend_rng(args.seed), criterion, years=args.years)
-    payload: dict[str, Any] = {
-        "preset": args.preset,
-        "scenario": args.scenario,
-        "brain": args.brain,
-        "central_only": bool(args.central),
-        "series": series,
-        "seed": args.seed,
-    }
-    payload.update(result.to_dict())
-    payload["brain_log10_median"] = float(np.median(brain))
-    payload["central_log10"] = central
-    central_year = (
-        None
-        if central is None
-        else float(trend.crossing_year_log10(criterion.log10_target(central)))
-    )
-    payload["central_year"] = central_year
-    payload["reported_central_year"] = (
-        None if central_year is None else tl.reported_year(central_year)
-    )
-    if isinstance(trend, tr.DoublingTrend):
-        # Dettmers-style arithmetic at the central estimate (the preset's stated value),
-        # or at the sample median when no central value is known.
-        anchor = central if central is not None else float(np.median(brain))
-        payload["doubling_arithmetic"] = tl.dettmers_timeline(
-            target=10.0 ** float(criterion.log10_target(anchor)),
-            baseline=10.0**trend.baseline_log10,
-            baseline_year=trend.baseline_year,
-            doubling_years=trend.doubling_years,
-            rounding=trend.rounding,
-        ).to_dict()
+    report = tr.calibrate(args.series, args.model, confidence=args.confidence, seed=args.seed)
     if args.plot:
-        from brainflops.outputs.plots_trends import plot_parity_cdf  # noqa: PLC0415 - slow import
+        from brainflops.outputs.plots_trends import plot_calibration
 
-        label = f"{criterion.name}, {trend.model}"
-        plot_parity_cdf(
-            args.plot,
-            {label: result},
-            overwrite=args.force,
-            title=f"{args.preset or args.brain}: parity on {series}",
-        )
+        plot_calibration(args.plot, [report], overwrite=args.force)
     if args.json:
-        emit(dumps(payload), args)
+        emit(dumps(report.to_dict()), args)
         return 0
     lines = [
+        f"{report.series}: {report.model} ({report.method})",
+        f"  origins skipped (too few resolved backtests before them): {report.skipped_origins}",
         (
-            f"brain: {args.preset or args.brain} ({result.n_samples} samples, median "
-            f"{payload['brain_log10_median']:.2f} log10 FLOP/s)"
+            f"  {'horizon':>7} {'n':>4} {'open':>4} {'stated':>6} {'achieved':>8} "
+            f"{'mean err':>8} {'median err':>10} {'median width':>12}"
         ),
-        f"criterion: {criterion.description}",
-        f"trend: {trend.model} on {series}, doubling {trend.doubling_time_years:.3f} years",
-        (
-            f"median parity year: {_fmt_year(result.median_year)} "
-            f"(reported {result.reported_median_year})"
-        ),
-        f"5% .. 95%: {_fmt_year(result.p5_year)} .. {_fmt_year(result.p95_year)}",
-        f"never: {result.never_fraction:.1%}",
     ]
-    if central_year is not None:
+    for row in report.scores:
         lines.append(
-            f"central estimate 10^{central:.3f}: parity {_fmt_year(central_year)} "
-            f"(reported {payload['reported_central_year']})"
+            f"  {row.horizon:>7} {row.n:>4} {row.unresolved:>4} {row.confidence:>6.2f} "
+            f"{row.coverage:>8.2f} {row.mean_error_years:>8.2f} {row.median_error_years:>10.2f} "
+            f"{row.median_width_years:>12.2f}"
         )
-    lines += [f"P(parity by {y:g}) = {p:.3f}" for y, p in result.probability_by.items()]
+    lines.append("  errors: predicted - actual, years; open: targets not reached yet (unscored)")
     emit("\n".join(lines) + "\n", args)
     return 0
 
@@ -552,72 +521,38 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     back.add_argument(
         "--target", required=True, metavar="F", help="target value, e.g. 1e15 or 1PFLOP/s"
     )
-    back.add_argument("--seed", type=int, default=0, help="seed of the interval's draws")
+    back.add_argument("--seed", type=seed, default=0, help="seed of the interval's draws")
     back.add_argument("--json", action="store_true", help="print JSON")
     back.add_argument("--plot", metavar="FILE.png", help="write a figure (--force overwrites)")
     add_output_arguments(back)
     back.set_defaults(handler=_trends_backtest)
 
-    time = subparsers.add_parser(
-        "timeline", help="distribution of the year hardware matches the brain"
+    calib = trends_sub.add_parser(
+        "calibrate",
+        help="score a model's interval forecasts on rolling-origin backtests, by horizon",
     )
-    brain = time.add_mutually_exclusive_group(required=True)
-    brain.add_argument("--preset", metavar="P", help="brain-estimate preset to sample")
-    brain.add_argument("--scenario", metavar="FILE", help="a scenario TOML file to sample")
-    brain.add_argument(
-        "--brain", metavar="F", help="a fixed brain estimate instead, e.g. 1e16 or 10PFLOP/s"
+    _series_argument(calib, default=_DEFAULT_SERIES)
+    calib.add_argument(
+        "--model",
+        choices=CALIBRATABLE_MODELS,
+        default="calibrated",
+        help="model to score (default: calibrated, the ensemble)",
     )
-    time.add_argument(
-        "--central",
-        action="store_true",
-        help="use the preset's central estimate for every sample (only the trend varies)",
+    calib.add_argument(
+        "--confidence",
+        type=_confidence,
+        default=DEFAULT_CONFIDENCE,
+        metavar="C",
+        help=f"stated confidence of the interval (default: {DEFAULT_CONFIDENCE:g})",
     )
-    _series_argument(time, default=None)
-    _add_model_arguments(time)
-    time.add_argument(
-        "--end",
-        type=_year,
-        default=None,
-        metavar="Y",
-        help="last year of the fit window (default: last point)",
+    calib.add_argument("--seed", type=seed, default=0, help="seed of the interval's draws")
+    calib.add_argument("--json", action="store_true", help="print JSON")
+    calib.add_argument(
+        "--plot", metavar="FILE.png", help="write stated vs achieved coverage (--force overwrites)"
     )
-    time.add_argument(
-        "--criterion",
-        choices=tl.criteria(),
-        default="hpl",
-        help="what counts as parity (default: hpl)",
-    )
-    time.add_argument(
-        "--budget",
-        default=None,
-        metavar="USD",
-        help=f"budget criterion: purchase budget in US$ (default: {tl.DEFAULT_BUDGET_USD:g})",
-    )
-    time.add_argument(
-        "--power",
-        default=None,
-        metavar="W",
-        help="energy criterion: power budget in W, e.g. 20 or 1MW (default: the brain's "
-        "power, brain_power of data/facility.toml)",
-    )
-    time.add_argument(
-        "--samples",
-        type=positive_int,
-        default=_DEFAULT_SAMPLES,
-        metavar="N",
-        help=f"number of samples (default: {_DEFAULT_SAMPLES})",
-    )
-    time.add_argument("--seed", type=int, default=0, metavar="K", help="random seed")
-    time.add_argument(
-        "--years",
-        type=_years_list,
-        default=list(tl.DEFAULT_YEARS),
-        metavar="Y1,Y2",
-        help="years for probability_by",
-    )
-    time.add_argument("--json", action="store_true", help="print JSON")
-    time.add_argument(
-        "--plot", metavar="FILE.png", help="write the CDF of parity years (--force overwrites)"
-    )
-    add_output_arguments(time)
-    time.set_defaults(handler=_timeline)
+    add_output_arguments(calib)
+    calib.set_defaults(handler=_trends_calibrate)
+
+    from brainflops.cli._timeline import register_timeline
+
+    register_timeline(subparsers)

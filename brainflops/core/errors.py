@@ -132,9 +132,9 @@ class NonMonotoneError(BrainflopsError, ValueError):
 class OutputExistsError(BrainflopsError, FileExistsError):
     """An output file exists and overwriting it was not requested."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, force_hint: str = "overwrite=True") -> None:
         self.path = path
-        super().__init__(f"{path} exists; pass --force (or overwrite=True) to replace it")
+        super().__init__(f"{path} exists; pass {force_hint} to replace it")
 
 
 class MissingDependencyError(BrainflopsError, ImportError):

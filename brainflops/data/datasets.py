@@ -46,12 +46,15 @@ import pandas as pd
 from brainflops.core.errors import DataError, InvalidValueError, UnknownNameError
 
 __all__ = [
+    "EPOCH_CREDIT",
+    "EPOCH_MODELS_SOURCE",
     "HpcgRatio",
     "decimal_year",
     "hpcg_hpl_ratio",
     "list_series",
     "load_accelerators",
     "load_series",
+    "read_packaged_csv",
     "series_citations",
     "series_description",
     "series_sources",
@@ -61,7 +64,7 @@ __all__ = [
 ]
 
 _DATA_PACKAGE = "brainflops"
-_DATA_DIR = ("data", "hpc")
+_HPC_FOLDER = "hpc"
 
 TERA = 1e12  # SI prefix: the files give TFLOP/s, TOP/s
 GIGA = 1e9  # SI prefix: the files give GFLOP/s per W, GB, GB/s (decimal, as Epoch's export)
@@ -129,22 +132,34 @@ def decimal_year(date: str) -> float:
 
 
 @functools.cache
-def _read_csv(filename: str) -> pd.DataFrame:
-    resource = resources.files(_DATA_PACKAGE)
-    for part in _DATA_DIR:
-        resource = resource / part
-    resource = resource / filename
+def _read_csv(folder: str, filename: str) -> pd.DataFrame:
+    resource = resources.files(_DATA_PACKAGE) / "data" / folder / filename
+    # Dates stay text: decimal_year parses them, and pandas must not guess their format.
+    dates = {"list_date": str, "release_date": str, "publication_date": str}
     try:
         with resource.open("r", encoding="utf-8") as handle:
-            frame = pd.read_csv(handle, dtype={"list_date": str, "release_date": str})
+            frame = pd.read_csv(handle, dtype=dates)
     except FileNotFoundError as exc:
-        msg = f"packaged data file {filename!r} is missing"
+        msg = f"packaged data file {folder}/{filename} is missing"
         raise DataError(msg) from exc
     return frame
 
 
+def read_packaged_csv(folder: str, filename: str) -> pd.DataFrame:
+    """Return a copy of the packaged CSV ``brainflops/data/FOLDER/FILENAME`` (read once).
+
+    Date columns (``list_date``, ``release_date``, ``publication_date``) stay text.
+
+    Raises
+    ------
+    DataError
+        If the file is not in the package.
+    """
+    return _read_csv(folder, filename).copy()
+
+
 def _raw(filename: str) -> pd.DataFrame:
-    return _read_csv(filename).copy()
+    return read_packaged_csv(_HPC_FOLDER, filename)
 
 
 # --------------------------------------------------------------------------- accelerators
@@ -291,6 +306,20 @@ def _gpu_per_watt() -> pd.DataFrame:
     return _accelerator_frontier(lambda a: a["fp32 [FLOP/s]"] / a["tdp [W]"], "FLOP/s/W")
 
 
+def _ml_training(kind: str) -> pd.DataFrame:
+    # ml_models imports this module (decimal_year, read_packaged_csv), hence the late import.
+    from brainflops.data import ml_models  # noqa: PLC0415
+
+    return ml_models.training_series(kind)
+
+
+EPOCH_CREDIT = "Data: Epoch AI (epoch.ai), CC BY 4.0"  # required with any Epoch-derived output
+EPOCH_MODELS_SOURCE = (
+    "Epoch AI, 'Data on Notable AI Models', https://epoch.ai/data/notable-ai-models "
+    "(CC BY 4.0), snapshot of 2026-08-19; see brainflops/data/ml/SOURCES.md. " + EPOCH_CREDIT
+)
+
+
 @dataclass(frozen=True)
 class _SeriesSpec:
     unit: str
@@ -365,6 +394,27 @@ _SERIES: dict[str, _SeriesSpec] = {
         _gpu_per_watt,
         citation="epoch-ml-hardware",
     ),
+    "ml-training-all": _SeriesSpec(
+        "FLOP",
+        "training compute of every notable ML model with an estimate (Epoch AI)",
+        EPOCH_MODELS_SOURCE,
+        functools.partial(_ml_training, "all"),
+        citation="epoch-notable-models",
+    ),
+    "ml-training-frontier": _SeriesSpec(
+        "FLOP",
+        "training compute of Epoch AI's frontier models (top 10 by compute at release)",
+        EPOCH_MODELS_SOURCE,
+        functools.partial(_ml_training, "frontier"),
+        citation="epoch-notable-models",
+    ),
+    "ml-training-largest": _SeriesSpec(
+        "FLOP",
+        "largest training run to date (running record of Epoch AI's notable models)",
+        EPOCH_MODELS_SOURCE,
+        functools.partial(_ml_training, "largest"),
+        citation="epoch-notable-models",
+    ),
 }
 
 
@@ -391,7 +441,7 @@ def series_citations() -> dict[str, str]:
 
 
 def series_unit(name: str) -> str:
-    """Return the unit of a series' value column (``FLOP/s``, ``FLOP/s/W`` or ``FLOP/s/USD``)."""
+    """Return the unit of a series' value column (``FLOP/s``, ``FLOP/s/W``, ``FLOP``...)."""
     return _spec(name).unit
 
 

@@ -23,7 +23,13 @@ budget     gpu-flops-per-dollar  ``B / budget``: ``budget`` US$ of accelerators 
 energy     green500-rank1        ``B / power``: ``power`` W (default the brain's 20 W,
            (FLOP/s/W)            ``brain_power`` of ``data/facility.toml``) at the
                                  Green500 #1's efficiency give B
+training-  ml-training-largest   ``B × age``: the largest ML training run's compute
+run        (FLOP)                reaches the brain's compute over ``lifetime_seconds``
+                                 (1e9 s) of ``data/facility.toml``
 ========== ===================== ==================================================
+
+Every criterion looks at the data first: a target the series already reached is reported
+with the date and the system (or model) that reached it, and is not extrapolated.
 
 The HPCG/HPL ratio is computed from ``hpcg_history.csv`` by
 :func:`brainflops.data.datasets.hpcg_hpl_ratio` (median over distinct #1 results).
@@ -34,7 +40,7 @@ Dettmers (2015)
 ``dettmers2015.md`` section 9.3): from 0.58 PFLOP/s (Tianhe-2 on HPCG) in 2015 to his
 1.075e21 FLOP/s takes ``ceil(log2(1.075e21 / 0.58e15)) = ceil(20.82) = 21`` whole doublings;
 at 1.8 years per doubling that is 2015 + 37.8 = 2052.8, which he reports as 2053, and at
-3 years 2078. The reported year rounds the decimal year *up* to a whole year ("by 2053");
+3 years 2078. The "by" year (:func:`by_year`) rounds the decimal year *up* to a whole year ("by 2053");
 rounding to whole doublings is his choice, and ``rounding="none"`` gives the continuous
 2052.5. His Moore's-law year, 2037, is stated without a doubling time; the doubling time it
 implies, (2037 - 2015) / 21 ≈ 1.05 years, is derived here by
@@ -55,14 +61,22 @@ from numpy.typing import ArrayLike, NDArray
 from brainflops.core.errors import InvalidValueError, UnitMismatchError, UnknownNameError
 from brainflops.data.datasets import hpcg_hpl_ratio
 from brainflops.forecast.trends import (
+    CalibratedTrend,
     DoublingTrend,
+    Reached,
     RngLike,
     Rounding,
     TrendModel,
-    _rng,
+    as_generator,
     doubling,
+    first_reached_record,
+    first_reached_years,
+    fit_calibrated,
+    fit_model,
+    load_any_series,
     sample_quantiles,
 )
+from brainflops.forecast.trends.series import ML_TRAINING_SERIES
 
 __all__ = [
     "DEFAULT_YEARS",
@@ -70,17 +84,21 @@ __all__ = [
     "DETTMERS_BASELINE_YEAR",
     "DETTMERS_DOUBLING_YEARS",
     "DETTMERS_MOORE_YEAR",
+    "DETTMERS_SCENARIOS",
     "DETTMERS_TARGET_FLOPS",
     "Criterion",
     "DettmersTimeline",
     "ParityResult",
+    "by_year",
     "criteria",
     "dettmers_implied_doubling_years",
+    "dettmers_scenario",
     "dettmers_timeline",
+    "forecast_parity",
     "format_year",
     "get_criterion",
+    "never_reason",
     "parity_years",
-    "reported_year",
     "trend_rng",
 ]
 
@@ -96,12 +114,12 @@ DEFAULT_BUDGET_USD = 1000.0  # "e.g. $1000 or $1M" (issue 5); the cheaper one by
 _YEAR_TOL = 1e-6  # years; 2015 + 21 × 3 must report 2078, not 2079, despite rounding error
 
 
-def reported_year(year: float) -> float:
+def by_year(year: float) -> float:
     """Round a decimal year up to a whole year ("by year Y"); infinities pass through.
 
     Examples
     --------
-    >>> reported_year(2052.8), reported_year(2078.0)
+    >>> by_year(2052.8), by_year(2078.0)
     (2053, 2078)
     """
     if not math.isfinite(year):
@@ -181,7 +199,7 @@ class Criterion:
         }
 
 
-_CRITERIA = ("hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy")
+_CRITERIA = ("hpl", "hpcg", "hpcg-hpl", "top500-sum", "budget", "energy", "training-run")
 
 
 def criteria() -> list[str]:
@@ -216,44 +234,11 @@ def get_criterion(
         Power budget for ``energy`` (W); default the brain's power, ``brain_power`` of
         ``data/facility.toml`` (20 W).
     """
-    if name == "hpl":
-        return Criterion(
-            name,
-            "top500-rank1",
-            "FLOP/s",
-            0.0,
-            "TOP500 #1 HPL Rmax (FP64) reaches the brain estimate",
-            "TOP500 lists",
-        )
-    if name == "hpcg":
-        return Criterion(
-            name,
-            "hpcg-rank1",
-            "FLOP/s",
-            0.0,
-            "HPCG #1 (FP64, memory-bound; Dettmers' 2015 metric) reaches the brain estimate",
-            "HPCG lists",
-        )
+    if name in _FIXED_CRITERIA:
+        series, description, source = _FIXED_CRITERIA[name]
+        return Criterion(name, series, "FLOP/s", 0.0, description, source)
     if name == "hpcg-hpl":
-        ratio = hpcg_hpl_ratio()
-        return Criterion(
-            name,
-            "top500-rank1",
-            "FLOP/s",
-            -math.log10(ratio.median),
-            f"TOP500 #1 HPL Rmax scaled by the measured HPCG/HPL ratio {ratio.median:.4f} "
-            f"(range {ratio.minimum:.4f}-{ratio.maximum:.4f}) reaches the brain estimate",
-            ratio.source,
-        )
-    if name == "top500-sum":
-        return Criterion(
-            name,
-            "top500-sum",
-            "FLOP/s",
-            0.0,
-            "the sum of all 500 TOP500 systems (HPL, FP64) reaches the brain estimate",
-            "TOP500 lists",
-        )
+        return _hpcg_hpl_criterion()
     if name == "budget":
         budget = _positive(budget_usd, "budget_usd")
         return Criterion(
@@ -277,7 +262,59 @@ def get_criterion(
             "Green500 lists; brain power: brain_power of data/facility.toml "
             "(literature.md section 3.4)",
         )
+    if name == "training-run":
+        return _training_run_criterion()
     raise UnknownNameError(kind="criterion", name=str(name), known=_CRITERIA)
+
+
+# Criteria that compare the brain's FLOP/s directly with a FLOP/s series:
+# name -> (series, description, source).
+_FIXED_CRITERIA = {
+    "hpl": (
+        "top500-rank1",
+        "TOP500 #1 HPL Rmax (FP64) reaches the brain estimate",
+        "TOP500 lists",
+    ),
+    "hpcg": (
+        "hpcg-rank1",
+        "HPCG #1 (FP64, memory-bound; Dettmers' 2015 metric) reaches the brain estimate",
+        "HPCG lists",
+    ),
+    "top500-sum": (
+        "top500-sum",
+        "the sum of all 500 TOP500 systems (HPL, FP64) reaches the brain estimate",
+        "TOP500 lists",
+    ),
+}
+
+
+def _hpcg_hpl_criterion() -> Criterion:
+    ratio = hpcg_hpl_ratio()
+    return Criterion(
+        "hpcg-hpl",
+        "top500-rank1",
+        "FLOP/s",
+        -math.log10(ratio.median),
+        f"TOP500 #1 HPL Rmax scaled by the measured HPCG/HPL ratio {ratio.median:.4f} "
+        f"(range {ratio.minimum:.4f}-{ratio.maximum:.4f}) reaches the brain estimate",
+        ratio.source,
+    )
+
+
+def _training_run_criterion() -> Criterion:
+    """The largest ML training run's compute reaches the brain's compute over a lifetime."""
+    from brainflops.forecast.versus import lifetime_flop, lifetime_source  # noqa: PLC0415
+
+    seconds = float(lifetime_flop(1.0))  # one FLOP/s over the default lifetime, in FLOP
+    return Criterion(
+        "training-run",
+        ML_TRAINING_SERIES,
+        "FLOP",
+        math.log10(seconds),
+        f"the largest ML training run's compute reaches the brain estimate summed over "
+        f"{seconds:.3g} s to adulthood (lifetime compute)",
+        f"Data: Epoch AI (epoch.ai), CC BY 4.0 (notable models); age: {lifetime_source()}",
+    )
 
 
 def _brain_power_w() -> float:
@@ -289,9 +326,12 @@ def _brain_power_w() -> float:
 # --------------------------------------------------------------------------- parity
 
 
+Forecaster = TrendModel | CalibratedTrend
+
+
 @dataclass(frozen=True, eq=False)
 class ParityResult:
-    """Distribution of parity years.
+    """Distribution of parity years: observed where the data reached the target, else projected.
 
     Attributes
     ----------
@@ -307,10 +347,17 @@ class ParityResult:
         ``{year: P(parity year <= year)}``.
     never_fraction:
         Share of samples whose trend draw never reaches the target.
+    reached_fraction:
+        Share of samples whose target the data has already reached (observed, P = 1 from
+        the date it was reached).
+    observed:
+        The first data point at or above the median target, when the data reached it.
+    never_reason:
+        Why draws never reach the target (empty when none is "never").
     samples:
         The parity year of every sample (for plots); not part of :meth:`to_dict`.
     trend:
-        The trend's :meth:`~brainflops.forecast.trends.TrendModel.to_dict`.
+        The trend's ``to_dict()``.
     """
 
     criterion: Criterion
@@ -323,61 +370,94 @@ class ParityResult:
     never_fraction: float
     samples: NDArray[np.float64] = field(repr=False)
     trend: dict[str, Any] = field(repr=False, default_factory=dict)
+    reached_fraction: float = 0.0
+    observed: Reached | None = None
+    never_reason: str = ""
+    label: str = ""
 
     @property
-    def reported_median_year(self) -> float:
-        """The median rounded up to a whole year (see :func:`reported_year`)."""
-        return reported_year(self.median_year)
+    def median_by_year(self) -> float:
+        """The median rounded up to a whole year, "by year Y" (see :func:`by_year`)."""
+        return by_year(self.median_year)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-able dict (the CLI turns infinities into ``null``)."""
+        """Return a JSON-able dict; a year that is never reached is ``null`` (see ``never_reason``)."""
         return {
+            "label": self.label,
             "criterion": self.criterion.name,
             "criterion_detail": self.criterion.to_dict(),
             "model": self.model,
             "n_samples": self.n_samples,
-            "median_year": self.median_year,
-            "reported_median_year": self.reported_median_year,
-            "p5_year": self.p5_year,
-            "p95_year": self.p95_year,
+            "median_year": _year_or_none(self.median_year),
+            "median_by_year": _year_or_none(self.median_by_year),
+            "p5_year": _year_or_none(self.p5_year),
+            "p95_year": _year_or_none(self.p95_year),
             "probability_by": {_year_key(y): p for y, p in self.probability_by.items()},
+            "reached_fraction": self.reached_fraction,
+            "observed": None if self.observed is None else self.observed.to_dict(),
             "never_fraction": self.never_fraction,
+            "never_reason": self.never_reason or None,
             "trend": self.trend,
         }
+
+
+def _year_or_none(year: float | None) -> float | None:
+    """A year for JSON: ``None`` for "never" (an infinite year), which JSON cannot hold."""
+    return year if year is None or math.isfinite(year) else None
 
 
 def _year_key(year: float) -> str:
     return str(int(year)) if float(year).is_integer() else f"{year:g}"
 
 
+def never_reason(trend: Forecaster, log10_target: float) -> str:
+    """Why draws of ``trend`` never reach ``log10_target`` (ask only when some do not).
+
+    A logistic ceiling at or below the target, a point estimate that does not grow, or
+    (otherwise) parameter draws whose slope is at or below zero. For the calibrated
+    ensemble, the members that never reach it and why.
+    """
+    if isinstance(trend, CalibratedTrend):
+        reasons = trend.never_reasons(log10_target)
+        return "; ".join(f"{member}: {why}" for member, why in reasons.items())
+    ceiling = getattr(trend, "ceiling_log10", None)
+    if ceiling is not None and log10_target >= ceiling:
+        return f"the logistic ceiling 10^{ceiling:.2f} {trend.unit} is below the target"
+    if not math.isfinite(float(trend.crossing_year_log10(log10_target))):
+        return f"the trend does not grow (doubling time {trend.doubling_time_years:g} years)"
+    return "some parameter draws do not grow (a slope at or below zero)"
+
+
 def parity_years(
     log10_brain: ArrayLike,
-    trend: TrendModel,
+    trend: Forecaster,
     rng: RngLike = None,
     criterion: str | Criterion = "hpl",
     *,
     years: Iterable[float] = DEFAULT_YEARS,
-    budget_usd: float = DEFAULT_BUDGET_USD,
-    power_w: float | None = None,
 ) -> ParityResult:
-    """Distribution of the year a trend reaches brain estimates.
+    """Distribution of the year a trend reaches brain estimates; observed dates first.
+
+    The criterion's series is looked at first: a sample whose target the data already
+    reached gets the date it was reached (P = 1 from then) and fits nothing; the others get
+    the trend's crossing year, never earlier than the last data point (not reached by then).
 
     Parameters
     ----------
     log10_brain:
         Samples of the brain estimate, log10 FLOP/s (1-D, finite).
     trend:
-        A fitted or stated trend whose unit matches the criterion's.
+        A fitted or stated trend, or the calibrated ensemble, whose unit matches the
+        criterion's.
     rng:
-        Generator or seed for the trend's parameter draws. Draws depend only on the number
-        of samples and the generator, so equal seeds give common random numbers across
-        brain estimates and criteria.
+        Generator or seed for the trend's draws. Draws depend only on the number of samples
+        and the generator, so equal seeds give common random numbers across brain
+        estimates and criteria.
     criterion:
-        A criterion name (see :func:`criteria`) or a :class:`Criterion`.
+        A criterion name (see :func:`criteria`; the ``budget`` and ``energy`` defaults) or
+        a :class:`Criterion` from :func:`get_criterion`, e.g. with another budget.
     years:
         Years at which to report the probability of parity.
-    budget_usd, power_w:
-        Parameters of the ``budget`` and ``energy`` criteria.
 
     Raises
     ------
@@ -386,11 +466,7 @@ def parity_years(
     UnitMismatchError
         If the trend's unit is not the criterion's.
     """
-    crit = (
-        criterion
-        if isinstance(criterion, Criterion)
-        else get_criterion(criterion, budget_usd=budget_usd, power_w=power_w)
-    )
+    crit = criterion if isinstance(criterion, Criterion) else get_criterion(criterion)
     brain = np.asarray(log10_brain, dtype=float)
     if brain.ndim != 1 or brain.size == 0 or not np.all(np.isfinite(brain)):
         raise InvalidValueError(
@@ -406,8 +482,11 @@ def parity_years(
     report_years = sorted({float(y) for y in years})
     if not all(math.isfinite(y) for y in report_years):
         raise InvalidValueError(name="years", reason="must be finite")
-    samples = trend.crossing_year_samples_log10(crit.log10_target(brain), brain.size, _rng(rng))
+    targets = crit.log10_target(brain)
+    samples = trend.crossing_year_samples_log10(targets, brain.size, as_generator(rng))
+    samples, reached, hit = _observed_first(crit, targets, samples)
     median, p5, p95 = sample_quantiles(samples, [0.5, 0.05, 0.95])
+    never = np.isposinf(samples)
     return ParityResult(
         criterion=crit,
         model=trend.model,
@@ -416,10 +495,54 @@ def parity_years(
         p5_year=float(p5),
         p95_year=float(p95),
         probability_by={y: float(np.mean(samples <= y)) for y in report_years},
-        never_fraction=float(np.mean(np.isposinf(samples))),
+        never_fraction=float(np.mean(never)),
         samples=samples,
         trend=trend.to_dict(),
+        reached_fraction=float(np.mean(reached)),
+        observed=hit,
+        never_reason=never_reason(trend, float(np.median(targets[never]))) if never.any() else "",
     )
+
+
+def _observed_first(
+    crit: Criterion, targets: NDArray[np.float64], projected: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], Reached | None]:
+    """Observed dates where the data reached a target; projections no earlier than the data."""
+    frame = load_any_series(crit.series)
+    last = float(frame["year"].max())
+    seen = first_reached_years(frame, targets)
+    reached = np.isfinite(seen)
+    samples = np.where(reached, seen, np.maximum(projected, last))
+    median_target = float(np.quantile(targets, 0.5, method="inverted_cdf"))
+    hit = first_reached_record(frame, 10.0**median_target)
+    return samples, reached, hit
+
+
+def forecast_parity(
+    log10_brain: ArrayLike,
+    criterion: str | Criterion = "hpl",
+    model: str = "calibrated",
+    *,
+    seed: int = 0,
+    years: Iterable[float] = DEFAULT_YEARS,
+) -> ParityResult:
+    """The library's timeline entry point: parity years on the criterion's series.
+
+    ``model`` is ``"calibrated"`` (the default ensemble), one of the fitted models of
+    :data:`~brainflops.forecast.trends.MODELS` (fitted to the whole series; ``logistic``
+    needs a ceiling, so use :func:`parity_years` with your own fit) or a Dettmers scenario
+    (:data:`DETTMERS_SCENARIOS`). Trend draws use :func:`trend_rng` of ``seed``; give a
+    :class:`Criterion` from :func:`get_criterion` for another budget or power.
+    """
+    crit = criterion if isinstance(criterion, Criterion) else get_criterion(criterion)
+    trend: Forecaster
+    if model == "calibrated":
+        trend = fit_calibrated(crit.series)
+    elif model in DETTMERS_SCENARIOS:
+        trend = dettmers_scenario(model)
+    else:
+        trend = fit_model(model, crit.series, None, None)
+    return parity_years(log10_brain, trend, trend_rng(seed), crit, years=years)
 
 
 # --------------------------------------------------------------------------- Dettmers
@@ -437,8 +560,8 @@ class DettmersTimeline:
         Doublings counted (21 when rounding to whole doublings).
     crossing_year:
         ``baseline_year + doublings × doubling_years`` (2052.8 for 1.8 years).
-    reported_year:
-        ``crossing_year`` rounded up to a whole year (2053).
+    by_year:
+        ``crossing_year`` rounded up to a whole year (2053): "by 2053", our rounding.
     """
 
     target: float
@@ -449,7 +572,7 @@ class DettmersTimeline:
     exact_doublings: float
     doublings: float
     crossing_year: float
-    reported_year: float
+    by_year: float
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-able dict."""
@@ -462,7 +585,7 @@ class DettmersTimeline:
             "exact_doublings": self.exact_doublings,
             "doublings": self.doublings,
             "crossing_year": self.crossing_year,
-            "reported_year": self.reported_year,
+            "by_year": self.by_year,
         }
 
 
@@ -477,9 +600,9 @@ def dettmers_timeline(
 
     Examples
     --------
-    >>> dettmers_timeline().reported_year
+    >>> dettmers_timeline().by_year
     2053
-    >>> dettmers_timeline(doubling_years=3.0).reported_year
+    >>> dettmers_timeline(doubling_years=3.0).by_year
     2078
     """
     target = _positive(target, "target")
@@ -495,7 +618,7 @@ def dettmers_timeline(
         exact_doublings=exact,
         doublings=trend.doublings_needed(target),
         crossing_year=year,
-        reported_year=reported_year(year),
+        by_year=by_year(year),
     )
 
 
@@ -521,3 +644,32 @@ def dettmers_implied_doubling_years(
     if doublings <= 0:
         raise InvalidValueError(name="target", reason="is not above the baseline")
     return (float(stated_year) - trend.baseline_year) / doublings
+
+
+DETTMERS_SCENARIOS = {
+    "dettmers-moore": None,  # the doubling time implied by his 2037 (derived)
+    "dettmers-1.8y": DETTMERS_DOUBLING_YEARS[0],
+    "dettmers-3y": DETTMERS_DOUBLING_YEARS[1],
+}
+
+
+def dettmers_scenario(name: str) -> DoublingTrend:
+    """Dettmers' (2015) arithmetic as a trend: 0.58 PFLOP/s in 2015, whole doublings.
+
+    ``dettmers-1.8y`` and ``dettmers-3y`` use his stated doubling times (2053 and 2078 for
+    his 1.075e21 FLOP/s); ``dettmers-moore`` the 1.05 years implied by his 2037 (derived).
+    Compare with the ``hpcg`` criterion, his metric.
+
+    Examples
+    --------
+    >>> [by_year(dettmers_scenario(n).crossing_year(DETTMERS_TARGET_FLOPS))
+    ...  for n in DETTMERS_SCENARIOS]
+    [2037, 2053, 2078]
+    """
+    if name not in DETTMERS_SCENARIOS:
+        raise UnknownNameError(kind="scenario", name=str(name), known=tuple(DETTMERS_SCENARIOS))
+    years = DETTMERS_SCENARIOS[name]
+    period = dettmers_implied_doubling_years() if years is None else years
+    return doubling(
+        DETTMERS_BASELINE_FLOPS, DETTMERS_BASELINE_YEAR, period, rounding="whole-doublings"
+    )

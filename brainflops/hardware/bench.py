@@ -569,7 +569,7 @@ def run_bench(
                 reason="sets the peaks of the PyTorch GPU measurements; it does nothing "
                 "without PyTorch (drop --no-torch or --device)",
             )
-        from brainflops.hardware.plan import get_device  # noqa: PLC0415 - table read on demand
+        from brainflops.hardware.devices import get_device  # noqa: PLC0415 - table read on demand
 
         get_device(device)  # an unknown name fails before the timing starts
     started = time.perf_counter()
@@ -608,7 +608,7 @@ def run_bench(
     elif torch is None:
         notes.append("PyTorch: not installed; no GPU or PyTorch CPU measurement.")
     elif cuda:
-        from brainflops.hardware.plan import get_device, match_device  # noqa: PLC0415 - table read on demand
+        from brainflops.hardware.devices import get_device, match_device  # noqa: PLC0415 - table read on demand
 
         name = str(torch.cuda.get_device_name(0))
         row = get_device(device) if device else match_device(name)

@@ -69,18 +69,26 @@ FLOP/B). The three terms that set the answer:
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
-import pandas as pd
 import sympy as sp
 
 from brainflops.core import fmt
-from brainflops.core.errors import DataError, InvalidValueError, UnknownNameError
+from brainflops.hardware.devices import (
+    PRECISION_COLUMNS,
+    Device,
+    check_precision,
+    devices_frame,
+    get_device,
+    list_devices,
+    match_device,
+)
+from brainflops.hardware.facility import assumption, machine_costs
+from brainflops.hardware.links import LinkLoad, get_links
+from brainflops.hardware.parallelism import ring_allreduce_bytes
+from brainflops.hardware.roofline import Bound, attainable_flops, roofline_bound
 from brainflops.models.model import Model
 from brainflops.ops.operations import PRECISION_BYTES
 from brainflops.params.assumption_files import (
@@ -90,6 +98,8 @@ from brainflops.params.assumption_files import (
     sources,
 )
 
+# The names below stay importable from here, as before the split into modules
+# (devices, roofline, facility, links): callers need not change.
 __all__ = [
     "PRECISION_COLUMNS",
     "Device",
@@ -109,260 +119,7 @@ __all__ = [
     "sources",
 ]
 
-Bound = Literal["compute", "memory"]
-
-# Accelerator-table columns holding the peak rate of each precision, tried in order.
-# bf16/fp16 use the dense tensor-core rate; fp16 falls back to the non-tensor rate for
-# parts without tensor units. int8 peaks are integer OP/s, used as FLOP/s equivalents.
-PRECISION_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "fp64": ("fp64 [FLOP/s]",),
-        "fp32": ("fp32 [FLOP/s]",),
-        "tf32": ("tf32_tensor [FLOP/s]",),
-        "bf16": ("tensor_fp16_bf16 [FLOP/s]",),
-        "fp16": ("tensor_fp16_bf16 [FLOP/s]", "fp16 [FLOP/s]"),
-        "fp8": ("fp8 [FLOP/s]",),
-        "int8": ("int8 [OP/s]",),
-    }
-)
-
-_MEMORY = "memory [B]"
-_BANDWIDTH = "memory_bandwidth [B/s]"
-_TDP = "tdp [W]"
-_PRICE = "price [USD]"
 _ROUNDING = 1e-12  # relative slack before rounding a device count up
-
-
-# ------------------------------------------------------------------------ devices
-
-
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) and number > 0 else None
-
-
-@dataclass(frozen=True, slots=True)
-class Device:
-    """One accelerator row of the packaged table (Epoch AI, base units).
-
-    Attributes
-    ----------
-    name, manufacturer, kind:
-        As in the table (``kind`` is GPU, TPU, ...).
-    year:
-        Decimal release year, or None.
-    peaks:
-        Peak FLOP/s by precision (only the precisions the table gives).
-    peak_columns:
-        The table column each peak came from.
-    memory_bytes, memory_bandwidth, tdp_watts, price_usd:
-        Device memory (B), memory bandwidth (B/s), thermal design power (W) and nominal
-        launch price (USD); None where the table has no value.
-    """
-
-    name: str
-    manufacturer: str
-    kind: str
-    year: float | None
-    peaks: Mapping[str, float]
-    peak_columns: Mapping[str, str]
-    memory_bytes: float | None
-    memory_bandwidth: float | None
-    tdp_watts: float | None
-    price_usd: float | None
-
-    def peak(self, precision: str) -> float:
-        """Peak FLOP/s at ``precision``.
-
-        Raises
-        ------
-        InvalidValueError
-            If the precision is unknown or the table has no peak for it on this device.
-        """
-        _check_precision(precision)
-        if precision not in self.peaks:
-            known = ", ".join(self.peaks) or "none"
-            raise InvalidValueError(
-                name="precision",
-                reason=f"the accelerator table gives no {precision} peak for {self.name!r} "
-                f"(it has: {known})",
-            )
-        return self.peaks[precision]
-
-    def bandwidth(self) -> float:
-        """Memory bandwidth in B/s; raises :class:`InvalidValueError` if unknown."""
-        if self.memory_bandwidth is None:
-            raise InvalidValueError(
-                name="device",
-                reason=f"the accelerator table gives no memory bandwidth for {self.name!r}",
-            )
-        return self.memory_bandwidth
-
-    def ridge_point(self, precision: str) -> float:
-        """Peak / bandwidth (FLOP/B): intensities below it are memory-bound."""
-        return self.peak(precision) / self.bandwidth()
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain mapping of every field (JSON-ready)."""
-        return {
-            "name": self.name,
-            "manufacturer": self.manufacturer,
-            "type": self.kind,
-            "year": self.year,
-            "peak_flops": dict(self.peaks),
-            "peak_columns": dict(self.peak_columns),
-            "memory_bytes": self.memory_bytes,
-            "memory_bandwidth_bytes_per_second": self.memory_bandwidth,
-            "tdp_watts": self.tdp_watts,
-            "price_usd": self.price_usd,
-        }
-
-
-def _check_precision(precision: str) -> None:
-    if precision not in PRECISION_COLUMNS or precision not in PRECISION_BYTES:
-        known = ", ".join(p for p in PRECISION_COLUMNS if p in PRECISION_BYTES)
-        raise InvalidValueError(
-            name="precision", reason=f"unknown precision {precision!r}; use one of {known}"
-        )
-
-
-def _device_from_row(row: Mapping[str, Any]) -> Device:
-    peaks: dict[str, float] = {}
-    columns: dict[str, str] = {}
-    for precision, candidates in PRECISION_COLUMNS.items():
-        for column in candidates:
-            value = _number(row.get(column))
-            if value is not None:
-                peaks[precision], columns[precision] = value, column
-                break
-    return Device(
-        name=str(row["name"]),
-        manufacturer=str(row.get("manufacturer", "") or ""),
-        kind=str(row.get("type", "") or ""),
-        year=_number(row.get("year")),
-        peaks=MappingProxyType(peaks),
-        peak_columns=MappingProxyType(columns),
-        memory_bytes=_number(row.get(_MEMORY)),
-        memory_bandwidth=_number(row.get(_BANDWIDTH)),
-        tdp_watts=_number(row.get(_TDP)),
-        price_usd=_number(row.get(_PRICE)),
-    )
-
-
-@cache
-def _devices() -> tuple[Device, ...]:
-    from brainflops.data.datasets import load_accelerators  # noqa: PLC0415 - pandas CSV read on first use
-
-    frame = load_accelerators()
-    needed = {"name", _BANDWIDTH, _TDP, _MEMORY}
-    missing = needed - set(frame.columns)
-    if missing:
-        msg = f"accelerator table lacks column(s) {', '.join(sorted(missing))}"
-        raise DataError(msg)
-    return tuple(_device_from_row(row) for row in frame.to_dict("records"))
-
-
-def list_devices() -> tuple[Device, ...]:
-    """Every accelerator of the packaged table, in table order."""
-    return _devices()
-
-
-def get_device(name: str) -> Device:
-    """Look up an accelerator by name.
-
-    An exact name (case-insensitive) wins; otherwise a name that is a substring of exactly
-    one table name is accepted (``"NVIDIA H100 SXM5"`` finds ``"NVIDIA H100 SXM5 80GB"``).
-
-    Raises
-    ------
-    UnknownNameError
-        No table name matches; the message suggests close names.
-    InvalidValueError
-        The name is a substring of several table names (they are listed).
-    """
-    devices = _devices()
-    wanted = " ".join(name.split()).casefold()
-    exact = [d for d in devices if d.name.casefold() == wanted]
-    if exact:
-        return exact[0]
-    partial = [d for d in devices if wanted and wanted in d.name.casefold()]
-    if len(partial) == 1:
-        return partial[0]
-    if len(partial) > 1:
-        names = ", ".join(repr(d.name) for d in partial)
-        raise InvalidValueError(name="device", reason=f"{name!r} matches several devices: {names}")
-    raise UnknownNameError(kind="device", name=name, known=[d.name for d in devices])
-
-
-def _tokens(text: str) -> list[str]:
-    text = re.sub(r"(\d+)\s*gb\b", r"\1gb", text.casefold())
-    return re.findall(r"[a-z0-9]+", text)
-
-
-def match_device(description: str) -> Device | None:
-    """The table row that best matches a device description, or None.
-
-    Used by ``brainflops bench`` to find the peak of the GPU it ran on. A row must share
-    a model token (letters and digits, e.g. ``h100``; memory sizes like ``80gb`` do not
-    count) with the description; rows are scored by shared tokens minus half their extra
-    tokens, ties broken by name. ``"NVIDIA H100 80GB HBM3"`` (what CUDA reports for an
-    SXM part) matches ``"NVIDIA H100 SXM5 80GB"``.
-    """
-    wanted = set(_tokens(description))
-
-    def is_model(token: str) -> bool:
-        return (
-            any(c.isalpha() for c in token)
-            and any(c.isdigit() for c in token)
-            and not token.endswith("gb")
-        )
-
-    best: tuple[float, str, Device] | None = None
-    for device in _devices():
-        tokens = set(_tokens(device.name))
-        if not any(is_model(t) for t in tokens & wanted):
-            continue
-        score = len(tokens & wanted) - 0.5 * len(tokens - wanted)
-        key = (-score, device.name)
-        if best is None or key < (best[0], best[1]):
-            best = (-score, device.name, device)
-    return None if best is None else best[2]
-
-
-def _assumption(name: str, override: Any, unit: str) -> float:
-    if override is None:
-        return facility_value(name, unit)
-    value = float(facility_assumptions()[name].with_value(override).quantity.m_as(unit))
-    if not math.isfinite(value) or value <= 0:
-        raise InvalidValueError(name, f"must be positive and finite, got {override!r}")
-    return value
-
-
-# --------------------------------------------------------------------- roofline
-
-
-def attainable_flops(intensity: float, peak: float, bandwidth: float) -> float:
-    """Roofline: ``min(peak, intensity x bandwidth)`` in FLOP/s.
-
-    Examples
-    --------
-    >>> attainable_flops(10.0, peak=100e12, bandwidth=2e12)  # below the ridge (50 FLOP/B)
-    20000000000000.0
-    >>> attainable_flops(80.0, peak=100e12, bandwidth=2e12)
-    100000000000000.0
-    """
-    for label, number in (("intensity", intensity), ("peak", peak), ("bandwidth", bandwidth)):
-        if not number > 0 or not math.isfinite(number):
-            raise InvalidValueError(label, f"must be positive and finite, got {number!r}")
-    return min(peak, intensity * bandwidth)
-
-
-def roofline_bound(intensity: float, peak: float, bandwidth: float) -> Bound:
-    """``"memory"`` when ``intensity`` is below the ridge point ``peak / bandwidth``."""
-    return "memory" if intensity * bandwidth < peak else "compute"
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,31 +171,6 @@ class StageRoofline:
             "bound": self.bound,
             "devices": self.devices,
             "weights": self.weights,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class LinkLoad:
-    """Partition traffic per device compared with one link's per-direction bandwidth.
-
-    ``model_parallel`` and ``data_parallel`` are traffic / bandwidth (above 1: the link
-    cannot carry it); None when the traffic is unknown.
-    """
-
-    name: str
-    bandwidth: float
-    model_parallel: float | None
-    data_parallel: float | None
-    source: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain mapping (JSON-ready)."""
-        return {
-            "link": self.name,
-            "bandwidth_bytes_per_second": self.bandwidth,
-            "model_parallel_utilization": self.model_parallel,
-            "data_parallel_utilization": self.data_parallel,
-            "source": self.source,
         }
 
 
@@ -675,7 +407,7 @@ def _stage_rows(
 
 
 def plan(
-    model: Model | str,
+    model: Model,
     device: Device | str,
     precision: str = "fp32",
     *,
@@ -690,7 +422,8 @@ def plan(
     Parameters
     ----------
     model:
-        A :class:`~brainflops.models.model.Model` or a preset name.
+        A :class:`~brainflops.models.model.Model` (load presets with
+        :func:`brainflops.models.presets.load_preset`; this layer does not read them).
     device:
         A :class:`Device` or a table name (see :func:`get_device`).
     precision:
@@ -711,35 +444,24 @@ def plan(
     InvalidValueError
         Unknown precision, or the device lacks that peak or its memory bandwidth.
     UnknownNameError
-        Unknown device, preset or link.
+        Unknown device or link.
 
     Examples
     --------
-    >>> p = plan("dettmers2015", "NVIDIA H100 SXM5 80GB", "fp32")
+    >>> from brainflops.models.presets import load_preset
+    >>> p = plan(load_preset("dettmers2015"), "NVIDIA H100 SXM5 80GB", "fp32")
     >>> p.bound, p.devices_needed
     ('compute', 17191426)
     """
-    if isinstance(model, str):
-        from brainflops.models.presets import load_preset  # noqa: PLC0415 - presets import model
-
-        model = load_preset(model)
     chosen = device if isinstance(device, Device) else get_device(device)
-    _check_precision(precision)
+    check_precision(precision)
     peak, bandwidth = chosen.peak(precision), chosen.bandwidth()
     size = PRECISION_BYTES[precision]
-    known_links = interconnects()
-    link_names = list(known_links) if links is None else list(links)
-    for name in link_names:
-        if name not in known_links:
-            raise UnknownNameError(kind="link", name=name, known=known_links)
-    pue_value = _assumption("pue", pue, "dimensionless")
-    if pue_value < 1:
-        raise InvalidValueError(
-            name="pue", reason=f"facility power / IT power is at least 1, got {pue_value:g}"
-        )
-    price = _assumption("electricity_price", electricity_price, "1/kWh")
-    brain = _assumption("brain_power", brain_power, "W")
-    rate = _assumption("update_rate", update_rate, "Hz")
+    link_rows = get_links(links)
+    pue_value = assumption("pue", pue, "dimensionless")
+    price = assumption("electricity_price", electricity_price, "1/kWh")
+    brain = assumption("brain_power", brain_power, "W")
+    rate = assumption("update_rate", update_rate, "Hz")
 
     stages, outputs = _stage_rows(model, precision, peak, bandwidth)
     total_flops = sum(s.flops for s in stages)
@@ -761,10 +483,7 @@ def plan(
         else max(1, _ceil(memory_bytes / chosen.memory_bytes))
     )
     count = max(1, _ceil(max(throughput, memory_devices_needed or 0)))
-
-    power = None if chosen.tdp_watts is None else count * chosen.tdp_watts * pue_value
-    cost = None if chosen.price_usd is None else count * chosen.price_usd
-    energy = None if power is None else power / 1000.0 * price
+    costs = machine_costs(count, chosen, pue_value, price)
 
     if any(o is not None for o in outputs) and bytes_known:
         cut = sum(o for o in outputs if o is not None) * size * (1 - 1 / count)
@@ -775,21 +494,9 @@ def plan(
         data_parallel = None
         feasible = None
     else:
-        data_parallel = 2 * (count - 1) / count * memory_bytes * rate
+        data_parallel = ring_allreduce_bytes(memory_bytes, count) * rate
         feasible = chosen.memory_bytes is not None and memory_bytes <= chosen.memory_bytes
-    loads = []
-    for name in link_names:
-        parameter = known_links[name]
-        link_bandwidth = float(parameter.quantity.m_as("B/s"))
-        loads.append(
-            LinkLoad(
-                name,
-                link_bandwidth,
-                None if model_parallel is None else model_parallel / link_bandwidth,
-                None if data_parallel is None else data_parallel / link_bandwidth,
-                parameter.source,
-            )
-        )
+    loads = [LinkLoad.of(link, model_parallel, data_parallel) for link in link_rows]
 
     return HardwarePlan(
         model=model.name,
@@ -814,30 +521,12 @@ def plan(
         electricity_price=price,
         brain_power=brain,
         update_rate=rate,
-        power_watts=power,
-        cost_usd=cost,
-        energy_cost_per_hour_usd=energy,
+        power_watts=costs.power_watts,
+        cost_usd=costs.cost_usd,
+        energy_cost_per_hour_usd=costs.energy_cost_per_hour_usd,
         model_parallel_bytes_per_second=model_parallel,
         data_parallel_bytes_per_second=data_parallel,
         data_parallel_feasible=feasible,
         links=tuple(loads),
         stages=tuple(stages),
     )
-
-
-def devices_frame(devices: Sequence[Device] | None = None) -> pd.DataFrame:
-    """A table of devices for display: name, year, peaks (TFLOP/s), memory, bandwidth, TDP, price."""
-    rows = []
-    for device in devices if devices is not None else list_devices():
-        row: dict[str, Any] = {"name": device.name, "year": device.year}
-        for precision in ("fp32", "bf16", "fp8"):
-            value = device.peaks.get(precision)
-            row[f"{precision} [TFLOP/s]"] = None if value is None else value / 1e12
-        row["memory [GB]"] = None if device.memory_bytes is None else device.memory_bytes / 1e9
-        row["bandwidth [GB/s]"] = (
-            None if device.memory_bandwidth is None else device.memory_bandwidth / 1e9
-        )
-        row["tdp [W]"] = device.tdp_watts
-        row["price [USD]"] = device.price_usd
-        rows.append(row)
-    return pd.DataFrame(rows)

@@ -169,4 +169,10 @@ def parse_formula(text: str, symbols: Mapping[str, sp.Symbol], name: str = "") -
     expression = build(tree.body, 0)
     if expression.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ExpressionError(text, "the formula divides by zero or is undefined", name)
+    if expression.is_zero:
+        raise ExpressionError(text, "the formula is zero for every value (its terms cancel)", name)
+    if expression.has(sp.I):
+        raise ExpressionError(
+            text, "the formula is complex (a negative number to a fractional power)", name
+        )
     return expression

@@ -20,10 +20,9 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pint
 import sympy as sp
 
@@ -34,10 +33,14 @@ from brainflops.core.errors import (
     UnitMismatchError,
     UnknownNameError,
 )
+from brainflops.core.logspace import flops_from_log10, log_sum_rows
 from brainflops.core.units import FLOPS, ureg
 from brainflops.ops.operations import Operation
 from brainflops.params.parameters import Parameter
-from brainflops.uncertainty.samples import Samples, draw_samples, flops_from_log10
+from brainflops.uncertainty.samples import Samples, draw_samples
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Model", "Term"]
 
@@ -154,23 +157,31 @@ class Model:
         Columns: ``population``, ``stage``, ``operation``, ``flops`` (FLOP/s), ``share``.
         The ``flops`` column sums to :meth:`central` (up to float rounding).
         """
-        logs = self._compiled.log_terms(self._compiled.central_logs[:, None])[:, 0]
+        import pandas as pd  # noqa: PLC0415 - pandas costs a third of a second to import
+
+        logs = self.central_term_logs()
         total = np.logaddexp.reduce(logs)
-        values = self.central_values()
         return pd.DataFrame(
             {
                 "population": [t.population for t in self.terms],
                 "stage": [t.stage for t in self.terms],
-                "operation": [
-                    " + ".join(op.describe(values) for op in t.operations)
-                    if t.operations
-                    else t.operation
-                    for t in self.terms
-                ],
+                "operation": self.operation_texts(),
                 "flops": np.exp(np.minimum(logs, _MAX_LOG10_FLOAT * math.log(10))),
                 "share": np.exp(logs - total),
             }
         )
+
+    def central_term_logs(self) -> np.ndarray:
+        """Natural log of each term's FLOP/s at the central values, in :attr:`terms` order."""
+        return self._compiled.log_terms(self._compiled.central_logs[:, None])[:, 0]
+
+    def operation_texts(self) -> list[str]:
+        """Each term's operations with the central values filled in (its text for formulas)."""
+        values = self.central_values()
+        return [
+            " + ".join(op.describe(values) for op in t.operations) if t.operations else t.operation
+            for t in self.terms
+        ]
 
     def central_values(self) -> dict[sp.Symbol, float]:
         """Each parameter's symbol mapped to its central value in root units."""
@@ -406,11 +417,11 @@ class _Compiled:
         """ln of the summed FLOP/s; evaluated in column blocks to keep temporaries small."""
         n = logs.shape[1]
         if n <= _EVAL_BLOCK:
-            return _log_sum_rows(self.log_terms(logs))
+            return log_sum_rows(self.log_terms(logs))
         out = np.empty(n)
         for start in range(0, n, _EVAL_BLOCK):
             stop = min(start + _EVAL_BLOCK, n)
-            out[start:stop] = _log_sum_rows(self.log_terms(logs[:, start:stop]))
+            out[start:stop] = log_sum_rows(self.log_terms(logs[:, start:stop]))
         return out
 
     def _gradients(self) -> Callable[..., Any]:
@@ -492,31 +503,6 @@ def _common_sign(values: np.ndarray, tolerance: float = 0.0) -> int | None:
 # Columns per block in :meth:`_Compiled.log_total`: (terms x block) temporaries of a few MB
 # stay in cache and are recycled by the allocator instead of being page-faulted afresh.
 _EVAL_BLOCK = 1 << 15
-
-
-def _log_sum_rows(rows: np.ndarray) -> np.ndarray:
-    """``ln(sum(exp(rows), axis=0))`` without overflow.
-
-    Shifted by the row that is largest in the first column (the dominant term, usually
-    for every draw) instead of by a per-column maximum, which saves a pass over all rows;
-    columns where another term is so much larger that the shifted sum overflows are
-    redone with their own maximum.
-    """
-    if rows.shape[0] == 1:
-        return rows[0].copy()
-    top = rows[int(np.argmax(rows[:, 0]))].copy()
-    shifted = rows - top
-    with np.errstate(over="ignore"):
-        np.exp(shifted, out=shifted)
-    total = shifted.sum(axis=0)
-    np.log(total, out=total)
-    total += top
-    bad = ~np.isfinite(total)
-    if bad.any():
-        part = rows[:, bad]
-        peak = part.max(axis=0)
-        total[bad] = peak + np.log(np.exp(part - peak).sum(axis=0))
-    return total
 
 
 def _np_log_sum_exp(*args: Any) -> Any:

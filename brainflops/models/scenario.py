@@ -42,8 +42,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 from brainflops.core.errors import BrainflopsError, ScenarioError, UnknownNameError
+from brainflops.core.io import UnsafePathError, read_limited
 from brainflops.core.units import (
     as_quantity,
     parse_quantity,
@@ -79,6 +81,14 @@ __all__ = [
 
 #: Largest scenario file read, in bytes.
 MAX_FILE_BYTES = 1_000_000
+#: Most keys a scenario document may hold, counted through every table and array, and
+#: most entries (parameters set or added, populations, formulas, correlations) in each
+#: section. Building costs about a millisecond per parameter, so these bound validation
+#: to a few seconds whatever the file holds.
+MAX_KEYS = 20_000
+#: Draws ``validate`` takes of a formula that subtracts (see :func:`_has_subtraction`).
+VALIDATION_DRAWS = 200_000
+MAX_ENTRIES = 1_000
 _MAX_DEPTH = 12
 
 _TOP_KEYS = (
@@ -147,7 +157,7 @@ def scenario_from_text(text: str, origin: str = "<scenario>") -> Model:
     """
     if not isinstance(text, str):
         raise ScenarioError([f"{origin}: expected TOML text, got {type(text).__name__}"])
-    return _Reader(text, origin).model()
+    return _Reader(text.removeprefix("\ufeff"), origin).model()
 
 
 def validate_scenario(path: str | os.PathLike[str]) -> list[str]:
@@ -211,21 +221,15 @@ def new_scenario_text(preset: str) -> str:
 
 # ----------------------------------------------------------------------- reading files
 def _read_text(origin: str) -> str:
-    path = Path(origin)
+    """The file's text: a regular file of at most MAX_FILE_BYTES, UTF-8 (a BOM is skipped)."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise ScenarioError([f"{origin}: is a directory, not a scenario file"])
-        if size > MAX_FILE_BYTES:
-            message = (
-                f"{origin}: {size} bytes is too large for a scenario (at most {MAX_FILE_BYTES})"
-            )
-            raise ScenarioError([message])
-        data = path.read_bytes()
+        data = read_limited(origin, MAX_FILE_BYTES)
+    except UnsafePathError as exc:
+        raise ScenarioError([f"{origin}: {exc.reason}"]) from None
     except OSError as exc:
-        raise ScenarioError([f"{origin}: cannot read: {exc.strerror or exc}"]) from exc
+        raise ScenarioError([f"{origin}: cannot read: {exc.strerror or exc}"]) from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ScenarioError([f"{origin}: not UTF-8 text (byte {exc.start})"]) from None
 
@@ -478,14 +482,16 @@ class _Reader:
     def formatted(self) -> list[str]:
         """The problems as ``FILE:LINE: key: message`` lines in file order, without repeats."""
         out: list[str] = []
+        seen: set[str] = set()
         lines: list[int] = []
         for key, message in self.problems:
             if key and self._lines is None:
                 self._lines = _Lines(self.text)
             line = self._lines.find(key) if key and self._lines is not None else None
             place = f"{self.origin}:{line}" if line else self.origin
-            text = f"{place}: {key}: {message}" if key else f"{place}: {message}"
-            if text not in out:
+            text = _printable(f"{place}: {key}: {message}" if key else f"{place}: {message}")
+            if text not in seen:
+                seen.add(text)
                 out.append(text)
                 lines.append(line or 0)
         order = sorted(range(len(out)), key=lambda i: lines[i])
@@ -495,11 +501,30 @@ class _Reader:
     def model(self) -> Model:
         """The scenario's model; raises ScenarioError listing every problem."""
         document = _parse_toml(self.text, self.origin)
+        self._check_size(document)
         merged = self._merge(document)
         model = self._build(merged) if merged is not None else None
         if self.problems or model is None:
             raise ScenarioError(self.formatted() or [f"{self.origin}: invalid scenario"])
         return model
+
+    def _check_size(self, document: dict[str, Any]) -> None:
+        """Refuse documents whose size would make validation slow (see MAX_KEYS)."""
+        keys = 0
+        pending: list[Any] = [document]
+        while pending and keys <= MAX_KEYS:
+            item = pending.pop()
+            children = item.values() if isinstance(item, dict) else item
+            keys += len(item) if isinstance(item, dict) else 0
+            pending.extend(c for c in children if isinstance(c, dict | list))
+        if keys > MAX_KEYS:
+            message = f"more than {MAX_KEYS} keys; a scenario may hold at most {MAX_KEYS}"
+            raise ScenarioError([f"{self.origin}: {message}"])
+        for section in ("set", *_TOP_KEYS[3:]):
+            entries = document.get(section)
+            if isinstance(entries, dict | list) and len(entries) > MAX_ENTRIES:
+                message = f"{len(entries)} entries; at most {MAX_ENTRIES} per section"
+                raise ScenarioError([f"{self.origin}: {section}: {message}"])
 
     def _merge(self, document: dict[str, Any]) -> dict[str, Any] | None:
         preset_form = "scenario" not in document and "preset" in document
@@ -608,7 +633,8 @@ class _Reader:
         try:
             if not math.isfinite(model.central_log10()):
                 self.add("", "the central estimate is not finite")
-            model.sample(64, seed=0, progress=False)
+            draws = VALIDATION_DRAWS if any(_has_subtraction(t.expr) for t in model.terms) else 64
+            model.sample(draws, seed=0, progress=False)
         except BrainflopsError as exc:
             self.add(self._key_of_error(exc), str(exc).replace("\n", "; "))
         except (TypeError, ValueError, ArithmeticError) as exc:
@@ -725,7 +751,12 @@ class _Reader:
         if not isinstance(remove, list) or not all(isinstance(r, str) for r in remove):
             self.add("scenario.remove", "expected a list of population or formula names")
             return
+        removed: set[str] = set()
         for name in remove:
+            if name in removed:
+                self.add("scenario.remove", f"{name!r} is listed twice")
+                continue
+            removed.add(name)
             known = [
                 str(i.get("name")) for k in ("populations", "formulas") for i in merged.get(k, [])
             ]
@@ -841,9 +872,13 @@ class _Reader:
     ) -> None:
         found: dict[str, tuple[str, dict[str, Any]]] = {}
         self._record_leaves(table, "parameters", "", found, 0)
+        if len(found) > MAX_ENTRIES:
+            self.add("parameters", f"{len(found)} new parameters; at most {MAX_ENTRIES}")
+            return
+        groups = {group: name for name in records for group in _groups(name)}
         for name, (key, record) in found.items():
             self.where[f"parameters.{name}"] = key
-            if (problem := self._new_name_problem(name, records)) is not None:
+            if (problem := _new_name_problem(name, records, groups)) is not None:
                 self.add(key, problem)
                 self.failed.add(name)
                 continue
@@ -861,18 +896,7 @@ class _Reader:
                 continue
             cleaned.setdefault("symbol", name)  # unique, unlike the default last part
             records[name] = cleaned
-
-    @staticmethod
-    def _new_name_problem(name: str, records: Mapping[str, Any]) -> str | None:
-        problem = _name_problem(name)
-        if problem is not None:
-            return problem
-        if name in records:
-            return f"{name!r} is already a parameter of the base; change it under [set]"
-        for other in records:
-            if other.startswith(f"{name}.") or name.startswith(f"{other}."):
-                return f"{name!r} clashes with the parameter {other!r}"
-        return None
+            groups.update(dict.fromkeys(_groups(name), name))
 
     def _record_leaves(
         self,
@@ -963,6 +987,18 @@ class _Reader:
             self.add(key, f"must be finite, got {raw}")
             return None
         return number
+
+    def _positive_flops(self, value: float | str, key: str) -> bool:
+        """Whether ``value`` (a number in FLOP/s or quantity text) is a positive rate."""
+        try:
+            number = float(as_quantity(value, "FLOP/s", key).m_as("FLOP/s"))
+        except BrainflopsError as exc:
+            self.add(key, _tail(exc, key))
+            return False
+        if not number > 0:
+            self.add(key, f"a reported rate must be positive, got {value}")
+            return False
+        return True
 
     def _spec(self, spec: Any, key: str, unit: str | None, depth: int) -> dict[str, Any] | None:
         """Check a distribution table; quantity text becomes a number in ``unit``."""
@@ -1146,7 +1182,7 @@ class _Reader:
                     )
         if "reported" in meta:
             reported = self._number(meta["reported"], f"{prefix}.reported")
-            if reported is not None:
+            if reported is not None and self._positive_flops(reported, f"{prefix}.reported"):
                 out["reported"] = reported
         if "year" in meta:
             year = meta["year"]
@@ -1198,6 +1234,57 @@ def _suggest(name: str, known: Any) -> str:
 def _tail(exc: BrainflopsError, key: str) -> str:
     text = str(exc).replace("\n", "; ")
     return text.removeprefix(f"{key}: ")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x1b``), so that a key or file name
+    cannot break a message into lines or send escape sequences to the terminal.
+
+    >>> _printable("a\\x1b[2Jb\\nc")
+    'a\\\\x1b[2Jb\\\\nc'
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _has_subtraction(expr: Any) -> bool:
+    """Whether a formula subtracts, so that it may turn negative for some draws.
+
+    Parameters are positive, so a formula built with +, *, / and powers of them is
+    positive everywhere and a few draws check it; one with a negative coefficient
+    is checked with :data:`VALIDATION_DRAWS` draws.
+    """
+    return any(
+        isinstance(node, sp.Number) and node < 0 and not isinstance(parent, sp.Pow)
+        for parent in sp.preorder_traversal(expr)
+        for node in parent.args
+    )
+
+
+def _groups(name: str) -> list[str]:
+    """The dotted groups above a parameter name: ``a.b.c`` -> ``a``, ``a.b``."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def _new_name_problem(
+    name: str, records: Mapping[str, Any], groups: Mapping[str, str]
+) -> str | None:
+    """Why ``name`` cannot be a new parameter beside ``records``, or None.
+
+    ``groups`` maps every dotted group of ``records`` (see :func:`_groups`) to a parameter
+    in it, so the check is a few look-ups rather than a scan of every parameter.
+    """
+    problem = _name_problem(name)
+    if problem is not None:
+        return problem
+    if name in records:
+        return f"{name!r} is already a parameter of the base; change it under [set]"
+    if name in groups:
+        return f"{name!r} clashes with the parameter {groups[name]!r}"
+    for group in _groups(name):
+        if group in records:
+            return f"{name!r} clashes with the parameter {group!r}"
+    return None
 
 
 def _name_problem(name: str) -> str | None:

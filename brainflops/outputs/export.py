@@ -206,6 +206,9 @@ def assumptions(
         return _latex(frame, chosen, caption, f"tab:assumptions-{model.name}")
     frame = frame[list(chosen)]
     if fmt_name == "csv":
+        # A text cell starting with = + - @ would run as a formula in a spreadsheet
+        # (scenario notes are user text); a leading apostrophe keeps it text.
+        frame = frame.map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" and v else v)
         return frame.to_csv(index=False, lineterminator="\n")
     if fmt_name == "json":
         records = [

@@ -4,6 +4,8 @@
   their 95 % bands, backtest predictions and horizontal bands for brain estimates.
 * :func:`parity_cdf_figure` / :func:`plot_parity_cdf`: cumulative distribution of parity
   years, one curve per result.
+* :func:`calibration_figure` / :func:`plot_calibration`: stated versus achieved coverage of
+  backtested interval forecasts.
 
 The ``plot_*`` functions render SVG, PNG or PDF bytes in memory (by the file suffix) and
 write them with :func:`brainflops.outputs.plots.style.save`, so an interrupted run never
@@ -16,6 +18,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,12 +35,14 @@ from brainflops.data.datasets import (
     value_unit,
 )
 from brainflops.forecast.timeline import ParityResult, format_year
-from brainflops.forecast.trends import CONFIDENCE, BacktestResult, TrendModel
+from brainflops.forecast.trends import CONFIDENCE, BacktestResult, CalibrationReport, TrendModel
 from brainflops.outputs.plots import style
 
 __all__ = [
     "BrainBand",
+    "calibration_figure",
     "parity_cdf_figure",
+    "plot_calibration",
     "plot_parity_cdf",
     "plot_trend",
     "trend_figure",
@@ -193,22 +198,13 @@ def plot_trend(
     trends: Mapping[str, TrendModel] | Sequence[TrendModel] = (),
     *,
     overwrite: bool = False,
-    backtests: Sequence[BacktestResult] = (),
-    brain_bands: Sequence[BrainBand] = (),
-    title: str | None = None,
-    until: float | None = None,
-    seed: int = 0,
+    **figure_options: Any,
 ) -> Path:
-    """Render :func:`trend_figure` and write it to ``path`` atomically (SVG, PNG or PDF by suffix)."""
-    fig = trend_figure(
-        df,
-        trends,
-        backtests=backtests,
-        brain_bands=brain_bands,
-        title=title,
-        until=until,
-        seed=seed,
-    )
+    """Render :func:`trend_figure` (``figure_options`` are its keyword arguments) to ``path``.
+
+    Written atomically, as SVG, PNG or PDF by the suffix.
+    """
+    fig = trend_figure(df, trends, **figure_options)
     return style.save(fig, path, overwrite=overwrite)
 
 
@@ -274,3 +270,54 @@ def plot_parity_cdf(
     """Render :func:`parity_cdf_figure` and write it to ``path`` atomically (SVG, PNG or PDF by suffix)."""
     fig = parity_cdf_figure(results, title=title)
     return style.save(fig, path, overwrite=overwrite)
+
+
+def calibration_figure(reports: Sequence[CalibrationReport]) -> Figure:
+    """Stated versus achieved coverage of interval forecasts, one line per report and horizon.
+
+    A calibrated forecaster lies on the diagonal; below it, intervals are too narrow. Each
+    point is labelled with the number of scored backtests behind it.
+    """
+    fig, (ax,) = style.new_figure(
+        "Do the stated intervals cover what happened?",
+        "Rolling-origin backtests: share of actual crossing years inside the stated "
+        "interval; each origin calibrated only on backtests resolved before it",
+        width=7.0,
+        height=5.0,
+    )
+    ax.plot([0, 1], [0, 1], color=style.GREY, linestyle="--", linewidth=1, label="calibrated")
+    index = 0
+    for report in reports:
+        for score in report.scores:
+            if score.n == 0:
+                continue
+            stated = [float(c) for c in score.coverage_by_confidence]
+            achieved = list(score.coverage_by_confidence.values())
+            ax.plot(
+                stated,
+                achieved,
+                marker="o",
+                color=style.color(index),
+                label=f"{report.series}, {report.model}, {score.horizon} (n = {score.n})",
+            )
+            index += 1
+    ax.set_xlim(0.0, 1.0)
+    ax.set_ylim(0.0, 1.02)
+    ax.set_xlabel("stated confidence")
+    ax.set_ylabel("achieved coverage")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.share(v)))
+    ax.legend(fontsize=7.5, loc="upper left", frameon=False)
+    return style.finish(
+        fig, source="brainflops trends calibrate; TOP500.org, HPCG, Green500 lists"
+    )
+
+
+def plot_calibration(
+    path: str | os.PathLike[str],
+    reports: Sequence[CalibrationReport],
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Render :func:`calibration_figure` and write it to ``path`` atomically."""
+    return style.save(calibration_figure(reports), path, overwrite=overwrite)

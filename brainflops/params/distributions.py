@@ -40,13 +40,12 @@ import numpy as np
 import numpy.typing as npt
 from numpy.typing import ArrayLike
 from scipy.special import ndtr, ndtri
-from scipy.stats import rankdata
 
+from brainflops.core.constants import Z90
 from brainflops.core.errors import InvalidValueError
 
 __all__ = [
     "KINDS",
-    "Z95",
     "Distribution",
     "LogNormal90",
     "LogUniform",
@@ -69,9 +68,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-
-#: Standard normal quantile at 0.95: a 90% interval is mu ± Z95 * sigma.
-Z95 = float(ndtri(0.95))
 
 # ``Generator.random`` returns k / 2**53 for k in [0, 2**53), so its largest value is
 # already below 1 and only 0 must be moved off the boundary; 2**-54 sits below every
@@ -292,7 +288,7 @@ class LogNormal90(Distribution):
     """Log-normal distribution with 5th percentile ``lo`` and 95th percentile ``hi``.
 
     ``ln X ~ Normal(mu, sigma)`` with ``mu = (ln lo + ln hi) / 2`` and
-    ``sigma = (ln hi - mu) / Z95``.
+    ``sigma = (ln hi - mu) / Z90``.
 
     Examples
     --------
@@ -322,7 +318,7 @@ class LogNormal90(Distribution):
     @property
     def sigma(self) -> float:
         """Standard deviation of ``ln X``."""
-        return (math.log(self.hi) - math.log(self.lo)) / (2.0 * Z95)
+        return (math.log(self.hi) - math.log(self.lo)) / (2.0 * Z90)
 
     @property
     def positive(self) -> bool:
@@ -367,8 +363,8 @@ class LogNormal90(Distribution):
 class SplitLogNormal90(Distribution):
     """Two-piece log-normal: median ``median``, 5th percentile ``lo``, 95th ``hi``.
 
-    Below the median ``ln X`` follows a half-normal of width ``ln(median/lo) / Z95``,
-    above it one of width ``ln(hi/median) / Z95``. This is what a source means by "a
+    Below the median ``ln X`` follows a half-normal of width ``ln(median/lo) / Z90``,
+    above it one of width ``ln(hi/median) / Z90``. This is what a source means by "a
     central value of m, somewhere between lo and hi" when m is not the geometric midpoint
     of the range: the stated value stays the median instead of being replaced by
     ``sqrt(lo * hi)``. A median equal to ``lo`` or ``hi`` makes that half a point mass.
@@ -409,7 +405,7 @@ class SplitLogNormal90(Distribution):
 
     def _sigmas(self) -> tuple[float, float]:
         log_mid = math.log(self.mid)
-        return (log_mid - math.log(self.lo)) / Z95, (math.log(self.hi) - log_mid) / Z95
+        return (log_mid - math.log(self.lo)) / Z90, (math.log(self.hi) - log_mid) / Z90
 
     def ppf(self, q: ArrayLike) -> FloatArray:
         with np.errstate(over="ignore"):
@@ -483,7 +479,7 @@ class Normal90(Distribution):
     @property
     def sigma(self) -> float:
         """Standard deviation."""
-        return (self.hi / 2.0 - self.lo / 2.0) / Z95
+        return (self.hi / 2.0 - self.lo / 2.0) / Z90
 
     @property
     def positive(self) -> bool:
@@ -1177,6 +1173,9 @@ def achieved_rank_correlation(samples: ArrayLike) -> FloatArray:
             name="samples",
             reason=f"expected a 2-D array with at least 2 rows, got shape {arr.shape}",
         )
+    # scipy.stats takes about a second to import: load it only when ranks are asked for.
+    from scipy.stats import rankdata  # noqa: PLC0415
+
     ranks = rankdata(arr, axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.atleast_2d(np.corrcoef(ranks, rowvar=False))

@@ -26,7 +26,8 @@ from numpy.typing import ArrayLike
 
 from brainflops.core import fmt
 from brainflops.core.errors import InvalidValueError
-from brainflops.core.units import FLOPS, magnitude_in, ureg
+from brainflops.core.logspace import flops_from_log10
+from brainflops.core.units import FLOPS, magnitude_in
 from brainflops.params.distributions import copula_cholesky
 from brainflops.uncertainty.protocol import LogModel
 
@@ -35,7 +36,6 @@ __all__ = ["Samples", "draw_parameters", "draw_samples", "flops_from_log10"]
 _BIN_WIDTH = 1e-3  # decades
 _HIST_LOW, _HIST_HIGH = -400.0, 400.0  # log10 FLOP/s covered by the streaming histogram
 _BLOCK = 1 << 16  # draws generated and evaluated at a time (fixed, so draws never depend on it)
-_FLOAT_LOG10 = math.log10(sys.float_info.max)
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,24 +165,6 @@ class Samples:
 def _edges() -> np.ndarray:
     n_bins = round((_HIST_HIGH - _HIST_LOW) / _BIN_WIDTH)
     return _HIST_LOW + _BIN_WIDTH * np.arange(n_bins + 1)
-
-
-def flops_from_log10(log10: float) -> pint.Quantity:
-    """``10**log10`` as a FLOP/s Quantity.
-
-    Raises
-    ------
-    InvalidValueError
-        When the value does not fit in a float (beyond about 1.8e308): work with the
-        log10 value instead.
-    """
-    if not -_FLOAT_LOG10 <= log10 <= _FLOAT_LOG10:
-        raise InvalidValueError(
-            "FLOP/s",
-            f"10^{log10:.2f} is beyond the range of a float; use the log10 value "
-            "(central_log10, percentile_log10)",
-        )
-    return ureg.Quantity(10.0**log10, FLOPS)
 
 
 def _in_notebook() -> bool:

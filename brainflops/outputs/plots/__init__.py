@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from brainflops.outputs.plots_trends import trend_figure as trend
 
 __all__ = [
+    "EPOCH_CREDIT",
     "FORMATS",
     "breakdown",
     "check_path",
@@ -58,6 +59,8 @@ __all__ = [
     "trend",
 ]
 
+#: The credit Epoch AI's licence asks for wherever its data appear.
+EPOCH_CREDIT = "Data: Epoch AI (epoch.ai), CC BY 4.0"
 #: File types a chart can be written as, by suffix.
 FORMATS = (".svg", ".png", ".pdf")
 

@@ -34,7 +34,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullForm
 from brainflops.core import fmt
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.io import atomic_write, figure_png
-from brainflops.outputs.plots import FORMATS, check_path
+from brainflops.outputs.plots import EPOCH_CREDIT, FORMATS, check_path
 
 __all__ = [
     "EPOCH_CREDIT",
@@ -65,8 +65,6 @@ PALETTE = (
 )
 GREY = "#555555"
 LIGHT_GREY = "#DDDDDD"
-#: The credit Epoch AI's licence asks for wherever its data appear.
-EPOCH_CREDIT = "Data: Epoch AI (epoch.ai), CC BY 4.0"
 #: Resolution of saved PNGs: sharp in print and on high-density screens.
 PNG_DPI = 300
 

@@ -4,13 +4,11 @@ Jinja2 templates in ``templates/``.
 
 :func:`write_report` writes every file into a temporary folder next to the target and
 moves it into place with one rename, so an interrupted run never leaves a half-written
-report; a folder is only replaced when it holds a previous brainflops report.
+report; a folder holding anything but report files is never replaced.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 from brainflops import __version__
-from brainflops.core.errors import InvalidValueError, OutputExistsError
-from brainflops.core.io import atomic_write
+from brainflops.core.io import atomic_write_tree, check_output_dir
 from brainflops.outputs.report.compute import Options, Progress, build_report
 from brainflops.outputs.report.document import Cell, Report
 
@@ -28,10 +25,7 @@ if TYPE_CHECKING:
 
     from brainflops.models.model import Model
 
-__all__ = ["MARKER", "render_html", "render_markdown", "write_report"]
-
-#: A file every report folder holds, so that --force replaces only brainflops reports.
-MARKER = ".brainflops-report"
+__all__ = ["FIGURES", "render_html", "render_markdown", "write_report"]
 
 
 def _cell_html(cell: Any) -> Markup:
@@ -72,19 +66,6 @@ def render_markdown(report: Report, figure_dir: str = "figures") -> str:
     return "\n".join(line.rstrip() for line in text.strip().splitlines()) + "\n"
 
 
-def _check_target(folder: Path, force: bool) -> None:
-    if not folder.exists():
-        return
-    if not folder.is_dir():
-        raise InvalidValueError("--out", f"{folder} exists and is not a folder")
-    if any(folder.iterdir()) and not force:
-        raise OutputExistsError(str(folder))
-    if any(folder.iterdir()) and not (folder / MARKER).exists():
-        raise InvalidValueError(
-            "--out", f"{folder} holds files that are not a brainflops report; choose another"
-        )
-
-
 def write_report(
     model: Model,
     out_dir: str | Path,
@@ -95,36 +76,27 @@ def write_report(
 ) -> dict[str, Path]:
     """Build the report and write ``report.html``, ``report.md`` and ``figures/*.svg``.
 
+    The files are written into a temporary folder that replaces ``out_dir`` with one
+    rename (:func:`brainflops.core.io.atomic_write_tree`).
+
     Raises
     ------
     OutputExistsError
-        If ``out_dir`` holds files and ``force`` is false.
-    InvalidValueError
-        If ``out_dir`` holds files that are not a brainflops report (never replaced).
+        If a report file exists in ``out_dir`` and ``force`` is false.
+    UnsafePathError
+        If ``out_dir`` holds files that are not part of the report (never replaced).
     """
     folder = Path(out_dir)
-    _check_target(folder, force)  # before the (slow) build
+    # Before the (slow) build: the folder may hold nothing but files a report writes.
+    possible = ["report.html", "report.md", *(f"figures/{name}.svg" for name in FIGURES)]
+    check_output_dir(folder, possible, overwrite=force, force_hint="--force")
     report = build_report(model, options, progress=progress)
-    _check_target(folder, force)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        atomic_write(staging / MARKER, f"brainflops {__version__}\n")
-        atomic_write(staging / "report.html", render_html(report))
-        atomic_write(staging / "report.md", render_markdown(report))
-        for figure in report.figures:
-            atomic_write(staging / "figures" / f"{figure.name}.svg", figure.svg)
-        staging.chmod(0o777 & ~_umask())
-        old = folder.with_name(f".{folder.name}.old") if folder.exists() else None
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-            folder.replace(old)
-        staging.replace(folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    files: dict[str, str | bytes] = {
+        "report.html": render_html(report),
+        "report.md": render_markdown(report),
+    }
+    files.update({f"figures/{f.name}.svg": f.svg for f in report.figures})
+    atomic_write_tree(folder, files, overwrite=force, force_hint="--force")
     return {
         "html": folder / "report.html",
         "markdown": folder / "report.md",
@@ -132,9 +104,5 @@ def write_report(
     }
 
 
-def _umask() -> int:
-    import os  # noqa: PLC0415
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+#: Every figure a report can hold (a section that does not apply leaves its figures out).
+FIGURES = ("breakdown", "distribution", "tornado", "comparison", "trend", "parity", "roofline")

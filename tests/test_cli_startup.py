@@ -1,0 +1,145 @@
+"""Start-up cost of the command line: what --help and estimate import, and the summary cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from brainflops.cli import build_parser
+from brainflops.models import summary as summary_module
+from brainflops.models.presets import list_presets, load_preset
+from brainflops.models.summary import CentralSummary, preset_summary, summarize
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("scipy", "pandas", "sympy", "pint", "matplotlib")
+
+# Runs the CLI in a fresh interpreter and prints the heavy modules it loaded.
+PROBE = f"""
+import sys
+from brainflops.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))
+print('HEAVY=' + ','.join(heavy), file=sys.stderr)
+"""
+
+
+def _heavy_modules(*argv: str, cache: Path) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BRAINFLOPS_CACHE_DIR": str(cache)}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    line = [x for x in result.stderr.splitlines() if x.startswith("HEAVY=")]
+    assert line, result.stderr
+    return [m for m in line[-1].removeprefix("HEAVY=").split(",") if m]
+
+
+def _commands() -> list[str]:
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    return sorted(sub.choices)
+
+
+@pytest.mark.parametrize("argv", [["--help"], *([c, "--help"] for c in _commands())])
+def test_help_imports_no_heavy_library(argv, tmp_path):
+    assert _heavy_modules(*argv, cache=tmp_path) == []
+
+
+def test_estimate_from_the_cache_imports_no_heavy_library(tmp_path):
+    assert "sympy" in _heavy_modules("estimate", cache=tmp_path)  # first run builds the model
+    assert _heavy_modules("estimate", cache=tmp_path) == []
+    assert _heavy_modules("estimate", "--json", cache=tmp_path) == []
+
+
+def test_cli_choices_match_the_library():
+    from brainflops.cli import core, hardware, report, sensitivity, trends
+    from brainflops.forecast import timeline
+    from brainflops.forecast import trends as trend_models
+    from brainflops.hardware.plan import PRECISION_COLUMNS
+    from brainflops.outputs import export
+    from brainflops.outputs import report as report_module
+    from brainflops.uncertainty.sensitivity import METHODS
+
+    assert core.FORMATS == export.FORMATS
+    assert tuple(PRECISION_COLUMNS) == hardware.PRECISIONS
+    assert report.DEFAULT_SAMPLES == report_module.DEFAULT_SAMPLES
+    assert sensitivity.METHODS == METHODS
+    assert trends.FITTED_MODELS == trend_models.MODELS
+    assert tuple(timeline.criteria()) == trends.CRITERIA
+    assert trends.DEFAULT_BUDGET_USD == timeline.DEFAULT_BUDGET_USD
+    assert tuple(timeline.DEFAULT_YEARS) == trends.DEFAULT_YEARS
+    facility = hardware._facility_defaults()
+    from brainflops.params.assumption_files import facility_assumptions
+
+    for name, parameter in facility_assumptions().items():
+        assert facility[name] == parameter.value
+
+
+# ------------------------------------------------------------------- the summary cache
+
+
+@pytest.mark.parametrize("name", list_presets(variants=True))
+def test_cached_summary_equals_the_model(name, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
+    fresh = summarize(load_preset(name))
+    assert preset_summary(name) == fresh  # a miss: built and stored
+    assert len(list(tmp_path.glob("summary-*.json"))) == 1
+    monkeypatch.setattr(summary_module, "_from_preset", _must_not_build)
+    assert preset_summary(name) == fresh  # a hit: read back exactly
+
+
+def _must_not_build(name: str) -> CentralSummary:
+    raise AssertionError(f"{name} was rebuilt although cached")
+
+
+def test_summary_against_the_published_figure(tmp_path, monkeypatch):
+    """Independent oracle: Dettmers (2015) states 1.075e21 FLOP/s (his blog's headline figure)."""
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
+    s = preset_summary("dettmers2015")
+    assert s.central == pytest.approx(1.075e21, rel=2e-3)
+    assert s.reported == 1.075e21
+    assert sum(t.flops_per_second for t in s.terms) == pytest.approx(s.central, rel=1e-12)
+    assert sum(s.shares()) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_stale_corrupt_or_foreign_entries_are_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
+    truth = preset_summary("dettmers2015")
+    (entry,) = tmp_path.glob("summary-*.json")
+    data = json.loads(entry.read_text())
+    forged = {**data, "summary": {**data["summary"], "log10_central": 99.0}}
+    entry.write_text(json.dumps({**forged, "key": "an older package"}))
+    assert preset_summary("dettmers2015") == truth  # stale key: rebuilt
+    entry.write_text("{not json")
+    assert preset_summary("dettmers2015") == truth  # corrupt: rebuilt
+    assert json.loads(entry.read_text())["key"] == data["key"]
+
+
+def test_unwritable_or_disabled_cache_still_works(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(blocker / "cache"))
+    assert preset_summary("dettmers2015").name == "dettmers2015"
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", "")
+    assert preset_summary("dettmers2015").name == "dettmers2015"
+
+
+def test_unknown_preset_is_not_cached(tmp_path, monkeypatch):
+    from brainflops.core.errors import UnknownNameError
+
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
+    with pytest.raises(UnknownNameError):
+        preset_summary("../../etc/passwd")
+    assert list(tmp_path.iterdir()) == []
