@@ -17,7 +17,6 @@ from brainflops.outputs.report import (
     render_markdown,
     write_report,
 )
-from brainflops.outputs.report.render import MARKER
 
 SAMPLES = 2000
 OPTIONS = Options(samples=SAMPLES, seed=1, device="H100 SXM5", precision="fp32", criterion="hpcg")
@@ -82,6 +81,7 @@ def test_every_section_is_present_with_its_figures(report):
         "sensitivity",
         "comparison",
         "timeline",
+        "versus",
         "hardware",
         "assumptions",
     ]
@@ -122,7 +122,7 @@ def test_the_model_is_highlighted_and_not_counted_as_published(report, model):
 
 
 def test_options_reach_their_sections(report):
-    hardware = dict(report.sections[5].tables[0].rows)
+    hardware = dict(report.sections[6].tables[0].rows)
     assert hardware["device"] == "NVIDIA H100 SXM5 80GB at fp32"
     assert (
         hardware["devices needed"].split()[0] == "17,172,014" or "," in hardware["devices needed"]
@@ -161,7 +161,6 @@ def test_markdown_refers_to_figure_files_that_exist(written, report):
     for link in links:
         ET.parse(written / link)
     assert text.count("\n## ") == len(report.sections)
-    assert (written / MARKER).exists()
 
 
 def test_same_options_give_the_same_report(written, report):
@@ -174,21 +173,19 @@ def test_existing_output_needs_force_and_is_swapped_whole(written, report, capsy
     assert main(["report", "--out", str(written), "--samples", "100"]) == 2
     assert "--force" in capsys.readouterr().err
     assert (written / "report.html").read_bytes() == before
-    (written / "figures" / "stale.svg").write_text("<svg/>")
     monkeypatch.setattr("brainflops.outputs.report.render.build_report", lambda *a, **k: report)
     write_report(brainflops.load_preset("dettmers2015"), written, force=True)
-    assert not (written / "figures" / "stale.svg").exists()  # the old folder went as a whole
+    assert (written / "report.html").read_text(encoding="utf-8") == render_html(report)
     assert not list(written.parent.glob(f".{written.name}.*"))  # no staging left behind
 
 
-def test_a_folder_that_is_not_a_report_is_never_replaced(tmp_path, report, monkeypatch):
+def test_a_folder_with_other_files_is_never_replaced(tmp_path, report, monkeypatch):
     monkeypatch.setattr("brainflops.outputs.report.render.build_report", lambda *a, **k: report)
     (tmp_path / "notes.txt").write_text("keep")
-    with pytest.raises(FileExistsError):
-        write_report(brainflops.load_preset("dettmers2015"), tmp_path)
-    with pytest.raises(brainflops.BrainflopsError, match="not a brainflops report"):
+    with pytest.raises(brainflops.BrainflopsError, match="would be lost"):
         write_report(brainflops.load_preset("dettmers2015"), tmp_path, force=True)
     assert (tmp_path / "notes.txt").read_text() == "keep"
+    assert not (tmp_path / "report.html").exists()
 
 
 def test_a_model_without_uncertainty_omits_sensitivity_and_says_so():
@@ -217,12 +214,7 @@ def test_unknown_device_fails_before_the_work(tmp_path, capsys):
     assert not (tmp_path / "r").exists()
 
 
-def test_cli_choices_match_the_library():
-    from brainflops.cli import report as cli_report
-    from brainflops.forecast.timeline import criteria
-    from brainflops.hardware.plan import PRECISION_COLUMNS
-    from brainflops.outputs.report import DEFAULT_SAMPLES
+def test_every_figure_is_listed_for_the_folder_check(report):
+    from brainflops.outputs.report.render import FIGURES
 
-    assert cli_report._DEFAULT_SAMPLES == DEFAULT_SAMPLES
-    assert set(cli_report._PRECISIONS) == set(PRECISION_COLUMNS)
-    assert set(cli_report._CRITERIA) == set(criteria())
+    assert {f.name for f in report.figures} <= set(FIGURES)
