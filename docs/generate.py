@@ -137,6 +137,19 @@ def _figure(kind: str, preset: str) -> list[str]:
     return [f"```{{brainflops-figure}} {kind}", f":preset: {preset}", "```", ""]
 
 
+def _printed(model: brainflops.Model) -> str | None:
+    """The source's figure in its own unit and form, or None."""
+    headline = model.metadata.get("headline")
+    return None if headline is None else headline.text()
+
+
+def _converted(model: brainflops.Model) -> str | None:
+    headline = model.metadata.get("headline")
+    if headline is None or headline.converted is None:
+        return None
+    return f"{fmt.sci(headline.converted, 'FLOP/s')} ({headline.conversion_source})"
+
+
 def preset_page(name: str) -> str:
     """The documentation page of one preset and its variants."""
     model = brainflops.load_preset(name)
@@ -150,7 +163,9 @@ def preset_page(name: str) -> str:
         ("source key", f"`{meta['source']}`" if meta.get("source") else None),
         ("locator", meta.get("locator")),
         ("central estimate", fmt.sci(central, "FLOP/s")),
-        ("reported by the source", fmt.sci(model.reported, "FLOP/s") if model.reported else None),
+        ("kind", model.kind),
+        ("reported by the source (as printed)", _printed(model)),
+        ("our FLOP/s conversion of it (derived)", _converted(model)),
         ("what it counts", meta.get("counts")),
         ("note on the reported figure", meta.get("reported_note")),
     ]
@@ -186,7 +201,7 @@ def preset_page(name: str) -> str:
             f"## Variant `{full}`",
             "",
             f"{vmodel.title}. Central estimate {fmt.sci(vmodel.central().m_as('FLOP/s'), 'FLOP/s')}"
-            + (f"; reported {fmt.sci(vmodel.reported, 'FLOP/s')}" if vmodel.reported else "")
+            + (f"; reported {_printed(vmodel)}" if _printed(vmodel) else "")
             + (f". Changes {changed}." if changed else "."),
             "",
             _assumptions(vmodel),
@@ -197,12 +212,16 @@ def preset_page(name: str) -> str:
 
 def presets_index() -> str:
     """Table of every preset and variant with its central and reported estimate."""
-    lines = [HEADER, "| preset | FLOP/s (central) | reported | title |", "|---|---|---|---|"]
+    lines = [
+        HEADER,
+        "| preset | kind | FLOP/s (central) | reported (as printed) | title |",
+        "|---|---|---|---|---|",
+    ]
     for name in list_presets(variants=True):
         model = brainflops.load_preset(name)
-        reported = fmt.sci(model.reported) if model.reported else ""
         lines.append(
-            f"| `{name}` | {fmt.sci(model.central().m_as('FLOP/s'))} | {reported} | {model.title} |"
+            f"| `{name}` | {model.kind} | {fmt.sci(model.central().m_as('FLOP/s'))} "
+            f"| {_printed(model) or ''} | {model.title} |"
         )
     return "\n".join(lines) + "\n"
 

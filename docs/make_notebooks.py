@@ -122,14 +122,16 @@ for term in model.terms:
     md("""
 ## 4. Reconstructed vs reported
 
-The reconstruction reproduces the reported figure closely. The variant
-`granule-own-filter` gives granule cells the post's own small filter instead of the
-Purkinje kernel; see how little that changes the total, because the Purkinje term
-dominates.
+The post's arithmetic survives only as an image, so every decomposition is a
+reconstruction. Three ship with equal standing: (a) `cerebellar` (the default) gives
+granule cells the Purkinje filter, which the post contradicts; (b) `all-neurons` is a
+product of stated averages that hits 1.075e21 exactly; `granule-own-filter` is (a) with
+the post's own 3x4x5 granule filter. The Purkinje term dominates, so the choice moves
+the total little.
 """),
     code("""
 rows = []
-for name in ["dettmers2015", "dettmers2015:granule-own-filter"]:
+for name in ["dettmers2015:cerebellar", "dettmers2015:all-neurons", "dettmers2015:granule-own-filter"]:
     m = brainflops.load_preset(name)
     central = m.central().m_as("FLOP/s")
     rows.append({"preset": name, "central FLOP/s": central, "reported FLOP/s": m.reported,
@@ -146,6 +148,7 @@ steps and synapse counts; sampling them gives a distribution.
 samples = model.sample(N_SAMPLES, seed=SEED)
 display(plots.distribution(samples, model_title=model.title))
 samples  # median and 90% interval
+# The source reports 1.075e21 FLOP/s as a lower bound (see the estimate above).
 """),
     md("""
 ## 6. Explore the key assumptions
@@ -397,13 +400,15 @@ from IPython.display import display
 from brainflops.models import literature
 
 table = literature.comparison_table()
-table[["preset", "year", "group", "central", "low", "high", "interval", "reported", "source"]]
+table[["preset", "kind", "year", "group", "central", "low", "high", "reported", "headline", "source"]]
 """),
     md("""
 ## All estimates on one chart
 
 A dot is an estimate's central value, a bar its 90% range (from the inputs' ranges);
-triangles mark physical limits, which bound the computation from above. Vertical lines
+triangles mark bounds (pointing left for an upper bound such as a physical limit, right
+for a lower bound). Rows whose FLOP/s figure is our conversion of the source's unit say
+so in their label. Vertical lines
 are reference machines from the packaged data.
 """),
     code("""
@@ -414,11 +419,26 @@ display(plots.comparison(table))
     md("""
 ## Reported vs reconstructed
 
-Each preset should reproduce its source's headline. The ratio below is 1 where it does.
+Each preset should reproduce its source's headline. `reported` is what the source
+printed, in its own unit; where that unit is not FLOP/s the comparison is with our
+conversion (`headline` says "our conversion"), and a range or a bound is checked by
+whether the central value lies inside it.
 """),
     code("""
-check = table.dropna(subset=["reported"]).assign(ratio=lambda t: t.central / t.reported)
-check[["preset", "central", "reported", "ratio"]]
+import brainflops
+
+rows = []
+for name, central in zip(table["preset"], table["central"]):
+    h = brainflops.load_preset(name).metadata["headline"]
+    if h is None:
+        continue
+    figure = h.source_flops if h.source_flops is not None else h.converted
+    rows.append({"preset": name, "reported (as printed)": h.text(),
+                 "FLOP/s by": "source" if h.is_flops else "our conversion",
+                 "central": central,
+                 "ratio": None if figure is None else central / figure,
+                 "agrees": h.contains(central) if h.is_flops else abs(central / figure - 1) <= 0.01})
+pd.DataFrame(rows)
 """),
     md("""
 ## Distributions where the inputs carry uncertainty
@@ -512,56 +532,79 @@ display(trend_figure(series, fits, brain_bands=bands, until=2060))
 ## 2. Backtests: would the method have worked before?
 
 Fit on data up to a year, predict when the series reaches a target, and compare with
-what happened. `covered` says whether the actual year fell inside the 95% interval.
+what happened. `covered` says whether the actual year fell inside the stated interval
+(95% for a single fit). A single exponential's interval covers far less often than it
+claims: the TOP500 #1 is a staircase and its growth slowed after 2013.
 """),
     code("""
-backtests = trends.backtest_table(series, [2000, 2005, 2010, 2015], [1e15, 1e16, 1e17, 1e18])
+backtests = trends.backtest_table(series, [2000, 2005, 2010, 2015], [1e15, 1e16, 1e17, 1e18],
+                                  "exponential")
 backtests[["train_end", "target", "predicted_year", "predicted_lo", "predicted_hi",
            "actual_date", "error_years", "covered"]]
 """),
+    md("""
+### The calibrated ensemble
+
+The default model combines exponential (all data and the last 10 years), piecewise,
+logistic and growth-from-the-last-record members, weighted by stacking of their
+out-of-sample predictive densities (Yao et al. 2018), with intervals made of their past
+out-of-sample errors by horizon (Williams & Goodman 1971). `trends.calibrate` replays
+rolling-origin backtests (an origin at every list, targets 10x and 100x the record) and
+scores each forecast against what happened, using at each origin only the errors known
+then. The figure compares stated and achieved coverage.
+"""),
     code("""
-done = backtests.dropna(subset=["error_years"])
-fig, ax = plt.subplots(figsize=(8, 3.5))
-for train_end, group in done.groupby("train_end"):
-    ax.plot(np.log10(group.target), group.error_years, "o-", label=f"fit up to {train_end}")
-ax.axhline(0, color="k", linewidth=0.8)
-ax.set_xlabel("log10 target FLOP/s")
-ax.set_ylabel("predicted - actual [years]")
-ax.legend()
-plt.show()
+reports = [trends.calibrate(series), trends.calibrate(series, "exponential")]
+pd.DataFrame([dict(model=r.model, **s.to_dict()) for r in reports for s in r.scores])[
+    ["model", "horizon", "n", "confidence", "coverage", "median_error_years",
+     "median_width_years"]]
+"""),
+    code("""
+from brainflops.outputs.plots_trends import calibration_figure
+
+display(calibration_figure(reports))
 """),
     md("""
 ## 3. Parity-year distributions
 
-Each brain draw is paired with a draw of the trend's parameters. Here: both presets
-against the exponential and piecewise fits of TOP500 #1 (criterion `hpl`).
+Each brain draw is paired with a draw of the calibrated ensemble (the library's
+`timeline.forecast_parity`, which `brainflops timeline` uses). The data come first: a
+target the TOP500 #1 already reached is reported with its list and system, not fitted.
 """),
     code("""
 results = {}
 for label, samples in [("dettmers2015", dettmers), ("mechanistic-modern", modern)]:
-    for model_name in ["exponential", "piecewise"]:
-        results[f"{label}, {model_name}"] = timeline.parity_years(
-            samples.log10, fits[model_name], SEED, "hpl")
+    results[label] = timeline.forecast_parity(samples.log10, "hpl", seed=SEED)
 display(parity_cdf_figure(results, title="P(TOP500 #1 has reached the estimate by year)"))
 pd.DataFrame({k: r.to_dict() for k, r in results.items()}).T[
-    ["median_year", "p5_year", "p95_year", "never_fraction", "probability_by"]]
+    ["median_year", "p5_year", "p95_year", "reached_fraction", "observed", "never_fraction"]]
 """),
     md("""
 ### What "match" means matters
 
-The same brain samples under every criterion, each compared with an exponential trend
-fitted to its own series.
+The same brain samples under every criterion, each with the calibrated ensemble on its
+own series (`training-run`: the largest ML training run against the brain's compute over
+1e9 s of life; Data: Epoch AI (epoch.ai), CC BY 4.0).
 """),
     code("""
 rows = {}
 for name in timeline.criteria():
-    criterion = timeline.get_criterion(name)
-    trend = trends.fit_model("exponential", criterion.series, None, None)
-    result = timeline.parity_years(dettmers.log10, trend, SEED, criterion)
-    rows[name] = {"series": criterion.series, "median year": result.median_year,
+    result = timeline.forecast_parity(dettmers.log10, name, seed=SEED)
+    rows[name] = {"series": result.criterion.series, "median year": result.median_year,
                   "5%": result.p5_year, "95%": result.p95_year,
-                  "never": result.never_fraction}
+                  "already reached": result.reached_fraction, "never": result.never_fraction}
 pd.DataFrame(rows).T
+"""),
+    md("""
+### Dettmers' own arithmetic as named scenarios
+
+`dettmers-moore`, `dettmers-1.8y` and `dettmers-3y` reproduce his 2037, 2053 and 2078 for
+1.075e21 FLOP/s on HPCG (whole doublings from 0.58 PFLOP/s in 2015).
+"""),
+    code("""
+target = np.full(10, np.log10(timeline.DETTMERS_TARGET_FLOPS))
+{name: timeline.forecast_parity(target, "hpcg", name).median_by_year
+ for name in timeline.DETTMERS_SCENARIOS}
 """),
     md("""
 ## 4. Physical limits
@@ -601,7 +644,7 @@ def update(change=None):
     result = timeline.dettmers_timeline(target=10 ** target.value, doubling_years=period.value)
     with output:
         output.clear_output(wait=True)
-        print(f"{result.doublings:.0f} doublings -> parity in {result.reported_year:.0f}")
+        print(f"{result.doublings:.0f} doublings -> parity by {result.by_year:.0f}")
     return result
 
 
@@ -878,6 +921,93 @@ print(f"training on {tokens:.3g} tokens: {mine.training_flop(tokens):.3g} FLOP =
 """),
 ]
 
+
+# --------------------------------------------------------------------------- 07
+ANCHORS = [
+    md("""
+# Biological anchors: from brain FLOP/s to P(transformative AI by year)
+
+Ajeya Cotra's biological-anchors model (Open Philanthropy, 2020; updated 2022) turns a
+brain-compute estimate into training-compute requirements (the anchors) and weighs them
+against what the largest training run can afford each year. `brainflops.forecast.anchors`
+rebuilds it from sourced parameters and lets the brain FLOP/s come from any preset, so
+the whole forecast can be seen to move with the brain estimate. Method, sources and
+critiques: `docs/anchors.md`.
+"""),
+    code(SETUP.format(default=10_000)),
+    code("""
+from IPython.display import display
+
+from brainflops.forecast.anchors.inputs import load_variant
+from brainflops.forecast.anchors.montecarlo import assumption_models, forecast, tornado
+from brainflops.outputs.plots_anchors import anchors_figure, tai_figure, tornado_figure
+
+inputs = load_variant("cotra2020")
+base = forecast(inputs, brainflops.load_preset("cotra2020"), n=N_SAMPLES, seed=SEED)
+pd.DataFrame(base.anchor_rows()).set_index("name")
+"""),
+    md("""
+## 1. The anchors against the training-run trend
+
+Bands are each anchor's 10th-90th percentile of training FLOP with 2020 algorithms; dots
+are Epoch AI's frontier training runs. The dashed line is what the largest run can buy
+(FLOP per dollar times spend), before algorithmic progress.
+"""),
+    code("""
+display(anchors_figure(base))
+"""),
+    md("""
+## 2. The cumulative probability of TAI for several brain presets
+
+Everything but the brain stays at Cotra's 2020 inputs, with the same seed (common random
+numbers), so the curves differ only through the brain.
+"""),
+    code("""
+runs = [
+    forecast(inputs, brainflops.load_preset(name), n=N_SAMPLES, seed=SEED)
+    for name in ("mechanistic-modern", "carlsmith2020", "cotra2020", "dettmers2015")
+]
+display(tai_figure(runs))
+pd.DataFrame([run.to_dict() for run in runs])[
+    ["brain", "brain_median_log10_flops", "median_year", "probability_by", "never_fraction"]
+]
+"""),
+    md("""
+## 3. The 2022 update
+
+The `cotra2022` variant keeps the 2020 inputs and changes the weights and the algorithmic
+halving time (reconstructed, tagged `assumed`).
+"""),
+    code("""
+update = forecast(
+    load_variant("cotra2022"), brainflops.load_preset("cotra2020"), n=N_SAMPLES,
+    seed=SEED,
+)
+display(tai_figure([base, update]))
+{run.inputs.name: run.to_dict()["probability_by"] for run in (base, update)}
+"""),
+    md("""
+## 4. Which inputs matter
+
+Each input fixed at its 5th and its 95th percentile, the others sampled; each anchor
+weight halved and raised by half.
+"""),
+    code("""
+rows = tornado(base)
+display(tornado_figure(rows, base))
+"""),
+    md("""
+## 5. The assumption table
+
+Every input with its unit, range, source, locator and provenance.
+"""),
+    code("""
+models = assumption_models(inputs, brainflops.load_preset("cotra2020"))
+table = pd.concat([assumptions_frame(m) for m in models.values()]).drop_duplicates("name")
+table[["name", "unit", "value", "low", "high", "source", "provenance", "verified"]]
+"""),
+]
+
 NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
     "01-dettmers-2015.ipynb": DETTMERS,
     "02-uncertainty-and-sensitivity.ipynb": UNCERTAINTY,
@@ -885,6 +1015,7 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
     "04-timelines.ipynb": TIMELINES,
     "05-hardware.ipynb": HARDWARE,
     "06-brain-vs-deep-learning.ipynb": DEEP_LEARNING,
+    "07-biological-anchors.ipynb": ANCHORS,
 }
 
 

@@ -23,6 +23,12 @@ def test_estimate_json_contract(capsys):
         data["central"], rel=1e-12
     )
     assert {"population", "stage", "operation", "flops"} <= set(data["breakdown"][0])
+    rows = {(r["population"], r["stage"]): r["flops"] for r in data["breakdown"]}
+    # Closed forms from the preset's numbers: cells x rate x 2 FLOP x input x kernel.
+    purkinje = rows["cerebellar Purkinje cells", "dendrites"]
+    assert purkinje == pytest.approx(1e8 * 200 * 2 * (1e5 * 5) * (10 * 1000 * 5), rel=1e-12)
+    granule = rows["cerebellar granule cells", "dendrites"]
+    assert granule == pytest.approx(5e10 * 200 * 2 * (15 * 5) * (10 * 1000 * 5), rel=1e-12)
 
 
 def test_estimate_with_samples_has_percentiles(capsys):
@@ -43,8 +49,10 @@ def test_same_seed_gives_byte_identical_json(capsys):
 def test_estimate_human_readable(capsys):
     code, out, _ = run(capsys, "estimate")
     assert code == 0
-    assert "central estimate:   1.076 × 10²¹ FLOP/s" in out
-    assert "conv 1e+05×5 * K[10×1000×5]" in out
+    assert "central estimate: 1.076 × 10²¹ FLOP/s" in out
+    assert "conv 1e+05×5 * K[1e+04×5]" in out
+    assert "kind: lower bound" in out
+    assert "reported by source: 1.075e+21 FLOP/s (reconstruction / reported = 1.0014)" in out
     assert "Dendritic spikes" in out  # words, not the id dendritic_spikes
 
 

@@ -33,6 +33,7 @@ def test_compare_json_is_deterministic(capsys):
     assert first == second
     assert [r["preset"] for r in json.loads(first)] == [
         "carlsmith2020:mechanistic",
+        "carlsmith2020:mechanistic-components",
         "carlsmith2020:functional",
         "carlsmith2020:limit",
     ]
@@ -42,9 +43,40 @@ def test_compare_text_table(capsys):
     code, out, _ = run(capsys, "compare", "--preset", "kurzweil1999", "--preset", "moravec1998")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["preset", "group", "year", "central", "low", "high", "reported"]
-    assert lines[1].split()[:4] == ["kurzweil1999", "mechanistic", "1999", "2e+16"]
-    assert lines[2].split()[:4] == ["moravec1998", "functional", "1998", "3.03e+13"]
+    assert lines[0].split() == [
+        "preset",
+        "kind",
+        "year",
+        "central",
+        "low",
+        "high",
+        "reported",
+        "FLOP/s",
+        "by",
+    ]
+    # The source's figure in its own unit, and who made the FLOP/s figure (us).
+    assert lines[1].split() == [
+        "kurzweil1999",
+        "estimate",
+        "1999",
+        "2e+16",
+        "2e+16",
+        "2e+16",
+        "2e+16",
+        "cps",
+        "us",
+    ]
+    assert lines[2].split() == [
+        "moravec1998",
+        "estimate",
+        "1998",
+        "3.03e+13",
+        "3.03e+13",
+        "3.03e+13",
+        "1e+08",
+        "MIPS",
+        "us",
+    ]
 
 
 def test_compare_plot_refuses_to_overwrite_without_force(capsys, tmp_path):
@@ -82,10 +114,11 @@ def test_compare_text_marks_range_only_sources(capsys):
     code, out, _ = run(capsys, "compare", "--preset", "aiimpacts2015", "--preset", "landauer")
     assert code == 0
     rows = {line.split()[0]: line.split() for line in out.splitlines()[1:4] if line.strip()}
-    assert rows["aiimpacts2015"][-1] == "-"  # the source states a range, not a headline
-    assert rows["aiimpacts2015:survey-median"][-1] == "1e+18"
-    assert rows["landauer"][-1] == "-"
-    assert "only a range or no figure" in out
+    assert rows["aiimpacts2015"][-3:] == ["1e+16-3e+17", "FLOP/s", "source"]  # a range
+    assert rows["aiimpacts2015:survey-median"][-3:] == ["1e+18", "FLOP/s", "source"]
+    assert rows["landauer"][1:3] == ["upper", "bound"]
+    assert rows["landauer"][-2:] == ["-", "-"]  # no figure for the brain
+    assert "gives no figure" in out
 
 
 def test_compare_plot_must_be_a_chart_format(capsys, tmp_path):

@@ -217,3 +217,63 @@ def test_package_data_files_and_licence_note():
     text = (folder / "SOURCES.md").read_text(encoding="utf-8")
     assert "CC BY 4.0" in text
     assert "Epoch AI" in text
+
+
+# ------------------------------------------------- corrections to Epoch's accelerator table
+def _accelerator(name):
+    acc = datasets.load_accelerators().set_index("name")
+    return acc.loc[name]
+
+
+def test_h100_sxm5_fp8_is_the_datasheets_dense_rate():
+    # NVIDIA datasheet: 3,958 TFLOPS FP8 with sparsity; dense is half (Epoch left it blank).
+    h100 = _accelerator("NVIDIA H100 SXM5 80GB")
+    assert h100["fp8 [FLOP/s]"] == pytest.approx(3958e12 / 2, rel=1e-3)
+    assert h100["fp8 [FLOP/s]"] == pytest.approx(2 * h100["tensor_fp16_bf16 [FLOP/s]"], rel=1e-3)
+
+
+def test_h200_memory_is_141_gb():
+    assert _accelerator("NVIDIA H200 SXM")["memory [B]"] == pytest.approx(141e9)
+
+
+def test_mi355x_fp8_is_its_own_not_the_mi350x_figure():
+    mi355x, mi350x = _accelerator("AMD Instinct MI355X"), _accelerator("AMD Instinct MI350X")
+    # 256 CUs x 8,192 FP8 FLOP per clock x 2.4 GHz (MI355X peak clock)
+    assert mi355x["fp8 [FLOP/s]"] == pytest.approx(256 * 8192 * 2.4e9, rel=1e-4)
+    assert mi355x["fp8 [FLOP/s]"] > mi350x["fp8 [FLOP/s]"]
+    assert mi355x["fp8 [FLOP/s]"] == pytest.approx(2 * mi355x["tensor_fp16_bf16 [FLOP/s]"])
+
+
+@pytest.mark.parametrize(
+    ("name", "fp64", "fp32"),
+    [("NVIDIA B200", 37e12, 75e12), ("NVIDIA GB200", 40e12, 80e12)],
+)
+def test_blackwell_fp64_and_fp32_follow_nvidias_per_gpu_table(name, fp64, fp32):
+    part = _accelerator(name)
+    assert part["fp64 [FLOP/s]"] == pytest.approx(fp64)
+    assert part["fp32 [FLOP/s]"] == pytest.approx(fp32)
+
+
+def test_h100_pcie_fp16_non_tensor_is_twice_fp32():
+    # Hopper's non-tensor FP16 rate is twice FP32, as in the SXM5 row (133.8 = 2 x 66.91).
+    pcie, sxm = _accelerator("NVIDIA H100 PCIe"), _accelerator("NVIDIA H100 SXM5 80GB")
+    assert sxm["fp16 [FLOP/s]"] == pytest.approx(2 * sxm["fp32 [FLOP/s]"], rel=1e-3)
+    assert pcie["fp16 [FLOP/s]"] == pytest.approx(102.4e12)
+    assert pcie["fp16 [FLOP/s]"] == pytest.approx(2 * pcie["fp32 [FLOP/s]"], rel=1e-3)
+
+
+def test_every_correction_is_documented_with_the_epoch_credit_kept():
+    text = (resources.files("brainflops") / "data" / "hpc" / "SOURCES.md").read_text("utf-8")
+    section = text.split("### Corrections to Epoch's export", 1)[1].split("\n## ", 1)[0]
+    for row, column, old, new in [
+        ("NVIDIA H100 SXM5 80GB", "fp8_tflops", "(blank)", "1979"),
+        ("NVIDIA H200 SXM", "memory_gb", "(blank)", "141"),
+        ("AMD Instinct MI355X", "fp8_tflops", "4600", "5033.2"),
+        ("NVIDIA B200", "fp64_tflops", "31.04", "37"),
+        ("NVIDIA B200", "fp32_tflops", "62.08", "75"),
+        ("NVIDIA GB200", "fp64_tflops", "45", "40"),
+        ("NVIDIA GB200", "fp32_tflops", "90", "80"),
+        ("NVIDIA H100 PCIe", "fp16_nontensor_tflops", "204.9", "102.4"),
+    ]:
+        assert f"| {row} | `{column}` | {old} | {new} |" in section
+    assert "CC BY 4.0" in section

@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.optimize import brentq
 
+from brainflops.core.constants import Z90
 from brainflops.core.errors import InvalidValueError
 from brainflops.params.distributions import (
     KINDS,
     Distribution,
-    achieved_rank_correlation,
-    correlated_uniforms,
+    Truncated,
+    copula_cholesky,
     from_spec,
     lognormal90,
     loguniform,
@@ -27,6 +28,8 @@ from brainflops.params.distributions import (
     normal90,
     point,
     split_lognormal90,
+    truncated,
+    two_piece_lognormal_log,
     uniform,
 )
 
@@ -390,6 +393,7 @@ def test_spec_forms() -> None:
         "loguniform",
         "point",
         "mixture",
+        "truncated",
     }
 
 
@@ -457,15 +461,11 @@ def test_ppf_rejects_probabilities_outside_unit_interval(kind: str, q: Any) -> N
 def test_sample_rejects_bad_sizes(n: Any) -> None:
     with pytest.raises(InvalidValueError, match=r"^n: "):
         EXAMPLES["lognormal90"].sample(n, np.random.default_rng(SEED))
-    with pytest.raises(InvalidValueError, match=r"^n: "):
-        correlated_uniforms(n, ["a"], {}, np.random.default_rng(SEED))
 
 
 def test_sample_requires_a_generator() -> None:
     with pytest.raises(InvalidValueError, match=r"^rng: .*Generator"):
         EXAMPLES["lognormal90"].sample(3, 42)  # type: ignore[arg-type]
-    with pytest.raises(InvalidValueError, match=r"^rng: "):
-        correlated_uniforms(3, ["a"], {}, np.random.RandomState(1))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("factor", [0.0, -2.0, NAN, INF])
@@ -554,6 +554,18 @@ def test_ppf_is_monotone(d: Distribution, q1: float, q2: float) -> None:
 N_CORR = 20_000
 
 
+def correlated_uniforms(
+    n: int, names: list[str], corr: dict[Any, float], rng: np.random.Generator
+) -> np.ndarray:
+    """The package's copula (as uncertainty.samples uses it), mapped to uniforms."""
+    factor = copula_cholesky(names, corr)
+    return stats.norm.cdf(factor @ rng.standard_normal((len(names), n))).T
+
+
+def achieved_rank_correlation(u: np.ndarray) -> np.ndarray:
+    return np.corrcoef(stats.rankdata(u, axis=0), rowvar=False)
+
+
 def pearson_of(rho: float) -> float:
     return 2 * math.sin(math.pi * rho / 6)
 
@@ -607,28 +619,6 @@ def test_correlated_columns_give_correlated_samples() -> None:
     assert stats.spearmanr(x, y).statistic == pytest.approx(-0.6, abs=0.02)
 
 
-def test_without_correlations_columns_are_plain_draws() -> None:
-    u = correlated_uniforms(1000, ["a", "b", "c"], {}, np.random.default_rng(SEED))
-    assert np.array_equal(u, np.random.default_rng(SEED).random((3, 1000)).T)
-
-
-def test_common_random_numbers() -> None:
-    def draw(names: list[str], corr: dict[tuple[str, str], float]) -> np.ndarray:
-        return correlated_uniforms(500, names, corr, np.random.default_rng(SEED))
-
-    base = draw(["a", "b"], {("a", "b"): 0.5})
-    # Appending a name, or correlating it with b, leaves the columns of a and b alone.
-    assert np.array_equal(draw(["a", "b", "c"], {("a", "b"): 0.5})[:, :2], base)
-    assert np.array_equal(draw(["a", "b", "c"], {("a", "b"): 0.5, ("c", "b"): 0.3})[:, :2], base)
-    # Column 0 and uncorrelated columns are the raw draws; so is sample().
-    plain = draw(["a", "b", "c"], {("a", "c"): 0.4})
-    raw = np.random.default_rng(SEED).random((3, 500)).T
-    assert np.array_equal(plain[:, :2], raw[:, :2])
-    assert not np.array_equal(plain[:, 2], raw[:, 2])
-    d = lognormal90(1.0, 10.0)
-    assert np.array_equal(d.sample(500, np.random.default_rng(SEED)), d.ppf(base[:, 0]))
-
-
 def test_a_pair_may_be_listed_both_ways_with_the_same_value() -> None:
     both = {("a", "b"): 0.3, ("b", "a"): 0.3}
     once = {("a", "b"): 0.3}
@@ -669,16 +659,6 @@ def test_perfect_rank_correlation(rho: float) -> None:
 def test_duplicate_names_rejected() -> None:
     with pytest.raises(InvalidValueError, match=r"^names: .*duplicate"):
         correlated_uniforms(10, ["a", "a"], {}, np.random.default_rng(SEED))
-
-
-def test_achieved_rank_correlation_matches_scipy() -> None:
-    x = np.random.default_rng(SEED).random((200, 3))
-    x[:, 1] += x[:, 0]
-    assert np.allclose(achieved_rank_correlation(x), stats.spearmanr(x).statistic, atol=1e-12)
-    assert achieved_rank_correlation(x[:, :2]).shape == (2, 2)
-    assert achieved_rank_correlation(x[:, :1]).tolist() == [[1.0]]
-    with pytest.raises(InvalidValueError, match=r"^samples: "):
-        achieved_rank_correlation(np.ones(5))
 
 
 # ---------------------------------------------------------------- split log-normal
@@ -725,3 +705,63 @@ def test_split_lognormal_point_mass_half_and_scaling() -> None:
 def test_split_lognormal_errors(args, message) -> None:
     with pytest.raises(InvalidValueError, match=message):
         split_lognormal90(*args, name="p")
+
+
+# ---------------------------------------------------------------- truncation
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    log_lo=st.floats(-3, 20),
+    width=st.floats(0.05, 6),
+    cut_low=st.floats(0.0, 0.9),
+    cut_high=st.floats(0.0, 0.9),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_truncated_draws_never_leave_the_bounds(log_lo, width, cut_low, cut_high, seed) -> None:
+    lo, hi = 10.0**log_lo, 10.0 ** (log_lo + width)
+    base = lognormal90(lo, hi)
+    # Bounds anywhere from well inside to far outside the 90% range.
+    minimum = float(base.ppf(cut_low * 0.5))
+    maximum = float(base.ppf(1.0 - cut_high * 0.5))
+    assume(0 < minimum < maximum)
+    d = truncated(base, minimum=minimum if cut_low else None, maximum=maximum)
+    z = np.random.default_rng(seed).standard_normal(2000) * 3
+    logs = d.log_ppf_from_normal(z)
+    if cut_low:
+        assert logs.min() >= math.log(minimum)
+    assert logs.max() <= math.log(maximum)
+    x = d.sample(2000, np.random.default_rng(seed))
+    assert x.max() <= maximum
+    assert d.cdf(maximum) == pytest.approx(1.0)
+
+
+def test_truncated_is_the_renormalised_conditional() -> None:
+    base = lognormal90(50.0, 1000.0)
+    d = truncated(base, maximum=1000.0)
+    # Oracle: conditional CDF F(x) / F(1000) by direct formula.
+    x = np.array([60.0, 200.0, 700.0])
+    assert d.cdf(x) == pytest.approx(base.cdf(x) / base.cdf(1000.0), rel=1e-12)
+    assert float(d.ppf(0.5)) == pytest.approx(float(base.ppf(0.5 * 0.95)), rel=1e-9)
+    assert from_spec(d.to_spec()) == d
+    assert d.scaled(2.0).maximum == 2000.0
+
+
+def test_truncation_that_cannot_bite_is_dropped() -> None:
+    assert truncated(uniform(1.0, 2.0), minimum=0.5, maximum=3.0) == uniform(1.0, 2.0)
+    assert truncated(point(3.0), minimum=1.0) == point(3.0)
+    with pytest.raises(InvalidValueError, match="none of the distribution"):
+        Truncated(lognormal90(1.0, 2.0), minimum=1e6)
+    with pytest.raises(InvalidValueError, match="minimum or a maximum"):
+        Truncated(lognormal90(1.0, 2.0))
+
+
+def test_two_piece_log_matches_split_lognormal() -> None:
+    d = split_lognormal90(2.4, 5.0, 6.0)
+    z = np.linspace(-3, 3, 13)
+    below = math.log(5.0 / 2.4) / Z90
+    above = math.log(6.0 / 5.0) / Z90
+    # Independent oracle: the closed form, piece by piece.
+    expected = np.where(z < 0, math.log(5.0) + z * below, math.log(5.0) + z * above)
+    assert two_piece_lognormal_log(z, math.log(5.0), below, above) == pytest.approx(expected)
+    assert d.log_ppf_from_normal(z) == pytest.approx(expected)

@@ -5,59 +5,92 @@ import math
 import pytest
 
 from brainflops.core.io import figure_png
+from brainflops.core.units import ureg
 from brainflops.data.citations import bibliography
+from brainflops.forecast.anchors.inputs import list_variants, load_variant
 from brainflops.models import literature
 from brainflops.models.presets import list_presets, load_preset, preset_document
 from brainflops.outputs import plots
 from brainflops.params.parameters import PROVENANCE_TAGS
 
-# The headline each source states, typed here from the source (not read from the preset),
-# so that a change to a preset's inputs or arithmetic fails the test.
-SOURCE_HEADLINES = {
+# What each source printed, typed here from the source (not read from the preset), in the
+# source's own unit, so that a change to a preset's inputs or arithmetic fails the test.
+# name: (figure, unit as printed, FLOP/s the preset converts it to or None when printed in FLOP/s)
+SOURCE_POINTS = {
     # Kurzweil 1999, The Age of Spiritual Machines: 2e16 calculations/s ("20 million billion").
-    "kurzweil1999": 2e16,
+    "kurzweil1999": (2e16, "cps", 2e16),
     # Kurzweil 2005, The Singularity Is Near, ch. 3: 1e16 cps for functional emulation ...
-    "kurzweil2005:functional": 1e16,
+    "kurzweil2005:functional": (1e16, "cps", 1e16),
     # ... and 1e19 cps, "the most conservative estimate", for neuron-level modelling.
-    "kurzweil2005:neuron-level": 1e19,
+    "kurzweil2005:neuron-level": (1e19, "cps", 1e19),
     # Merkle 1989: 1e15 synapses x 10 impulses/s = 1e16 synapse operations/s.
-    "merkle1989": 1e16,
+    "merkle1989": (1e16, "synop/s", 1e16),
+    # Moravec 1998: 1e8 MIPS; AI Impacts' power law gives 3.03e13 (the page: "around 3e13").
+    "moravec1998": (1e8, "MIPS", 3.03e13),
     # Sandberg & Bostrom 2008, Table 9 (levels 4-6 as quoted by AI Impacts; 7-10 secondary).
-    "sandberg-bostrom2008:level-4": 1e18,
-    "sandberg-bostrom2008:level-5": 1e22,
-    "sandberg-bostrom2008:level-6": 1e25,
-    "sandberg-bostrom2008:level-7": 1e26,
-    "sandberg-bostrom2008:level-8": 1e27,
-    "sandberg-bostrom2008:level-9": 1e30,
-    "sandberg-bostrom2008:level-10": 1e43,
+    "sandberg-bostrom2008:level-4": (1e18, "FLOP/s", None),
+    "sandberg-bostrom2008:level-5": (1e22, "FLOP/s", None),
+    "sandberg-bostrom2008:level-6": (1e25, "FLOP/s", None),
+    "sandberg-bostrom2008:level-7": (1e26, "FLOP/s", None),
+    "sandberg-bostrom2008:level-8": (1e27, "FLOP/s", None),
+    "sandberg-bostrom2008:level-9": (1e30, "FLOP/s", None),
+    "sandberg-bostrom2008:level-10": (1e43, "FLOP/s", None),
     # AI Impacts, 'Brain performance in FLOPS' (2015): median of five credible estimates.
-    "aiimpacts2015:survey-median": 1e18,
-    # Carlsmith 2020: 1e15 FLOP/s is more likely than not enough (executive summary).
-    "carlsmith2020:mechanistic": 1e15,
-    # Cotra 2020: brain FLOP/s median about 1e15, following Carlsmith.
-    "cotra2020": 1e15,
+    "aiimpacts2015:survey-median": (1e18, "FLOP/s", None),
+    # Cotra 2020: brain FLOP/s median about 1e15, following Carlsmith (secondary).
+    "cotra2020": (1e15, "FLOP/s", None),
+    # Dettmers 2015, Part II: "my estimate would be 1.075x10^21 FLOPS"; reconstruction (b).
+    "dettmers2015:all-neurons": (1.075e21, "FLOP/s", None),
 }
 
 
-@pytest.mark.parametrize(("name", "headline"), sorted(SOURCE_HEADLINES.items()))
-def test_preset_reproduces_source_headline(name, headline):
+@pytest.mark.parametrize(("name", "stated"), sorted(SOURCE_POINTS.items()))
+def test_reported_is_the_source_figure_in_the_source_unit(name, stated):
+    figure, unit, flops = stated
     model = load_preset(name)
-    assert model.central().m_as("FLOP/s") == pytest.approx(headline, rel=0.01)
-    assert model.reported == pytest.approx(headline, rel=0.01)
+    headline = model.metadata["headline"]
+    assert headline.value == pytest.approx(figure)
+    assert ureg.Unit(headline.unit) == ureg.Unit(unit)
+    assert headline.bound is None
+    central = model.central().m_as("FLOP/s")
+    if flops is None:  # the source printed FLOP/s: compare in FLOP/s, no conversion of ours
+        assert model.reported == pytest.approx(figure)
+        assert headline.converted is None
+        assert central == pytest.approx(figure, rel=0.01)
+    else:  # a conversion of ours, tagged and cited separately
+        assert model.reported is None
+        assert headline.converted == pytest.approx(flops, rel=0.01)
+        assert headline.conversion_source
+        assert central == pytest.approx(flops, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("name", "inputs"),
+    [
+        ("merkle1989", ("synapses", "impulse_rate", "operations_per_impulse")),
+        ("kurzweil1999", ("neurons", "connections", "calculation_rate")),
+        ("moravec1998", ("retina_mips", "brain_retina_ratio")),
+    ],
+)
+def test_inputs_reproduce_the_figure_in_the_source_unit(name, inputs):
+    # Before any conversion of ours: the source's own inputs multiply to its printed figure.
+    model = load_preset(name)
+    product = math.prod((model.parameter(n).quantity for n in inputs), start=ureg.Quantity(1))
+    headline = model.metadata["headline"]
+    assert product.m_as(headline.unit) == pytest.approx(headline.value, rel=1e-9)
+
+
+def test_kurzweil1999_conversion_is_our_assumption():
+    conversion = load_preset("kurzweil1999").parameter("flop_per_calculation")
+    assert (conversion.source, conversion.provenance) == ("brainflops", "assumed")
 
 
 def test_moravec_retina_scaling_and_mips_conversion():
     model = load_preset("moravec1998")
-    p = model.parameters
-    # Moravec 1998: retina 1,000 MIPS x brain/retina 1e5 = 1e8 MIPS for the brain.
-    brain_mips = p["retina_mips"].quantity * p["brain_retina_ratio"].quantity
-    assert brain_mips.m_as("MIPS") == pytest.approx(1e8)
     # AI Impacts: MFLOPS = 2.3 x MIPS^0.89 gives 2.3e6 x 1e8^0.89 FLOP/s = 3.03e13 ...
     assert model.central().m_as("FLOP/s") == pytest.approx(2.3e6 * 1e8**0.89, rel=1e-9)
-    assert model.central().m_as("FLOP/s") == pytest.approx(3.03e13, rel=0.01)
     # ... which AI Impacts rounds to "about 3 x 10^13 FLOPS".
     assert model.central().m_as("FLOP/s") == pytest.approx(3e13, rel=0.02)
-    assert model.reported == pytest.approx(3.03e13)
 
 
 def test_moravec_power_law_is_not_linear():
@@ -95,17 +128,33 @@ def test_landauer_bound(name):
     assert colder == pytest.approx(expected * 310 / 77, rel=1e-9)
 
 
-def test_carlsmith_mechanistic_has_three_terms_and_spans_the_band():
+def test_carlsmith_mechanistic_interval_spans_the_band():
     model = load_preset("carlsmith2020:mechanistic")
+    headline = model.metadata["headline"]
+    assert (headline.low, headline.high) == (1e13, 1e17)  # the method's stated band
+    low, high = model.sample(20_000, seed=1).percentile_log10([5.0, 95.0])
+    # The 90% interval covers the report's ~1e13-1e17 band (a decade narrower before).
+    assert low == pytest.approx(13, abs=0.1)
+    assert high == pytest.approx(17, abs=0.1)
+
+
+def test_carlsmith_components_sum_to_our_centrals():
+    model = load_preset("carlsmith2020:mechanistic-components")
     terms = model.breakdown().set_index("stage")["flops"]
     assert set(terms.index) == {"synaptic-transmission", "firing-decisions", "learning"}
     assert terms.sum() == pytest.approx(model.central().m_as("FLOP/s"), rel=1e-12)
-    # Carlsmith: spikes through synapses x ~1 FLOP gives the simple model's 1e13-1e15.
     assert terms["synaptic-transmission"] == pytest.approx(1e14, rel=0.01)
-    low, high = (q.m_as("FLOP/s") for q in model.bounds())
-    # The report's mechanistic band is about 1e13-1e17 FLOP/s.
-    assert 1e13 <= low <= 3e13
-    assert 1e17 <= high <= 3e17
+    assert model.parameter("firing_decision_flops").provenance == "assumed"
+
+
+def test_carlsmith_limit_is_his_upper_bound():
+    model = load_preset("carlsmith2020:limit")
+    headline = model.metadata["headline"]
+    assert model.kind == "upper bound"
+    assert (headline.value, headline.bound) == (1e21, "upper")
+    assert headline.text() == "< 1e+21 FLOP/s"
+    assert "<10%" in model.metadata["reported_note"]
+    assert model.reported is None  # a bound is not a point figure
 
 
 def test_carlsmith_functional_spans_its_sub_methods():
@@ -120,9 +169,16 @@ def test_carlsmith_functional_spans_its_sub_methods():
 def test_cotra_prior_and_lifetime_anchor():
     model = load_preset("cotra2020")
     brain = model.parameter("brain_flops")
-    # Rethink Priorities' port: brain = 11 to 19.5 (log10 FLOP/s, 90% interval).
-    assert math.log10(brain.low) == pytest.approx(11)
-    assert math.log10(brain.high) == pytest.approx(19.5, abs=1e-3)
+    # Cotra's own (secondary): median about 1e15 within about 1e13-1e17.
+    assert (brain.value, brain.low, brain.high) == (1e15, 1e13, 1e17)
+    port = load_preset("cotra2020:rp-port")
+    # The port: brain = sq.lognorm(11, 19.5), log-normal in log10 FLOP/s, so the median
+    # is 10^sqrt(11 x 19.5) (not 10^15.25) and the 90% interval 10^11-10^19.5.
+    p = port.parameter("brain_flops")
+    assert math.log10(p.distribution.median) == pytest.approx(math.sqrt(11 * 19.5), abs=1e-3)
+    assert [math.log10(v) for v in p.distribution.interval90()] == pytest.approx(
+        [11, 19.5], abs=1e-3
+    )
     # Lifetime anchor: about 1e15 FLOP/s x 1e9 s = 1e24 FLOP.
     assert literature.lifetime_anchor().m_as("FLOP") == pytest.approx(1e24, rel=0.01)
     assert literature.lifetime_anchor("kurzweil1999", "1e9 s").m_as("FLOP") == pytest.approx(2e25)
@@ -135,6 +191,11 @@ def test_sandberg_bostrom_levels_carry_years():
     # Table 9 as quoted by AI Impacts: spiking NN, $1M supercomputer 2019, commodity 2042.
     assert meta["year_1m_supercomputer"] == 2019
     assert meta["year_1m_commodity"] == 2042
+    commodity = [
+        load_preset(f"sandberg-bostrom2008:level-{k}").metadata["variant"]["year_1m_commodity"]
+        for k in (6, 7, 8)
+    ]
+    assert commodity == [2087, 2093, 2100]
     years = [
         load_preset(f"sandberg-bostrom2008:level-{k}").metadata["variant"]["year_1m_supercomputer"]
         for k in range(4, 11)
@@ -194,8 +255,12 @@ def test_comparison_lists_every_preset_and_level(table):
     } <= names
     # A base row that a 'default' variant duplicates is left out.
     assert "sandberg-bostrom2008" not in names
-    assert "dettmers2015" in names
-    assert "dettmers2015:granule-own-filter" in names
+    assert "dettmers2015" not in names  # the 'cerebellar' variant is the default
+    assert {
+        "dettmers2015:cerebellar",
+        "dettmers2015:all-neurons",
+        "dettmers2015:granule-own-filter",
+    } <= names
 
 
 def test_comparison_rows_are_consistent(table):
@@ -238,7 +303,7 @@ def test_plot_is_written_as_png(tmp_path, table):
 def test_plot_without_references_and_subset():
     fig = plots.comparison(presets=["merkle1989", "landauer"], references=[])
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
-        "Merkle (1989): 1e15 synapses x 10 Hz",
+        "Merkle (1989): 1e15 synapses x 10 Hz [FLOP/s: our conversion]",
         "Landauer limit: 20 W / (k_B T ln 2) at 310 K (1961)",
     ]
 
@@ -270,8 +335,8 @@ def test_non_monotone_model_falls_back_to_sampled_percentiles():
 
 # ------------------------------------------------------------- headlines, ranges, citations
 
-# Sources that state only a range, typed here from the source: the preset must not claim a
-# headline (`reported` is empty) and its inputs' range must land on the stated one.
+# Sources that state only a range, typed here from the source; the preset's inputs must
+# land on the stated range.
 SOURCE_RANGES = {
     # AI Impacts, 'Brain performance in FLOPS' (2015): about 1-30e16 FLOPS from TEPS.
     "aiimpacts2015": (1e16, 3e17),
@@ -281,21 +346,14 @@ SOURCE_RANGES = {
 # Sources that state a principle but no figure for the brain: the number is the editors'
 # arithmetic (20 W / (k_B x 310 K x ln 2)), checked in test_landauer_bound.
 DERIVED_BOUNDS = ("landauer", "carlsmith2020:limit")
-# Presets owned elsewhere with their own tests (test_model.py, test_cli_core.py).
-OTHER_TESTS = ("dettmers2015", "mechanistic-modern")
 
 
-def test_every_estimate_is_a_headline_a_range_or_a_derived_bound():
-    names = set(literature.estimate_names())
-    classified = set(SOURCE_HEADLINES) | set(SOURCE_RANGES) | set(DERIVED_BOUNDS)
-    unclassified = {n for n in names - classified if n.partition(":")[0] not in OTHER_TESTS}
-    assert unclassified == {"moravec1998"}  # test_moravec_retina_scaling_and_mips_conversion
-    for name in [*SOURCE_RANGES, *DERIVED_BOUNDS]:
+def test_presets_without_a_printed_figure_say_so():
+    for name in ("landauer", "carlsmith2020:functional"):
         model = load_preset(name)
-        assert model.reported is None, f"{name} claims a headline its source does not state"
+        assert model.metadata["headline"] is None, name
         assert "No " in model.metadata["reported_note"], name
-    for name in SOURCE_HEADLINES:
-        assert load_preset(name).reported is not None, name
+    assert load_preset("aiimpacts2015").metadata["headline"].text() == "1e+16-3e+17 FLOP/s"
 
 
 @pytest.mark.parametrize(("name", "stated"), sorted(SOURCE_RANGES.items()))
@@ -311,17 +369,29 @@ def test_range_presets_span_their_stated_range(name, stated):
     assert low < model.central().m_as("FLOP/s") < high
 
 
-def test_comparison_table_leaves_reported_empty_for_range_presets(table):
+def test_comparison_table_says_whose_flops_each_row_is(table):
     rows = table.set_index("preset")
-    for name in [*SOURCE_RANGES, *DERIVED_BOUNDS]:
-        assert rows.loc[name, "reported"] is None or math.isnan(rows.loc[name, "reported"])
-    assert rows.loc["carlsmith2020:mechanistic", "reported"] == 1e15
+    assert rows.loc["moravec1998", "headline"] == "our conversion"
+    assert rows.loc["moravec1998", "reported"] == "1e+08 MIPS"
+    assert rows.loc["moravec1998", "converted"] == pytest.approx(3.03e13)
+    assert rows.loc["sandberg-bostrom2008:level-5", "headline"] == "source"
+    assert rows.loc["landauer", "headline"] == "none"
+    assert rows.loc["carlsmith2020:limit", "kind"] == "upper bound"
+    assert rows.loc["dettmers2015:cerebellar", "kind"] == "lower bound"
+
+
+def test_own_estimate_is_not_a_published_one(table):
+    rows = table.set_index("preset")
+    own = rows[~rows["published"]]
+    assert list(own.index) == ["mechanistic-modern"]
+    assert own.loc["mechanistic-modern", "source"] == "brainflops-mechanistic-modern"
+    assert own.loc["mechanistic-modern", "group"] == literature.OWN_GROUP
 
 
 def test_derived_central_values_are_tagged_derived():
     # geometric middles of stated ranges are the editors' arithmetic
     assert load_preset("aiimpacts2015").parameter("brain_teps").provenance == "derived"
-    carlsmith = load_preset("carlsmith2020")
+    carlsmith = load_preset("carlsmith2020:mechanistic-components")
     assert carlsmith.parameter("synapses").provenance == "derived"
     assert carlsmith.parameter("firing_rate").provenance == "derived"
     functional = load_preset("carlsmith2020:functional").parameter("functional_flops")
@@ -342,6 +412,9 @@ def _cited_keys() -> set[str]:
         variant = model.metadata.get("variant") or {}
         if "years_source" in variant:
             keys.add(variant["years_source"])
+    for name in list_variants():
+        inputs = load_variant(name)
+        keys |= {inputs.source} | {p.source for p in inputs.parameters.values()}
     return keys
 
 

@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import numpy as np
@@ -46,10 +47,13 @@ def test_variant_with_granule_own_filter():
 
 
 @pytest.mark.parametrize("model", [DETTMERS, MODERN], ids=["dettmers", "modern"])
-def test_breakdown_sums_to_central(model):
-    assert model.breakdown().flops.sum() == pytest.approx(
-        model.central().m_as("FLOP/s"), rel=1e-12
-    )
+def test_breakdown_rows_are_the_terms_evaluated_directly(model):
+    # Oracle independent of the log-space evaluation: each term's sympy expression
+    # substituted with the central values, in linear space, one term at a time.
+    values = model.central_values()
+    direct = [float(term.expr.subs(values)) for term in model.terms]
+    np.testing.assert_allclose(model.breakdown().flops, direct, rtol=1e-12)
+    assert model.central().m_as("FLOP/s") == pytest.approx(math.fsum(direct), rel=1e-12)
     assert model.breakdown().share.sum() == pytest.approx(1.0)
 
 
@@ -102,13 +106,22 @@ COUNTS_AND_RATES = [
 ]
 
 
+# The same model without its physical bounds (firing-rate ceiling, at least one time step),
+# so that the algebraic properties below can be probed far outside them.
+UNBOUNDED = DETTMERS.with_parameters(
+    dataclasses.replace(p, minimum=None, maximum=None, distribution=None)
+    for p in DETTMERS.parameters.values()
+    if p.minimum is not None or p.maximum is not None
+)
+
+
 @given(
     name=st.sampled_from(COUNTS_AND_RATES),
     factor_log10=st.floats(0.01, 3),
 )
 def test_monotone_in_every_count_and_rate(name, factor_log10):
     base = DETTMERS.parameters[name].value
-    bigger = DETTMERS.with_values(**{name: base * 10**factor_log10})
+    bigger = UNBOUNDED.with_values(**{name: base * 10**factor_log10})
     assert bigger.central_log10() >= DETTMERS.central_log10() - 1e-12
 
 
@@ -116,7 +129,7 @@ def test_monotone_in_every_count_and_rate(name, factor_log10):
 def test_linear_in_firing_rate(factor_log10):
     # Every term is proportional to the shared firing rate.
     factor = 10.0**factor_log10
-    scaled = DETTMERS.with_values(firing_rate=200 * factor)
+    scaled = UNBOUNDED.with_values(firing_rate=200 * factor)
     assert scaled.central_log10() == pytest.approx(
         DETTMERS.central_log10() + factor_log10, abs=1e-9
     )
@@ -134,7 +147,7 @@ def test_extreme_values_stay_finite(count, rate):
 
 
 def test_products_beyond_float_range_stay_finite_in_log_space():
-    huge = DETTMERS.with_values(**{"purkinje.count": 1e300, "firing_rate": 1e300})
+    huge = UNBOUNDED.with_values(**{"purkinje.count": 1e300, "firing_rate": 1e300})
     assert huge.central_log10() == pytest.approx(
         300 + 300 + math.log10(2 * 5e5 * 5e4 + 2 * 5e5 + 5e5 + 55 + 5 + 1e4), abs=1e-6
     )
@@ -146,7 +159,7 @@ def test_breakdown_sums_for_random_values():
         updates = {
             n: DETTMERS.parameters[n].value * 10 ** rng.uniform(-2, 2) for n in COUNTS_AND_RATES
         }
-        model = DETTMERS.with_values(**updates)
+        model = UNBOUNDED.with_values(**updates)
         assert model.breakdown().flops.sum() == pytest.approx(
             model.central().m_as("FLOP/s"), rel=1e-12
         )
@@ -244,12 +257,30 @@ def test_errors_share_a_base_class():
         brainflops.load_preset("dettmers2015:nope")
 
 
-def test_with_values_rebuilds_the_default_distribution_around_the_new_value():
-    slower = DETTMERS.with_values(firing_rate="100 Hz")
-    assert slower.parameters["firing_rate"].distribution.median == 100.0
-    assert slower.parameters["firing_rate"].distribution.interval90() == (50.0, 1000.0)
-    outside = DETTMERS.with_values(firing_rate="1 Hz")
-    assert not outside.parameters["firing_rate"].is_uncertain
+def test_with_values_semantics_are_explicit():
+    # A bare value is a point.
+    point = DETTMERS.with_values(firing_rate="100 Hz").parameters["firing_rate"]
+    assert not point.is_uncertain
+    # keep_range keeps the source's range, rebuilt around the new median.
+    kept = DETTMERS.with_values(firing_rate="100 Hz", keep_range=True).parameters["firing_rate"]
+    assert kept.distribution.median == pytest.approx(100.0)
+    assert kept.distribution.interval90() == pytest.approx((50.0, 1000.0))
+    # A value outside the range is an error with keep_range ...
+    with pytest.raises(InvalidValueError, match="outside the range"):
+        DETTMERS.with_values(firing_rate="1 Hz", keep_range=True)
+
+
+def test_with_values_records_what_it_replaced():
+    changed = DETTMERS.with_values(
+        **{"purkinje.synapses": 7000}, source="my.toml", title="fewer synapses"
+    ).parameters["purkinje.synapses"]
+    assert (changed.provenance, changed.source, changed.locator) == (
+        "user",
+        "my.toml",
+        "fewer synapses",
+    )
+    assert changed.replaces.startswith("dettmers2015, Part II")
+    assert "was 100000 synapse/neuron" in changed.replaces
 
 
 def test_explicit_distribution_must_match_the_stated_range():
@@ -257,7 +288,7 @@ def test_explicit_distribution_must_match_the_stated_range():
 
     with pytest.raises(InvalidValueError, match="contradicts"):
         brainflops.Parameter(
-            "x", "x", "Hz", 10, low=1, high=100, distribution=loguniform(1000, 10000)
+            "x", "x", "Hz", 1500, low=1, high=100, distribution=loguniform(1000, 10000)
         )
 
 

@@ -45,7 +45,7 @@ def kernel_env(tmp_path_factory):
     mp.undo()
 
 
-def test_the_six_notebooks_exist():
+def test_the_seven_notebooks_exist():
     assert [p.name for p in NOTEBOOKS] == [
         "01-dettmers-2015.ipynb",
         "02-uncertainty-and-sensitivity.ipynb",
@@ -53,6 +53,7 @@ def test_the_six_notebooks_exist():
         "04-timelines.ipynb",
         "05-hardware.ipynb",
         "06-brain-vs-deep-learning.ipynb",
+        "07-biological-anchors.ipynb",
     ]
 
 

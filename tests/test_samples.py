@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 from scipy.special import ndtr, ndtri
 
 import brainflops
@@ -19,7 +20,6 @@ from brainflops.core.errors import InvalidValueError, NonMonotoneError, UnknownN
 from brainflops.models.presets import build_model
 from brainflops.params.distributions import (
     Distribution,
-    achieved_rank_correlation,
     lognormal90,
     loguniform,
     mixture,
@@ -242,7 +242,7 @@ def test_correlated_sampling_achieves_requested_rank_correlation(data, rho, seed
     b = data.draw(st.sampled_from([n for n in names if n != a]))
     n = 20_000
     draws = draw_parameters(DETTMERS, n, seed=seed, correlations={(a, b): rho})
-    achieved = achieved_rank_correlation(np.column_stack([draws[a], draws[b]]))[0, 1]
+    achieved = stats.spearmanr(draws[a], draws[b]).statistic
     assert achieved == pytest.approx(rho, abs=0.03)
     # And Model.sample evaluates exactly those draws.
     logs = np.array([DETTMERS.root_log(k, draws[k]) for k in DETTMERS.parameter_names])
@@ -270,7 +270,7 @@ def test_correlating_a_certain_or_unknown_parameter_is_an_error():
 # -------------------------------------------------------------------------- streaming
 @settings(max_examples=15)
 @given(model=presets, seed=seeds, n=st.integers(2000, 40_000), chunk=st.integers(1, 1999))
-def test_streamed_and_in_memory_percentiles_agree_within_a_bin(model, seed, n, chunk):
+def test_streamed_and_in_memory_percentiles_agree_within_half_a_bin(model, seed, n, chunk):
     kept = model.sample(n, seed=seed)
     streamed = model.sample(n, seed=seed, chunk_size=chunk)
     assert not kept.streamed
@@ -278,7 +278,10 @@ def test_streamed_and_in_memory_percentiles_agree_within_a_bin(model, seed, n, c
     assert streamed.log10 is None
     qs = np.array([1, 5, 25, 50, 75, 95, 99])
     np.testing.assert_allclose(
-        streamed.percentile_log10(qs), kept.percentile_log10(qs), rtol=0, atol=_BIN_WIDTH
+        streamed.percentile_log10(qs),
+        kept.percentile_log10(qs),
+        rtol=0,
+        atol=_BIN_WIDTH / 2 + 1e-9,  # the documented contract: half a bin (plus float rounding)
     )
     assert streamed.log10_sum == pytest.approx(kept.log10_sum, rel=1e-12)
     threshold = 10 ** float(kept.percentile_log10(30))

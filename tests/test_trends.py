@@ -592,8 +592,21 @@ def test_known_cases_are_strictly_before_the_origin():
     at = cases[len(cases) // 2].origin
     known = ens._known(cases, at)
     assert known
-    assert all(c.origin < at and c.actual_year <= at for c in known)
-    assert len(known) < sum(1 for c in cases if c.origin < at)  # some were still open
+    assert all(c.origin < at for c in known)
+    for case in known:
+        error = case.log_error("exponential", at)
+        forecast_date = case.origin + case.horizons["exponential"]
+        if case.actual_year <= at:  # resolved: the exact error
+            assert error == pytest.approx(
+                math.log((case.actual_year - case.origin) / case.horizons["exponential"])
+            )
+        elif forecast_date < at:  # overdue: the censored lower bound, positive
+            assert error == pytest.approx(
+                math.log((at - case.origin) / (forecast_date - case.origin))
+            )
+            assert error > 0
+        else:  # still open: nothing known
+            assert math.isnan(error)
 
 
 def test_stacking_weights_favour_the_member_with_smaller_errors():

@@ -72,3 +72,37 @@ def test_unknown_name_suggests_close_matches():
     error = UnknownNameError("preset", "detmers2015", ["dettmers2015", "merkle1989"])
     assert isinstance(error, KeyError)
     assert "did you mean 'dettmers2015'" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "unit"),
+    [
+        # Each literature unit against its textbook definition, not against the registry.
+        ("1 MIPS", 1e6, "instruction / second"),  # million instructions per second
+        ("3 MIPS", 3e6, "instruction / second"),
+        ("1 GTEPS", 1e9, "traversed_edge / second"),  # Graph500: traversed edges per second
+        ("1 TEPS", 1.0, "TE / second"),
+        ("1 cps", 1.0, "calculation / second"),  # Moravec, Kurzweil: calculations per second
+        ("1e3 calc", 1e3, "calculation"),
+        ("1 FLOPS", 1.0, "FLOP / second"),
+        ("1 PFLOPS", 1e15, "FLOP / second"),
+        ("2 flop", 2.0, "FLOP"),
+        ("1 synop", 1.0, "synaptic_operation"),
+        ("1 ksynaptic_operation", 1e3, "synaptic_operation"),
+        ("4 time_step", 4.0, "step"),
+    ],
+)
+def test_literature_units_match_their_definitions(text, expected, unit):
+    from brainflops.core.units import ureg
+
+    assert ureg.Quantity(text).m_as(unit) == pytest.approx(expected, rel=1e-15)
+
+
+def test_literature_units_are_not_flops():
+    from pint.errors import DimensionalityError
+
+    from brainflops.core.units import ureg
+
+    for text in ("1 MIPS", "1 TEPS", "1 cps", "1 synop", "1 bit_erasure"):
+        with pytest.raises(DimensionalityError):
+            ureg.Quantity(text).to("FLOP/s")

@@ -45,6 +45,7 @@ _COMMAND_MODULES = (
     "scenario",
     "dl",
     "train",
+    "anchors",
 )
 
 EXIT_BUG = 1

@@ -35,26 +35,30 @@ def _fmt(value: Any) -> str:
 def _text(records: list[dict[str, Any]]) -> str:
     from brainflops.models import literature
 
-    header = ("preset", "group", "year", "central", "low", "high", "reported")
+    header = ("preset", "kind", "year", "central", "low", "high", "reported", "FLOP/s by")
     rows = [
         (
-            r["preset"],
-            r["group"],
+            r["preset"] + ("" if r["published"] else " *"),
+            r["kind"],
             str(r["year"] or "-"),
             _fmt(r["central"]),
             _fmt(r["low"]),
             _fmt(r["high"]),
-            _fmt(r["reported"]),
+            r["reported"] or "-",
+            {"source": "source", "our conversion": "us"}.get(r["headline"], "-"),
         )
         for r in records
     ]
-    out = [text_table(header, rows, right=(2, 3, 4, 5, 6))]
+    out = [text_table(header, rows, right=(2, 3, 4, 5))]
     out.append("")
     out.append(
-        f"FLOP/s. low/high: 5th-95th percentiles of {literature.SAMPLES:,} Monte Carlo draws "
-        "(equal to central when the source gives no range). reported: the source's own "
-        "headline figure; '-' where it states only a range or no figure (see reported_note "
-        "in --json)."
+        f"central/low/high: FLOP/s; low/high are 5th-95th percentiles of "
+        f"{literature.SAMPLES:,} Monte Carlo draws (equal to central without a range). "
+        "reported: what the source printed, in its own unit (a point, a range or a bound); "
+        "'-' where it gives no figure (see reported_note in --json). FLOP/s by: 'source' "
+        "when the source printed FLOP/s, 'us' when the FLOP/s figure is our conversion "
+        "(converted, conversion_source in --json). kind: an upper or lower bound is not "
+        "an estimate. * this project's own estimate, not a published one."
     )
     return "\n".join(out) + "\n"
 

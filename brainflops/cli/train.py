@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
+from typing import Any
 
 from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
 from brainflops.core.errors import InvalidValueError
@@ -165,7 +166,7 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _text(plan) -> str:
+def _text(plan: Any) -> str:
     d = plan.to_dict()
     days = d["training_days"]
     energy, cost = d["energy_kwh"], d["cost_usd"]

@@ -451,7 +451,7 @@ def plan(
     >>> from brainflops.models.presets import load_preset
     >>> p = plan(load_preset("dettmers2015"), "NVIDIA H100 SXM5 80GB", "fp32")
     >>> p.bound, p.devices_needed
-    ('compute', 17191426)
+    ('compute', 17131963)
     """
     chosen = device if isinstance(device, Device) else get_device(device)
     check_precision(precision)

@@ -1,13 +1,13 @@
 """Published brain-compute estimates side by side: table, JSON records and chart.
 
 Every estimate is a built-in preset (``brainflops/data/presets``) that rebuilds its source's
-estimate from the source's own inputs. Where the source states a single headline figure,
-the preset records it as ``reported`` and the tests check the reconstruction against it.
-Where the source states only a range (``aiimpacts2015``'s TEPS route,
-``carlsmith2020:functional``) or no figure for the brain at all (the Landauer bounds
-``landauer`` and ``carlsmith2020:limit``), ``reported`` is empty, ``reported_note`` says
-so, and the tests check the reconstruction against the stated range or the stated
-arithmetic instead: a central value there is the editors' derivation, not the source's.
+estimate from the source's own inputs. ``reported`` is what the source printed, in the
+source's unit and form: a point (``1e8 MIPS``), a range (``1e13-1e17 FLOP/s``) or a bound
+(``< 1e21 FLOP/s``); where that unit is not FLOP/s, ``converted`` is brainflops' FLOP/s
+conversion (derived, with its citation) and the ``headline`` column says so. Where the
+source gives no figure for the brain (``landauer``, ``carlsmith2020:functional``),
+``reported`` is empty and ``reported_note`` says why. Each row's ``kind`` says whether it
+is an estimate or a bound; ``published`` is False for this project's own estimate.
 
 This module loads them all, puts each one's central value and 90% range on a common
 FLOP/s scale, and draws them against two reference machines: the current TOP500 #1 (FP64
@@ -62,9 +62,11 @@ GROUP_ORDER: tuple[str, ...] = (
     "communication",
     "limit",
     "survey",
+    "brainflops",
 )
 #: Heading of each method group on charts and in tables.
 GROUP_TITLES = {
+    "brainflops": "This project's estimate (not published)",
     "mechanistic": "Mechanistic (count operations in the brain's parts)",
     "emulation": "Whole-brain emulation (simulation detail levels)",
     "functional": "Functional (scale an artificial equivalent of a brain part)",
@@ -92,11 +94,20 @@ _COLUMNS = (
     "interval",
     "unit",
     "counts",
+    "kind",
+    "published",
+    "headline",
     "reported",
+    "reported_unit",
+    "reported_bound",
+    "converted",
+    "conversion_source",
     "reported_note",
     "source",
     "unverified",
 )
+#: The group of this project's own estimates: listed apart, never counted as published.
+OWN_GROUP = "brainflops"
 
 
 # --------------------------------------------------------------------------- selection
@@ -173,10 +184,35 @@ def _row(name: str) -> dict[str, Any]:
         "interval": how,
         "unit": "FLOP/s",
         "counts": str(_meta(model, "counts", "")),
-        "reported": model.reported,
+        "kind": model.kind,
+        "published": str(_meta(model, "group", "other")) != OWN_GROUP,
+        **_headline_columns(model),
         "reported_note": " ".join(str(_meta(model, "reported_note", "")).split()),
-        "source": str(model.metadata.get("source", "")),
+        "source": str(_meta(model, "source", "")),
         "unverified": [n for n in used if not model.parameters[n].verified],
+    }
+
+
+def _headline_columns(model: Model) -> dict[str, Any]:
+    headline = model.metadata.get("headline")
+    if headline is None:
+        return {
+            "headline": "none",
+            "reported": None,
+            "reported_unit": None,
+            "reported_bound": None,
+            "converted": None,
+            "conversion_source": None,
+        }
+    record = headline.to_record()
+    return {
+        # Whose number the FLOP/s figure is: the source's own, or our conversion of it.
+        "headline": "source" if headline.is_flops else "our conversion",
+        "reported": record["reported"],
+        "reported_unit": record["reported_unit"],
+        "reported_bound": record["reported_bound"],
+        "converted": record["converted"],
+        "conversion_source": record["conversion_source"],
     }
 
 
@@ -250,7 +286,7 @@ def lifetime_anchor(
     brain: Model | str | pint.Quantity = "cotra2020",
     lifetime: pint.Quantity | str | float | None = None,
 ) -> pint.Quantity:
-    """Cotra's lifetime anchor: brain FLOP/s times the seconds of a human lifetime.
+    """The raw product behind Cotra's lifetime anchor: brain FLOP/s x a lifetime's seconds.
 
     Parameters
     ----------
@@ -265,8 +301,9 @@ def lifetime_anchor(
     Returns
     -------
     pint.Quantity
-        Total FLOP, about 1e24 with the defaults. Cotra's full anchor further multiplies
-        by efficiency adjustments not modelled here.
+        Total FLOP, about 1e24 with the defaults: only the raw brain x lifetime product.
+        Cotra's lifetime anchor adds an efficiency penalty on top (the Rethink Priorities
+        port: 2-5 orders of magnitude, 90% interval), which is not modelled here.
 
     Examples
     --------

@@ -30,11 +30,12 @@ from brainflops.core import fmt
 from brainflops.core.errors import (
     InvalidValueError,
     NonMonotoneError,
-    UnitMismatchError,
     UnknownNameError,
 )
+from brainflops.core.frozen import freeze
 from brainflops.core.logspace import flops_from_log10, log_sum_rows
-from brainflops.core.units import FLOPS, ureg
+from brainflops.models.headline import kind_of
+from brainflops.models.logform import LAMBDIFY_MODULES, LogForm, check_formula_units
 from brainflops.ops.operations import Operation
 from brainflops.params.parameters import Parameter
 from brainflops.uncertainty.samples import Samples, draw_samples
@@ -42,7 +43,7 @@ from brainflops.uncertainty.samples import Samples, draw_samples
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Model", "Term"]
+__all__ = ["Model", "Term", "check_formula_units"]
 
 _MAX_LOG10_FLOAT = math.log10(np.finfo(float).max)
 
@@ -93,7 +94,10 @@ class Model:
     terms:
         The summands, see :class:`Term`.
     reported:
-        The headline figure the source states (FLOP/s), when there is one.
+        The source's own point figure when the source printed it in FLOP/s; ``None``
+        for figures in other units (MIPS, cps, ...), ranges and bounds. The full
+        figure, in the source's unit, and any FLOP/s conversion of ours are
+        ``metadata["headline"]`` (a :class:`~brainflops.models.headline.Headline`).
     metadata:
         Further preset fields (method, year, citation, description, ...).
     correlations:
@@ -111,10 +115,12 @@ class Model:
     _compiled: _Compiled = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Presets are cached and shared: keep every mapping read-only.
+        # Presets are cached and shared: nothing reachable from a model may change in place
+        # (use brainflops.core.frozen.thaw for an editable copy of the document).
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
-        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+        object.__setattr__(self, "metadata", freeze(self.metadata))
         object.__setattr__(self, "correlations", MappingProxyType(dict(self.correlations)))
+        object.__setattr__(self, "document", freeze(self.document))
         if not self.terms:
             raise InvalidValueError(self.name, "a model needs at least one stage or formula")
         for a, b in self.correlations:
@@ -122,6 +128,17 @@ class Model:
                 if name not in self.parameters:
                     raise UnknownNameError("parameter", name, self.parameters)
         object.__setattr__(self, "_compiled", _Compiled(self.parameters, self.terms))
+        self._compiled.check_positive()
+
+    # ----------------------------------------------------------------- what it is
+    @property
+    def kind(self) -> str:
+        """``"estimate"``, ``"upper bound"`` or ``"lower bound"`` (the preset's ``kind``).
+
+        A bound is not an estimate of the brain's computation: plan hardware or read a
+        parity year for it only with that label.
+        """
+        return kind_of(self.metadata)
 
     # ----------------------------------------------------------------- symbols
     @property
@@ -218,23 +235,36 @@ class Model:
         return self._compiled.names.index(name)
 
     # ---------------------------------------------------------- derived models
-    def with_values(self, **values: Any) -> Model:
-        """A new model with some central values replaced.
+    def with_values(
+        self, *, keep_range: bool = False, source: str = "user", title: str = "", **values: Any
+    ) -> Model:
+        """A new model with some central values replaced by a user's.
 
         Keys are parameter names (``"purkinje.count"``); values are numbers in the
         parameter's unit, quantities, or strings such as ``"75000 synapse/neuron"``.
+
+        Semantics (see :meth:`~brainflops.params.parameters.Parameter.with_override`):
+        a bare value is a point, the parameter becomes certain; with ``keep_range=True``
+        the source's range is kept and must contain the value (else an error). Physical
+        bounds always apply. Every changed parameter gets provenance ``user``, ``source``
+        and ``title`` as its source and locator, and ``replaces`` naming the citation and
+        value it replaced, so exports never credit the new value to the base's source.
 
         Examples
         --------
         >>> import brainflops
         >>> m = brainflops.load_preset("dettmers2015")
-        >>> m.with_values(firing_rate="100 Hz").central() < m.central()
-        True
+        >>> slower = m.with_values(firing_rate="100 Hz")
+        >>> slower.central() < m.central(), slower.parameter("firing_rate").provenance
+        (True, 'user')
         """
-        updated = dict(self.parameters)
-        for name, value in values.items():
-            updated[name] = self.parameter(name).with_value(value)
-        return self.with_parameters(updated.values())
+        updated = [
+            self.parameter(name).with_override(
+                value, source=source, title=title, keep_range=keep_range
+            )
+            for name, value in values.items()
+        ]
+        return self.with_parameters(updated)
 
     def with_parameters(self, parameters: Iterable[Parameter]) -> Model:
         """A new model with the given parameters replacing those of the same name."""
@@ -345,7 +375,7 @@ class _Compiled:
             unknown = term.expr.free_symbols - set(self.symbols.values())
             if unknown:
                 raise UnknownNameError("symbol", min(map(str, unknown)), self.names)
-        log_of = _LogForm(self.symbols.values(), self.log_symbols)
+        log_of = LogForm(self.symbols.values(), self.log_symbols)
         self.log_exprs = [log_of(t.expr) for t in self.terms]
         # Split every log-expression into a part linear in the logs, evaluated as one
         # matrix product for all terms, and a remainder (sums inside a product become
@@ -376,7 +406,7 @@ class _Compiled:
             sp.lambdify(
                 self.log_symbols,
                 [remainders[t] for t in self.nonlinear],
-                modules=_LAMBDIFY_MODULES,
+                modules=LAMBDIFY_MODULES,
                 cse=True,
             )
             if self.nonlinear
@@ -386,6 +416,15 @@ class _Compiled:
 
     def log_terms(self, logs: np.ndarray) -> np.ndarray:
         """ln FLOP/s of each term; ``logs`` is (parameters, draws)."""
+        out = self._raw_log_terms(logs)
+        if not np.isfinite(out).all():
+            bad = [self.terms[i] for i in np.unique(np.nonzero(~np.isfinite(out))[0])]
+            where = ", ".join(f"{t.population}/{t.stage}" for t in bad)
+            raise InvalidValueError(where, "evaluates to a non-finite or non-positive FLOP/s")
+        return out
+
+    def _raw_log_terms(self, logs: np.ndarray) -> np.ndarray:
+        """:meth:`log_terms` with NaN where a term is not positive (no check)."""
         out = np.empty((len(self.terms), logs.shape[1]))
         for row, entries, offset in zip(out, self.linear_rows, self.offset, strict=True):
             rest = entries
@@ -407,11 +446,30 @@ class _Compiled:
                 if np.iscomplexobj(values):  # the log of a term that went negative
                     values = np.where(values.imag == 0, values.real, np.nan)
                 out[t] += values
-        if not np.isfinite(out).all():
-            bad = [self.terms[i] for i in np.unique(np.nonzero(~np.isfinite(out))[0])]
-            where = ", ".join(f"{t.population}/{t.stage}" for t in bad)
-            raise InvalidValueError(where, "evaluates to a non-finite or non-positive FLOP/s")
         return out
+
+    def check_positive(self) -> None:
+        """Refuse terms that can be zero or negative over the parameters' plausible range.
+
+        A term that sympy cannot prove positive (a difference, say ``a - b``) is evaluated
+        at the corners and random interior points of the box spanned by every parameter's
+        ``_TAIL`` and ``1 - _TAIL`` quantiles; sampling takes the log of every term, so one
+        non-positive value there would make nearly every large run fail.
+        """
+        suspect = [t for t, term in enumerate(self.terms) if term.expr.is_positive is not True]
+        if not suspect:
+            return
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            values = self._raw_log_terms(_box_points(*self.box_logs(tail=_TAIL)))
+        bad = [self.terms[t] for t in suspect if not np.isfinite(values[t]).all()]
+        if bad:
+            formulas = "; ".join(f"{t.stage} = {sp.sstr(t.expr)}" for t in bad)
+            raise InvalidValueError(
+                formulas,
+                f"can be zero or negative for parameter values between their {_TAIL:g} and "
+                f"{1 - _TAIL:g} quantiles, so it cannot be sampled (narrow the ranges, or "
+                "state the difference as a parameter of its own)",
+            )
 
     def log_total(self, logs: np.ndarray) -> np.ndarray:
         """ln of the summed FLOP/s; evaluated in column blocks to keep temporaries small."""
@@ -428,7 +486,7 @@ class _Compiled:
         if self._gradient_fn is None:
             gradient = [[sp.diff(e, ls) for ls in self.log_symbols] for e in self.log_exprs]
             self._gradient_fn = sp.lambdify(
-                self.log_symbols, gradient, modules=_LAMBDIFY_MODULES, cse=True
+                self.log_symbols, gradient, modules=LAMBDIFY_MODULES, cse=True
             )
         return self._gradient_fn
 
@@ -446,11 +504,19 @@ class _Compiled:
         grads = self.term_gradients(column)
         return np.einsum("td,tpd->p", weights, grads)
 
-    def box_logs(self) -> tuple[np.ndarray, np.ndarray]:
+    def box_logs(self, tail: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Root-unit logs of each parameter's 90% interval ends (or ``tail`` quantiles)."""
         low, high = self.central_logs.copy(), self.central_logs.copy()
         for i, parameter in enumerate(self.parameters.values()):
             if parameter.is_uncertain:
                 lo, hi = parameter.distribution.interval90()
+                if tail is not None:
+                    ends = parameter.distribution.ppf([tail, 1.0 - tail])
+                    # A distribution that reaches zero or below keeps its 90% interval here;
+                    # its own draws are checked when it is sampled.
+                    lo, hi = (
+                        float(e) if e > 0 else d for e, d in zip(ends, (lo, hi), strict=True)
+                    )
                 low[i] = math.log(lo) + self.log_factor[i]
                 high[i] = math.log(hi) + self.log_factor[i]
         return low, high
@@ -462,18 +528,7 @@ class _Compiled:
             proven = [_common_sign(column) for column in self.linear.T]
             if all(sign is not None for sign in proven):
                 return proven
-        varying = np.nonzero(high > low)[0]
-        n_vary = len(varying)
-        if n_vary <= _MAX_EXHAUSTIVE_CORNERS:
-            corners = ((np.arange(2**n_vary)[:, None] >> np.arange(n_vary)) & 1).T
-        else:
-            corners = np.random.default_rng(0).integers(0, 2, size=(n_vary, _RANDOM_CORNERS))
-        points = np.repeat(low[:, None], corners.shape[1], axis=1)
-        points[varying] = np.where(corners == 1, high[varying, None], low[varying, None])
-        # Include random interior points as well: a sign change can hide between corners.
-        rng = np.random.default_rng(1)
-        interior = low[:, None] + (high - low)[:, None] * rng.random((len(low), _INTERIOR_POINTS))
-        points = np.concatenate([points, interior], axis=1)
+        points = _box_points(low, high)
         term_logs = self.log_terms(points)
         weights = np.exp(term_logs - np.logaddexp.reduce(term_logs, axis=0))
         slopes = np.einsum("td,tpd->pd", weights, self.term_gradients(points))
@@ -487,6 +542,27 @@ _MAX_EXHAUSTIVE_CORNERS = 12
 _RANDOM_CORNERS = 4096
 _INTERIOR_POINTS = 256
 _SLOPE_TOLERANCE = 1e-12
+
+
+# Quantiles that bound the positivity check of :meth:`_Compiled.check_positive`: one draw in
+# a million falls below the low end.
+_TAIL = 1e-6
+
+
+def _box_points(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Corners of the box ``low .. high`` (all, or random ones) and random interior points."""
+    varying = np.nonzero(high > low)[0]
+    n_vary = len(varying)
+    if n_vary <= _MAX_EXHAUSTIVE_CORNERS:
+        corners = ((np.arange(2**n_vary)[:, None] >> np.arange(n_vary)) & 1).T
+    else:
+        corners = np.random.default_rng(0).integers(0, 2, size=(n_vary, _RANDOM_CORNERS))
+    points = np.repeat(low[:, None], corners.shape[1], axis=1)
+    points[varying] = np.where(corners == 1, high[varying, None], low[varying, None])
+    # Include random interior points as well: a sign change can hide between corners.
+    rng = np.random.default_rng(1)
+    interior = low[:, None] + (high - low)[:, None] * rng.random((len(low), _INTERIOR_POINTS))
+    return np.concatenate([points, interior], axis=1)
 
 
 def _common_sign(values: np.ndarray, tolerance: float = 0.0) -> int | None:
@@ -503,120 +579,3 @@ def _common_sign(values: np.ndarray, tolerance: float = 0.0) -> int | None:
 # Columns per block in :meth:`_Compiled.log_total`: (terms x block) temporaries of a few MB
 # stay in cache and are recycled by the allocator instead of being page-faulted afresh.
 _EVAL_BLOCK = 1 << 15
-
-
-def _np_log_sum_exp(*args: Any) -> Any:
-    """NumPy form of :class:`LogSumExp` (arguments are arrays or scalars)."""
-    top = args[0]
-    for arg in args[1:]:
-        top = np.maximum(top, arg)
-    total = sum(np.exp(arg - top) for arg in args)
-    return top + np.log(total)
-
-
-class LogSumExp(sp.Function):
-    """``ln(exp(a) + exp(b) + ...)``, kept symbolic so that it is evaluated without overflow.
-
-    The log-space form of a sum of positive terms: ``ln(x + y)`` with ``x = e**a`` and
-    ``y = e**b``. Its derivative in argument ``i`` is ``exp(a_i - LogSumExp(...))``.
-    """
-
-    is_real = True
-
-    @classmethod
-    def eval(cls, *args: sp.Expr) -> sp.Expr | None:
-        if len(args) == 1:
-            return args[0]
-        return None
-
-    def fdiff(self, argindex: int = 1) -> sp.Expr:
-        return sp.exp(self.args[argindex - 1] - self)
-
-
-_LAMBDIFY_MODULES: list[Any] = [{"LogSumExp": _np_log_sum_exp}, "numpy"]
-
-
-class _LogForm:
-    """Rewrite a positive expression of positive symbols as its natural log in log-symbols.
-
-    Products become sums, powers multiples, sums of positive terms :class:`LogSumExp`,
-    ``exp(x)`` its argument, ``max``/``min`` of positive terms the max/min of their logs.
-    Anything else (a difference, say) falls back to ``log(expr)`` with ``x = exp(L_x)``,
-    which is exact but may overflow for extreme values.
-    """
-
-    def __init__(self, symbols: Iterable[sp.Symbol], log_symbols: Sequence[sp.Symbol]) -> None:
-        self.logs = dict(zip(symbols, log_symbols, strict=True))
-        self.to_exp = {s: sp.exp(ls) for s, ls in self.logs.items()}
-
-    def fallback(self, expr: sp.Expr) -> sp.Expr:
-        return sp.expand_log(sp.log(expr.subs(self.to_exp)), force=True)
-
-    def __call__(self, expr: sp.Expr) -> sp.Expr:
-        if expr in self.logs:
-            return self.logs[expr]
-        if expr.is_number:
-            return sp.log(expr) if expr.is_positive else self.fallback(expr)
-        if expr.is_positive is not True:
-            return self.fallback(expr)
-        if expr.is_Mul:
-            return sp.Add(*(self(arg) for arg in expr.args))
-        if expr.is_Pow:
-            base, exponent = expr.args
-            if base.is_positive:
-                return exponent.subs(self.to_exp) * self(base)
-        if isinstance(expr, sp.exp):
-            return expr.args[0].subs(self.to_exp)
-        if expr.is_Add and all(arg.is_positive for arg in expr.args):
-            return LogSumExp(*(self(arg) for arg in expr.args))
-        if isinstance(expr, sp.Max | sp.Min) and all(arg.is_positive for arg in expr.args):
-            return type(expr)(*(self(arg) for arg in expr.args))
-        return self.fallback(expr)
-
-
-def check_formula_units(
-    expr: sp.Expr,
-    parameters: Mapping[str, Parameter],
-    symbols: Mapping[str, sp.Symbol],
-    where: str,
-) -> None:
-    """Raise :class:`UnitMismatchError` unless ``expr`` evaluates to FLOP/s.
-
-    The expression is evaluated once on pint quantities of magnitude one in each
-    parameter's root unit.
-    """
-    used = [name for name, s in symbols.items() if s in expr.free_symbols]
-    args = [ureg.Quantity(1.0, parameters[n].root_unit) for n in used]
-
-    def units_of(part: sp.Expr) -> Any:
-        return sp.lambdify([symbols[n] for n in used], part, modules="numpy")(*args)
-
-    # Evaluating at magnitude one cannot see x**k with k a parameter (1**k is 1), so a
-    # base with units must have a constant exponent.
-    for power in expr.atoms(sp.Pow):
-        base = units_of(power.base)
-        if power.exp.free_symbols and isinstance(base, pint.Quantity) and not base.dimensionless:
-            raise UnitMismatchError(
-                where,
-                "a constant exponent for a base with units",
-                f"exponent {power.exp}",
-            )
-    fn = sp.lambdify([symbols[n] for n in used], expr, modules="numpy")
-    try:
-        result = fn(*args)
-    except (pint.DimensionalityError, pint.errors.OffsetUnitCalculusError) as exc:
-        raise UnitMismatchError(
-            where, "compatible units in every sum and function", str(exc)
-        ) from None
-    quantity = result if isinstance(result, pint.Quantity) else ureg.Quantity(result, "")
-    if not quantity.is_compatible_with(FLOPS):
-        raise UnitMismatchError(
-            where,
-            "FLOP / second",
-            f"{quantity.units:~} ({quantity.dimensionality})",
-            "formula result",
-        )
-    if not math.isclose(
-        float(np.asarray(quantity.m_as(FLOPS))), float(np.asarray(quantity.magnitude))
-    ):
-        raise UnitMismatchError(where, "FLOP / second in root units", f"{quantity.units:~}")

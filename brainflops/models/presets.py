@@ -36,8 +36,9 @@ from typing import Any
 import sympy as sp
 
 from brainflops.core.errors import BrainflopsError, ScenarioError, UnknownNameError
-from brainflops.core.units import FLOPS, as_quantity, ureg
+from brainflops.core.units import as_quantity, ureg
 from brainflops.models.expressions import parse_formula
+from brainflops.models.headline import headline_from_meta, kind_of
 from brainflops.models.model import Model, Term, check_formula_units
 from brainflops.ops.stages import POPULATION_ROLES, STAGES
 from brainflops.params.parameters import RECORD_KEYS, Parameter, parameter_from_record
@@ -75,6 +76,8 @@ PRESET_KEYS = frozenset(
         "group",
         "scenario",
         "bibliography",
+        "converted",
+        "kind",
     }
 )
 POPULATION_KEYS = frozenset({"name", "label", "count", "firing_rate", "stages", "bind"})
@@ -160,7 +163,12 @@ def select_variant(document: Mapping[str, Any], variant: str) -> dict[str, Any]:
     updated = apply_overrides(base, chosen.get("set", {}))
     meta = updated.setdefault("preset", {})
     meta["name"] = f"{meta.get('name', '')}:{variant}"
-    for key in ("title", "reported", "reported_note", "description", "year", "locator"):
+    if "reported" in chosen or "formulas" in chosen:
+        # The base's figure (and our conversion of it) belongs to the base's arithmetic.
+        for key in ("reported", "converted", "reported_note"):
+            meta.pop(key, None)
+    keys = ("title", "reported", "converted", "reported_note", "description", "year", "locator")
+    for key in (*keys, "kind", "source"):
         if key in chosen:
             meta[key] = chosen[key]
     structural = ("set", "parameters", "formulas")
@@ -195,7 +203,13 @@ def nest_parameters(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     return nested
 
 
-def apply_overrides(document: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+def apply_overrides(
+    document: Mapping[str, Any],
+    overrides: Mapping[str, Any],
+    *,
+    source: str | None = None,
+    title: str = "",
+) -> dict[str, Any]:
     """A copy of ``document`` with parameter overrides applied.
 
     Each override is a bare value (number or quantity string) for ``value``, or a table
@@ -203,8 +217,13 @@ def apply_overrides(document: Mapping[str, Any], overrides: Mapping[str, Any]) -
     ``value`` with a unit of its own keeps the parameter's unit unless ``unit`` is also
     given. A new range or distribution replaces the old one. Setting only the value keeps
     the range when it still contains the value (the default distribution is rebuilt
-    around it) and otherwise drops it, so the parameter becomes certain, as with
-    :meth:`Model.with_values`.
+    around it) and otherwise drops it, so the parameter becomes certain.
+
+    With ``source`` (a scenario's file name) every changed parameter that does not name
+    its own ``source`` is marked as the user's: provenance ``user``, source ``source``,
+    locator ``title``, and ``replaces`` citing the base's source, locator and value, so
+    that no export credits the new value to the base's source. Variants (no ``source``)
+    keep their own citations.
     """
     updated = copy.deepcopy(dict(document))
     records = flatten_parameters(updated.get("parameters", {}))
@@ -219,6 +238,18 @@ def apply_overrides(document: Mapping[str, Any], overrides: Mapping[str, Any]) -
             problems.append(f"{name}: cannot override {', '.join(sorted(extra))}")
             continue
         record = records[name]
+        if source is not None and "source" not in table and _changes(record, table):
+            where = ", ".join(
+                str(part) for part in (record.get("source"), record.get("locator")) if part
+            )
+            old = f"{record.get('value')} {record.get('unit', '')}".strip()
+            table = {
+                **table,
+                "source": source,
+                "locator": title,
+                "provenance": "user",
+                "replaces": record.get("replaces") or f"{where or 'no source'} (was {old})",
+            }
         if "distribution" in table or "low" in table or "high" in table:
             for key in ("low", "high", "distribution"):
                 record.pop(key, None)
@@ -232,6 +263,19 @@ def apply_overrides(document: Mapping[str, Any], overrides: Mapping[str, Any]) -
         raise ScenarioError(problems)
     updated["parameters"] = nest_parameters(records)
     return updated
+
+
+def _changes(record: Mapping[str, Any], table: Mapping[str, Any]) -> bool:
+    """Whether an override changes anything (restating the base's value does not)."""
+    if set(table) - {"value", "unit"}:
+        return True
+    unit = record.get("unit") or "dimensionless"
+    try:
+        new = as_quantity(table.get("value", record["value"]), unit, "value").m_as(unit)
+        old = as_quantity(record["value"], unit, "value").m_as(unit)
+    except BrainflopsError:
+        return True
+    return bool(new != old)
 
 
 def _inside_range(record: Mapping[str, Any], value: Any) -> bool:
@@ -318,15 +362,21 @@ def build_model(document: Mapping[str, Any], origin: str = "document") -> Model:
             continue
         correlations[(str(item["a"]), str(item["b"]))] = float(rho)
 
-    reported = None
-    if meta.get("reported") is not None:
-        try:
-            reported = float(as_quantity(meta["reported"], FLOPS, "preset.reported").m_as(FLOPS))
-        except BrainflopsError as exc:
-            problems.append(f"preset.reported: {_reason(exc, 'preset.reported')}")
+    headline = None
+    try:
+        headline = headline_from_meta(meta)
+    except BrainflopsError as exc:
+        problems.append(str(exc))
+    try:
+        kind_of(meta)
+    except BrainflopsError as exc:
+        problems.append(str(exc))
     if problems:
         raise ScenarioError([f"{origin}: {p}" for p in problems])
-    metadata = {k: v for k, v in meta.items() if k not in ("name", "title", "reported")}
+    hidden = ("name", "title", "reported", "converted")
+    metadata = {k: v for k, v in meta.items() if k not in hidden}
+    metadata["headline"] = headline
+    reported = None if headline is None else headline.source_flops
     try:
         return Model(
             name=meta["name"],
@@ -431,7 +481,7 @@ def _population_terms(
         roles = {role: role_symbol(role, unit, stage_name) for role, unit in stage.roles.items()}
         if count is None or rate is None or any(s is None for s in roles.values()):
             continue
-        operations = stage.build(roles)  # type: ignore[arg-type]
+        operations = stage.build(roles)
         # Every role unit is a root unit (tests check it), so the role symbols hold plain
         # counts per cell and the operations' cost is FLOP per cell evaluation.
         per_cell = sp.Add(*(op.flops for op in operations))

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["CentralSummary", "TermSummary", "preset_summary", "summarize"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-_FORMAT = 1  # bump when the JSON layout changes
+_FORMAT = 2  # bump when the JSON layout changes
 # ln of the largest float: a term beyond it is shown as the largest float, as breakdown() does.
 _LN_FLOAT_MAX = math.log(sys.float_info.max)
 
@@ -66,11 +66,17 @@ class CentralSummary:
     name, title:
         The model's identifier and title.
     reported:
-        The source's headline figure in FLOP/s, when it states one.
+        The source's headline figure in FLOP/s, when it states one as a point.
     log10_central:
         log10 of the total FLOP/s at the central values.
     terms:
         Every term, in the model's order.
+    kind:
+        ``"estimate"``, ``"upper bound"`` or ``"lower bound"``.
+    headline:
+        What the source printed, in its own unit (e.g. ``"1e+08 MIPS"``), or ``None``.
+    converted:
+        Our FLOP/s conversion of a headline in another unit (derived), or ``None``.
     """
 
     name: str
@@ -78,6 +84,9 @@ class CentralSummary:
     reported: float | None
     log10_central: float
     terms: tuple[TermSummary, ...]
+    kind: str = "estimate"
+    headline: str | None = None
+    converted: float | None = None
 
     @property
     def central(self) -> float:
@@ -103,6 +112,7 @@ class CentralSummary:
 def summarize(model: Model) -> CentralSummary:
     """The central summary of a model, computed from the model itself."""
     operations = model.operation_texts()
+    headline = model.metadata.get("headline")
     return CentralSummary(
         name=model.name,
         title=model.title,
@@ -114,6 +124,9 @@ def summarize(model: Model) -> CentralSummary:
                 model.terms, operations, model.central_term_logs(), strict=True
             )
         ),
+        kind=model.kind,
+        headline=None if headline is None else headline.text(),
+        converted=None if headline is None else headline.converted,
     )
 
 

@@ -19,7 +19,7 @@ from brainflops.core.errors import InvalidValueError
 from brainflops.params.parameters import FIELDS
 
 if TYPE_CHECKING:
-    from brainflops.models.model import Model
+    from brainflops.uncertainty.protocol import LogModel
 
 __all__ = [
     "COLUMNS",
@@ -66,7 +66,7 @@ def _distribution_text(spec: dict) -> str:
     return kind
 
 
-def assumptions_frame(model: Model) -> pd.DataFrame:
+def assumptions_frame(model: LogModel) -> pd.DataFrame:
     """One row per parameter with every field of its record."""
     rows = []
     for parameter in model.parameters.values():
@@ -171,7 +171,7 @@ def _latex(frame: pd.DataFrame, columns: Sequence[str], caption: str, label: str
 
 
 def assumptions(
-    model: Model,
+    model: LogModel,
     fmt_name: str = "markdown",
     *,
     columns: Sequence[str] | None = None,
@@ -194,7 +194,7 @@ def assumptions(
     >>> import brainflops
     >>> from brainflops.outputs.export import assumptions
     >>> print(assumptions(brainflops.load_preset("dettmers2015"), "csv").splitlines()[0])
-    name,symbol,unit,value,low,high,distribution,source,locator,provenance,verified,note
+    name,symbol,unit,value,low,high,distribution,source,locator,provenance,verified,note,minimum,maximum,replaces
     """
     frame = assumptions_frame(model)
     if fmt_name == "text":
@@ -202,8 +202,11 @@ def assumptions(
     chosen = tuple(columns) if columns else (LATEX_COLUMNS if fmt_name == "latex" else COLUMNS)
     parse_columns(chosen)
     if fmt_name == "latex":
-        caption = f"Assumptions of {model.title} (brainflops preset {model.name})."
-        return _latex(frame, chosen, caption, f"tab:assumptions-{model.name}")
+        # Any LogModel has parameters; presets and scenarios also have a name and a title.
+        name = str(getattr(model, "name", "model"))
+        title = str(getattr(model, "title", name))
+        caption = f"Assumptions of {title} (brainflops model {name})."
+        return _latex(frame, chosen, caption, f"tab:assumptions-{name}")
     frame = frame[list(chosen)]
     if fmt_name == "csv":
         # A text cell starting with = + - @ would run as a formula in a spreadsheet

@@ -281,7 +281,7 @@ def calibration_figure(reports: Sequence[CalibrationReport]) -> Figure:
     fig, (ax,) = style.new_figure(
         "Do the stated intervals cover what happened?",
         "Rolling-origin backtests: share of actual crossing years inside the stated "
-        "interval; each origin calibrated only on backtests resolved before it",
+        "interval; each origin calibrated only on errors known before it",
         width=7.0,
         height=5.0,
     )

@@ -1,9 +1,9 @@
 """Probability distributions for uncertain parameters, specified by their 90% interval.
 
-Every distribution is a small immutable value object. The only sampling primitive is the
-inverse CDF (:meth:`Distribution.ppf`): a sample is ``ppf(u)`` of uniforms ``u``, so that
-reusing the same uniforms across two model variants gives common random numbers, and
-correlating parameters only needs correlated uniforms (:func:`correlated_uniforms`).
+Every distribution is a small immutable value object, sampled through its inverse CDF from
+standard normal scores (:meth:`Distribution.log_ppf_from_normal`): reusing the same scores
+across two model variants gives common random numbers, and correlating parameters only
+needs correlated normal scores (a Gaussian copula, :func:`copula_cholesky`).
 
 Estimates of the brain's computation span dozens of orders of magnitude, so every
 distribution that is strictly positive also offers :meth:`Distribution.log_ppf`, which
@@ -53,10 +53,9 @@ __all__ = [
     "Normal90",
     "Point",
     "SplitLogNormal90",
+    "Truncated",
     "Uniform",
-    "achieved_rank_correlation",
     "copula_cholesky",
-    "correlated_uniforms",
     "from_spec",
     "lognormal90",
     "loguniform",
@@ -64,6 +63,8 @@ __all__ = [
     "normal90",
     "point",
     "split_lognormal90",
+    "truncated",
+    "two_piece_lognormal_log",
     "uniform",
 ]
 
@@ -145,13 +146,6 @@ def _check_count(n: Any) -> int:
     return int(n)
 
 
-def _open_uniforms(rng: np.random.Generator, shape: tuple[int, ...]) -> FloatArray:
-    """Uniforms on the open interval (0, 1), so every quantile transform stays finite."""
-    u = rng.random(shape)
-    np.maximum(u, _OPEN_LOW, out=u)
-    return u
-
-
 def _split_point(a: FloatArray, b: FloatArray) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
     """A point strictly inside each bracket ``a < b`` of values that may span decades.
 
@@ -188,9 +182,9 @@ class Distribution(ABC):
     :func:`mixture` or :func:`from_spec`.
 
     ``ppf(0)`` and ``ppf(1)`` return the true ends of the support, which may be
-    infinite (``lognormal90(...).ppf(0) == 0``, ``.ppf(1) == inf``); :meth:`sample` and
-    :func:`correlated_uniforms` draw from the open interval (0, 1), so samples are
-    always finite unless the value itself overflows a double.
+    infinite (``lognormal90(...).ppf(0) == 0``, ``.ppf(1) == inf``); :meth:`sample`
+    maps normal scores into the open interval (0, 1), so samples are always finite unless
+    the value itself overflows a double.
     """
 
     __slots__ = ()
@@ -246,12 +240,11 @@ class Distribution(ABC):
         return self.log_ppf(np.clip(ndtr(np.asarray(z, dtype=np.float64)), _OPEN_LOW, _OPEN_HIGH))
 
     def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
-        """Draw ``n`` values as ``ppf(u)`` of ``n`` uniforms from ``rng``.
+        """Draw ``n`` values as ``ppf(Phi(z))`` of ``n`` standard normal scores from ``rng``.
 
-        The uniforms are ``rng.random(n)`` with an exact 0 moved to ``2**-54``, so the
-        same generator state gives the same uniforms for every distribution (common
-        random numbers), and the same uniforms as column 0 of
-        :func:`correlated_uniforms`.
+        The same engine as model sampling: the scores are ``rng.standard_normal(n)``, so
+        the same generator state gives the same scores for every distribution (common
+        random numbers).
 
         Examples
         --------
@@ -263,7 +256,8 @@ class Distribution(ABC):
         """
         count = _check_count(n)
         _check_rng(rng)
-        return self.ppf(_open_uniforms(rng, (count,)))
+        z = rng.standard_normal(count)
+        return self.ppf(np.clip(ndtr(z), _OPEN_LOW, _OPEN_HIGH))
 
     def interval90(self) -> tuple[float, float]:
         """The 5th and 95th percentiles."""
@@ -359,6 +353,28 @@ class LogNormal90(Distribution):
         return ndtr((log_x - self.mu) / self.sigma)
 
 
+def two_piece_lognormal_log(
+    z: ArrayLike, log_median: float, sigma_below: float, sigma_above: float
+) -> FloatArray:
+    """Natural log of a two-piece log-normal draw from standard normal scores ``z``.
+
+    ``log_median + z * sigma_below`` for ``z < 0`` and ``log_median + z * sigma_above``
+    otherwise: each half of ``ln X`` is a half-normal of its own width, so the median
+    stays ``exp(log_median)`` however lopsided the two widths are. A zero width makes that
+    half a point mass (also at ``z = -inf``). This is the one implementation of the shape
+    in the package (:class:`SplitLogNormal90` and trend fits with asymmetric intervals).
+
+    Examples
+    --------
+    >>> two_piece_lognormal_log([-1.0, 0.0, 2.0], 0.0, 0.5, 1.5).tolist()
+    [-0.5, 0.0, 3.0]
+    """
+    scores = np.asarray(z, dtype=np.float64)
+    with np.errstate(invalid="ignore"):  # 0 * inf at q = 0 or 1 of a point half
+        out = log_median + scores * np.where(scores < 0.0, sigma_below, sigma_above)
+    return np.where(np.isnan(out), log_median, out)
+
+
 @dataclass(frozen=True, slots=True)
 class SplitLogNormal90(Distribution):
     """Two-piece log-normal: median ``median``, 5th percentile ``lo``, 95th ``hi``.
@@ -415,11 +431,8 @@ class SplitLogNormal90(Distribution):
         return self.log_ppf_from_normal(ndtri(_quantiles(q)))
 
     def log_ppf_from_normal(self, z: ArrayLike) -> FloatArray:
-        scores = np.asarray(z, dtype=np.float64)
         below, above = self._sigmas()
-        with np.errstate(invalid="ignore"):  # 0 * inf at q = 0 or 1 of a point half
-            out = math.log(self.mid) + scores * np.where(scores < 0.0, below, above)
-        return np.where(np.isnan(out), math.log(self.mid), out)
+        return two_piece_lognormal_log(z, math.log(self.mid), below, above)
 
     def cdf(self, x: ArrayLike) -> FloatArray:
         arr = _points(x)
@@ -825,6 +838,99 @@ class Mixture(Distribution):
         return hi.reshape(q.shape)
 
 
+@dataclass(frozen=True, slots=True)
+class Truncated(Distribution):
+    """``base`` restricted to ``[minimum, maximum]`` (either end may be ``None``).
+
+    For physical bounds a source's range does not carry: a count is at least 1, a firing
+    rate has a refractory ceiling. The probability outside the bounds is spread over the
+    rest in proportion (the renormalised conditional distribution), so no draw falls
+    outside them. ``interval90`` is that of the truncated distribution; the shape's own
+    interval stays on ``base``.
+
+    Examples
+    --------
+    >>> d = truncated(lognormal90(50, 1000), maximum=1000)
+    >>> bool(d.ppf(1.0) <= 1000.0), round(float(d.ppf(1.0))), float(d.ppf(0.5)) < d.base.median
+    (True, 1000, True)
+    """
+
+    kind: ClassVar[str] = "truncated"
+    base: Distribution
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.base, Distribution) or isinstance(self.base, Point | Truncated):
+            raise InvalidValueError(
+                name="", reason="truncated needs an uncertain, untruncated base distribution"
+            )
+        lo = None if self.minimum is None else _real(self.minimum, "minimum")
+        hi = None if self.maximum is None else _real(self.maximum, "maximum")
+        if lo is None and hi is None:
+            raise InvalidValueError(name="", reason="truncated needs a minimum or a maximum")
+        if lo is not None and hi is not None and not lo < hi:
+            raise InvalidValueError(name="", reason=f"minimum {lo!r} must be below maximum {hi!r}")
+        object.__setattr__(self, "minimum", lo)
+        object.__setattr__(self, "maximum", hi)
+        low_mass, high_mass = self._masses()
+        if high_mass - low_mass < 1e-9:
+            raise InvalidValueError(
+                name="",
+                reason=f"the bounds [{lo}, {hi}] leave (almost) none of the distribution",
+            )
+
+    def _masses(self) -> tuple[float, float]:
+        low = 0.0 if self.minimum is None else float(self.base.cdf(self.minimum))
+        high = 1.0 if self.maximum is None else float(self.base.cdf(self.maximum))
+        return low, high
+
+    def _inner(self, q: FloatArray) -> FloatArray:
+        low, high = self._masses()
+        return np.clip(low + q * (high - low), _OPEN_LOW, _OPEN_HIGH)
+
+    def _clip(self, x: FloatArray) -> FloatArray:
+        lo = -np.inf if self.minimum is None else self.minimum
+        hi = np.inf if self.maximum is None else self.maximum
+        return np.clip(x, lo, hi)
+
+    @property
+    def positive(self) -> bool:
+        return self.base.positive or (self.minimum is not None and self.minimum > 0.0)
+
+    def ppf(self, q: ArrayLike) -> FloatArray:
+        return self._clip(self.base.ppf(self._inner(_quantiles(q))))
+
+    def log_ppf(self, q: ArrayLike) -> FloatArray:
+        self._require_positive()
+        if not self.base.positive:
+            return np.log(self.ppf(q))
+        logs = self.base.log_ppf(self._inner(_quantiles(q)))
+        lo = -np.inf if self.minimum is None else math.log(self.minimum)
+        hi = np.inf if self.maximum is None else math.log(self.maximum)
+        return np.clip(logs, lo, hi)
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        low, high = self._masses()
+        inside = (self.base.cdf(self._clip(_points(x))) - low) / (high - low)
+        return np.clip(inside, 0.0, 1.0)
+
+    def scaled(self, factor: float) -> Truncated:
+        k = _positive_factor(factor)
+        return Truncated(
+            self.base.scaled(k),
+            None if self.minimum is None else self.minimum * k,
+            None if self.maximum is None else self.maximum * k,
+        )
+
+    def to_spec(self) -> dict[str, Any]:
+        spec: dict[str, Any] = {"kind": self.kind, "base": self.base.to_spec()}
+        for key in ("minimum", "maximum"):
+            if getattr(self, key) is not None:
+                spec[key] = getattr(self, key)
+        return spec
+
+
 def lognormal90(lo: float, hi: float, *, name: str = "") -> LogNormal90:
     """Log-normal distribution with 5th percentile ``lo`` and 95th percentile ``hi``.
 
@@ -936,13 +1042,35 @@ def split_lognormal90(lo: float, median: float, hi: float, *, name: str = "") ->
         return SplitLogNormal90(low, mid, high)
 
 
+def truncated(
+    base: Distribution,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    name: str = "",
+) -> Distribution:
+    """``base`` restricted to ``[minimum, maximum]``; ``base`` itself when both are ``None``.
+
+    A bound the distribution cannot reach anyway (``cdf`` exactly 0 below ``minimum`` and
+    exactly 1 at ``maximum``) is dropped, so bounded kinds stay what they are.
+    """
+    with _named(name):
+        if base.kind == "truncated" or isinstance(base, Point):
+            return base
+        low = None if minimum is None or float(base.cdf(minimum)) == 0.0 else minimum
+        high = None if maximum is None or float(base.cdf(maximum)) == 1.0 else maximum
+        if low is None and high is None:
+            return base
+        return Truncated(base, low, high)
+
+
 _BOUNDED_KINDS: dict[str, Callable[..., Distribution]] = {
     "lognormal90": lognormal90,
     "normal90": normal90,
     "uniform": uniform,
     "loguniform": loguniform,
 }
-KINDS = (*_BOUNDED_KINDS, "split_lognormal90", "point", "mixture")
+KINDS = (*_BOUNDED_KINDS, "split_lognormal90", "point", "mixture", "truncated")
 
 
 def _keys(spec: Mapping[str, Any], required: Sequence[str], where: str) -> None:
@@ -995,6 +1123,11 @@ def _build(spec: Any, where: str) -> Distribution:
     if kind == "point":
         _keys(spec, ("value",), where)
         return point(spec["value"])
+    if kind == "truncated":
+        bounds = tuple(k for k in ("minimum", "maximum") if k in spec)
+        _keys(spec, ("base", *bounds), where)
+        base = _from_spec(spec["base"], f"{where}base: ")
+        return Truncated(base, spec.get("minimum"), spec.get("maximum"))
     _keys(spec, ("components",), where)
     entries = spec["components"]
     if isinstance(entries, str | bytes) or not isinstance(entries, Sequence) or not entries:
@@ -1089,93 +1222,3 @@ def copula_cholesky(
             reason="the correlation matrix is not positive definite: the requested rank "
             "correlations cannot all hold together",
         ) from None
-
-
-def correlated_uniforms(
-    n: int,
-    names: Sequence[str],
-    rank_correlations: Mapping[tuple[str, str], float],
-    rng: np.random.Generator,
-) -> FloatArray:
-    """Uniforms on (0, 1), one column per name, with the requested rank correlations.
-
-    Uses a Gaussian copula: each Spearman ``rho`` becomes the normal correlation
-    ``r = 2 sin(pi rho / 6)`` (which gives exactly ``rho`` for a normal pair), the matrix
-    of ``r`` is Cholesky-factored, and correlated normals are mapped back with the
-    normal CDF. Feed each column to the matching :meth:`Distribution.ppf`.
-
-    Common random numbers: the base draws are ``rng.random((len(names), n))``, so column
-    ``j`` starts from stream positions ``[j*n, (j+1)*n)``; a column that no correlation
-    ties to an *earlier* name is returned unchanged (``rng.random`` with an exact 0 moved
-    to ``2**-54``), and a correlated column ``j`` depends only on the rng state, ``n``,
-    ``names[:j+1]`` and the correlations among them. So column ``j`` does not change
-    when names are appended or other pairs' correlations change, and with no
-    correlations column 0 equals the uniforms of ``Distribution.sample(n, rng)``.
-
-    Parameters
-    ----------
-    n:
-        Number of rows (draws).
-    names:
-        Column names, distinct; their order fixes the columns.
-    rank_correlations:
-        ``{(name_a, name_b): rho}`` Spearman correlations in [-1, 1]; unnamed pairs are
-        independent. A pair may be listed both ways only with the same value. The
-        implied matrix must be positive definite; ``rho = ±1`` works because
-        ``2 sin(pi / 6)`` rounds just below 1, and gives (numerically) perfect rank
-        correlation.
-    rng:
-        The random generator to draw from.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(n, len(names))``, each column uniform on (0, 1).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> u = correlated_uniforms(
-    ...     20000, ["a", "b"], {("a", "b"): 0.7}, np.random.default_rng(0)
-    ... )
-    >>> bool(abs(achieved_rank_correlation(u)[0, 1] - 0.7) < 0.02)
-    True
-    """
-    count = _check_count(n)
-    _check_rng(rng)
-    chol = copula_cholesky(names, rank_correlations)
-    u = _open_uniforms(rng, (len(chol), count))
-    # Row j of the factor is the unit vector exactly when name j is uncorrelated with
-    # every earlier name; such columns keep their raw uniforms.
-    mixed = [j for j in range(len(chol)) if np.any(chol[j, :j] != 0.0)]
-    if mixed:
-        z = ndtri(u[: mixed[-1] + 1])
-        for j in mixed:
-            # ndtr rounds to exactly 0 or 1 far in the tails; keep the interval open.
-            u[j] = np.clip(ndtr(chol[j, : j + 1] @ z[: j + 1]), _OPEN_LOW, _OPEN_HIGH)
-    return u.T
-
-
-def achieved_rank_correlation(samples: ArrayLike) -> FloatArray:
-    """Spearman rank correlation matrix of the columns of ``samples`` (shape ``(n, k)``).
-
-    Equal to :func:`scipy.stats.spearmanr`, but always a ``(k, k)`` matrix. A constant
-    column gives NaN entries.
-
-    Examples
-    --------
-    >>> achieved_rank_correlation([[1, 10], [2, 30], [3, 20]]).round(2).tolist()
-    [[1.0, 0.5], [0.5, 1.0]]
-    """
-    arr = np.asarray(samples, dtype=np.float64)
-    if arr.ndim != 2 or arr.shape[0] < 2:
-        raise InvalidValueError(
-            name="samples",
-            reason=f"expected a 2-D array with at least 2 rows, got shape {arr.shape}",
-        )
-    # scipy.stats takes about a second to import: load it only when ranks are asked for.
-    from scipy.stats import rankdata  # noqa: PLC0415
-
-    ranks = rankdata(arr, axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.atleast_2d(np.corrcoef(ranks, rowvar=False))

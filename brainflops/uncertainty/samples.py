@@ -19,6 +19,7 @@ import math
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pint
@@ -176,7 +177,7 @@ def _in_notebook() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
-def _progress_bar(total: int, enabled: bool | None):  # tqdm's return type is private
+def _progress_bar(total: int, enabled: bool | None) -> Any:  # tqdm's return type is private
     if enabled is None:
         enabled = sys.stderr.isatty() or _in_notebook()
     if not enabled:

@@ -12,13 +12,16 @@ The ensemble then
   kernel density of its past errors;
 * forms the interval from those **empirical errors** (Williams & Goodman 1971, JASA 66; the
   split-conformal idea of Vovk, Gammerman & Shafer 2005): a draw picks a member by weight
-  and one of its past errors (smoothed by the kernel), and scales the member's horizon by
-  ``exp(e)``. Out-of-sample errors contain the parameter uncertainty (without assuming the
+  and one of its past errors (smoothed by the kernel; recent errors weigh more, half-life
+  2 years), and scales the member's horizon by ``exp(e)``. A forecast whose date has
+  passed without the target being reached counts with its censored error (a known lower
+  bound) as soon as that is seen, so a slowdown enters before its targets are reached. Out-of-sample errors contain the parameter uncertainty (without assuming the
   staircase lists are independent) and the regime changes that history has shown, so the
   fit's own t-intervals are not added on top.
 
-Only errors *known at the forecast origin* are used: a backtest case counts once its
-target was reached on or before that origin. :func:`fit_calibrated` at the end of the data
+Only errors *known at the forecast origin* are used: a backtest case made before the origin
+counts with its exact error once its target was reached, or with its censored error once
+its forecast date has passed. :func:`fit_calibrated` at the end of the data
 uses every case reached so far; :mod:`brainflops.forecast.trends.calibration` scores the
 ensemble at each past origin with only the cases known then (strictly out-of-sample).
 
@@ -159,10 +162,23 @@ class CalibrationCase:
     horizons: dict[str, float]
     actual_year: float
 
-    def log_error(self, member: str) -> float:
-        """``ln(h_actual / h_member)`` (``nan`` when the member was not fitted)."""
+    def log_error(self, member: str, at: float = math.inf) -> float:
+        """``ln(h_actual / h_member)`` as known at ``at``; ``nan`` when nothing is known yet.
+
+        Before the target is reached the error is censored: once the member's forecast
+        date has passed, ``ln((at - origin) / h_member)`` is a known lower bound and is
+        used as the error (a miss seen as it happens); before that date, nothing is known.
+        ``nan`` too when the member was not fitted.
+        """
         forecast = min(self.horizons.get(member, math.nan), _H_MAX)
-        return math.log((self.actual_year - self.origin) / forecast)
+        if self.actual_year <= at + _EPS:
+            return math.log((self.actual_year - self.origin) / forecast)
+        elapsed = at - self.origin
+        return math.log(elapsed / forecast) if elapsed > forecast else math.nan
+
+    def known_at(self, at: float) -> float:
+        """The date from which this case's (possibly censored) error is known, ``<= at``."""
+        return min(self.actual_year, at)
 
 
 def _cases(frame: pd.DataFrame, name: str) -> tuple[CalibrationCase, ...]:
@@ -245,8 +261,13 @@ def _known_series() -> set[str]:
 
 
 def _known(cases: tuple[CalibrationCase, ...], at: float) -> list[CalibrationCase]:
-    """The cases whose outcome was known at ``at``: made before it and reached by then."""
-    return [c for c in cases if c.origin < at - _EPS and c.actual_year <= at + _EPS]
+    """The cases a forecaster at ``at`` can learn from: those made before it.
+
+    Their errors are taken as known at ``at`` (:meth:`CalibrationCase.log_error`): exact
+    when the target was reached by then, a censored lower bound when the forecast date has
+    passed without it, unknown otherwise.
+    """
+    return [c for c in cases if c.origin < at - _EPS]
 
 
 def _bandwidth(errors: FloatArray) -> float:
@@ -433,68 +454,54 @@ class CalibratedTrend:
 _POINT_DRAWS = 4001  # draws behind a median crossing year; Monte Carlo error ~0.05 horizon
 
 
+def _member_errors(
+    cases: list[CalibrationCase], member: str, at: float
+) -> tuple[list[CalibrationCase], FloatArray, FloatArray]:
+    """The cases with a known error of ``member`` at ``at``, the errors, recency weights."""
+    scored = [c for c in cases if member in c.horizons and math.isfinite(c.log_error(member, at))]
+    values = np.array([c.log_error(member, at) for c in scored])
+    weight = 0.5 ** (np.array([at - c.known_at(at) for c in scored]) / HALF_LIFE_YEARS)
+    return scored, values, weight / weight.sum() if weight.size else weight
+
+
 def calibrate_members(
     cases: list[CalibrationCase], available: set[str], at: float
 ) -> tuple[dict[str, float], dict[str, FloatArray], dict[str, float], dict[str, FloatArray]]:
-    """Stacking weights, known errors and bandwidths of the members from ``cases``.
+    """Stacking weights, known errors, bandwidths and recency weights of the members.
 
-    Members with fewer than :data:`MIN_KNOWN_CASES` errors get weight 0 (left out).
+    Members with fewer than :data:`MIN_KNOWN_CASES` known errors are left out.
 
     Raises
     ------
     InvalidValueError
         When no member has enough known errors.
     """
-    errors: dict[str, FloatArray] = {}
-    recency: dict[str, FloatArray] = {}
-    for member in MEMBERS:
-        if member not in available:
-            continue
-        scored = [c for c in cases if member in c.horizons]
-        values = np.array([c.log_error(member) for c in scored])
-        ages = np.array([at - c.actual_year for c in scored])
-        keep = np.isfinite(values)
-        if np.count_nonzero(keep) >= MIN_KNOWN_CASES:
-            errors[member] = values[keep]
-            weight = 0.5 ** (ages[keep] / HALF_LIFE_YEARS)
-            recency[member] = weight / weight.sum()
-    if not errors:
+    known = {m: _member_errors(cases, m, at) for m in MEMBERS if m in available}
+    known = {m: k for m, k in known.items() if k[1].size >= MIN_KNOWN_CASES}
+    if not known:
         raise InvalidValueError(
             name="series",
             reason=f"fewer than {MIN_KNOWN_CASES} backtests have been resolved; the "
             "calibrated ensemble needs a longer history (choose --model)",
         )
-    bandwidths = {m: _bandwidth(e) for m, e in errors.items()}
-    # Stacking needs every member scored on the same cases: those all of them forecast.
-    shared = [c for c in cases if all(m in c.horizons for m in errors)]
-    if len(shared) >= MIN_KNOWN_CASES:
-        dens = np.column_stack(
-            [_loo_case_density(m, shared, errors[m], bandwidths[m], cases) for m in errors]
-        )
-        weights = _stacking_weights(dens)
-    else:
-        weights = np.full(len(errors), 1.0 / len(errors))
-    named = dict(zip(errors, (float(w) for w in weights), strict=True))
-    # Split-conformal intervals score a forecast by its absolute error (Vovk et al. 2005):
-    # each known error counts in both directions, so a miss seen late in one direction
-    # (the slowdown) also widens the other side, and a past bias does not shift the median.
-    symmetric = {m: np.concatenate([e, -e]) for m, e in errors.items()}
-    halved = {m: np.concatenate([w, w]) / 2.0 for m, w in recency.items()}
-    return named, symmetric, bandwidths, halved
-
-
-def _loo_case_density(
-    member: str,
-    shared: list[CalibrationCase],
-    errors: FloatArray,
-    bandwidth: float,
-    cases: list[CalibrationCase],
-) -> FloatArray:
-    """Leave-one-out log density of each shared case's error under ``member``'s kernel."""
-    scored = [c for c in cases if member in c.horizons and math.isfinite(c.log_error(member))]
-    dens = _loo_log_density(errors, bandwidth)
-    lookup = {id(c): dens[i] for i, c in enumerate(scored)}
-    return np.array([lookup[id(c)] for c in shared])
+    bandwidths = {m: _bandwidth(values) for m, (_, values, _) in known.items()}
+    # Stacking scores every member on the same cases: those all of them have an error for.
+    loo = {
+        m: dict(zip(map(id, scored), _loo_log_density(values, bandwidths[m]), strict=True))
+        for m, (scored, values, _) in known.items()
+    }
+    shared = [c for c in cases if all(id(c) in loo[m] for m in known)]
+    weights = (
+        _stacking_weights(np.array([[loo[m][id(c)] for m in known] for c in shared]))
+        if len(shared) >= MIN_KNOWN_CASES
+        else np.full(len(known), 1.0 / len(known))
+    )
+    named = dict(zip(known, (float(w) for w in weights), strict=True))
+    # Empirical intervals (Williams & Goodman 1971): the errors themselves, bias included,
+    # so a history of late arrivals moves the median later as well as widening the interval.
+    errors = {m: values for m, (_, values, _) in known.items()}
+    recency = {m: weight for m, (_, _, weight) in known.items()}
+    return named, errors, bandwidths, recency
 
 
 def fit_calibrated(series: pd.DataFrame | str, *, at: float | None = None) -> CalibratedTrend:

@@ -16,14 +16,19 @@ from brainflops.ops.stages.base import StageDefinition
 
 
 def _convolution(role: Mapping[str, sp.Symbol]) -> tuple[Operation, ...]:
+    # The post models one spatial dimension (data on tree shape are lacking), so the
+    # branches x dendrites extent of the filter lies along the input's synapse axis.
     inputs = (role["synapses"], role["time_steps"])
-    kernel = (role["kernel_branches"], role["kernel_dendrites"], role["time_steps"])
+    kernel = (role["kernel_branches"] * role["kernel_dendrites"], role["time_steps"])
     return (conv(inputs, kernel, label="dendritic diffusion"),)
 
 
 def _spikes(role: Mapping[str, sp.Symbol]) -> tuple[Operation, ...]:
+    # Each of the neuron's own dendrites pools its share of the synapses; the window is
+    # the neuron's synapses per dendrite, not the kernel's (they differ where a preset
+    # borrows another cell type's kernel).
     inputs = (role["synapses"], role["time_steps"])
-    window = (role["synapses"] / role["kernel_dendrites"], 1)
+    window = (role["synapses"] / role["dendrites"], 1)
     return (max_pool(inputs, window, label="dendritic spikes"),)
 
 
@@ -31,7 +36,7 @@ CONVOLUTION = StageDefinition(
     name="dendrites",
     title="Dendritic diffusion",
     biology="Ions diffuse along dendritic branches, mixing neighbouring synaptic inputs over time.",
-    analogue="convolution of the synapse x time input map with a branches x dendrites x time kernel",
+    analogue="convolution of the synapse x time input map with a (branches x dendrites) x time kernel",
     roles={
         "synapses": "synapse/neuron",
         "time_steps": "step",
@@ -49,7 +54,7 @@ SPIKES = StageDefinition(
     roles={
         "synapses": "synapse/neuron",
         "time_steps": "step",
-        "kernel_dendrites": "dendrite/neuron",
+        "dendrites": "dendrite/neuron",
     },
     build=_spikes,
 )

@@ -274,6 +274,10 @@ def sensitivity(
     return elasticities(result, model=model)
 
 
+#: Bounds are drawn as triangles pointing to the side the true figure lies on.
+_KIND_MARKERS = {"upper bound": "<", "lower bound": ">"}
+
+
 def _comparison_rows(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     from brainflops.models.literature import GROUP_ORDER  # noqa: PLC0415 - layer below
 
@@ -288,6 +292,8 @@ def _comparison_rows(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 def _row_label(row: Mapping[str, Any]) -> str:
     text = _short(str(row["title"]))
+    if row.get("headline") == "our conversion":
+        text = f"{text} [FLOP/s: our conversion]"
     year = row.get("year")
     return f"{text} ({year})" if year and f"({year})" not in text else text
 
@@ -302,8 +308,9 @@ def comparison(
 ) -> Figure:
     """Every published estimate on one log axis, grouped by method.
 
-    A dot marks each estimate's central value, a bar its 90% interval; physical limits are
-    left-pointing triangles (upper bounds). ``highlight`` names a row (preset) drawn in
+    A dot marks each estimate's central value, a bar its 90% interval; upper bounds are
+    left-pointing triangles, lower bounds right-pointing ones. A row whose FLOP/s figure is
+    brainflops' conversion of the source's unit says so in its label. ``highlight`` names a row (preset) drawn in
     black and bold, e.g. the model a report is about; ``extra`` adds that model as a row of
     its own (keys ``title``, ``central``, ``low``, ``high``) when it is not a published
     estimate.
@@ -358,7 +365,7 @@ def comparison(
                 [math.log10(row["central"])],
                 [y],
                 ls="none",
-                marker="<" if group == "limit" else "o",
+                marker=_KIND_MARKERS.get(str(row.get("kind")), "o"),
                 ms=8 if mine else 6,
                 color=row_colour,
                 markeredgecolor="white",
