@@ -29,7 +29,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from brainflops.core.errors import InvalidValueError
-from brainflops.core.units import FLOPS, as_quantity, parse_quantity, ureg
+
+
+def _units() -> Any:
+    """pint's registry and helpers, imported on first use: :func:`compare_lines` (the CLI's
+    cached estimate) needs none of them, and pint costs a third of a second to import."""
+    from brainflops.core import units  # noqa: PLC0415 - see the docstring
+
+    return units
+
 
 __all__ = ["KINDS", "Headline", "compare_lines", "headline_from_meta", "kind_of"]
 
@@ -74,14 +82,14 @@ class Headline:
     @property
     def is_flops(self) -> bool:
         """Whether the source printed its figure in FLOP/s (no conversion of ours)."""
-        return bool(ureg.Unit(self.unit).is_compatible_with(FLOPS))
+        return bool(_units().ureg.Unit(self.unit).is_compatible_with(_units().FLOPS))
 
     @property
     def source_flops(self) -> float | None:
         """The source's own point figure in FLOP/s; ``None`` for ranges, bounds, other units."""
         if not self.is_flops or self.value is None or self.bound is not None:
             return None
-        return float(ureg.Quantity(self.value, self.unit).m_as(FLOPS))
+        return float(_units().ureg.Quantity(self.value, self.unit).m_as(_units().FLOPS))
 
     def text(self) -> str:
         """The figure as the source gives it, e.g. ``"1e+13-1e+17 FLOP/s"``, ``"< 1e+21 FLOP/s"``."""
@@ -118,13 +126,19 @@ class Headline:
 def _magnitude(raw: Any, where: str) -> tuple[float, str]:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise InvalidValueError(where, f"expected a quantity such as '1e8 MIPS', got {raw!r}")
-    quantity = parse_quantity(raw, where) if isinstance(raw, str) else ureg.Quantity(raw, FLOPS)
-    if not quantity.units or quantity.dimensionality == ureg.Hz.dimensionality:
-        as_quantity(raw, FLOPS, where)  # a bare number or a bare rate: say what is missing
+    quantity = (
+        _units().parse_quantity(raw, where)
+        if isinstance(raw, str)
+        else _units().ureg.Quantity(raw, _units().FLOPS)
+    )
+    if not quantity.units or quantity.dimensionality == _units().ureg.Hz.dimensionality:
+        _units().as_quantity(
+            raw, _units().FLOPS, where
+        )  # a bare number or a bare rate: say what is missing
     magnitude = float(quantity.magnitude)
     if not magnitude > 0:
         raise InvalidValueError(where, f"must be positive, got {raw!r}")
-    return magnitude, f"{quantity.units:~}" if quantity.units != FLOPS else "FLOP/s"
+    return magnitude, f"{quantity.units:~}" if quantity.units != _units().FLOPS else "FLOP/s"
 
 
 def _reported(raw: Any) -> tuple[str, dict[str, Any]]:
@@ -144,7 +158,7 @@ def _reported(raw: Any) -> tuple[str, dict[str, Any]]:
     if bound is not None or "low" not in table or "high" not in table:
         raise InvalidValueError("preset.reported", "a range needs low and high and no bound")
     fields["low"], unit = _magnitude(table["low"], "preset.reported.low")
-    high = as_quantity(table["high"], unit, "preset.reported.high")
+    high = _units().as_quantity(table["high"], unit, "preset.reported.high")
     fields["high"] = float(high.m_as(unit))
     if not fields["low"] < fields["high"]:
         raise InvalidValueError("preset.reported", "low must be below high")
@@ -169,7 +183,11 @@ def _converted(raw: Any) -> dict[str, Any]:
         ("high", "converted_high"),
     ):
         if key in raw:
-            out[field] = float(as_quantity(raw[key], FLOPS, f"preset.converted.{key}").m_as(FLOPS))
+            out[field] = float(
+                _units()
+                .as_quantity(raw[key], _units().FLOPS, f"preset.converted.{key}")
+                .m_as(_units().FLOPS)
+            )
     if "converted" not in out and "converted_low" not in out:
         raise InvalidValueError("preset.converted", "give value, or low and high")
     return out

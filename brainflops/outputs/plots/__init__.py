@@ -10,6 +10,7 @@
 :func:`roofline`        each stage of a hardware plan on the device's roofline
 :func:`trend`           a hardware series with fitted trends and brain bands
 :func:`parity_cdf`      probability of parity by year, one curve per result
+:func:`scaling`         training speed-up against device count, per strategy
 ======================  ============================================================
 
 Each returns a :class:`matplotlib.figure.Figure` in the package's style
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
         tornado,
     )
     from brainflops.outputs.plots.style import save
+    from brainflops.outputs.plots.training import scaling
     from brainflops.outputs.plots_trends import parity_cdf_figure as parity_cdf
     from brainflops.outputs.plots_trends import trend_figure as trend
 
@@ -53,6 +55,7 @@ __all__ = [
     "parity_cdf",
     "roofline",
     "save",
+    "scaling",
     "sensitivity",
     "sobol",
     "tornado",
@@ -91,6 +94,7 @@ _WHERE = {
     "elasticities": ("brainflops.outputs.plots.charts", "elasticities"),
     "sobol": ("brainflops.outputs.plots.charts", "sobol"),
     "sensitivity": ("brainflops.outputs.plots.charts", "sensitivity"),
+    "scaling": ("brainflops.outputs.plots.training", "scaling"),
     "tornado": ("brainflops.outputs.plots.charts", "tornado"),
     "save": ("brainflops.outputs.plots.style", "save"),
     "trend": ("brainflops.outputs.plots_trends", "trend_figure"),

@@ -21,6 +21,7 @@ from brainflops.forecast import timeline, trends
 from brainflops.forecast.versus import versus
 from brainflops.hardware import plan as hardware
 from brainflops.models import literature
+from brainflops.models.headline import compare_lines
 from brainflops.ops.networks import get_network, list_networks
 from brainflops.ops.stages import STAGES
 from brainflops.outputs import cite, plots
@@ -71,13 +72,20 @@ def _interval(samples: Samples) -> tuple[float, float, float]:
 # --------------------------------------------------------------------------- sections
 def _estimate(model: Model, samples: Samples) -> Section:
     p5, p50, p95 = _interval(samples)
-    lines = [f"Central estimate: {fmt.from_log10(model.central_log10(), 'FLOP/s')}."]
-    if model.reported is not None:
-        ratio = model.central().m_as("FLOP/s") / model.reported
-        lines.append(
-            f"Reported by the source: {fmt.sci(model.reported, 'FLOP/s')} "
-            f"(reconstruction / reported = {ratio:.4f})."
+    digits = 4 if model.reported is not None else fmt.DIGITS  # 1.076 against 1.075
+    lines = [f"Central estimate: {fmt.from_log10(model.central_log10(), 'FLOP/s', digits)}."]
+    headline = model.metadata.get("headline")
+    # The source's figure in its own unit and form, and our conversion where there is one.
+    lines += [
+        f"{line[0].upper()}{line[1:]}."
+        for line in compare_lines(
+            model.central().m_as("FLOP/s"),
+            kind=model.kind,
+            printed=None if headline is None else headline.text(),
+            reported=model.reported,
+            converted=None if headline is None else headline.converted,
         )
+    ]
     lines.append(
         f"Over {samples.n:,} Monte Carlo draws: median {fmt.from_log10(p50, 'FLOP/s')}, "
         f"90% interval {fmt.interval(10**p5, 10**p95, 'FLOP/s')} "
