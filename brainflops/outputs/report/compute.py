@@ -18,18 +18,17 @@ import sympy as sp
 from brainflops.core import fmt
 from brainflops.core.errors import MissingDependencyError, NonMonotoneError
 from brainflops.forecast import timeline, trends
-from brainflops.forecast.versus import versus
 from brainflops.hardware import plan as hardware
 from brainflops.models import literature
 from brainflops.models.headline import compare_lines
-from brainflops.ops.networks import get_network, list_networks
+from brainflops.models.presets import preset_document
 from brainflops.ops.stages import STAGES
 from brainflops.outputs import cite, plots
 from brainflops.outputs.export import assumptions_frame
 from brainflops.outputs.formula import svg
-from brainflops.outputs.plots_dl import lifetimes, training_runs_figure
-from brainflops.outputs.report.document import Cell, Report, ReportFigure, ReportTable, Section
+from brainflops.outputs.report.document import Cell, Report, ReportFigure, Section, table
 from brainflops.outputs.report.figures import as_report_figure, brain_band_trend
+from brainflops.outputs.report.versus import versus_section
 from brainflops.uncertainty import sensitivity
 
 if TYPE_CHECKING:
@@ -54,10 +53,6 @@ class Options:
 
 
 Progress = Callable[[str], None]
-
-
-def _table(name: str, caption: str, columns: tuple[str, ...], rows: list) -> ReportTable:
-    return ReportTable(name, caption, columns, tuple(tuple(r) for r in rows))
 
 
 def _stage_title(stage: str) -> str:
@@ -134,7 +129,7 @@ def _estimate(model: Model, samples: Samples) -> Section:
         title="Estimate",
         paragraphs=tuple(lines),
         tables=(
-            _table(
+            table(
                 "breakdown",
                 "Each stage: its conv-net operation, its formula in the "
                 "parameters' symbols, and its FLOP/s at the central values.",
@@ -166,7 +161,7 @@ def _distribution(model: Model, samples: Samples) -> Section:
             ),
         ),
         tables=(
-            _table("percentiles", "Percentiles of the total.", ("percentile", "FLOP/s"), rows),
+            table("percentiles", "Percentiles of the total.", ("percentile", "FLOP/s"), rows),
         ),
         figures=(
             as_report_figure(
@@ -201,7 +196,7 @@ def _sensitivity(model: Model, seed: int) -> Section | None:
         )
     ]
     tables = [
-        _table(
+        table(
             "tornado",
             "Each input's 90% interval, the swing of the total over it (orders "
             "of magnitude) and the elasticity d ln F / d ln x at the central values.",
@@ -222,7 +217,7 @@ def _sensitivity(model: Model, seed: int) -> Section | None:
     else:
         sob = indices.to_frame()
         tables.append(
-            _table(
+            table(
                 "sobol",
                 f"Sobol' indices of log10 FLOP/s ({indices.evaluations:,} evaluations of their own "
                 "design, inputs independent).",
@@ -254,9 +249,18 @@ def _sensitivity(model: Model, seed: int) -> Section | None:
     )
 
 
+def _same_estimate(row: str, name: str) -> bool:
+    """Whether a comparison row is the model itself: its name, or its default variant."""
+    base, _, variant = row.partition(":")
+    if row == name or not variant or base != name:
+        return row == name
+    variants = preset_document(base).get("variants", [])
+    return any(v.get("name") == variant and v.get("default") for v in variants)
+
+
 def _comparison(model: Model, samples: Samples) -> Section:
-    table = literature.comparison_table()
-    published = table[table.preset != model.name]
+    every = literature.comparison_table()
+    published = every[[not _same_estimate(name, model.name) for name in every.preset]]
     p5, _, p95 = _interval(samples)
     central = model.central_log10()
     below = int((np.log10(published.central.to_numpy(float)) < central).sum())
@@ -300,7 +304,7 @@ def _comparison(model: Model, samples: Samples) -> Section:
             ),
         ),
         tables=(
-            _table(
+            table(
                 "literature",
                 "Published estimates on one FLOP/s scale; this model first.",
                 ("estimate", "year", "method", "central FLOP/s", "90% interval", "source"),
@@ -359,7 +363,7 @@ def _timeline(model: Model, samples: Samples, options: Options) -> Section:
             "assumes the fitted growth continues, the weakest step of any such forecast." + note,
         ),
         tables=(
-            _table(
+            table(
                 "parity",
                 f"Parity years ({criterion.name}).",
                 (
@@ -384,81 +388,6 @@ def _timeline(model: Model, samples: Samples, options: Options) -> Section:
                 "parity",
                 "Probability that the trend has reached the estimate by each year.",
                 plots.parity_cdf(results),
-            ),
-        ),
-    )
-
-
-def _versus(model: Model, options: Options) -> Section:
-    """The brain against deep learning: workloads in brain units and training runs."""
-    networks = [get_network(n) for n in list_networks()]
-    # The same draws as every other section: same model, count and seed.
-    payload = versus(model, networks, None, options.samples, options.seed).to_dict()
-    brain, life = payload["brain_flops"], payload["lifetime_flop"]
-    first = payload["first_training_run_above_lifetime"]
-    passed = (
-        "No training run in Epoch AI's data has yet used that much compute."
-        if first is None
-        else f"The first training run above it was {first['name']} ({first['organization']}, "
-        f"{first['date']}, {fmt.sci(first['training_flop'], 'FLOP')})."
-    )
-    rows = []
-    for w in payload["workloads"]:
-        eq = w["brain_equivalent"]
-        seconds = eq.get("brain_seconds_per_training_run", {}).get("central")
-        rate = eq[f"{w['input_unit']}s_per_second"]["central"]
-        rows.append(
-            [
-                w["title"],
-                fmt.sci(w["forward_flop"]),
-                f"{fmt.sci(rate)} {w['input_unit']}s",
-                fmt.sci(w["training_flop"]),
-                fmt.sci(w["reported_training_flop"]),
-                fmt.sci(seconds),
-            ]
-        )
-    all_lifetimes = lifetimes(age_seconds=payload["lifetime_seconds"])
-    label = model.title.split(":")[0]
-    all_lifetimes.setdefault(label, life["central"])
-    figure = training_runs_figure(all_lifetimes, highlight=label)
-    return Section(
-        key="versus",
-        title="The brain against deep learning",
-        paragraphs=(
-            (
-                f"At {fmt.sci(brain['central'], 'FLOP/s')} (90%: "
-                f"{fmt.interval(brain['p5'], brain['p95'])}), "
-                f"{fmt.sci(payload['lifetime_seconds'])} seconds of life add up to "
-                f"{fmt.sci(life['central'], 'FLOP')} (90%: {fmt.interval(life['p5'], life['p95'])}). "
-                f"{passed}"
-            ),
-            (
-                "That is the dense BF16 peak of "
-                f"{fmt.sci(payload['brain_in_h100s']['central'])} H100 SXM5 accelerators. Training "
-                f"compute: 3 × forward FLOP × training inputs; training runs: {plots.EPOCH_CREDIT}."
-            ),
-        ),
-        tables=(
-            _table(
-                "workloads",
-                "Reference networks priced by the same operation costs as the "
-                "neuron, and what the brain's FLOP/s would pay for.",
-                (
-                    "workload",
-                    "forward FLOP per input",
-                    "inputs per second at brain FLOP/s",
-                    "training FLOP (computed)",
-                    "training FLOP (published)",
-                    "brain-seconds per training run",
-                ),
-                rows,
-            ),
-        ),
-        figures=(
-            as_report_figure(
-                "training-runs",
-                "Training compute of notable ML models and each estimate's lifetime compute.",
-                figure,
             ),
         ),
     )
@@ -511,10 +440,10 @@ def _hardware(model: Model, options: Options) -> Section:
         title="Hardware",
         paragraphs=tuple(paragraphs),
         tables=(
-            _table(
+            table(
                 "hardware", "Scale-out summary.", ("quantity", "value"), [list(f) for f in facts]
             ),
-            _table(
+            table(
                 "stages",
                 "Each stage on the roofline (devices: the stage alone, rounded up).",
                 ("population", "stage", "FLOP/s", "FLOP/byte", "bound", "devices"),
@@ -558,13 +487,13 @@ def _assumptions(model: Model) -> Section:
             ),
         ),
         tables=(
-            _table(
+            table(
                 "assumptions",
                 "The assumption table.",
                 ("parameter", "value", "90% range", "basis", "source", "note"),
                 rows,
             ),
-            _table("references", "Sources, with DOI or URL.", ("key", "reference"), references),
+            table("references", "Sources, with DOI or URL.", ("key", "reference"), references),
         ),
     )
 
@@ -596,7 +525,7 @@ def build_report(
     step(f"timeline ({options.criterion})")
     sections.append(_timeline(model, draws, options))
     step("deep learning")
-    sections.append(_versus(model, options))
+    sections.append(versus_section(model, options.samples, options.seed))
     step(f"hardware ({options.device}, {options.precision})")
     sections.append(_hardware(model, options))
     sections.append(_assumptions(model))

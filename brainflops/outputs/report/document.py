@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Cell", "Report", "ReportFigure", "ReportTable", "Section"]
+__all__ = ["Cell", "Report", "ReportFigure", "ReportTable", "Section", "table"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,11 @@ class ReportTable:
     def frame(self) -> pd.DataFrame:
         """The table as text, one column per heading."""
         return pd.DataFrame([[str(c) for c in row] for row in self.rows], columns=self.columns)
+
+
+def table(name: str, caption: str, columns: tuple[str, ...], rows: list) -> ReportTable:
+    """A :class:`ReportTable` from rows given as lists."""
+    return ReportTable(name, caption, columns, tuple(tuple(r) for r in rows))
 
 
 @dataclass(frozen=True)
