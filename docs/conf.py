@@ -86,6 +86,9 @@ def _toctree_entries(app, docname: str, source: list[str]) -> None:
 # sections twice would give duplicate labels).
 METHOD_PAGES = {
     "brainflops.forecast.trends": "trends-and-timelines",
+    "brainflops.forecast.trends.models": "trends-and-timelines",
+    "brainflops.forecast.trends.ensemble": "trends-and-timelines",
+    "brainflops.forecast.trends.calibration": "trends-and-timelines",
     "brainflops.forecast.timeline": "trends-and-timelines",
     "brainflops.hardware.plan": "hardware",
 }

@@ -221,15 +221,16 @@ def test_estimate_beyond_float_range_prints_powers_of_ten(tmp_path, capsys):
     path = _huge(tmp_path, "1e308")
     status, out, err = run(["estimate", "--scenario", path], capsys)
     assert status == 0, err
-    assert "10^309.0 FLOP/s" in out
+    assert "× 10³⁰⁹ FLOP/s" in out  # a power of ten, not inf or an overflow
     assert "inf" not in out
     status, out, err = run(["estimate", "--scenario", path, "--json", "--samples", "200"], capsys)
     assert status == 0, err
     data = json.loads(out)
     assert data["log10_central"] == pytest.approx(309.04, abs=0.01)
     assert "central" not in data  # beyond a float: the log10 alone, never null or inf
-    assert out.count("null") == 1
-    assert data["reported"] is None
+    # the only nulls: no reported figure, no printed headline, no conversion of one
+    assert out.count("null") == 3
+    assert data["reported"] is data["headline"] is data["converted"] is None
     assert max(term["log10_flops"] for term in data["breakdown"]) == pytest.approx(309, abs=0.01)
 
 

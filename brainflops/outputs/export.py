@@ -81,10 +81,10 @@ def parse_columns(text: str | Sequence[str] | None) -> tuple[str, ...] | None:
 
     >>> parse_columns("symbol, value,unit")
     ('symbol', 'value', 'unit')
-    >>> parse_columns("symbol,colour")
+    >>> parse_columns("symbol,colour")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    brainflops.core.errors.InvalidValueError: --columns: unknown column 'colour'; choose from name, symbol, unit, value, low, high, distribution, source, locator, provenance, verified, note
+    brainflops.core.errors.InvalidValueError: --columns: unknown column 'colour'; choose from name, symbol, unit, ...
     """
     if text is None:
         return None
