@@ -148,7 +148,13 @@ def brainflops_run(model: Model, n: int, seed: int) -> np.ndarray:
 
 
 def best_of(runs: dict[str, Callable[[int], np.ndarray]], repeats: int) -> dict[str, dict]:
-    """Time each callable ``repeats`` times, interleaved; keep best and median."""
+    """Time each callable ``repeats`` times, interleaved; keep best and median.
+
+    Not ``timeit``: each run takes about a second, so ``Timer.autorange`` would settle on
+    one call per group anyway, and ``Timer.repeat`` times one contestant's rounds back to
+    back, where interleaving them lets a change in machine load hit all contestants alike
+    (and each round draws with its own seed).
+    """
     times: dict[str, list[float]] = {k: [] for k in runs}
     results: dict[str, np.ndarray] = {}
     for rep in range(repeats + 1):  # the first round warms caches and is not timed

@@ -62,7 +62,7 @@ def test_time_call_counts_calls_and_syncs():
 
 
 def test_quick_bench_reports_what_it_measured():
-    result = bench.run_bench(use_torch=False, **FAST)
+    result = bench.run_bench(bench.BenchOptions(use_torch=False, **FAST))
     assert result.measurements
     assert {m.kernel for m in result.measurements} == {"matmul", "conv2d"}
     for m in result.measurements:
@@ -86,7 +86,7 @@ def test_quick_bench_reports_what_it_measured():
 
 def test_missing_torch_is_reported(monkeypatch):
     monkeypatch.setattr(bench, "_import_torch", lambda: None)
-    result = bench.run_bench(**FAST)
+    result = bench.run_bench(bench.BenchOptions(**FAST))
     assert result.machine["torch"] is None
     assert any("not installed" in note for note in result.notes)
 
@@ -142,7 +142,7 @@ def _fake_torch(cuda: bool, name: str = "NVIDIA H100 80GB HBM3"):
 def test_gpu_path_uses_cuda_and_table_peaks(monkeypatch):
     torch, flags, cudnn, seen = _fake_torch(cuda=True)
     monkeypatch.setattr(bench, "_import_torch", lambda: torch)
-    result = bench.run_bench(**FAST)
+    result = bench.run_bench(bench.BenchOptions(**FAST))
     gpu = [m for m in result.measurements if m.backend == "torch"]
     assert {m.device for m in gpu} == {"cuda:0"}
     assert {m.precision for m in gpu} == {"fp32", "tf32", "bf16"}
@@ -166,7 +166,7 @@ def test_gpu_path_uses_cuda_and_table_peaks(monkeypatch):
 def test_unknown_gpu_gets_no_fraction(monkeypatch):
     torch, *_ = _fake_torch(cuda=True, name="Mystery Accelerator 9000")
     monkeypatch.setattr(bench, "_import_torch", lambda: torch)
-    result = bench.run_bench(**FAST)
+    result = bench.run_bench(bench.BenchOptions(**FAST))
     assert result.peak_device is None
     assert all(m.fraction_of_peak is None for m in result.measurements)
     assert any("no matching" in note for note in result.notes)
@@ -175,7 +175,7 @@ def test_unknown_gpu_gets_no_fraction(monkeypatch):
 def test_torch_without_cuda_runs_on_cpu(monkeypatch):
     torch, _, _, seen = _fake_torch(cuda=False)
     monkeypatch.setattr(bench, "_import_torch", lambda: torch)
-    result = bench.run_bench(**FAST)
+    result = bench.run_bench(bench.BenchOptions(**FAST))
     assert seen["devices"] == {"cpu"}
     assert {m.device for m in result.measurements} == {"cpu"}
     assert result.machine["gpu"] is None
@@ -214,7 +214,7 @@ def test_broken_torch_install_is_reported_with_its_error(monkeypatch):
         raise OSError("libcudart.so.12: cannot open shared object file")
 
     monkeypatch.setattr(bench, "_import_torch", broken)
-    result = bench.run_bench(**FAST)
+    result = bench.run_bench(bench.BenchOptions(**FAST))
     assert result.machine["torch"] is None
     (note,) = [n for n in result.notes if n.startswith("PyTorch:")]
     assert "installed but failed to import" in note
@@ -238,7 +238,9 @@ def test_import_torch_tells_missing_from_broken(monkeypatch):
 
 def test_device_needs_torch(capsys):
     with pytest.raises(InvalidValueError, match="without PyTorch"):
-        bench.run_bench(use_torch=False, device="NVIDIA H100 SXM5 80GB", **FAST)
+        bench.run_bench(
+            bench.BenchOptions(use_torch=False, device="NVIDIA H100 SXM5 80GB", **FAST)
+        )
     argv = ["bench", "--quick", "--no-torch", "--device", "NVIDIA H100 SXM5 80GB"]
     assert main(argv) == 2
     assert "--no-torch" in capsys.readouterr().err
@@ -249,14 +251,14 @@ def test_unknown_device_fails_before_timing(monkeypatch):
 
     monkeypatch.setattr(bench, "_numpy_cases", lambda *a: pytest.fail("timed anyway"))
     with pytest.raises(UnknownNameError):
-        bench.run_bench(device="NVIDIA H100 SXM6", **FAST)
+        bench.run_bench(bench.BenchOptions(device="NVIDIA H100 SXM6", **FAST))
 
 
 @pytest.mark.parametrize("cuda", [False, None])
 def test_device_without_cuda_is_noted(monkeypatch, cuda):
     torch = None if cuda is None else _fake_torch(cuda=False)[0]
     monkeypatch.setattr(bench, "_import_torch", lambda: torch)
-    result = bench.run_bench(device="NVIDIA H100 SXM5 80GB", **FAST)
+    result = bench.run_bench(bench.BenchOptions(device="NVIDIA H100 SXM5 80GB", **FAST))
     assert result.peak_device is None
     assert any("not used: no CUDA device" in note for note in result.notes)
 
@@ -271,7 +273,7 @@ def test_cudnn_benchmark_is_restored(monkeypatch):
 
     torch.nn.functional.conv2d = conv2d
     monkeypatch.setattr(bench, "_import_torch", lambda: torch)
-    bench.run_bench(**FAST)
+    bench.run_bench(bench.BenchOptions(**FAST))
     assert during
     assert set(during) == {True}  # cuDNN autotuning during the GPU convolutions
     assert cudnn.benchmark is False  # the user's setting afterwards

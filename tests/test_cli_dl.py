@@ -14,7 +14,10 @@ INTERVAL_KEYS = {"central", "p5", "p50", "p95"}
 
 
 def _run(capsys, *argv):
-    status = main(list(argv))
+    try:
+        status = main(list(argv))
+    except SystemExit as exc:  # argparse refuses a bad value before the command runs
+        status = exc.code
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 

@@ -410,3 +410,18 @@ def test_facility_value_is_the_one_source_of_brain_power():
     )
     with pytest.raises(UnknownNameError):
         facility_value("brain_powr", "W")
+
+
+def test_plan_options_and_keywords_agree(fp32):
+    from brainflops.hardware.plan import PlanOptions
+
+    model = load_preset("dettmers2015")
+    grouped = plan(model, H100, "fp32", PlanOptions(pue=1.1, links=["nvlink4"]))
+    keywords = plan(model, H100, "fp32", pue=1.1, links=["nvlink4"])
+    assert grouped == keywords
+    assert grouped.power_watts == pytest.approx(fp32.power_watts * 1.1 / 1.58)
+    assert [link.name for link in grouped.links] == ["nvlink4"]
+    # A keyword overrides the same field of the options object.
+    assert plan(model, H100, "fp32", PlanOptions(pue=3.0, links=["nvlink4"]), pue=1.1) == grouped
+    with pytest.raises(TypeError, match="pues"):
+        plan(model, H100, "fp32", pues=1.1)

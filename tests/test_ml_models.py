@@ -166,6 +166,8 @@ def test_frontier_growth_agrees_with_epoch(capsys):
             "fit",
             "--series",
             "ml-training-frontier",
+            "--model",
+            "exponential",
             "--start",
             "2010",
             "--end",

@@ -7,7 +7,9 @@ output file was touched.
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import os
 import threading
 import time
@@ -15,11 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from brainflops.cli import main
+from brainflops.cli import build_parser, main
 from brainflops.cli._common import dumps, flops_text
 from brainflops.core.errors import InvalidValueError
 
 BASE = '[scenario]\nbase = "dettmers2015"\n'
+DOUBLING = ["--preset", "dettmers2015", "--model", "doubling", "--baseline", "1e15"]
+DOUBLING += ["--baseline-year", "2015"]
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -68,6 +72,12 @@ def write(tmp_path: Path, text: str, name: str = "s.toml") -> str:
         ["compare", "--plot", "x.png", "--dpi", "20000"],
         ["report", "--samples", "1000000000000"],
         ["hardware", "--device", "H100 SXM5", "--pue", "1e300"],
+        ["timeline", "--preset", "dettmers2015", "--years", "1e300"],
+        ["timeline", "--preset", "dettmers2015", "--years", ",".join(["2050"] * 51)],
+        ["timeline", *DOUBLING, "--doubling-years", "1e-300"],
+        ["timeline", *DOUBLING, "--doubling-years", "1e300"],
+        ["timeline", *DOUBLING, "--doubling-years", "1.8", "--doubling-interval", "0,1e9"],
+        ["trends", "fit", *DOUBLING[2:], "--doubling-years", "inf"],
     ],
 )
 def test_bad_command_line_values_are_refused_before_any_work(argv, capsys, tmp_path, monkeypatch):
@@ -190,12 +200,17 @@ def test_too_many_entries_are_refused_quickly(tmp_path, capsys):
             ),
             "unexpected key 'bogus'",
         ),
+        ('[set]\nfiring_rate = "5 blorps"\n', "unknown unit 'blorps'"),
+        ('[set]\nfiring_rate = { value = 5, unit = "blorps" }\n', "unknown unit 'blorps'"),
+        ('[set]\nfiring_rate = "5 Hz/blorp"\n', "unknown unit 'blorp'"),
     ],
 )
 def test_scenario_mistakes_name_line_key_and_problem(tmp_path, capsys, body, expected):
     path = write(tmp_path, BASE + body)
     last = refused(["validate", path], capsys, expected)
     assert last.count(f"{path}:") == 1  # file named once, with a line number
+    key = last.split(f"{path}:", 1)[1].split(": ")[1]
+    assert last.count(key) == 1, last  # and the key once
 
 
 def test_validate_catches_formulas_negative_on_rare_draws(tmp_path, capsys):
@@ -205,7 +220,8 @@ def test_validate_catches_formulas_negative_on_rare_draws(tmp_path, capsys):
         '[parameters.y]\nvalue = 0.14\nlow = 0.05\nhigh = 0.4\nunit = "dimensionless"\n'
         '[[formulas]]\nname = "f"\nformula = "x * (1 - y)"\n'
     )
-    refused(["validate", write(tmp_path, BASE + body)], capsys, "non-positive")
+    path = write(tmp_path, BASE + body)
+    refused(["validate", path], capsys, f"{path}:10: formulas[0]: f = ", "zero or negative")
 
 
 # ------------------------------------------------------------------ extreme numbers
@@ -221,16 +237,20 @@ def test_estimate_beyond_float_range_prints_powers_of_ten(tmp_path, capsys):
     path = _huge(tmp_path, "1e308")
     status, out, err = run(["estimate", "--scenario", path], capsys)
     assert status == 0, err
-    assert "× 10³⁰⁹ FLOP/s" in out  # a power of ten, not inf or an overflow
+    assert "10^309.0 FLOP/s" in out
     assert "inf" not in out
     status, out, err = run(["estimate", "--scenario", path, "--json", "--samples", "200"], capsys)
     assert status == 0, err
     data = json.loads(out)
     assert data["log10_central"] == pytest.approx(309.04, abs=0.01)
     assert "central" not in data  # beyond a float: the log10 alone, never null or inf
-    # the only nulls: no reported figure, no printed headline, no conversion of one
+    # null only where a source figure is absent, never for a number that overflowed
+    assert {key for key, value in data.items() if value is None} == {
+        "reported",
+        "headline",
+        "converted",
+    }
     assert out.count("null") == 3
-    assert data["reported"] is data["headline"] is data["converted"] is None
     assert max(term["log10_flops"] for term in data["breakdown"]) == pytest.approx(309, abs=0.01)
 
 
@@ -273,3 +293,91 @@ def test_interrupt_during_a_command_exits_130(capsys, monkeypatch):
     status, _, err = run(["table"], capsys)
     assert status == 130
     assert err.strip().splitlines() == ["brainflops: interrupted"]
+
+
+# ----------------------------------------------------------- outputs, structurally
+REQUIRED = {  # a value that parses for each required argument, by destination
+    "series": "top500-rank1",
+    "train_end": "2010",
+    "target": "1e15",
+    "preset": "dettmers2015",
+    "workload": "gpt3",
+    "device": "H100 SXM5",
+    "count": "8",
+}
+
+
+def _commands_writing(option: str) -> list[tuple[list[str], argparse.ArgumentParser]]:
+    """Every (sub)command parser that takes ``option``, with arguments it accepts."""
+    found = []
+    pending: list[tuple[list[str], argparse.ArgumentParser]] = [([], build_parser())]
+    while pending:
+        path, parser = pending.pop()
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        for action in subs:
+            pending += [([*path, name], p) for name, p in action.choices.items()]
+        if subs or option not in parser._option_string_actions:
+            continue
+        argv: list[str] = []
+        for action in parser._actions:
+            if action.required or (not action.option_strings and action.nargs is None):
+                argv += [*action.option_strings[:1], REQUIRED[action.dest]]
+        found.append((argv, parser))
+    return found
+
+
+@pytest.mark.parametrize("option", ["--out", "--plot"])
+def test_every_command_refuses_an_existing_output_before_its_handler(
+    option, tmp_path, capsys, monkeypatch
+):
+    existing = tmp_path / "existing.png"
+    existing.write_text("keep")
+    commands = _commands_writing(option)
+    assert len(commands) >= (15 if option == "--out" else 6)
+
+    def never(args):
+        raise AssertionError("the command ran before its output was checked")
+
+    for argv, parser in commands:
+        if parser.get_default("out_is_folder"):
+            continue  # report writes a folder; checked file by file in test_report.py
+        parser.set_defaults(handler=never)
+        monkeypatch.setattr("brainflops.cli.build_parser", lambda parser=parser: parser)
+        status, _, err = run([*argv, option, str(existing)], capsys)
+        assert status == 2, (parser.prog, err)
+        assert len(err.splitlines()) == 1, err
+        assert "--force" in err, (parser.prog, err)
+    assert existing.read_text() == "keep"
+
+
+def test_an_output_created_during_the_run_is_kept_and_the_hint_is_force(
+    tmp_path, capsys, monkeypatch
+):
+    from brainflops.outputs import plots
+
+    plot = tmp_path / "chart.png"
+    real_save = plots.save
+
+    def save_after_a_rival(figure, path, **kwargs):
+        plot.write_text("rival")  # another process wrote it after the early check
+        return real_save(figure, path, **kwargs)
+
+    monkeypatch.setattr("brainflops.outputs.plots.save", save_after_a_rival)
+    last = refused(["compare", "--plot", str(plot)], capsys, "exists; pass --force")
+    assert "overwrite=True" not in last
+    assert plot.read_text() == "rival"
+
+
+def test_breakdown_never_clips_a_term_beyond_a_float(tmp_path, capsys):
+    from brainflops.models.scenario import load_scenario
+
+    model = load_scenario(_huge(tmp_path, "1e308"))  # term b is 1e309 FLOP/s
+    with pytest.raises(InvalidValueError, match=r"b: 10\^309\.0 FLOP/s is beyond"):
+        model.breakdown()
+    below = load_scenario(_huge(tmp_path, "1.7e307", "below.toml")).breakdown()
+    terms = below.set_index("stage")
+    assert terms.loc["b", "flops"] == pytest.approx(1.7e308, rel=1e-12)  # not clipped
+    assert terms.loc["b", "log10_flops"] == pytest.approx(math.log10(1.7e308), abs=1e-12)
+    path = _huge(tmp_path, "1e308")
+    last = refused(["hardware", "--scenario", path, "--device", "H100 SXM5"], capsys, "10^309.0")
+    assert " inf" not in last

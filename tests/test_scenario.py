@@ -18,7 +18,7 @@ from brainflops.core.units import quantity_text_problem, unit_text_problem
 from brainflops.models.presets import list_presets, preset_document
 from brainflops.models.scenario import (
     MAX_FILE_BYTES,
-    _Lines,
+    KeyLines,
     load_scenario,
     new_scenario_text,
     scenario_from_text,
@@ -251,10 +251,38 @@ def test_new_scenario_text_reproduces_every_preset_exactly(preset):
     base = brainflops.load_preset(preset)
     text = new_scenario_text(preset)
     model = scenario_from_text(text, "new.toml")
-    assert dict(model.parameters) == dict(base.parameters)
+    # Whole records, citations included: restating a value is not a change.
+    records = {name: p.to_record() for name, p in model.parameters.items()}
+    assert records == {name: p.to_record() for name, p in base.parameters.items()}
     assert model.central_log10() == base.central_log10()
     for name, parameter in base.parameters.items():
         assert f"# {name} ({parameter.symbol}) [{parameter.unit or 'dimensionless'}]" in text
+
+
+def test_an_edited_template_credits_the_change_to_the_scenario_only():
+    text = new_scenario_text("dettmers2015")
+    line = next(ln for ln in text.splitlines() if ln.startswith('"purkinje.synapses" = '))
+    edited = text.replace(line, '"purkinje.synapses" = { value = 80000, unit = "synapse/neuron" }')
+    edited = edited.replace('# title = "', 'title = "')
+    model = scenario_from_text(edited, "slow.toml")
+    base = DETTMERS.parameters["purkinje.synapses"]
+    changed = model.parameters["purkinje.synapses"]
+    assert (changed.value, changed.provenance, changed.source) == (80000, "user", "slow.toml")
+    assert changed.locator == model.title == f"{DETTMERS.title} (my changes)"
+    assert changed.replaces.startswith(f"{base.source}, {base.locator}")
+    assert changed.replaces.endswith("(was 100000 synapse/neuron)")
+    for name, parameter in DETTMERS.parameters.items():  # everything else as in the base
+        if name != "purkinje.synapses":
+            assert model.parameters[name].to_record() == parameter.to_record(), name
+
+
+def test_restating_a_value_in_another_form_is_not_a_change():
+    model = build('[set]\nfiring_rate = { value = "0.2 kHz", low = 50, high = "1 kHz" }')
+    assert model.parameters["firing_rate"].to_record() == (
+        DETTMERS.parameters["firing_rate"].to_record()
+    )
+    moved = build("[set]\nfiring_rate = { value = 200, low = 60, high = 1000 }")
+    assert moved.parameters["firing_rate"].provenance == "user"  # a new range is a change
 
 
 def test_new_scenario_examples_validate_when_uncommented():
@@ -738,7 +766,7 @@ def test_line_scanner_follows_tables_arrays_and_strings():
         "stages = [\n  'soma',\n]\n"  # 14-16
         "[populations.bind]\ncount = 'c'\n"  # 17, 18
     )
-    lines = _Lines(text)
+    lines = KeyLines(text)
     assert lines.find("scenario.base") == 2
     assert lines.find("set") == 7
     assert lines.find("set.fake") == 7  # the parent: "fake" only appears inside a string
@@ -755,7 +783,7 @@ def test_line_scanner_follows_tables_arrays_and_strings():
 
 @given(st.text(max_size=300))
 def test_line_scanner_never_fails(text):
-    lines = _Lines(text)
+    lines = KeyLines(text)
     assert all(1 <= n <= text.count("\n") + 1 for n in lines.lines.values())
 
 
@@ -1087,3 +1115,30 @@ def test_same_text_and_seed_give_identical_results():
     second = scenario_from_text(text, "a.toml")
     assert first.central_log10() == second.central_log10()
     assert np.array_equal(first.sample(1000, seed=5).log10, second.sample(1000, seed=5).log10)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown"])
+def test_exports_of_a_changed_value_name_the_scenario_not_the_base(fmt):
+    import csv
+    import io
+
+    from brainflops.outputs.export import assumptions
+
+    body = '[scenario]\nbase = "dettmers2015"\ntitle = "Fewer synapses"\n'
+    model = scenario_from_text(body + '[set]\n"purkinje.synapses" = 80000\n', "fewer.toml")
+    text = assumptions(model, fmt)
+    if fmt == "csv":
+        rows = {row["name"]: row for row in csv.DictReader(io.StringIO(text))}
+    else:  # a pipe table: header, rule, then one row per parameter
+        lines = [[c.strip() for c in ln.strip("|").split("|")] for ln in text.splitlines()]
+        rows = {cells[0]: dict(zip(lines[0], cells, strict=True)) for cells in lines[2:]}
+    changed = rows["purkinje.synapses"]
+    assert (changed["source"], changed["locator"]) == ("fewer.toml", "Fewer synapses")
+    assert changed["provenance"] == "user"
+    assert float(changed["value"].replace(",", "")) == 80000  # Markdown groups thousands
+    base = DETTMERS.parameters["purkinje.synapses"]
+    # The base is named only as what the value replaces, never as its source.
+    credited = [v for k, v in changed.items() if k != "replaces"]
+    assert not any(base.source in cell for cell in credited)
+    assert changed["replaces"].startswith(base.source)
+    assert rows["firing_rate"]["source"] == DETTMERS.parameters["firing_rate"].source

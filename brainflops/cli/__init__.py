@@ -95,14 +95,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     import warnings
 
-    from brainflops.core.errors import BrainflopsError, ScenarioError
+    from brainflops.core.errors import BrainflopsError, OutputExistsError, ScenarioError
 
     if sys.stdout is None:  # started with standard output closed (``>&-``)
         sys.stdout = _ClosedOutput()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         args = build_parser().parse_args(argv)
+        from brainflops.cli._common import check_outputs  # after --help, which needs none
+
         try:
+            check_outputs(args)  # an unusable --out or --plot is refused before any work
             status = int(args.handler(args))
             sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
             return status
@@ -111,6 +114,10 @@ def _main(argv: Sequence[str] | None) -> int:
         except ScenarioError as exc:
             for problem in exc.problems:
                 _say(f"brainflops: error: {problem}")
+        except OutputExistsError as exc:
+            # The library's message names its keyword (overwrite=True); here it is --force,
+            # whichever library function found the file (one created after the early check).
+            _say(f"brainflops: error: {OutputExistsError(exc.path, '--force')}")
         except BrainflopsError as exc:
             _say(f"brainflops: error: {exc}" if str(exc) else type(exc).__name__)
         except OSError as exc:

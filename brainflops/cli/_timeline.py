@@ -25,6 +25,8 @@ from brainflops.cli.trends import (
     CRITERIA,
     DEFAULT_BUDGET_USD,
     DEFAULT_YEARS,
+    LISTED_YEAR_RANGE,
+    MAX_LISTED_YEARS,
     _add_model_arguments,
     _build_trend,
     _check_plot,
@@ -295,7 +297,8 @@ def register_timeline(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
         type=_years_list,
         default=list(DEFAULT_YEARS),
         metavar="Y1,Y2",
-        help="years for probability_by",
+        help=f"years for probability_by (at most {MAX_LISTED_YEARS}, each "
+        f"{LISTED_YEAR_RANGE[0]:g} to {LISTED_YEAR_RANGE[1]:g})",
     )
     time.add_argument("--json", action="store_true", help="print JSON")
     time.add_argument(

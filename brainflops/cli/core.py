@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 from brainflops.cli._common import (
     MAX_FLOAT_LOG10,
     add_output_arguments,
-    check_outputs,
     dumps,
     emit,
     flops_fields,
@@ -48,8 +47,7 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def model_from_args(args: argparse.Namespace) -> Model:
-    """The model chosen by ``--preset`` or ``--scenario``, after checking the outputs."""
-    check_outputs(args)
+    """The model chosen by ``--preset`` or ``--scenario``."""
     from brainflops.models.presets import load_preset
 
     scenario = getattr(args, "scenario", None)
@@ -66,7 +64,6 @@ def preset_name(args: argparse.Namespace) -> str:
 
 
 def _presets(args: argparse.Namespace) -> int:
-    check_outputs(args)
     from brainflops.models.presets import list_presets, load_preset
 
     rows = []
@@ -90,7 +87,6 @@ def _presets(args: argparse.Namespace) -> int:
 
 
 def _estimate(args: argparse.Namespace) -> int:
-    check_outputs(args)
     from brainflops.models.summary import preset_summary, summarize
 
     if args.plot:

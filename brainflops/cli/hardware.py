@@ -13,7 +13,6 @@ from brainflops.cli._common import (
     MAX_MIN_TIME,
     add_output_arguments,
     bounded_float,
-    check_outputs,
     dumps,
     emit,
     non_empty,
@@ -147,7 +146,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _hardware(args: argparse.Namespace) -> int:
     from brainflops.forecast.trends import parse_value
-    from brainflops.hardware.plan import plan
+    from brainflops.hardware.plan import PlanOptions, plan
 
     if args.list:
         return _list(args)
@@ -163,14 +162,13 @@ def _hardware(args: argparse.Namespace) -> int:
 
         check_path(args.plot)
     model = model_from_args(args)
-    result = plan(
-        model,
-        args.device,
-        args.precision,
-        pue=pue,
-        electricity_price=None
+    price = (
+        None
         if args.electricity_price is None
-        else parse_value(args.electricity_price, "USD/kWh", "--electricity-price"),
+        else parse_value(args.electricity_price, "USD/kWh", "--electricity-price")
+    )
+    result = plan(
+        model, args.device, args.precision, PlanOptions(pue=pue, electricity_price=price)
     )
     if args.plot:
         from brainflops.outputs import plots
@@ -343,19 +341,18 @@ def _hardware_text(p: Any, columns: int) -> str:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    check_outputs(args)
     from tabulate import tabulate
 
-    from brainflops.hardware.bench import run_bench
+    from brainflops.hardware.bench import BenchOptions, run_bench
 
-    result = run_bench(
+    options = BenchOptions(
         quick=args.quick,
         min_time=args.min_time,
         use_torch=not args.no_torch,
         device=args.device,
         presets=args.preset,
-        progress=lambda line: sys.stderr.write(f"bench: {line}\n"),
     )
+    result = run_bench(options, progress=lambda line: sys.stderr.write(f"bench: {line}\n"))
     if args.json:
         emit(dumps(result.to_dict()), args)
         return 0

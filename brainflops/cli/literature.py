@@ -18,7 +18,6 @@ from typing import Any
 
 from brainflops.cli._common import (
     add_output_arguments,
-    check_outputs,
     dpi,
     dumps,
     emit,
@@ -69,7 +68,6 @@ def _compare(args: argparse.Namespace) -> int:
 
     if args.plot:
         plots.check_path(args.plot)
-    check_outputs(args)
     table = literature.comparison_table(args.preset or None)
     if args.plot:
         figure = plots.comparison(table)

@@ -18,7 +18,13 @@ import argparse
 import math
 from typing import Any
 
-from brainflops.cli._common import add_output_arguments, check_outputs, dumps, emit, seed
+from brainflops.cli._common import (
+    add_output_arguments,
+    bounded_float,
+    dumps,
+    emit,
+    seed,
+)
 from brainflops.core.errors import InvalidValueError
 from brainflops.outputs.plots import check_path
 
@@ -35,6 +41,12 @@ DEFAULT_YEARS = (2030, 2040, 2050, 2075, 2100)
 DETTMERS_SCENARIOS = ("dettmers-moore", "dettmers-1.8y", "dettmers-3y")
 CALIBRATABLE_MODELS = ("calibrated", "exponential", "piecewise")
 DEFAULT_CONFIDENCE = 0.9
+#: ``--years``: at most this many years, each in :data:`LISTED_YEAR_RANGE`.
+MAX_LISTED_YEARS = 50
+LISTED_YEAR_RANGE = (1900.0, 3000.0)
+#: ``--doubling-years`` and both ends of ``--doubling-interval``, in years (3.65 days to a
+#: millennium; the fastest observed hardware trends double in a few months).
+DOUBLING_YEARS_RANGE = (0.01, 1000.0)
 _ALL_MODELS = ("calibrated", *FITTED_MODELS, "doubling", *DETTMERS_SCENARIOS)
 _FITTED = frozenset(FITTED_MODELS)
 # Model options: flag -> (argparse dest, the models that use it). A flag given with a model
@@ -66,12 +78,18 @@ def _year(text: str) -> int | float | str:
 
 
 def _years_list(text: str) -> list[float]:
+    """argparse type for ``--years``: comma-separated years, bounded in count and range."""
+    low, high = LISTED_YEAR_RANGE
+    parts = [part for part in text.split(",") if part.strip()]
+    if len(parts) > MAX_LISTED_YEARS:
+        msg = f"at most {MAX_LISTED_YEARS} years, got {len(parts)}"
+        raise argparse.ArgumentTypeError(msg)
     try:
-        values = [float(part) for part in text.split(",") if part.strip()]
+        values = [float(part) for part in parts]
     except ValueError:
         values = []
-    if not values or not all(math.isfinite(v) for v in values):
-        msg = f"expected comma-separated years, got {text!r}"
+    if not values or not all(low <= v <= high for v in values):  # NaN fails too
+        msg = f"expected comma-separated years from {low:g} to {high:g}, got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return values
 
@@ -88,12 +106,15 @@ def _confidence(text: str) -> float:
 
 
 def _interval(text: str) -> tuple[float, float]:
-    parts = text.split(",")
+    """argparse type for ``--doubling-interval``: LO,HI, both in DOUBLING_YEARS_RANGE."""
+    low, high = DOUBLING_YEARS_RANGE
     try:
-        lo, hi = (float(p) for p in parts)
+        lo, hi = (float(p) for p in text.split(","))
     except ValueError:
-        msg = f"expected LO,HI, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
+        lo = hi = math.nan
+    if not (low <= lo <= high and low <= hi <= high):  # NaN fails too
+        msg = f"expected LO,HI doubling times from {low:g} to {high:g} years, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
     return lo, hi
 
 
@@ -148,17 +169,19 @@ def _add_model_arguments(parser: argparse.ArgumentParser, *, doubling: bool = Tr
         )
         parser.add_argument(
             "--doubling-years",
-            type=float,
+            type=bounded_float(*DOUBLING_YEARS_RANGE, "a doubling time in years"),
             default=None,
             metavar="T",
-            help="doubling: doubling time in years",
+            help=f"doubling: doubling time in years ({DOUBLING_YEARS_RANGE[0]:g} to "
+            f"{DOUBLING_YEARS_RANGE[1]:g})",
         )
         parser.add_argument(
             "--doubling-interval",
             type=_interval,
             default=None,
             metavar="LO,HI",
-            help="doubling: 95%% interval of the doubling time",
+            help="doubling: 95%% interval of the doubling time (years, each "
+            f"{DOUBLING_YEARS_RANGE[0]:g} to {DOUBLING_YEARS_RANGE[1]:g})",
         )
         parser.add_argument(
             "--rounding",
@@ -185,7 +208,6 @@ def _check_model_flags(args: argparse.Namespace) -> None:
 def _check_plot(args: argparse.Namespace) -> None:
     if getattr(args, "plot", None):
         check_path(args.plot)
-    check_outputs(args)
 
 
 def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> Any:

@@ -199,6 +199,21 @@ _PARSE_ERRORS = (
 )
 
 
+def _why_unreadable(exc: Exception) -> str:
+    """What pint could not read, naming an unknown unit.
+
+    >>> try:
+    ...     ureg.Quantity("5 blorps")
+    ... except pint.UndefinedUnitError as exc:
+    ...     _why_unreadable(exc)
+    "unknown unit 'blorps'"
+    """
+    if isinstance(exc, pint.UndefinedUnitError):
+        names = ", ".join(repr(str(n)) for n in exc.unit_names)
+        return f"unknown unit {names}" if names else "unknown unit"
+    return "cannot parse unit"
+
+
 def parse_unit(text: str, name: str = "unit") -> pint.Unit:
     """Parse a unit string, raising :class:`UnitMismatchError` naming ``name`` on failure.
 
@@ -213,7 +228,7 @@ def parse_unit(text: str, name: str = "unit") -> pint.Unit:
     try:
         unit = ureg.Unit(text)
     except _PARSE_ERRORS as exc:
-        raise UnitMismatchError(name, "a known unit", repr(text), "cannot parse unit") from exc
+        raise UnitMismatchError(name, "a known unit", repr(text), _why_unreadable(exc)) from exc
     if not ureg.Quantity(1.0, unit)._is_multiplicative:
         # Offset units (degC) would be converted as absolute values by the root-unit
         # scaling the model relies on; kelvin or delta units are unambiguous.
@@ -233,7 +248,8 @@ def parse_quantity(text: str, name: str) -> pint.Quantity:
     try:
         quantity: Any = ureg.Quantity(text)
     except _PARSE_ERRORS as exc:
-        raise InvalidValueError(name, f"cannot read {text!r} as a quantity") from exc
+        reason = f"cannot read {text!r} as a quantity: {_why_unreadable(exc)}"
+        raise InvalidValueError(name, reason) from exc
     return quantity if isinstance(quantity, pint.Quantity) else ureg.Quantity(float(quantity))
 
 

@@ -15,7 +15,8 @@ Modules, by concern:
 * :mod:`~brainflops.hardware.recorded_runs`: predictions against Epoch's recorded runs;
 * :mod:`~brainflops.hardware.scaling`, :mod:`~brainflops.hardware.comparison`: speed-up
   by strategy, and the brain and training runs in one table;
-* :mod:`~brainflops.hardware.bench`: measure this machine.
+* :mod:`~brainflops.hardware.bench`: measure this machine (its records in
+  :mod:`~brainflops.hardware.bench_records`).
 
 This layer does not load presets; callers pass :class:`~brainflops.models.model.Model`
 objects in.

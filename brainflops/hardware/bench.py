@@ -2,8 +2,9 @@
 
 ``run_bench`` times a few dense matrix products and 2-D convolutions with numpy and,
 when PyTorch is installed, with PyTorch (on the GPU when CUDA is available, else on the
-CPU). Each case is run once to warm up, then repeated until ``min_time`` seconds have
-passed; the reported time is the best per-call time (the usual convention for
+CPU). Each case is run once to warm up, then timed with :class:`timeit.Timer` (its
+``autorange`` sizes the groups of calls) until ``min_time`` seconds have passed; the
+reported time is the best per-call time (the usual convention for
 throughput benchmarks, which discards interference from other processes), and the median
 is kept too.
 
@@ -30,8 +31,9 @@ import os
 import platform
 import statistics
 import time
+import timeit
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +41,10 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from brainflops.core.errors import BrainflopsError, InvalidValueError
+from brainflops.hardware.bench_records import BenchResult, Comparison, Measurement
 
 __all__ = [
+    "BenchOptions",
     "BenchResult",
     "Comparison",
     "Measurement",
@@ -58,6 +62,8 @@ _QUICK_MATMUL = (32, 64)
 _QUICK_CONV = ((2, 8, 12, 3),)
 _GPU_MATMUL = (1024, 4096, 8192)
 _GPU_CONV = ((32, 256, 56, 3),)
+# timeit.Timer.autorange grows its group of calls until one lasts this long.
+_AUTORANGE_SECONDS = 0.2
 _TORCH_DTYPES = {"fp32": "float32", "tf32": "float32", "bf16": "bfloat16", "fp16": "float16"}
 
 
@@ -108,181 +114,41 @@ def time_call(
 ) -> tuple[float, float, int]:
     """Best and median seconds per call of ``fn``, and the number of timed calls.
 
-    ``fn`` is called once to warm up and once to gauge its duration. Calls are then grouped so that one group lasts at
-    least about a hundredth of ``min_time`` (``sync`` runs after each group, e.g. a CUDA
-    synchronise), and groups are timed until ``min_time`` has passed.
+    Timing is :class:`timeit.Timer`'s, with a clock that runs ``sync`` (e.g. a CUDA
+    synchronise) before each reading, so queued device work is inside the group that
+    launched it. ``fn`` is called once to warm up. With ``min_time`` of at least
+    :meth:`timeit.Timer.autorange`'s 0.2 s, autorange picks how many calls make one
+    group (its last trial counts as the first group); shorter budgets (tests, ``--quick``)
+    gauge one call and group calls to last about a hundredth of ``min_time``. Groups are
+    repeated (at least three when autorange chose the size) until ``min_time`` has passed,
+    within ``max_repeats`` calls.
     """
     if not min_time >= 0:
         raise InvalidValueError(name="min_time", reason=f"must be >= 0, got {min_time!r}")
     done = sync or (lambda: None)
-    fn()  # warm-up: allocation, kernel selection, caches
-    done()
-    start = time.perf_counter()
-    fn()
-    done()
-    first = max(time.perf_counter() - start, 1e-9)
-    inner = max(1, min(max_repeats, int(min_time / 100 / first)))
-    per_call: list[float] = []
-    spent = 0.0
-    while not per_call or (spent < min_time and len(per_call) * inner < max_repeats):
-        start = time.perf_counter()
-        for _ in range(inner):
-            fn()
+
+    def clock() -> float:
         done()
-        elapsed = time.perf_counter() - start
-        spent += elapsed
-        per_call.append(max(elapsed, 1e-12) / inner)
-    return min(per_call), statistics.median(per_call), len(per_call) * inner
+        return time.perf_counter()
 
-
-@dataclass(frozen=True, slots=True)
-class Measurement:
-    """One timed kernel.
-
-    Attributes
-    ----------
-    backend, device:
-        ``numpy`` or ``torch``; ``cpu`` or ``cuda:0``.
-    kernel, precision, shape:
-        ``matmul`` or ``conv2d``; ``fp64``/``fp32``/``tf32``/``bf16``/``fp16``; the sizes.
-    flops:
-        FLOPs per call.
-    seconds, median_seconds:
-        Best and median seconds per call.
-    calls:
-        Timed calls.
-    peak:
-        The device's peak FLOP/s at this precision from the table, or None.
-    """
-
-    backend: str
-    device: str
-    kernel: str
-    precision: str
-    shape: str
-    flops: float
-    seconds: float
-    median_seconds: float
-    calls: int
-    peak: float | None = None
-
-    @property
-    def achieved(self) -> float:
-        """FLOP/s of the best call."""
-        return self.flops / self.seconds
-
-    @property
-    def fraction_of_peak(self) -> float | None:
-        """``achieved / peak`` when the peak is known."""
-        return None if self.peak is None else self.achieved / self.peak
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain mapping (JSON-ready)."""
-        return {
-            "backend": self.backend,
-            "device": self.device,
-            "kernel": self.kernel,
-            "precision": self.precision,
-            "shape": self.shape,
-            "flops_per_call": self.flops,
-            "best_seconds": self.seconds,
-            "median_seconds": self.median_seconds,
-            "calls": self.calls,
-            "achieved_flops": self.achieved,
-            "median_flops": self.flops / self.median_seconds,
-            "peak_flops": self.peak,
-            "fraction_of_peak": self.fraction_of_peak,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """The machine's best measured rate against one brain estimate."""
-
-    preset: str
-    brain_flops: float
-    machine_flops: float
-
-    @property
-    def ratio(self) -> float:
-        """machine / brain."""
-        return self.machine_flops / self.brain_flops
-
-    @property
-    def log10_ratio(self) -> float:
-        """log10(machine / brain): the N of "10^N of the brain"."""
-        return math.log10(self.machine_flops) - math.log10(self.brain_flops)
-
-    @property
-    def machines_needed(self) -> float:
-        """brain / machine."""
-        return self.brain_flops / self.machine_flops
-
-    def describe(self) -> str:
-        """E.g. ``this machine is 10^-10.3 of the dettmers2015 brain (1.08e+21 FLOP/s)``."""
-        return (
-            f"this machine is 10^{self.log10_ratio:.1f} of the {self.preset} brain "
-            f"({self.brain_flops:.3g} FLOP/s): {self.machines_needed:.3g} such machines match it"
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain mapping (JSON-ready)."""
-        return {
-            "preset": self.preset,
-            "brain_flops": self.brain_flops,
-            "machine_flops": self.machine_flops,
-            "ratio": self.ratio,
-            "log10_ratio": self.log10_ratio,
-            "machines_needed": self.machines_needed,
-            "text": self.describe(),
-        }
-
-
-@dataclass(frozen=True)
-class BenchResult:
-    """Everything one ``run_bench`` measured, with the machine it ran on.
-
-    Attributes
-    ----------
-    machine:
-        Description: CPU model, logical cores, OS, Python, numpy and its BLAS, PyTorch
-        and CUDA device where present, and the one-minute load average before the run.
-    measurements:
-        Every timed kernel.
-    comparisons:
-        The best measured rate against each requested brain estimate.
-    peak_device:
-        The accelerator-table row whose peaks were used, or None.
-    notes:
-        What was and was not measured, and why.
-    seconds:
-        Wall time of the whole run.
-    """
-
-    machine: dict[str, Any]
-    measurements: tuple[Measurement, ...]
-    comparisons: tuple[Comparison, ...]
-    peak_device: str | None
-    notes: tuple[str, ...]
-    seconds: float
-
-    @property
-    def best(self) -> Measurement:
-        """The measurement with the highest achieved FLOP/s."""
-        return max(self.measurements, key=lambda m: m.achieved)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain mapping (JSON-ready)."""
-        best = self.best
-        return {
-            "machine": self.machine,
-            "peak_device": self.peak_device,
-            "best": {**best.to_dict()},
-            "measurements": [m.to_dict() for m in self.measurements],
-            "comparisons": [c.to_dict() for c in self.comparisons],
-            "notes": list(self.notes),
-            "wall_seconds": self.seconds,
-        }
+    timer = timeit.Timer(fn, timer=clock)
+    timer.timeit(1)  # warm-up: allocation, kernel selection, caches
+    timed: list[float] = []
+    if min_time >= _AUTORANGE_SECONDS:
+        # autorange's last trial is a timed group of `number` calls: it counts as the first.
+        number, seconds = timer.autorange()
+        timed.append(seconds)
+        groups = max(3, math.ceil(min_time / max(seconds, 1e-9)))
+    else:
+        gauge = max(timer.timeit(1), 1e-9)
+        number = max(1, int(min_time / 100 / gauge))
+        groups = math.ceil(min_time / (gauge * number))
+    if number > max_repeats:
+        number, timed = max_repeats, []
+    groups = max(1, len(timed), min(groups, max_repeats // number))
+    timed += timer.repeat(groups - len(timed), number)
+    per_call = [max(seconds, 1e-12) / number for seconds in timed]
+    return min(per_call), statistics.median(per_call), len(timed) * number
 
 
 # ------------------------------------------------------------------- machine
@@ -360,12 +226,21 @@ def _load_torch() -> tuple[Any | None, str | None]:
 # ------------------------------------------------------------------- kernels
 
 
-def _numpy_cases(
-    matmul: Sequence[int], conv: Sequence[tuple[int, int, int, int]], min_time: float
-) -> Iterator[Measurement]:
+@dataclass(frozen=True, slots=True)
+class _Suite:
+    """The cases to time: matrix sizes, convolution shapes, precisions, seconds per case."""
+
+    matmul: Sequence[int]
+    conv: Sequence[tuple[int, int, int, int]]
+    min_time: float
+    precisions: Sequence[str] = ("fp32",)
+
+
+def _numpy_cases(suite: _Suite) -> Iterator[Measurement]:
     rng = np.random.default_rng(0)
+    min_time = suite.min_time
     for precision, dtype in (("fp32", np.float32), ("fp64", np.float64)):
-        sizes = matmul if precision == "fp32" else matmul[-1:]
+        sizes = suite.matmul if precision == "fp32" else suite.matmul[-1:]
         for n in sizes:
             a = rng.standard_normal((n, n)).astype(dtype)
             b = rng.standard_normal((n, n)).astype(dtype)
@@ -381,7 +256,7 @@ def _numpy_cases(
                 median,
                 calls,
             )
-    for batch, channels, size, kernel in conv:
+    for batch, channels, size, kernel in suite.conv:
         x = rng.standard_normal((batch, channels, size, size)).astype(np.float32)
         w = rng.standard_normal((channels, channels, kernel, kernel)).astype(np.float32)
         best, median, calls = time_call(functools.partial(numpy_conv2d, x, w), min_time=min_time)
@@ -440,26 +315,21 @@ def _cudnn_benchmark(torch: Any, enabled: bool) -> Iterator[None]:
 
 
 def _torch_cases(
-    torch: Any,
-    device: str,
-    matmul: Sequence[int],
-    conv: Sequence[tuple[int, int, int, int]],
-    precisions: Sequence[str],
-    min_time: float,
-    peaks: dict[str, float],
+    torch: Any, device: str, suite: _Suite, peaks: dict[str, float]
 ) -> Iterator[Measurement]:
     sync = torch.cuda.synchronize if device.startswith("cuda") else None
-    generator = torch.Generator(device=device).manual_seed(0)
+    randn = functools.partial(
+        torch.randn, device=device, generator=torch.Generator(device=device).manual_seed(0)
+    )
     conv2d = torch.nn.functional.conv2d
     with _cudnn_benchmark(torch, device.startswith("cuda")), torch.inference_mode():
-        for precision in precisions:
+        for precision in suite.precisions:
             dtype = getattr(torch, _TORCH_DTYPES[precision])
             with _tf32(torch, precision == "tf32"):
-                for n in matmul:
-                    a = torch.randn((n, n), device=device, dtype=dtype, generator=generator)
-                    b = torch.randn((n, n), device=device, dtype=dtype, generator=generator)
+                for n in suite.matmul:
+                    a, b = randn((n, n), dtype=dtype), randn((n, n), dtype=dtype)
                     best, median, calls = time_call(
-                        functools.partial(torch.matmul, a, b), min_time=min_time, sync=sync
+                        functools.partial(torch.matmul, a, b), min_time=suite.min_time, sync=sync
                     )
                     yield Measurement(
                         "torch",
@@ -474,21 +344,11 @@ def _torch_cases(
                         peaks.get(precision),
                     )
                     del a, b
-                for batch, channels, size, kernel in conv:
-                    x = torch.randn(
-                        (batch, channels, size, size),
-                        device=device,
-                        dtype=dtype,
-                        generator=generator,
-                    )
-                    w = torch.randn(
-                        (channels, channels, kernel, kernel),
-                        device=device,
-                        dtype=dtype,
-                        generator=generator,
-                    )
+                for batch, channels, size, kernel in suite.conv:
+                    x = randn((batch, channels, size, size), dtype=dtype)
+                    w = randn((channels, channels, kernel, kernel), dtype=dtype)
                     best, median, calls = time_call(
-                        functools.partial(conv2d, x, w), min_time=min_time, sync=sync
+                        functools.partial(conv2d, x, w), min_time=suite.min_time, sync=sync
                     )
                     yield Measurement(
                         "torch",
@@ -523,18 +383,11 @@ def _brain_estimates(presets: Sequence[str] | None, notes: list[str]) -> list[tu
     return out
 
 
-def run_bench(
-    *,
-    quick: bool = False,
-    min_time: float | None = None,
-    use_torch: bool = True,
-    device: str | None = None,
-    presets: Sequence[str] | None = None,
-    progress: Callable[[str], object] | None = None,
-) -> BenchResult:
-    """Time matmul and convolution kernels and compare the best with brain estimates.
+@dataclass(frozen=True, slots=True)
+class BenchOptions:
+    """What :func:`run_bench` measures.
 
-    Parameters
+    Attributes
     ----------
     quick:
         Tiny sizes (for tests and smoke runs; well under a second).
@@ -548,6 +401,110 @@ def run_bench(
         ``use_torch=False``; without a CUDA device the notes say it was not used.
     presets:
         Brain estimates to compare with (default: every built-in preset).
+    """
+
+    quick: bool = False
+    min_time: float | None = None
+    use_torch: bool = True
+    device: str | None = None
+    presets: Sequence[str] | None = None
+
+    def suite(self, *, gpu: bool = False, precisions: Sequence[str] = ("fp32",)) -> _Suite:
+        """The sizes and seconds per case these options ask for, on the CPU or a GPU."""
+        wait = (0.01 if self.quick else 0.2) if self.min_time is None else float(self.min_time)
+        if self.quick:
+            return _Suite(_QUICK_MATMUL, _QUICK_CONV, wait, precisions)
+        if gpu:
+            return _Suite(_GPU_MATMUL, _GPU_CONV, wait, precisions)
+        return _Suite(_CPU_MATMUL, _CPU_CONV, wait, precisions)
+
+
+def _check_device(options: BenchOptions) -> None:
+    """Refuse ``device`` without PyTorch, and an unknown name before any timing."""
+    if options.device is None:
+        return
+    if not options.use_torch:
+        raise InvalidValueError(
+            name="device",
+            reason="sets the peaks of the PyTorch GPU measurements; it does nothing "
+            "without PyTorch (drop --no-torch or --device)",
+        )
+    from brainflops.hardware.devices import get_device  # noqa: PLC0415 - table read on demand
+
+    get_device(options.device)
+
+
+def _busy_note(load: float | None) -> list[str]:
+    cores = os.cpu_count() or 1
+    if load is None or load <= 0.5 * cores:
+        return []
+    note = (
+        f"the CPU was busy before the run (load average {load:.2f} on {cores} logical "
+        "cores): CPU timings are lower and noisier than on an idle machine."
+    )
+    return [note]
+
+
+@dataclass
+class _TorchRun:
+    """What the PyTorch half of a run found and measured."""
+
+    torch: Any | None = None
+    cuda: bool = False
+    peak_device: str | None = None
+    measurements: list[Measurement] = field(default_factory=list)
+
+
+def _torch_run(options: BenchOptions, say: Callable[[str], object], notes: list[str]) -> _TorchRun:
+    """Time the PyTorch cases (GPU when CUDA is available), noting what was not measured."""
+    if not options.use_torch:
+        notes.append("PyTorch: not used (use_torch=False).")
+        return _TorchRun()
+    torch, broken = _load_torch()
+    if broken is not None:
+        notes.append(
+            f"PyTorch: installed but failed to import ({broken}); "
+            "no GPU or PyTorch CPU measurement."
+        )
+        return _TorchRun()
+    if torch is None:
+        notes.append("PyTorch: not installed; no GPU or PyTorch CPU measurement.")
+        return _TorchRun()
+    if not torch.cuda.is_available():
+        notes.append("PyTorch: installed, no CUDA device; measured on the CPU.")
+        say("PyTorch on the CPU")
+        return _TorchRun(torch, measurements=list(_torch_cases(torch, "cpu", options.suite(), {})))
+    from brainflops.hardware.devices import get_device, match_device  # noqa: PLC0415 - table read on demand
+
+    name = str(torch.cuda.get_device_name(0))
+    row = get_device(options.device) if options.device else match_device(name)
+    if row is not None:
+        how = "given with --device" if options.device else "matched by name"
+        notes.append(f"GPU {name!r}: peaks from table row {row.name!r} ({how}).")
+    else:
+        notes.append(f"GPU {name!r}: no matching accelerator-table row; no fraction of peak.")
+    notes.append("PyTorch fp32 runs with TF32 disabled; tf32 runs with it enabled.")
+    say(f"PyTorch on {name}")
+    suite = options.suite(gpu=True, precisions=("fp32", "tf32", "bf16"))
+    peaks = dict(row.peaks) if row is not None else {}
+    return _TorchRun(
+        torch,
+        cuda=True,
+        peak_device=None if row is None else row.name,
+        measurements=list(_torch_cases(torch, "cuda:0", suite, peaks)),
+    )
+
+
+def run_bench(
+    options: BenchOptions | None = None, *, progress: Callable[[str], object] | None = None
+) -> BenchResult:
+    """Time matmul and convolution kernels and compare the best with brain estimates.
+
+    Parameters
+    ----------
+    options:
+        What to measure (:class:`BenchOptions`; default: full sizes, PyTorch when
+        installed, every built-in preset).
     progress:
         Called with a short line before each group of cases (e.g. ``print`` to stderr).
 
@@ -558,91 +515,40 @@ def run_bench(
     Raises
     ------
     InvalidValueError
-        If ``device`` is given with ``use_torch=False``.
+        If ``options.device`` is given with ``use_torch=False``.
     UnknownNameError
-        If ``device`` is not in the accelerator table.
+        If ``options.device`` is not in the accelerator table.
     """
-    if device is not None:
-        if not use_torch:
-            raise InvalidValueError(
-                name="device",
-                reason="sets the peaks of the PyTorch GPU measurements; it does nothing "
-                "without PyTorch (drop --no-torch or --device)",
-            )
-        from brainflops.hardware.devices import get_device  # noqa: PLC0415 - table read on demand
-
-        get_device(device)  # an unknown name fails before the timing starts
+    options = options or BenchOptions()
+    _check_device(options)
     started = time.perf_counter()
-    wait = (0.01 if quick else 0.2) if min_time is None else float(min_time)
     say = progress or (lambda _line: None)
-    notes: list[str] = []
-    matmul = _QUICK_MATMUL if quick else _CPU_MATMUL
-    conv = _QUICK_CONV if quick else _CPU_CONV
-
     load = _load_average()
-    cores = os.cpu_count() or 1
-    if load is not None and load > 0.5 * cores:
-        notes.append(
-            f"the CPU was busy before the run (load average {load:.2f} on {cores} logical "
-            "cores): CPU timings are lower and noisier than on an idle machine."
-        )
+    notes = _busy_note(load)
     say("numpy on the CPU")
-    measurements = list(_numpy_cases(matmul, conv, wait))
+    measurements = list(_numpy_cases(options.suite()))
     threads = os.environ.get("OMP_NUM_THREADS") or os.environ.get("OPENBLAS_NUM_THREADS")
     notes.append(
         "numpy: BLAS matmul and im2col+tensordot convolution on the CPU"
         + (f" (thread limit {threads})" if threads else "")
         + "; CPU peaks are not in the accelerator table, so no fraction of peak is given."
     )
-
-    torch, broken = _load_torch() if use_torch else (None, None)
-    cuda = bool(torch is not None and torch.cuda.is_available())
-    peak_device: str | None = None
-    if not use_torch:
-        notes.append("PyTorch: not used (use_torch=False).")
-    elif broken is not None:
+    torch_run = _torch_run(options, say, notes)
+    measurements += torch_run.measurements
+    if options.device is not None and not torch_run.cuda:
         notes.append(
-            f"PyTorch: installed but failed to import ({broken}); "
-            "no GPU or PyTorch CPU measurement."
+            f"device {options.device!r} not used: no CUDA device, so no fraction of peak."
         )
-    elif torch is None:
-        notes.append("PyTorch: not installed; no GPU or PyTorch CPU measurement.")
-    elif cuda:
-        from brainflops.hardware.devices import get_device, match_device  # noqa: PLC0415 - table read on demand
-
-        name = str(torch.cuda.get_device_name(0))
-        row = get_device(device) if device else match_device(name)
-        peaks = dict(row.peaks) if row is not None else {}
-        if row is not None:
-            peak_device = row.name
-            how = "given with --device" if device else "matched by name"
-            notes.append(f"GPU {name!r}: peaks from table row {row.name!r} ({how}).")
-        else:
-            notes.append(f"GPU {name!r}: no matching accelerator-table row; no fraction of peak.")
-        notes.append("PyTorch fp32 runs with TF32 disabled; tf32 runs with it enabled.")
-        say(f"PyTorch on {name}")
-        gpu_matmul = _QUICK_MATMUL if quick else _GPU_MATMUL
-        gpu_conv = _QUICK_CONV if quick else _GPU_CONV
-        measurements += _torch_cases(
-            torch, "cuda:0", gpu_matmul, gpu_conv, ("fp32", "tf32", "bf16"), wait, peaks
-        )
-    else:
-        notes.append("PyTorch: installed, no CUDA device; measured on the CPU.")
-        say("PyTorch on the CPU")
-        measurements += _torch_cases(torch, "cpu", matmul, conv, ("fp32",), wait, {})
-
-    if device is not None and not cuda:
-        notes.append(f"device {device!r} not used: no CUDA device, so no fraction of peak.")
-    machine = _machine(torch, cuda, load)
     best = max(measurements, key=lambda m: m.achieved)
     comparisons = tuple(
-        Comparison(name, flops, best.achieved) for name, flops in _brain_estimates(presets, notes)
+        Comparison(name, flops, best.achieved)
+        for name, flops in _brain_estimates(options.presets, notes)
     )
     return BenchResult(
-        machine=machine,
+        machine=_machine(torch_run.torch, torch_run.cuda, load),
         measurements=tuple(measurements),
         comparisons=comparisons,
-        peak_device=peak_device,
+        peak_device=torch_run.peak_device,
         notes=tuple(notes),
         seconds=time.perf_counter() - started,
     )

@@ -70,7 +70,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sympy as sp
@@ -105,6 +105,7 @@ __all__ = [
     "Device",
     "HardwarePlan",
     "LinkLoad",
+    "PlanOptions",
     "StageRoofline",
     "attainable_flops",
     "devices_frame",
@@ -406,16 +407,32 @@ def _stage_rows(
 # ------------------------------------------------------------------------- plan
 
 
+@dataclass(frozen=True, slots=True)
+class PlanOptions:
+    """Overrides of the facility defaults and the links a :func:`plan` compares with.
+
+    Attributes
+    ----------
+    pue, electricity_price, brain_power, update_rate:
+        Override the defaults of ``data/facility.toml`` (numbers in their units:
+        dimensionless, USD per kWh, W, Hz; or quantity strings); ``None`` keeps them.
+    links:
+        Names of ``data/interconnects.toml`` links to compare with (default: all).
+    """
+
+    pue: Any = None
+    electricity_price: Any = None
+    brain_power: Any = None
+    update_rate: Any = None
+    links: Iterable[str] | None = None
+
+
 def plan(
     model: Model,
     device: Device | str,
     precision: str = "fp32",
-    *,
-    pue: Any = None,
-    electricity_price: Any = None,
-    brain_power: Any = None,
-    update_rate: Any = None,
-    links: Iterable[str] | None = None,
+    options: PlanOptions | None = None,
+    **overrides: Any,
 ) -> HardwarePlan:
     """Roofline and scale-out of ``model`` on ``device`` at ``precision``.
 
@@ -429,11 +446,11 @@ def plan(
     precision:
         ``fp64``, ``fp32``, ``tf32``, ``bf16``, ``fp16``, ``fp8`` or ``int8``: both the
         peak used and the bytes per stored element.
-    pue, electricity_price, brain_power, update_rate:
-        Override the defaults of ``data/facility.toml`` (numbers in their units:
-        dimensionless, USD per kWh, W, Hz; or quantity strings).
-    links:
-        Names of ``data/interconnects.toml`` links to compare with (default: all).
+    options:
+        Facility overrides and links (:class:`PlanOptions`; default: none, all links).
+    **overrides:
+        :class:`PlanOptions` fields given as keywords (``pue=1.1``, ``links=[...]``),
+        applied on top of ``options``.
 
     Returns
     -------
@@ -445,6 +462,8 @@ def plan(
         Unknown precision, or the device lacks that peak or its memory bandwidth.
     UnknownNameError
         Unknown device or link.
+    TypeError
+        A keyword that is not a :class:`PlanOptions` field.
 
     Examples
     --------
@@ -457,11 +476,12 @@ def plan(
     check_precision(precision)
     peak, bandwidth = chosen.peak(precision), chosen.bandwidth()
     size = PRECISION_BYTES[precision]
-    link_rows = get_links(links)
-    pue_value = assumption("pue", pue, "dimensionless")
-    price = assumption("electricity_price", electricity_price, "1/kWh")
-    brain = assumption("brain_power", brain_power, "W")
-    rate = assumption("update_rate", update_rate, "Hz")
+    chosen_options = replace(options or PlanOptions(), **overrides)
+    link_rows = get_links(chosen_options.links)
+    pue_value = assumption("pue", chosen_options.pue, "dimensionless")
+    price = assumption("electricity_price", chosen_options.electricity_price, "1/kWh")
+    brain = assumption("brain_power", chosen_options.brain_power, "W")
+    rate = assumption("update_rate", chosen_options.update_rate, "Hz")
 
     stages, outputs = _stage_rows(model, precision, peak, bandwidth)
     total_flops = sum(s.flops for s in stages)

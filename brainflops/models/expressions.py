@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import sympy as sp
 
@@ -110,6 +111,18 @@ def parse_formula(text: str, symbols: Mapping[str, sp.Symbol], name: str = "") -
     ...
     brainflops.core.errors.ExpressionError: invalid expression "__import__('os')": ...
     """
+    _check_text(text, name)
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(text, f"syntax error: {exc.msg}", name) from None
+    expression = _Builder(text, symbols, name).build(tree.body, 0)
+    _check_result(expression, text, name)
+    return expression
+
+
+def _check_text(text: Any, name: str) -> None:
+    """Refuse what is not a formula before parsing it: not text, empty, too long, dunder."""
     if not isinstance(text, str):
         raise ExpressionError(repr(text), "a formula must be a string", name)
     if not text.strip():
@@ -118,55 +131,10 @@ def parse_formula(text: str, symbols: Mapping[str, sp.Symbol], name: str = "") -
         raise ExpressionError(text[:40] + "...", f"longer than {_MAX_LENGTH} characters", name)
     if "__" in text:
         raise ExpressionError(text, "double-underscore names are not allowed", name)
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise ExpressionError(text, f"syntax error: {exc.msg}", name) from None
 
-    def build(node: ast.AST, depth: int) -> sp.Expr:
-        if depth > _MAX_DEPTH:
-            raise ExpressionError(text, "nested too deeply", name)
-        if isinstance(node, ast.Constant):
-            return _number(node.value, text, name)
-        if isinstance(node, ast.Name):
-            if node.id in symbols:
-                return symbols[node.id]
-            raise ExpressionError(text, str(UnknownNameError("parameter", node.id, symbols)), name)
-        if isinstance(node, ast.Attribute):
-            dotted = _dotted_name(node)
-            if dotted is not None and dotted in symbols:
-                return symbols[dotted]
-            if dotted is not None:
-                raise ExpressionError(
-                    text, str(UnknownNameError("parameter", dotted, symbols)), name
-                )
-            raise ExpressionError(text, "attribute access is not allowed", name)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-            operand = build(node.operand, depth + 1)
-            return -operand if isinstance(node.op, ast.USub) else operand
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            left, right = build(node.left, depth + 1), build(node.right, depth + 1)
-            if isinstance(node.op, ast.Pow):
-                _check_power(left, right, text, name)
-            return _BINARY[type(node.op)](left, right)
-        if isinstance(node, ast.Call):
-            return build_call(node, depth)
-        raise ExpressionError(text, f"{type(node).__name__} is not allowed in a formula", name)
 
-    def build_call(node: ast.Call, depth: int) -> sp.Expr:
-        if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_FUNCTIONS:
-            allowed = ", ".join(ALLOWED_FUNCTIONS)
-            raise ExpressionError(text, f"only these functions may be called: {allowed}", name)
-        if node.keywords:
-            raise ExpressionError(text, "keyword arguments are not allowed", name)
-        arity = _ARITY[node.func.id]
-        low, high = (arity, arity) if isinstance(arity, int) else arity
-        if not low <= len(node.args) <= high:
-            raise ExpressionError(text, f"{node.func.id}() takes {arity} argument(s)", name)
-        args = [build(arg, depth + 1) for arg in node.args]
-        return ALLOWED_FUNCTIONS[node.func.id](*args)
-
-    expression = build(tree.body, 0)
+def _check_result(expression: sp.Expr, text: str, name: str) -> None:
+    """Refuse a formula whose value is undefined, identically zero or complex."""
     if expression.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ExpressionError(text, "the formula divides by zero or is undefined", name)
     if expression.is_zero:
@@ -175,4 +143,54 @@ def parse_formula(text: str, symbols: Mapping[str, sp.Symbol], name: str = "") -
         raise ExpressionError(
             text, "the formula is complex (a negative number to a fractional power)", name
         )
-    return expression
+
+
+class _Builder:
+    """Turns the syntax tree of one formula into sympy, allowing only the safe node kinds."""
+
+    def __init__(self, text: str, symbols: Mapping[str, sp.Symbol], name: str) -> None:
+        self.text, self.symbols, self.name = text, symbols, name
+
+    def error(self, reason: str) -> ExpressionError:
+        return ExpressionError(self.text, reason, self.name)
+
+    def build(self, node: ast.AST, depth: int) -> sp.Expr:
+        if depth > _MAX_DEPTH:
+            raise self.error("nested too deeply")
+        if isinstance(node, ast.Constant):
+            return _number(node.value, self.text, self.name)
+        if isinstance(node, ast.Name | ast.Attribute):
+            return self.symbol(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            operand = self.build(node.operand, depth + 1)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            left, right = self.build(node.left, depth + 1), self.build(node.right, depth + 1)
+            if isinstance(node.op, ast.Pow):
+                _check_power(left, right, self.text, self.name)
+            return _BINARY[type(node.op)](left, right)
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        raise self.error(f"{type(node).__name__} is not allowed in a formula")
+
+    def symbol(self, node: ast.Name | ast.Attribute) -> sp.Expr:
+        """A parameter, by plain (``rate``) or dotted (``cortex.rate``) name."""
+        dotted = node.id if isinstance(node, ast.Name) else _dotted_name(node)
+        if dotted is None:
+            raise self.error("attribute access is not allowed")
+        if dotted not in self.symbols:
+            raise self.error(str(UnknownNameError("parameter", dotted, self.symbols)))
+        return self.symbols[dotted]
+
+    def call(self, node: ast.Call, depth: int) -> sp.Expr:
+        if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_FUNCTIONS:
+            allowed = ", ".join(ALLOWED_FUNCTIONS)
+            raise self.error(f"only these functions may be called: {allowed}")
+        if node.keywords:
+            raise self.error("keyword arguments are not allowed")
+        arity = _ARITY[node.func.id]
+        low, high = (arity, arity) if isinstance(arity, int) else arity
+        if not low <= len(node.args) <= high:
+            raise self.error(f"{node.func.id}() takes {arity} argument(s)")
+        args = [self.build(arg, depth + 1) for arg in node.args]
+        return ALLOWED_FUNCTIONS[node.func.id](*args)

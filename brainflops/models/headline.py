@@ -30,15 +30,6 @@ from typing import Any
 
 from brainflops.core.errors import InvalidValueError
 
-
-def _units() -> Any:
-    """pint's registry and helpers, imported on first use: :func:`compare_lines` (the CLI's
-    cached estimate) needs none of them, and pint costs a third of a second to import."""
-    from brainflops.core import units  # noqa: PLC0415 - see the docstring
-
-    return units
-
-
 __all__ = ["KINDS", "Headline", "compare_lines", "headline_from_meta", "kind_of"]
 
 #: What a preset is: an estimate of the brain's computation, or a bound on it.
@@ -82,14 +73,18 @@ class Headline:
     @property
     def is_flops(self) -> bool:
         """Whether the source printed its figure in FLOP/s (no conversion of ours)."""
-        return bool(_units().ureg.Unit(self.unit).is_compatible_with(_units().FLOPS))
+        from brainflops.core.units import FLOPS, ureg  # noqa: PLC0415 - pint only when parsing
+
+        return bool(ureg.Unit(self.unit).is_compatible_with(FLOPS))
 
     @property
     def source_flops(self) -> float | None:
         """The source's own point figure in FLOP/s; ``None`` for ranges, bounds, other units."""
+        from brainflops.core.units import FLOPS, ureg  # noqa: PLC0415 - pint only when parsing
+
         if not self.is_flops or self.value is None or self.bound is not None:
             return None
-        return float(_units().ureg.Quantity(self.value, self.unit).m_as(_units().FLOPS))
+        return float(ureg.Quantity(self.value, self.unit).m_as(FLOPS))
 
     def text(self) -> str:
         """The figure as the source gives it, e.g. ``"1e+13-1e+17 FLOP/s"``, ``"< 1e+21 FLOP/s"``."""
@@ -124,24 +119,22 @@ class Headline:
 
 
 def _magnitude(raw: Any, where: str) -> tuple[float, str]:
+    from brainflops.core.units import FLOPS, as_quantity, parse_quantity, ureg  # noqa: PLC0415 - pint only when parsing
+
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise InvalidValueError(where, f"expected a quantity such as '1e8 MIPS', got {raw!r}")
-    quantity = (
-        _units().parse_quantity(raw, where)
-        if isinstance(raw, str)
-        else _units().ureg.Quantity(raw, _units().FLOPS)
-    )
-    if not quantity.units or quantity.dimensionality == _units().ureg.Hz.dimensionality:
-        _units().as_quantity(
-            raw, _units().FLOPS, where
-        )  # a bare number or a bare rate: say what is missing
+    quantity = parse_quantity(raw, where) if isinstance(raw, str) else ureg.Quantity(raw, FLOPS)
+    if not quantity.units or quantity.dimensionality == ureg.Hz.dimensionality:
+        as_quantity(raw, FLOPS, where)  # a bare number or a bare rate: say what is missing
     magnitude = float(quantity.magnitude)
     if not magnitude > 0:
         raise InvalidValueError(where, f"must be positive, got {raw!r}")
-    return magnitude, f"{quantity.units:~}" if quantity.units != _units().FLOPS else "FLOP/s"
+    return magnitude, f"{quantity.units:~}" if quantity.units != FLOPS else "FLOP/s"
 
 
 def _reported(raw: Any) -> tuple[str, dict[str, Any]]:
+    from brainflops.core.units import as_quantity  # noqa: PLC0415 - pint only when parsing
+
     table = raw if isinstance(raw, Mapping) else {"value": raw}
     unknown = set(table) - _REPORTED_KEYS
     if unknown:
@@ -158,7 +151,7 @@ def _reported(raw: Any) -> tuple[str, dict[str, Any]]:
     if bound is not None or "low" not in table or "high" not in table:
         raise InvalidValueError("preset.reported", "a range needs low and high and no bound")
     fields["low"], unit = _magnitude(table["low"], "preset.reported.low")
-    high = _units().as_quantity(table["high"], unit, "preset.reported.high")
+    high = as_quantity(table["high"], unit, "preset.reported.high")
     fields["high"] = float(high.m_as(unit))
     if not fields["low"] < fields["high"]:
         raise InvalidValueError("preset.reported", "low must be below high")
@@ -166,6 +159,8 @@ def _reported(raw: Any) -> tuple[str, dict[str, Any]]:
 
 
 def _converted(raw: Any) -> dict[str, Any]:
+    from brainflops.core.units import FLOPS, as_quantity  # noqa: PLC0415 - pint only when parsing
+
     if not isinstance(raw, Mapping) or not isinstance(raw.get("source"), str):
         raise InvalidValueError(
             "preset.converted", "expected a table with value (or low, high) and source"
@@ -183,11 +178,7 @@ def _converted(raw: Any) -> dict[str, Any]:
         ("high", "converted_high"),
     ):
         if key in raw:
-            out[field] = float(
-                _units()
-                .as_quantity(raw[key], _units().FLOPS, f"preset.converted.{key}")
-                .m_as(_units().FLOPS)
-            )
+            out[field] = float(as_quantity(raw[key], FLOPS, f"preset.converted.{key}").m_as(FLOPS))
     if "converted" not in out and "converted_low" not in out:
         raise InvalidValueError("preset.converted", "give value, or low and high")
     return out

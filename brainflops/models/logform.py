@@ -75,21 +75,35 @@ class LogForm:
             return self.logs[expr]
         if expr.is_number:
             return sp.log(expr) if expr.is_positive else self.fallback(expr)
-        if expr.is_positive is not True:
-            return self.fallback(expr)
-        if expr.is_Mul:
-            return sp.Add(*(self(arg) for arg in expr.args))
-        if expr.is_Pow:
-            base, exponent = expr.args
-            if base.is_positive:
-                return exponent.subs(self.to_exp) * self(base)
-        if isinstance(expr, sp.exp):
-            return expr.args[0].subs(self.to_exp)
+        if expr.is_positive is True:
+            # The first rule that recognises the shape of a positive expression wins.
+            for rule in (self._product, self._power, self._exponential, self._sum, self._extreme):
+                result = rule(expr)
+                if result is not None:
+                    return result
+        return self.fallback(expr)
+
+    def _product(self, expr: sp.Expr) -> sp.Expr | None:
+        return sp.Add(*(self(arg) for arg in expr.args)) if expr.is_Mul else None
+
+    def _power(self, expr: sp.Expr) -> sp.Expr | None:
+        if not expr.is_Pow or not expr.args[0].is_positive:
+            return None
+        base, exponent = expr.args
+        return exponent.subs(self.to_exp) * self(base)
+
+    def _exponential(self, expr: sp.Expr) -> sp.Expr | None:
+        return expr.args[0].subs(self.to_exp) if isinstance(expr, sp.exp) else None
+
+    def _sum(self, expr: sp.Expr) -> sp.Expr | None:
         if expr.is_Add and all(arg.is_positive for arg in expr.args):
             return LogSumExp(*(self(arg) for arg in expr.args))
+        return None
+
+    def _extreme(self, expr: sp.Expr) -> sp.Expr | None:
         if isinstance(expr, sp.Max | sp.Min) and all(arg.is_positive for arg in expr.args):
             return type(expr)(*(self(arg) for arg in expr.args))
-        return self.fallback(expr)
+        return None
 
 
 def check_formula_units(

@@ -33,7 +33,7 @@ from brainflops.core.errors import (
     UnknownNameError,
 )
 from brainflops.core.frozen import freeze
-from brainflops.core.logspace import flops_from_log10, log_sum_rows
+from brainflops.core.logspace import FLOAT_LOG10, flops_from_log10, log_sum_rows
 from brainflops.models.headline import kind_of
 from brainflops.models.logform import LAMBDIFY_MODULES, LogForm, check_formula_units
 from brainflops.ops.operations import Operation
@@ -44,8 +44,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Model", "Term", "check_formula_units"]
-
-_MAX_LOG10_FLOAT = math.log10(np.finfo(float).max)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,20 +169,36 @@ class Model:
     def breakdown(self) -> pd.DataFrame:
         """FLOP/s of every term at the central values.
 
-        Columns: ``population``, ``stage``, ``operation``, ``flops`` (FLOP/s), ``share``.
-        The ``flops`` column sums to :meth:`central` (up to float rounding).
+        Columns: ``population``, ``stage``, ``operation``, ``log10_flops``, ``flops``
+        (FLOP/s), ``share``. The ``flops`` column sums to :meth:`central` (up to float
+        rounding).
+
+        Raises
+        ------
+        InvalidValueError
+            When a term is beyond the range of a float (about 1.8e308 FLOP/s), as
+            :meth:`central` does: such a term exists only as its logarithm
+            (:meth:`central_term_logs`), never as a clipped number.
         """
         import pandas as pd  # noqa: PLC0415 - pandas costs a third of a second to import
 
         logs = self.central_term_logs()
-        total = np.logaddexp.reduce(logs)
+        log10 = logs / math.log(10)
+        for term, value in zip(self.terms, log10, strict=True):
+            if value > FLOAT_LOG10:
+                raise InvalidValueError(
+                    f"{term.population}/{term.stage}",
+                    f"10^{value:.1f} FLOP/s is beyond the range of a float; only its log10 "
+                    "exists (brainflops estimate prints it as a power of ten)",
+                )
         return pd.DataFrame(
             {
                 "population": [t.population for t in self.terms],
                 "stage": [t.stage for t in self.terms],
                 "operation": self.operation_texts(),
-                "flops": np.exp(np.minimum(logs, _MAX_LOG10_FLOAT * math.log(10))),
-                "share": np.exp(logs - total),
+                "log10_flops": log10,
+                "flops": np.exp(logs),
+                "share": np.exp(logs - np.logaddexp.reduce(logs)),
             }
         )
 

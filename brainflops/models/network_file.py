@@ -52,7 +52,8 @@ from pathlib import Path
 from typing import Any
 
 from brainflops.core.errors import BrainflopsError, ScenarioError
-from brainflops.models.scenario import _Lines, _parse_toml, _read_text
+from brainflops.models.scenario.files import parse_toml, read_text
+from brainflops.models.scenario.lines import KeyLines
 from brainflops.ops.networks import (
     Layer,
     Network,
@@ -98,12 +99,12 @@ def load_network_file(path: str | os.PathLike[str]) -> Network:
         raise ScenarioError([f"{origin}: cannot read: {exc.strerror or exc}"]) from None
     if not stat.S_ISREG(mode):
         raise ScenarioError([f"{origin}: not a regular file"])
-    return network_from_text(_read_text(origin), origin)
+    return network_from_text(read_text(origin), origin)
 
 
 def network_from_text(text: str, origin: str = "<network>") -> Network:
     """Build a network from TOML text; ``origin`` names it in messages."""
-    document = _parse_toml(text, origin)
+    document = parse_toml(text, origin)
     reader = _NetworkReader(text, origin)
     network = reader.read(document)
     if reader.problems or network is None:
@@ -114,7 +115,7 @@ def network_from_text(text: str, origin: str = "<network>") -> Network:
 class _NetworkReader:
     def __init__(self, text: str, origin: str) -> None:
         self.origin = origin
-        self.lines = _Lines(text)
+        self.lines = KeyLines(text)
         self.problems: list[str] = []
 
     def problem(self, key: str, message: str) -> None:

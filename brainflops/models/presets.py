@@ -238,44 +238,69 @@ def apply_overrides(
             problems.append(f"{name}: cannot override {', '.join(sorted(extra))}")
             continue
         record = records[name]
-        if source is not None and "source" not in table and _changes(record, table):
+        changed = _overridden(record, table)
+        if source is not None and "source" not in table and not _same_record(record, changed):
             where = ", ".join(
                 str(part) for part in (record.get("source"), record.get("locator")) if part
             )
-            old = f"{record.get('value')} {record.get('unit', '')}".strip()
-            table = {
-                **table,
-                "source": source,
-                "locator": title,
-                "provenance": "user",
-                "replaces": record.get("replaces") or f"{where or 'no source'} (was {old})",
-            }
-        if "distribution" in table or "low" in table or "high" in table:
-            for key in ("low", "high", "distribution"):
-                record.pop(key, None)
-        elif "value" in table:
-            record.pop("distribution", None)
-            if not _inside_range(record, table["value"]):
-                record.pop("low", None)
-                record.pop("high", None)
-        record.update(table)
+            value = record.get("value")
+            number = f"{value:g}" if isinstance(value, int | float) else str(value)
+            old = f"{number} {record.get('unit', '')}".strip()
+            changed.update(
+                source=source,
+                locator=title,
+                provenance="user",
+                replaces=record.get("replaces") or f"{where or 'no source'} (was {old})",
+            )
+        records[name] = changed
     if problems:
         raise ScenarioError(problems)
     updated["parameters"] = nest_parameters(records)
     return updated
 
 
-def _changes(record: Mapping[str, Any], table: Mapping[str, Any]) -> bool:
-    """Whether an override changes anything (restating the base's value does not)."""
-    if set(table) - {"value", "unit"}:
-        return True
-    unit = record.get("unit") or "dimensionless"
-    try:
-        new = as_quantity(table.get("value", record["value"]), unit, "value").m_as(unit)
-        old = as_quantity(record["value"], unit, "value").m_as(unit)
-    except BrainflopsError:
-        return True
-    return bool(new != old)
+def _overridden(record: Mapping[str, Any], table: Mapping[str, Any]) -> dict[str, Any]:
+    """``record`` with the override ``table`` applied (see :func:`apply_overrides`)."""
+    out = dict(record)
+    if "distribution" in table or "low" in table or "high" in table:
+        for key in ("low", "high", "distribution"):
+            out.pop(key, None)
+    elif "value" in table:
+        out.pop("distribution", None)
+        if not _inside_range(out, table["value"]):
+            out.pop("low", None)
+            out.pop("high", None)
+    out.update(table)
+    return out
+
+
+def _same_record(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether two parameter records say the same thing, numbers compared as quantities.
+
+    A scenario that restates the base's value, range and distribution (as the template
+    of ``brainflops scenario new`` does) changes nothing, so it keeps the base's citation.
+
+    >>> base = {"value": "100 Hz", "unit": "Hz", "low": 50, "high": 200, "source": "s"}
+    >>> _same_record(base, {**base, "value": 100.0, "low": "0.05 kHz"})
+    True
+    >>> _same_record(base, {**base, "value": 120})
+    False
+    """
+    if set(old) != set(new):
+        return False
+    unit = old.get("unit") or "dimensionless"
+    for key, value in old.items():
+        if key in ("value", "low", "high") and value is not None and new[key] is not None:
+            try:
+                before = as_quantity(value, unit, key).m_as(unit)
+                after = as_quantity(new[key], new.get("unit") or unit, key).m_as(unit)
+            except BrainflopsError:
+                return False
+            if before != after:
+                return False
+        elif new[key] != value:
+            return False
+    return True
 
 
 def _inside_range(record: Mapping[str, Any], value: Any) -> bool:

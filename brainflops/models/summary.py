@@ -20,7 +20,6 @@ import hashlib
 import json
 import math
 import os
-import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -38,8 +37,6 @@ __all__ = ["CentralSummary", "TermSummary", "preset_summary", "summarize"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 _FORMAT = 2  # bump when the JSON layout changes
-# ln of the largest float: a term beyond it is shown as the largest float, as breakdown() does.
-_LN_FLOAT_MAX = math.log(sys.float_info.max)
 
 
 @dataclass(frozen=True)
@@ -53,8 +50,8 @@ class TermSummary:
 
     @property
     def flops_per_second(self) -> float:
-        """FLOP/s (capped at the largest float)."""
-        return math.exp(min(self.log_flops, _LN_FLOAT_MAX))
+        """FLOP/s; InvalidValueError beyond the range of a float (never a clipped number)."""
+        return check_float_log10(self.log_flops / LN10)
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,8 @@ def references(model: Model) -> list[Reference]:
         fields = entry(key, _own_entries(model))
         doi = _doi(fields)
         link = f"https://doi.org/{doi}" if doi else str(fields.get("url", ""))
-        parts = [f"{fields['author']} ({fields['year']})", fields["title"], fields.get("venue")]
+        year = fields.get("year", "n.d.")
+        parts = [f"{fields['author']} ({year})", fields["title"], fields.get("venue")]
         out.append(Reference(key, ". ".join(str(p) for p in parts if p) + ".", link, doi))
     return out
 
@@ -97,7 +98,7 @@ def _entry_text(key: str, fields: Mapping[str, Any]) -> str:
     pairs = [
         ("author", _authors(str(fields["author"]))),
         ("title", "{" + _latex(fields["title"]) + "}"),  # keep the source's capitals
-        ("year", str(fields["year"])),
+        ("year", str(fields.get("year", ""))),
         ("howpublished", _latex(fields.get("venue", ""))),
         ("doi", doi),
         ("url", "" if doi and _DOI_URL.match(url) else url),

@@ -13,7 +13,6 @@ matplotlib is imported by the style module, so import this module only where a c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
@@ -35,19 +34,10 @@ from brainflops.outputs.plots.style import (
     year_axis,
 )
 
-__all__ = ["lifetimes", "short_title", "training_runs_figure"]
+__all__ = ["lifetimes", "training_runs_figure"]
 
 _FIRST_YEAR = 2010.0  # the deep-learning era of Epoch's trend analyses
 _AXES_SHARE = 0.68  # of the figure's width; the rest holds the direct labels
-
-
-def short_title(title: str) -> str:
-    """A preset's title up to its first comma or colon: "Dettmers (2015)" for a label.
-
-    >>> short_title("Dettmers (2015), reconstruction (a): cerebellar convolutions")
-    'Dettmers (2015)'
-    """
-    return re.split(r"[,:]", title, maxsplit=1)[0]
 
 
 def lifetimes(
@@ -58,7 +48,7 @@ def lifetimes(
     out = {}
     for name in names:
         model = load_preset(name)
-        out[short_title(model.title)] = float(lifetime_flop(model, age_seconds))
+        out[model.title.split(":")[0]] = float(lifetime_flop(model, age_seconds))
     return out
 
 

@@ -28,7 +28,7 @@ from brainflops.core.errors import (
     UnknownNameError,
 )
 from brainflops.core.units import ureg
-from brainflops.models.scenario import _parse_toml, _read_text
+from brainflops.models.scenario.files import parse_toml, read_text
 from brainflops.params.parameters import Parameter, parameter_from_record
 
 __all__ = [
@@ -223,7 +223,7 @@ def _setting(table: Mapping[str, Any], key: str) -> int:
 def load_inputs(path: str | os.PathLike[str], variant: str | None = None) -> AnchorInputs:
     """Read an inputs file (see :func:`inputs_from_text`)."""
     origin = os.fspath(path)
-    return inputs_from_text(_read_text(origin), origin, variant)
+    return inputs_from_text(read_text(origin), origin, variant)
 
 
 def inputs_from_text(
@@ -247,7 +247,7 @@ def inputs_from_text(
     >>> inputs_from_text(text).central("hardware_halving_time")
     3.5
     """
-    document = _parse_toml(text, origin)
+    document = parse_toml(text, origin)
     problems: list[str] = []
     for key in set(document) - {"anchors", "set", "parameters"}:
         problems.append(f"{origin}: {key}: unknown table (use [anchors], [set], [parameters])")

@@ -4,9 +4,9 @@ Each is a frozen dataclass implementing :class:`~brainflops.forecast.trends.base
 on batches of parameters; the fits that build them live in
 :mod:`brainflops.forecast.trends.fit`.
 
-Uncertainty
------------
-Least-squares fits report 95 % intervals from Student's t, and parameter draws come from
+Notes
+-----
+Uncertainty: Least-squares fits report 95 % intervals from Student's t, and parameter draws come from
 the multivariate t distribution with the fit's covariance and residual degrees of freedom
 (the posterior of a Gaussian linear model under flat priors). The residuals of the TOP500
 series are autocorrelated (the #1 system is a staircase), so these intervals are

@@ -1,8 +1,8 @@
 """Series input for the trend models: years, values, fit windows and first crossings.
 
-Fit windows
------------
-``start`` and ``end`` are explicit and inclusive. A whole number (``2013`` or ``2013.0``) is a
+Notes
+-----
+Fit windows: ``start`` and ``end`` are explicit and inclusive. A whole number (``2013`` or ``2013.0``) is a
 calendar year: ``start=1993, end=2013`` takes every point dated in 1993 through 2013. A
 string ``"YYYY-MM"`` or ``"YYYY-MM-DD"`` is that date under the data convention of
 :mod:`brainflops.data.datasets` (a list dated 2013-06 sits at 2013.458), and a fractional number

@@ -8,7 +8,7 @@ from brainflops.core import fmt
 from brainflops.forecast.versus import versus
 from brainflops.ops.networks import get_network, list_networks
 from brainflops.outputs import plots
-from brainflops.outputs.plots_dl import lifetimes, short_title, training_runs_figure
+from brainflops.outputs.plots_dl import lifetimes, training_runs_figure
 from brainflops.outputs.report.document import Section, table
 from brainflops.outputs.report.figures import as_report_figure
 
@@ -47,7 +47,7 @@ def versus_section(model: Model, samples: int, seed: int) -> Section:
             ]
         )
     all_lifetimes = lifetimes(age_seconds=payload["lifetime_seconds"])
-    label = short_title(model.title)
+    label = model.title.split(":")[0]
     all_lifetimes.setdefault(label, life["central"])
     figure = training_runs_figure(all_lifetimes, highlight=label)
     return Section(
