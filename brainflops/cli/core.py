@@ -160,23 +160,11 @@ def _quiet() -> Any:
 
 def _estimate_text(summary: Any, term_logs: list[float], result: dict[str, Any]) -> str:
     """The estimate for people: the total, the source's figure, percentiles, the stages."""
-    from brainflops.models.headline import compare_lines
-
     # Four figures where the reconstruction meets the source's number (1.076 vs 1.075).
     digits = 4 if summary.reported is not None else fmt.DIGITS
     central = summary.log10_central
     lines = [summary.title, f"  central estimate: {fmt.from_log10(central, 'FLOP/s', digits)}"]
-    central_value = 10**central if central < MAX_FLOAT_LOG10 else math.inf
-    lines += [
-        f"  {line}"
-        for line in compare_lines(
-            central_value,
-            kind=summary.kind,
-            printed=summary.headline,
-            reported=summary.reported,
-            converted=summary.converted,
-        )
-    ]
+    lines += [f"  {line}" for line in summary.comparison]
     if "percentiles_log10" in result:
         p5, p50, p95 = result["percentiles_log10"].values()
         lines.append(
