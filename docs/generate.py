@@ -16,6 +16,7 @@ depends on the Python version's argparse.
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
 import pkgutil
 import sys
@@ -24,6 +25,7 @@ from pathlib import Path
 import sympy as sp
 
 import brainflops
+from brainflops.core import fmt
 from brainflops.models.presets import list_presets, preset_document
 from brainflops.ops.stages import PIPELINE, POPULATION_ROLES
 from brainflops.outputs.export import assumptions
@@ -116,10 +118,23 @@ def _breakdown(model: brainflops.Model) -> list[str]:
     lines = ["| population | stage | operation | FLOP/s | share |", "|---|---|---|---|---|"]
     for row in frame.itertuples(index=False):
         lines.append(
-            f"| {row.population} | {row.stage} | `{row.operation}` | {row.flops:.4g} "
-            f"| {100 * row.share:.3g}% |",
+            f"| {row.population} | {row.stage} | `{row.operation}` | {fmt.sci(row.flops)} "
+            f"| {fmt.share(row.share)} |",
         )
     return lines
+
+
+# The columns that fit the page; the full record is in the preset file and `brainflops table`.
+PAGE_COLUMNS = ("name", "symbol", "value", "unit", "low", "high", "provenance", "source")
+
+
+def _assumptions(model: brainflops.Model) -> str:
+    return assumptions(model, "markdown", columns=PAGE_COLUMNS).rstrip()
+
+
+def _figure(kind: str, preset: str) -> list[str]:
+    """A chart drawn at build time by the ``brainflops-figure`` directive (docs/conf.py)."""
+    return [f"```{{brainflops-figure}} {kind}", f":preset: {preset}", "```", ""]
 
 
 def _printed(model: brainflops.Model) -> str | None:
@@ -132,7 +147,7 @@ def _converted(model: brainflops.Model) -> str | None:
     headline = model.metadata.get("headline")
     if headline is None or headline.converted is None:
         return None
-    return f"{headline.converted:.4g} FLOP/s ({headline.conversion_source})"
+    return f"{fmt.sci(headline.converted, 'FLOP/s')} ({headline.conversion_source})"
 
 
 def preset_page(name: str) -> str:
@@ -147,7 +162,7 @@ def preset_page(name: str) -> str:
         ("year", meta.get("year")),
         ("source key", f"`{meta['source']}`" if meta.get("source") else None),
         ("locator", meta.get("locator")),
-        ("central estimate", f"{central:.4g} FLOP/s"),
+        ("central estimate", fmt.sci(central, "FLOP/s")),
         ("kind", model.kind),
         ("reported by the source (as printed)", _printed(model)),
         ("our FLOP/s conversion of it (derived)", _converted(model)),
@@ -164,7 +179,11 @@ def preset_page(name: str) -> str:
         text = str(meta.get(key, "")).strip()
         if text:
             lines += [f"## {heading}", "", " ".join(text.split()), ""]
-    lines += ["## Breakdown at the central values", "", *_breakdown(model), ""]
+    lines += ["## Breakdown at the central values", "", *_figure("breakdown", name)]
+    lines += [*_breakdown(model), ""]
+    if any(model.parameters[n].is_uncertain for n in model.used_parameters()):
+        lines += ["## Uncertainty and sensitivity", "", *_figure("distribution", name)]
+        lines += _figure("tornado", name)
     lines += [
         "## Formulas",
         "",
@@ -173,7 +192,7 @@ def preset_page(name: str) -> str:
         *_terms_latex(model),
         "",
     ]
-    lines += ["## Assumptions", "", assumptions(model, "markdown").rstrip(), ""]
+    lines += ["## Assumptions", "", _assumptions(model), ""]
     for variant in document.get("variants", []):
         full = f"{name}:{variant['name']}"
         vmodel = brainflops.load_preset(full)
@@ -181,11 +200,11 @@ def preset_page(name: str) -> str:
         lines += [
             f"## Variant `{full}`",
             "",
-            f"{vmodel.title}. Central estimate {vmodel.central().m_as('FLOP/s'):.4g} FLOP/s"
+            f"{vmodel.title}. Central estimate {fmt.sci(vmodel.central().m_as('FLOP/s'), 'FLOP/s')}"
             + (f"; reported {_printed(vmodel)}" if _printed(vmodel) else "")
             + (f". Changes {changed}." if changed else "."),
             "",
-            assumptions(vmodel, "markdown").rstrip(),
+            _assumptions(vmodel),
             "",
         ]
     return "\n".join(lines).rstrip() + "\n"
@@ -201,7 +220,7 @@ def presets_index() -> str:
     for name in list_presets(variants=True):
         model = brainflops.load_preset(name)
         lines.append(
-            f"| `{name}` | {model.kind} | {model.central().m_as('FLOP/s'):.4g} "
+            f"| `{name}` | {model.kind} | {fmt.sci(model.central().m_as('FLOP/s'))} "
             f"| {_printed(model) or ''} | {model.title} |"
         )
     return "\n".join(lines) + "\n"
@@ -233,7 +252,8 @@ def sensitivity_summary() -> str:
         )[:3]
         shown = ", ".join(f"`{n}` {e:.2g}" for n, e in top) or "no uncertain inputs"
         lines.append(
-            f"| `{name}` | {central:.3g} | {low:.3g} | {high:.3g} | {decades:.2f} | {shown} |",
+            f"| `{name}` | {fmt.sci(central)} | {fmt.sci(low)} | {fmt.sci(high)} | "
+            f"{fmt.sig(decades)} | {shown} |",
         )
     base = brainflops.load_preset("dettmers2015")
     critiqued = base.with_values(firing_rate=CANNELL_FIRING_RATE)
@@ -243,8 +263,8 @@ def sensitivity_summary() -> str:
         (
             f"With the firing rate at {CANNELL_FIRING_RATE} instead of "
             f"{base.parameter('firing_rate').value:g} {base.parameter('firing_rate').unit}, "
-            f"`dettmers2015` gives {critiqued.central().m_as('FLOP/s'):.3g} FLOP/s, "
-            f"{ratio:.3g} times less."
+            f"`dettmers2015` gives {fmt.sci(critiqued.central().m_as('FLOP/s'), 'FLOP/s')}, "
+            f"{fmt.sig(ratio)} times less."
         ),
     ]
     return "\n".join(lines) + "\n"
@@ -252,36 +272,53 @@ def sensitivity_summary() -> str:
 
 # ------------------------------------------------------------------------ API
 def api_modules() -> list[str]:
-    """Public modules of the package (no ``_private`` modules, no ``__main__``)."""
+    """Public library modules: no ``_private`` modules, no ``__main__``, and not the
+    command line (documented command by command in the CLI reference)."""
     names = ["brainflops"]
     for info in pkgutil.walk_packages(brainflops.__path__, prefix="brainflops."):
-        leaf = info.name.rsplit(".", 1)[-1]
-        if not leaf.startswith("_"):
+        parts = info.name.split(".")
+        if not any(part.startswith("_") for part in parts) and parts[1] != "cli":
             names.append(info.name)
     return sorted(names)
 
 
+def _summary(module_name: str) -> str:
+    doc = importlib.import_module(module_name).__doc__ or ""
+    return " ".join(doc.strip().split("\n\n", 1)[0].split()) if doc.strip() else ""
+
+
 def api_reference() -> str:
-    """An ``automodule`` block for every public module."""
-    lines = [HEADER]
+    """The API index: one line per module, linking to the module's own page."""
+    lines = [HEADER, "| module | what it holds |", "|---|---|"]
     for name in api_modules():
-        # The top-level package re-exports names documented in their own modules; its
-        # members are listed there, so documenting them twice would make references
-        # ambiguous.
-        options = ["   :no-members:"] if name == "brainflops" else []
-        lines += [
-            f"## `{name}`",
-            "",
-            "```{eval-rst}",
-            f".. automodule:: {name}",
-            *options,
-            "```",
-            "",
+        summary = _summary(name).replace("|", "\\|")
+        lines.append(f"| {{doc}}`{name} </generated/api/{name}>` | {summary} |")
+    exported = ", ".join(f"`{n}`" for n in brainflops.__all__)
+    lines += ["", f"Re-exported at the top level of `brainflops`: {exported}."]
+    return "\n".join(lines) + "\n"
+
+
+def api_page(name: str) -> str:
+    """One module's reference: its public names (``__all__``) only.
+
+    A package documents only the names it defines itself; those it re-exports are on
+    their own modules' pages (the same object twice would make references ambiguous).
+    """
+    module = importlib.import_module(name)
+    if not hasattr(module, "__path__"):
+        body = [f".. automodule:: {name}"]
+    else:  # automodule's :members: would list the re-exports too, so name the own ones
+        own = [
+            n
+            for n in getattr(module, "__all__", [])
+            if getattr(getattr(module, n), "__module__", name) == name
         ]
-        if name == "brainflops":
-            exported = ", ".join(f"`{n}`" for n in brainflops.__all__)
-            lines += [f"Re-exported at the top level: {exported}.", ""]
-    return "\n".join(lines).rstrip() + "\n"
+        body = [f".. automodule:: {name}", "   :no-members:", ""]
+        body += [f".. autofunction:: {name}.{m}\n" for m in own if callable(getattr(module, m))]
+        values = [f"``{m}``" for m in own if not callable(getattr(module, m))]
+        if values:  # a value's docstring would be its type's (a mapping's), so name them
+            body.append(f"Also defined here: {', '.join(values)}.")
+    return "\n".join([HEADER, f"# `{name}`", "", "```{eval-rst}", *body, "```", ""])
 
 
 # ------------------------------------------------------------------------ driver
@@ -295,6 +332,8 @@ def generated_files() -> dict[Path, str]:
     }
     for name in list_presets():
         files[GENERATED / "presets" / f"{_slug(name)}.md"] = preset_page(name)
+    for name in api_modules():
+        files[GENERATED / "api" / f"{name}.md"] = api_page(name)
     return files
 
 

@@ -96,19 +96,12 @@ conv-net operation with the preset's numbers filled in; `share` is each term's p
 the total.
 """),
     code("""
-breakdown = model.breakdown()
-breakdown.assign(flops=breakdown.flops.map("{:.3e}".format),
-                 share=breakdown.share.map("{:.3%}".format))
+from brainflops.outputs import plots
+
+model  # the estimate and its breakdown, as a table
 """),
     code("""
-stages = [s.name for s in PIPELINE]
-pivot = (breakdown.pivot_table(index="stage", columns="population", values="flops", aggfunc="sum")
-         .reindex([s for s in stages if s in set(breakdown.stage)]))
-ax = pivot.plot.barh(logx=True, figsize=(9, 4.5))
-ax.invert_yaxis()
-ax.set_xlabel("FLOP/s (log scale)")
-ax.set_title("Where the FLOPs go: stage x population")
-plt.show()
+display(plots.breakdown(model))
 """),
     md("""
 ## 3. The formulas
@@ -153,16 +146,9 @@ steps and synapse counts; sampling them gives a distribution.
 """),
     code("""
 samples = model.sample(N_SAMPLES, seed=SEED)
-p5, p50, p95 = samples.percentile_log10([5, 50, 95])
-fig, ax = plt.subplots(figsize=(8, 3.5))
-ax.hist(samples.log10, bins=60, color="C0", alpha=0.7)
-ax.axvline(model.central_log10(), color="k", label="central")
-ax.axvline(np.log10(model.reported), color="C3", linestyle=":", label="reported 1.075e21 (a lower bound)")
-ax.axvspan(p5, p95, color="C1", alpha=0.15, label="90% interval")
-ax.set_xlabel("log10 FLOP/s")
-ax.legend()
-plt.show()
-print(f"median {10**p50:.3g} FLOP/s; 90% interval {10**p5:.3g} to {10**p95:.3g}")
+display(plots.distribution(samples, model_title=model.title))
+samples  # median and 90% interval
+# The source reports 1.075e21 FLOP/s as a lower bound (see the estimate above).
 """),
     md("""
 ## 6. Explore the key assumptions
@@ -186,23 +172,17 @@ output = widgets.Output()
 
 def update(change=None):
     changed = model.with_values(**{name: w.value for name, w in controls.items()})
-    by_stage = changed.breakdown().groupby("stage", sort=False)["flops"].sum()
-    fig, ax = plt.subplots(figsize=(8, 3))
-    ax.barh(by_stage.index[::-1], by_stage.values[::-1])
-    ax.set_xscale("log")
-    ax.set_title(f"total {changed.central().m_as('FLOP/s'):.3e} FLOP/s "
-                 f"(preset: {model.central().m_as('FLOP/s'):.3e})")
     with output:
         output.clear_output(wait=True)
-        plt.show()
-    plt.close(fig)
+        display(plots.breakdown(changed))
     return changed
 
 
 for w in controls.values():
     w.observe(update, names="value")
 display(widgets.VBox([*controls.values(), output]))
-print(f"{update().central().m_as('FLOP/s'):.4e} FLOP/s at the slider settings")
+# The same chart outside the widget, so a static copy of the notebook shows it too.
+display(plots.breakdown(update()))
 """),
     md("""
 ## 7. His timeline
@@ -225,18 +205,15 @@ print("doubling time implied by his Moore's-law year:",
 pd.DataFrame(rows)
 """),
     code("""
-fig, ax = plt.subplots(figsize=(8, 4))
-grid = np.linspace(timeline.DETTMERS_BASELINE_YEAR, 2085, 500)
-for years in timeline.DETTMERS_DOUBLING_YEARS:
-    trend = trends.doubling(timeline.DETTMERS_BASELINE_FLOPS, timeline.DETTMERS_BASELINE_YEAR,
-                            years, rounding="whole-doublings")
-    ax.plot(grid, 10 ** trend.log10_value(grid), label=f"doubling every {years} years")
-ax.axhline(timeline.DETTMERS_TARGET_FLOPS, color="k", linestyle="--", label="1.075e21 FLOP/s")
-ax.set_yscale("log")
-ax.set_xlabel("year")
-ax.set_ylabel("FLOP/s (HPCG)")
-ax.legend()
-plt.show()
+doublings = {
+    f"doubling every {years} years": trends.doubling(
+        timeline.DETTMERS_BASELINE_FLOPS, timeline.DETTMERS_BASELINE_YEAR, years,
+        rounding="whole-doublings")
+    for years in timeline.DETTMERS_DOUBLING_YEARS
+}
+target = timeline.DETTMERS_TARGET_FLOPS
+display(plots.trend("hpcg-rank1", doublings, brain_bands=[("Dettmers (2015)", target, target)],
+                    until=2085))
 """),
 ]
 
@@ -354,7 +331,9 @@ The elasticity `d ln F / d ln x` is exact (sympy); the tornado moves each input 
     code("""
 display(sensitivity.elasticities(model).to_frame())
 swings = sensitivity.tornado(model)
-display(swings.figure())
+from brainflops.outputs import plots
+
+display(plots.tornado(swings, model=model))
 swings.to_frame()
 """),
     md("""
@@ -366,7 +345,7 @@ explains alone; total indices include its interactions. (The estimate uses SALib
     code("""
 base_n = 2 ** int(np.log2(max(N_SAMPLES // 20, 64)))
 indices = sensitivity.sobol(model, base_n, seed=SEED)
-display(indices.figure())
+display(plots.sobol(indices, model=model))
 indices.to_frame()
 """),
     md("""
@@ -389,24 +368,17 @@ def update(change=None):
     changed = replace(rate, low=low.value, high=high.value,
                       distribution=distributions.lognormal90(low.value, high.value))
     draws = model.with_parameters([changed]).sample(N_SAMPLES, seed=SEED)
-    fig, ax = plt.subplots(figsize=(8, 3))
-    ax.hist(samples.log10, bins=60, histtype="step", density=True, label="preset")
-    ax.hist(draws.log10, bins=60, histtype="step", density=True, label="your range")
-    ax.set_xlabel("log10 FLOP/s")
-    ax.set_title(f"spread {draws.spread_decades:.2f} decades "
-                 f"(preset {samples.spread_decades:.2f})")
-    ax.legend()
     with output:
         output.clear_output(wait=True)
-        plt.show()
-    plt.close(fig)
+        display(plots.distribution(draws, model_title="your firing-rate range"))
     return draws
 
 
 for w in (low, high):
     w.observe(update, names="value")
 display(widgets.VBox([low, high, output]))
-print(f"spread at the slider settings: {update().spread_decades:.2f} decades")
+# Outside the widget too, so a static copy of the notebook shows the chart.
+display(plots.distribution(update(), model_title="your firing-rate range"))
 """),
 ]
 
@@ -709,8 +681,7 @@ devices.tail(10)
     code("""
 model = brainflops.load_preset("dettmers2015")
 plan = hardware.plan(model, "NVIDIA H100 SXM5 80GB", "fp32")
-summary = {k: v for k, v in plan.to_dict().items() if not isinstance(v, (list, dict))}
-pd.Series(summary)
+plan  # the scale-out summary
 """),
     md("""
 ## 2. The roofline
@@ -719,22 +690,10 @@ Stages left of the ridge point are limited by memory bandwidth, right of it by t
 device's peak.
 """),
     code("""
-stages = pd.DataFrame([s.to_dict() for s in plan.stages])
-known = [s for s in plan.stages if s.intensity]
-grid = np.geomspace(1e-3, 1e5, 200)
-fig, ax = plt.subplots(figsize=(8, 5))
-ax.plot(grid, np.minimum(plan.peak, grid * plan.bandwidth), "k", label="roofline")
-ax.axvline(plan.ridge_point, color="grey", linestyle=":", label="ridge point")
-for s in known:
-    ax.scatter(s.intensity, s.attainable, s=20 + 80 * s.flops / plan.flops,
-               label=f"{s.population} / {s.stage}")
-ax.set_xscale("log")
-ax.set_yscale("log")
-ax.set_xlabel("FLOP per byte")
-ax.set_ylabel("attainable FLOP/s per device")
-ax.legend(fontsize="x-small", bbox_to_anchor=(1.02, 1), loc="upper left")
-plt.show()
-stages
+from brainflops.outputs import plots
+
+display(plots.roofline(plan))
+pd.DataFrame([s.to_dict() for s in plan.stages])
 """),
     md("""
 ## 3. Device counts across generations

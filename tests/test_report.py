@@ -1,127 +1,160 @@
-"""``brainflops report``: the HTML holds every figure and table, and the images decode."""
+"""``brainflops report``: one story from one set of draws, self-contained HTML with inline
+SVG figures and formulas, linked sources, and a folder swapped into place."""
 
-import base64
-import importlib.util
-import io
 import re
 from html.parser import HTMLParser
+from xml.etree import ElementTree as ET
 
-import matplotlib.image
 import pytest
 
 import brainflops
 from brainflops.cli import main
-from brainflops.outputs.report import build_report, render_html, render_markdown, write_report
+from brainflops.core import fmt
+from brainflops.outputs.report import (
+    Options,
+    build_report,
+    render_html,
+    render_markdown,
+    write_report,
+)
 
 SAMPLES = 2000
+OPTIONS = Options(samples=SAMPLES, seed=1, device="H100 SXM5", precision="fp32", criterion="hpcg")
 
 
 class _Collector(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.images: list[str] = []
         self.tables = 0
         self.sections: list[str] = []
         self.external: list[str] = []
+        self.links: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "img":
-            self.images.append(attrs.get("src", ""))
         if tag == "table":
             self.tables += 1
         if tag == "section":
             self.sections.append(attrs.get("id", ""))
-        if tag in {"script", "link"} or (
-            tag == "img" and not attrs.get("src", "").startswith("data:")
-        ):
+        if tag in {"script", "link", "img", "iframe"}:
             self.external.append(tag)
+        if tag == "a" and attrs.get("href", "").startswith("http"):
+            self.links.append(attrs["href"])
 
 
 @pytest.fixture(scope="module")
-def report():
-    return build_report(brainflops.load_preset("dettmers2015"), samples=SAMPLES, seed=1)
+def model():
+    return brainflops.load_preset("dettmers2015")
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory, report):
-    out = tmp_path_factory.mktemp("report")
-    assert (
-        main(
-            [
-                "report",
-                "--preset",
-                "dettmers2015",
-                "--out",
-                str(out),
-                "--samples",
-                str(SAMPLES),
-                "--seed",
-                "1",
-            ]
-        )
-        == 0
-    )
+def report(model):
+    return build_report(model, OPTIONS)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "out"
+    argv = [
+        "report",
+        "--preset",
+        "dettmers2015",
+        "--out",
+        str(out),
+        "--samples",
+        str(SAMPLES),
+        "--seed",
+        "1",
+        "--precision",
+        "fp32",
+        "--criterion",
+        "hpcg",
+    ]
+    assert main(argv) == 0
     return out
 
 
-def _png_size(data: bytes) -> tuple[int, int]:
-    """Decode a PNG completely and return its width and height."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pixels = matplotlib.image.imread(io.BytesIO(data), format="png")
-    assert pixels.std() > 0, "blank image"
-    return pixels.shape[1], pixels.shape[0]
-
-
-def test_core_sections_are_always_present(report):
-    keys = [s.key for s in report.sections]
-    for key in ("estimate", "distribution", "assumptions"):
-        assert key in keys
-    names = {f.name for f in report.figures}
-    assert {"breakdown", "distribution"} <= names
-    tables = {t.name for t in report.tables}
-    assert {"breakdown", "percentiles", "assumptions", "references"} <= tables
-
-
-def test_every_section_is_present_for_an_uncertain_model(report):
-    keys = {s.key for s in report.sections}
-    assert {"sensitivity", "comparison", "timeline", "hardware"} <= keys
+def test_every_section_is_present_with_its_figures(report):
+    assert [s.key for s in report.sections] == [
+        "estimate",
+        "distribution",
+        "sensitivity",
+        "comparison",
+        "timeline",
+        "versus",
+        "hardware",
+        "assumptions",
+    ]
+    assert {
+        "breakdown",
+        "distribution",
+        "tornado",
+        "comparison",
+        "trend",
+        "parity",
+        "roofline",
+    } <= {f.name for f in report.figures}
     assert not report.omitted
 
 
-def test_every_section_gives_its_figures(report):
-    names = {f.name for f in report.figures}
-    assert {"tornado", "comparison", "trend", "parity", "roofline"} <= names
-    # Sobol' indices need the optional SALib; without it the report says so instead.
-    assert ("sobol" in names) == (importlib.util.find_spec("SALib") is not None)
+def test_one_interval_everywhere(report, model):
+    """The 90% interval printed in the estimate, distribution and comparison sections is
+    the same, because every section uses the same draws."""
+    draws = model.sample(SAMPLES, seed=1)
+    p5, p95 = (float(v) for v in draws.percentile_log10([5, 95]))
+    interval = fmt.interval(10**p5, 10**p95)
+    estimate = " ".join(report.sections[0].paragraphs)
+    assert interval in estimate
+    comparison = report.sections[3].tables[0]
+    assert comparison.rows[0][4] == interval
+    percentiles = dict(report.sections[1].tables[0].rows)
+    assert percentiles["5th"] == fmt.from_log10(p5, "FLOP/s")
 
 
-def test_html_holds_every_figure_and_table_and_images_decode(written, report):
+def test_the_model_is_highlighted_and_not_counted_as_published(report, model):
+    table = report.sections[3].tables[0]
+    titles = [str(row[0]) for row in table.rows]
+    assert titles[0].startswith("**This report")
+    assert model.title not in titles[1:]  # not repeated among the published estimates
+    sentence = report.sections[3].paragraphs[0]
+    count = int(re.search(r"of the (\d+) published", sentence)[1])
+    assert count == len(table.rows) - 1
+
+
+def test_options_reach_their_sections(report):
+    hardware = dict(report.sections[6].tables[0].rows)
+    assert hardware["device"] == "NVIDIA H100 SXM5 80GB at fp32"
+    assert (
+        hardware["devices needed"].split()[0] == "17,172,014" or "," in hardware["devices needed"]
+    )
+    assert "Criterion hpcg" in report.sections[4].paragraphs[0]
+
+
+def test_stage_formulas_sit_next_to_their_operations(report):
+    table = report.sections[0].tables[0]
+    assert "conv-net analogue" in table.columns
+    formulas = [row[4] for row in table.rows]
+    assert all(cell.html.startswith("<svg") for cell in formulas)
+    assert all(cell.text.startswith("$") for cell in formulas)
+
+
+def test_html_is_self_contained_with_valid_svg_and_linked_sources(written, report):
     text = (written / "report.html").read_text(encoding="utf-8")
     parser = _Collector()
     parser.feed(text)
-    assert len(parser.images) == len(report.figures) >= 3
-    for src in parser.images:
-        assert src.startswith("data:image/png;base64,")
-        width, height = _png_size(base64.b64decode(src.split(",", 1)[1], validate=True))
-        assert width > 200
-        assert height > 100
-    assert parser.tables == len(report.tables)
+    assert parser.external == [], "the report must load nothing"
     assert parser.sections == [s.key for s in report.sections]
-    assert parser.external == [], "the report must be self-contained"
+    assert parser.tables == len(report.tables)
+    assert "http://timdettmers.com/2015/07/27/brain-vs-deep-learning-singularity/" in parser.links
     for figure in report.figures:
         assert f'id="figure-{figure.name}"' in text
-
-
-def test_html_has_the_estimate_and_every_assumption_with_citations(written):
-    model = brainflops.load_preset("dettmers2015")
-    text = (written / "report.html").read_text(encoding="utf-8")
-    assert f"{model.central().m_as('FLOP/s'):.4e}" in text
-    for name in model.parameters:
-        assert f"<td>{name}</td>" in text
-    from brainflops.data.citations import cite
-
-    assert cite("dettmers2015").split(".")[0] in text
+        ET.fromstring(figure.svg)  # well-formed SVG
+    # Numbers are for people; operation shapes ("conv 1e+05×5") are the ops layer's own,
+    # and the source's headline is quoted in the source's form.
+    prose = re.sub(
+        r"<svg.*?</svg>|[\w.+]*×[\w.+×]*|Reported by source: [^<]*", "", text, flags=re.DOTALL
+    )
+    assert not re.search(r"\de[+-]\d", prose)
 
 
 def test_markdown_refers_to_figure_files_that_exist(written, report):
@@ -129,40 +162,40 @@ def test_markdown_refers_to_figure_files_that_exist(written, report):
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     assert len(links) == len(report.figures)
     for link in links:
-        _png_size((written / link).read_bytes())
+        ET.parse(written / link)
     assert text.count("\n## ") == len(report.sections)
 
 
-def test_existing_output_needs_force(written, report, capsys, monkeypatch):
+def test_same_options_give_the_same_report(written, report):
+    assert (written / "report.md").read_text(encoding="utf-8") == render_markdown(report)
+    assert (written / "report.html").read_text(encoding="utf-8") == render_html(report)
+
+
+def test_existing_output_needs_force_and_is_swapped_whole(written, report, capsys, monkeypatch):
     before = (written / "report.html").read_bytes()
     assert main(["report", "--out", str(written), "--samples", "100"]) == 2
     assert "--force" in capsys.readouterr().err
     assert (written / "report.html").read_bytes() == before
-    monkeypatch.setattr("brainflops.outputs.report.build_report", lambda *a, **k: report)
+    monkeypatch.setattr("brainflops.outputs.report.render.build_report", lambda *a, **k: report)
     write_report(brainflops.load_preset("dettmers2015"), written, force=True)
     assert (written / "report.html").read_text(encoding="utf-8") == render_html(report)
+    assert not list(written.parent.glob(f".{written.name}.*"))  # no staging left behind
 
 
-def test_same_seed_gives_the_same_report(written, report):
-    assert (written / "report.md").read_text(encoding="utf-8") == render_markdown(report)
-
-
-def test_write_report_refuses_to_overwrite_any_file(tmp_path, report, monkeypatch):
-    monkeypatch.setattr("brainflops.outputs.report.build_report", lambda *a, **k: report)
-    model = brainflops.load_preset("dettmers2015")
-    (tmp_path / "figures").mkdir()
-    (tmp_path / "figures" / "distribution.png").write_bytes(b"keep")
-    with pytest.raises(FileExistsError):
-        write_report(model, tmp_path)
-    assert (tmp_path / "figures" / "distribution.png").read_bytes() == b"keep"
+def test_a_folder_with_other_files_is_never_replaced(tmp_path, report, monkeypatch):
+    monkeypatch.setattr("brainflops.outputs.report.render.build_report", lambda *a, **k: report)
+    (tmp_path / "notes.txt").write_text("keep")
+    with pytest.raises(brainflops.BrainflopsError, match="would be lost"):
+        write_report(brainflops.load_preset("dettmers2015"), tmp_path, force=True)
+    assert (tmp_path / "notes.txt").read_text() == "keep"
     assert not (tmp_path / "report.html").exists()
 
 
 def test_a_model_without_uncertainty_omits_sensitivity_and_says_so():
-    small = build_report(brainflops.load_preset("kurzweil1999"), samples=200)
+    small = build_report(brainflops.load_preset("kurzweil1999"), Options(samples=200))
     assert set(small.omitted) == {"sensitivity"}
-    assert "sensitivity" not in [s.key for s in small.sections]
     assert "Not included" in render_html(small)
+    assert "(no spread)" in " ".join(small.sections[0].paragraphs)
 
 
 def test_report_from_a_scenario_file(tmp_path):
@@ -175,14 +208,16 @@ def test_report_from_a_scenario_file(tmp_path):
     out = tmp_path / "out"
     args = ["report", "--scenario", str(scenario), "--out", str(out), "--samples", "300"]
     assert main(args) == 0
-    text = (out / "report.html").read_text(encoding="utf-8")
-    assert "Slow neurons" in text
+    assert "Slow neurons" in (out / "report.html").read_text(encoding="utf-8")
 
 
-def test_point_estimate_preset_reports_without_warnings():
-    # No uncertain inputs: no sensitivity section, and no degenerate-axis warnings
-    # (pytest turns warnings into errors).
-    model = brainflops.load_preset("kurzweil1999")
-    point = build_report(model, samples=200)
-    assert "sensitivity" in point.omitted
-    assert {"breakdown", "distribution"} <= {f.name for f in point.figures}
+def test_unknown_device_fails_before_the_work(tmp_path, capsys):
+    assert main(["report", "--device", "Abacus 9000", "--out", str(tmp_path / "r")]) == 2
+    assert "Abacus" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
+def test_every_figure_is_listed_for_the_folder_check(report):
+    from brainflops.outputs.report.render import FIGURES
+
+    assert {f.name for f in report.figures} <= set(FIGURES)

@@ -24,6 +24,7 @@ from brainflops.core.errors import (
     UnknownNameError,
 )
 from brainflops.models.presets import build_model
+from brainflops.outputs import plots
 from brainflops.uncertainty.sensitivity import (
     Elasticities,
     SobolIndices,
@@ -242,11 +243,10 @@ def test_results_are_frozen_and_export_to_frames_json_and_png(method, tmp_path):
     assert data["method"] == method
     assert [row["parameter"] for row in data["parameters"]] == list(result.names)
     path = tmp_path / "chart.png"
-    result.save_plot(path)
+    plots.save(plots.sensitivity(result, model=MODERN), path)
     assert path.read_bytes().startswith(b"\x89PNG")
     with pytest.raises(OutputExistsError):
-        result.save_plot(path)
-    result.save_plot(path, overwrite=True)
+        plots.save(plots.sensitivity(result), path)
     assert not list(tmp_path.glob(".*.tmp"))  # atomic write leaves no temporary behind
 
 
@@ -259,8 +259,8 @@ def test_plots_do_not_touch_pyplot_state():
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
-    tornado(DETTMERS).figure()
-    elasticities(DETTMERS).figure()
+    plots.tornado(tornado(DETTMERS))
+    plots.elasticities(elasticities(DETTMERS))
     assert plt.get_fignums() == before
 
 
@@ -311,7 +311,7 @@ def test_cli_text_table_and_plot(tmp_path, capsys):
     ("argv", "message"),
     [
         (["--method", "tornado", "--samples", "256"], "--samples"),
-        (["--plot", "chart.svg"], "--plot"),
+        (["--plot", "chart.txt"], "--plot"),
         (["--preset", "no-such-preset"], "unknown preset"),
     ],
 )

@@ -234,20 +234,39 @@ def text_table(
     *,
     right: Iterable[int] = (),
     rule: bool = False,
+    width: int | None = None,
 ) -> str:
     """Rows under a header in aligned columns, as plain text without a trailing newline.
 
     Cells are shown as given (``str`` of each; numbers are never reformatted), columns
     listed in ``right`` are right-aligned and the others left-aligned, and ``rule`` draws
-    a line of dashes under the header. No rows gives the header alone.
+    a line of dashes under the header. No rows gives the header alone. With ``width``,
+    the widest left-aligned text column is wrapped until the table fits ``width`` columns.
     """
     columns = list(header)
     flush_right = set(right)
-    text = tabulate(
-        [[str(cell) for cell in row] for row in rows],
-        headers=columns,
-        tablefmt="simple" if rule else "plain",
-        disable_numparse=True,
-        colalign=["right" if i in flush_right else "left" for i in range(len(columns))],
-    )
+    cells = [[str(cell) for cell in row] for row in rows]
+    widths: list[int | None] = [None] * len(columns)
+
+    def render() -> str:
+        return tabulate(
+            cells,
+            headers=columns,
+            tablefmt="simple" if rule else "plain",
+            disable_numparse=True,
+            colalign=["right" if i in flush_right else "left" for i in range(len(columns))],
+            maxcolwidths=widths,
+        )
+
+    text = render()
+    while width is not None and max(map(len, text.splitlines()), default=0) > width:
+        text_columns = [i for i in range(len(columns)) if i not in flush_right]
+        current = {i: max([len(columns[i]), *(len(r[i]) for r in cells)]) for i in text_columns}
+        if widths[max(current, key=current.__getitem__)] is not None and all(
+            (widths[i] or current[i]) <= 8 for i in text_columns
+        ):
+            break  # nothing left to wrap: the terminal wraps the rest
+        widest = max(text_columns, key=lambda i: widths[i] or current[i])
+        widths[widest] = max(8, (widths[widest] or current[widest]) - 4)
+        text = render()
     return "\n".join(line.rstrip() for line in text.splitlines())

@@ -307,7 +307,9 @@ def register_timeline(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
     )
     time.add_argument("--json", action="store_true", help="print JSON")
     time.add_argument(
-        "--plot", metavar="FILE.png", help="write the CDF of parity years (--force overwrites)"
+        "--plot",
+        metavar="FILE",
+        help="write the CDF of parity years, .svg, .png or .pdf (--force overwrites)",
     )
     add_output_arguments(time)
     time.set_defaults(handler=_timeline)

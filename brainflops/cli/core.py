@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import TYPE_CHECKING
+import sys
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from brainflops.models.model import Model
@@ -16,18 +17,19 @@ from brainflops.cli._common import (
     dumps,
     emit,
     flops_fields,
-    flops_text,
     model_name,
     non_empty,
     positive_int,
     seed,
     text_table,
 )
+from brainflops.cli._terminal import add_quiet_argument, fit, stage, width
+from brainflops.core import fmt
 
 DEFAULT_PRESET = "dettmers2015"
 # Written out so that --help loads no library module; tests/test_cli_startup.py checks it
 # against brainflops.outputs.export.FORMATS.
-FORMATS = ("markdown", "csv", "latex", "json", "html")
+FORMATS = ("text", "markdown", "csv", "latex", "json", "html")
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,15 +80,20 @@ def _presets(args: argparse.Namespace) -> int:
     if args.json:
         emit(dumps(rows), args)
         return 0
-    table = [(r["preset"], f"{r['central']:.3g}", r["title"]) for r in rows]
-    emit(text_table(("preset", "FLOP/s", "title"), table, right=(1,)) + "\n", args)
+    table = [(r["preset"], fmt.sci(r["central"]), r["title"]) for r in rows]
+    text = text_table(("preset", "FLOP/s", "title"), table, right=(1,), rule=True, width=width())
+    emit(text + "\n", args)
     return 0
 
 
 def _estimate(args: argparse.Namespace) -> int:
     from brainflops.models.summary import preset_summary, summarize
 
-    if args.samples or getattr(args, "scenario", None):
+    if args.plot:
+        from brainflops.outputs.plots import check_path
+
+        check_path(args.plot)
+    if args.samples or args.plot or getattr(args, "scenario", None):
         model = model_from_args(args)
         summary = summarize(model)
     else:
@@ -115,8 +122,12 @@ def _estimate(args: argparse.Namespace) -> int:
             for term, log in zip(summary.terms, term_logs, strict=True)
         ],
     }
+    samples = None
     if args.samples:
-        samples = model.sample(args.samples, seed=args.seed)
+        with (
+            stage(f"sampling {args.samples:,} draws", args) if args.samples >= 10**6 else _quiet()
+        ):
+            samples = model.sample(args.samples, seed=args.seed)
         quantiles = [float(q) for q in samples.percentile_log10([5, 50, 95])]
         result["samples"] = args.samples
         result["seed"] = args.seed
@@ -124,31 +135,57 @@ def _estimate(args: argparse.Namespace) -> int:
         if max(quantiles) < MAX_FLOAT_LOG10:
             result["percentiles"] = {k: 10**v for k, v in result["percentiles_log10"].items()}
         result["spread_decades"] = samples.spread_decades
+    if args.plot:
+        from brainflops.outputs import plots
+
+        figure = (
+            plots.breakdown(model)
+            if samples is None
+            else plots.distribution(samples, model_title=model.title)
+        )
+        plots.save(figure, args.plot, overwrite=bool(args.force))
+        sys.stderr.write(f"wrote {args.plot}\n")
     if args.json:
         emit(dumps(result), args)
         return 0
-    lines = [f"{summary.title}", f"  central estimate: {flops_text(central)} FLOP/s"]
+    emit(fit(_estimate_text(summary, term_logs, result), width()), args)
+    return 0
+
+
+def _quiet() -> Any:
+    from contextlib import nullcontext
+
+    return nullcontext()
+
+
+def _estimate_text(summary: Any, term_logs: list[float], result: dict[str, Any]) -> str:
+    """The estimate for people: the total, the source's figure, percentiles, the stages."""
+    # Four figures where the reconstruction meets the source's number (1.076 vs 1.075).
+    digits = 4 if summary.reported is not None else fmt.DIGITS
+    central = summary.log10_central
+    lines = [summary.title, f"  central estimate: {fmt.from_log10(central, 'FLOP/s', digits)}"]
     lines += [f"  {line}" for line in summary.comparison]
     if "percentiles_log10" in result:
-        p = [flops_text(v, ".3g") for v in result["percentiles_log10"].values()]
+        p5, p50, p95 = result["percentiles_log10"].values()
         lines.append(
-            f"  {args.samples} draws (seed {args.seed}): 5% {p[0]}, median {p[1]}, "
-            f"95% {p[2]} FLOP/s ({result['spread_decades']:.2f} orders of magnitude)",
+            f"  {result['samples']:,} draws (seed {result['seed']}): median "
+            f"{fmt.from_log10(p50, 'FLOP/s')}, 90% interval {fmt.from_log10(p5)} to "
+            f"{fmt.from_log10(p95, 'FLOP/s')} ({result['spread_decades']:.2f} orders of magnitude)"
         )
     lines.append("")
     rows = [
         (
             term.population,
-            term.stage,
+            fmt.label(term.stage),
             term.operation,
-            flops_text(log, ".3e"),
-            f"{100 * share:.3g}%",
+            fmt.from_log10(log),
+            fmt.share(share),
         )
         for term, log, share in zip(summary.terms, term_logs, summary.shares(), strict=True)
     ]
-    lines.append(text_table(("population", "stage", "operation", "flops", "share"), rows))
-    emit("\n".join(lines) + "\n", args)
-    return 0
+    header = ("population", "stage", "operation", "FLOP/s", "share")
+    lines.append(text_table(header, rows, right=(3, 4), rule=True, width=width()))
+    return "\n".join(lines) + "\n"
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -215,9 +252,13 @@ def _wrapped(text: str) -> list[str]:
 
 
 def _table(args: argparse.Namespace) -> int:
-    from brainflops.outputs.export import assumptions
+    from brainflops.outputs.export import assumptions, parse_columns
 
-    emit(assumptions(model_from_args(args), args.format), args)
+    chosen = args.format
+    if chosen is None:  # people at a terminal get the readable view; pipes get Markdown
+        chosen = "text" if sys.stdout.isatty() and not args.out else "markdown"
+    columns = parse_columns(args.columns)
+    emit(assumptions(model_from_args(args), chosen, columns=columns, width=width()), args)
     return 0
 
 
@@ -239,6 +280,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=seed, default=0, help="random seed for --samples (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--plot",
+        metavar="FILE",
+        type=non_empty("--plot"),
+        help="also draw the breakdown (with --samples: the distribution) to FILE "
+        "(.svg, .png, .pdf)",
+    )
+    add_quiet_argument(p)
     add_output_arguments(p)
     p.set_defaults(handler=_estimate)
 
@@ -250,7 +299,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("table", help="print the assumption table")
     add_model_arguments(p)
-    p.add_argument("--format", choices=FORMATS, default="markdown")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="text (default on a terminal), markdown (default otherwise), csv, latex, json, html",
+    )
+    p.add_argument(
+        "--columns",
+        metavar="A,B,...",
+        help="columns to keep, in order (the names of the csv header: name, symbol, unit, "
+        "value, low, high, ...)",
+    )
     add_output_arguments(p)
     p.set_defaults(handler=_table)
 

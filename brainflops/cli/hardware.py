@@ -15,8 +15,12 @@ from brainflops.cli._common import (
     bounded_float,
     dumps,
     emit,
+    non_empty,
+    text_table,
 )
+from brainflops.cli._terminal import fit, width
 from brainflops.cli.core import add_model_arguments, model_from_args
+from brainflops.core import fmt
 from brainflops.core.errors import InvalidValueError
 
 __all__ = ["register"]
@@ -73,6 +77,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"'0.1 USD/kWh' (default {defaults['electricity_price']:g})",
     )
     hardware.add_argument("--list", action="store_true", help="list the accelerators and exit")
+    hardware.add_argument(
+        "--plot",
+        metavar="FILE",
+        type=non_empty("--plot"),
+        help="also draw the roofline chart to FILE (.svg, .png, .pdf)",
+    )
     hardware.add_argument("--json", action="store_true", help="machine-readable output")
     add_output_arguments(hardware)
     hardware.set_defaults(handler=_hardware)
@@ -147,6 +157,10 @@ def _hardware(args: argparse.Namespace) -> int:
     pue = None if args.pue is None else parse_value(args.pue, "dimensionless", "--pue")
     if pue is not None and not 1 <= pue <= MAX_PUE:
         raise InvalidValueError("--pue", f"must be from 1 to {MAX_PUE:g}, got {args.pue}")
+    if args.plot:
+        from brainflops.outputs.plots import check_path
+
+        check_path(args.plot)
     model = model_from_args(args)
     price = (
         None
@@ -156,113 +170,171 @@ def _hardware(args: argparse.Namespace) -> int:
     result = plan(
         model, args.device, args.precision, PlanOptions(pue=pue, electricity_price=price)
     )
+    if args.plot:
+        from brainflops.outputs import plots
+
+        plots.save(plots.roofline(result), args.plot, overwrite=bool(args.force))
+        sys.stderr.write(f"wrote {args.plot}\n")
     if args.json:
         emit(dumps(result.to_dict()), args)
         return 0
-    emit(_hardware_text(result), args)
+    emit(_hardware_text(result, width()), args)
     return 0
 
 
-def _hardware_text(p: Any) -> str:
-    from tabulate import tabulate
+_LINK_TITLES = {
+    "pcie3_x16": "PCIe 3.0 x16",
+    "pcie4_x16": "PCIe 4.0 x16",
+    "pcie5_x16": "PCIe 5.0 x16",
+    "infiniband_ndr": "InfiniBand NDR",
+    "nvlink4": "NVLink 4",
+}
+
+
+def _times(value: float | None) -> str:
+    return "" if value is None else f"{fmt.sci(value)} ×"
+
+
+def _hardware_text(p: Any, columns: int) -> str:
+    from brainflops.ops.stages import STAGES
 
     d = p.device
-    lines = [
-        f"{p.title}",
+    facts: list[tuple[str, str]] = [
         (
-            f"on {d.name} at {p.precision}: peak {p.peak:.4g} FLOP/s, memory bandwidth "
-            f"{p.bandwidth:.4g} B/s, ridge point {p.ridge_point:.4g} FLOP/B"
+            "model",
+            f"{fmt.sci(p.flops, 'FLOP/s')}, "
+            + (
+                f"{fmt.si(p.bytes_per_second, 'B/s')} moved, "
+                f"intensity {fmt.sig(p.intensity)} FLOP/B"
+                if p.bytes_known
+                else "bytes unknown (formula terms counted compute-bound at peak: a lower bound)"
+            ),
         ),
-        "",
-        f"  model: {p.flops:.4g} FLOP/s, "
-        + (
-            f"{p.bytes_per_second:.4g} B/s, intensity {p.intensity:.4g} FLOP/B"
-            if p.bytes_known
-            else "bytes unknown (formula terms counted compute-bound at peak: a lower bound)"
-        ),
-        f"  bound: {p.bound} ({len(p.memory_bound_stages)} of {len(p.stages)} stages memory-bound)",
         (
-            f"  devices for real time: {p.devices_for_throughput:.6g} "
-            f"(FLOPs alone: {p.devices_compute_only:.6g})"
+            "bound",
+            (f"{p.bound} ({len(p.memory_bound_stages)} of {len(p.stages)} stages memory-bound)"),
+        ),
+        (
+            "devices for real time",
+            (
+                f"{fmt.count(p.devices_for_throughput)} "
+                f"(FLOPs alone: {fmt.count(p.devices_compute_only)})"
+            ),
         ),
     ]
     if p.memory_bytes is not None:
-        lines.append(
-            f"  weights at {p.precision}: {p.memory_bytes:.4g} B"
-            + (
-                f" = {p.devices_for_memory} devices' memory"
-                if p.devices_for_memory is not None
-                else " (device memory unknown)"
+        memory = (
+            f" = {fmt.count(p.devices_for_memory)} devices' memory"
+            if p.devices_for_memory is not None
+            else " (device memory unknown)"
+        )
+        facts.append((f"weights at {p.precision}", fmt.si(p.memory_bytes, "B") + memory))
+    else:
+        facts.append(("weights", "unknown (formula terms have no operations)"))
+    facts.append(("devices needed", f"{fmt.count(p.devices_needed)} (set by {p.limited_by})"))
+    if p.power_watts is not None:
+        facts.append(
+            (
+                "power",
+                (
+                    f"{fmt.si(p.power_watts, 'W')} (TDP {fmt.si(d.tdp_watts, 'W')} × PUE {p.pue:g}) "
+                    f"= {_times(p.power_vs_brain)} the brain's {fmt.si(p.brain_power, 'W')}"
+                ),
+            )
+        )
+        facts.append(
+            (
+                "energy",
+                (
+                    f"{fmt.money(p.energy_cost_per_hour_usd)} per hour at "
+                    f"${p.electricity_price:g}/kWh"
+                ),
             )
         )
     else:
-        lines.append("  weights: unknown (formula terms have no operations)")
-    lines.append(f"  devices needed: {p.devices_needed:,} (set by {p.limited_by})")
-    if p.power_watts is not None:
-        lines.append(
-            f"  power: {p.power_watts:.4g} W = {p.power_watts / 1e6:.4g} MW "
-            f"(TDP {d.tdp_watts:g} W x PUE {p.pue:g}); {p.power_vs_brain:.3g} x the brain's "
-            f"{p.brain_power:g} W"
+        facts.append(("power", "unknown (no TDP in the table)"))
+    facts.append(
+        (
+            "purchase",
+            f"{fmt.money(p.cost_usd)} (launch price {fmt.money(d.price_usd)})"
+            if p.cost_usd is not None
+            else "unknown (no launch price in the table)",
         )
-        lines.append(
-            f"  energy: {p.energy_cost_per_hour_usd:.4g} USD per hour at "
-            f"{p.electricity_price:g} USD/kWh"
-        )
-    else:
-        lines.append("  power: unknown (no TDP in the table)")
-    lines.append(
-        f"  purchase: {p.cost_usd:.4g} USD (launch price {d.price_usd:g} USD)"
-        if p.cost_usd is not None
-        else "  purchase: unknown (no launch price in the table)"
     )
     if p.model_parallel_bytes_per_second is not None:
-        lines.append(
-            f"  model parallelism: {p.model_parallel_bytes_per_second:.4g} B/s leave each device"
+        facts.append(
+            (
+                "model parallelism",
+                f"{fmt.si(p.model_parallel_bytes_per_second, 'B/s')} leave each device",
+            )
         )
     if p.data_parallel_bytes_per_second is not None:
         feasible = "fits" if p.data_parallel_feasible else "does NOT fit"
-        lines.append(
-            f"  data parallelism: {p.data_parallel_bytes_per_second:.4g} B/s per device at "
-            f"{p.update_rate:g} update/s; a full replica {feasible} in one device"
+        facts.append(
+            (
+                "data parallelism",
+                (
+                    f"{fmt.si(p.data_parallel_bytes_per_second, 'B/s')} per device at "
+                    f"{p.update_rate:g} update/s; a full replica {feasible} in one device"
+                ),
+            )
         )
-    lines.append("")
+    key_width = max(len(key) for key, _ in facts)
+    lines = [
+        p.title,
+        f"on {d.name} at {p.precision}",
+        (
+            f"  peak {fmt.si(p.peak, 'FLOP/s')}, memory bandwidth {fmt.si(p.bandwidth, 'B/s')}, "
+            f"ridge point {fmt.sig(p.ridge_point)} FLOP/B"
+        ),
+        "",
+        *(f"  {key.ljust(key_width)}  {value}" for key, value in facts),
+        "",
+    ]
     links = [
         [
-            link.name,
-            _number(link.bandwidth / 1e9, ".4g"),
-            _number(link.model_parallel),
-            _number(link.data_parallel),
+            _LINK_TITLES.get(link.name, link.name),
+            fmt.si(link.bandwidth, "B/s"),
+            fmt.sig(link.model_parallel) if link.model_parallel is not None else "",
+            fmt.sci(link.data_parallel),
         ]
         for link in p.links
     ]
     lines.append(
-        tabulate(
+        text_table(
+            ["link (one direction)", "bandwidth", "model-parallel load", "data-parallel load"],
             links,
-            headers=["link", "GB/s per direction", "model-parallel load", "data-parallel load"],
-            disable_numparse=True,
+            right=(1, 2, 3),
+            rule=True,
         )
     )
     lines.append("")
     stages = [
         [
             s.population,
-            s.stage,
-            _number(s.flops),
-            _number(s.bytes_per_second),
-            _number(s.intensity),
+            STAGES[s.stage].title if s.stage in STAGES else s.stage,
+            fmt.sci(s.flops),
+            fmt.sci(s.bytes_per_second),
+            fmt.sig(s.intensity) if s.intensity else "",
             s.bound,
-            _number(s.devices, ".6g"),
+            fmt.count(s.devices),
         ]
         for s in p.stages
     ]
     lines.append(
-        tabulate(
+        text_table(
+            ["population", "stage", "FLOP/s", "B/s", "FLOP/B", "bound", "devices"],
             stages,
-            headers=["population", "stage", "FLOP/s", "B/s", "FLOP/B", "bound", "devices"],
-            disable_numparse=True,
+            right=(2, 3, 4, 6),
+            rule=True,
+            width=columns,
         )
     )
-    return "\n".join(lines) + "\n"
+    lines.append(
+        "Load: traffic as a multiple of one link's bandwidth (above 1: too slow). Devices: each "
+        "stage on its own, rounded up."
+    )
+    return fit("\n".join(lines) + "\n", columns)
 
 
 # --------------------------------------------------------------------- bench

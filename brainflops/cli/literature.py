@@ -100,7 +100,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "compare",
         help="compare every published brain-compute estimate (table, JSON, chart)",
         description="Reproduce every literature preset from its own inputs and compare them "
-        "in FLOP/s, with their 90%% ranges.",
+        "in FLOP/s, with their 90% ranges.",
     )
     p.add_argument(
         "--preset",

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 from brainflops.cli._common import (
     add_output_arguments,
     dumps,
     emit,
+    non_empty,
     power_of_two,
     seed,
     text_table,
 )
+from brainflops.cli._terminal import add_quiet_argument, stage
 from brainflops.cli.core import add_model_arguments, model_from_args
 from brainflops.core.errors import InvalidValueError
-from brainflops.core.io import check_png_path
 
 if TYPE_CHECKING:
     from brainflops.uncertainty.sensitivity import Elasticities, SobolIndices, Tornado
@@ -108,12 +110,18 @@ def _sensitivity(args: argparse.Namespace) -> int:
     if args.samples is not None and args.method != "sobol":
         raise InvalidValueError("--samples", "applies to --method sobol only")
     if args.plot is not None:
-        check_png_path(args.plot)
+        from brainflops.outputs.plots import check_path
+
+        check_path(args.plot)
     model = model_from_args(args)
     samples = DEFAULT_SOBOL_SAMPLES if args.samples is None else args.samples
-    result = analyse(model, args.method, n=samples, seed=args.seed)
+    # Only Sobol' takes long enough (seconds) to need a progress line.
+    with stage("Sobol' indices", args) if args.method == "sobol" else nullcontext():
+        result = analyse(model, args.method, n=samples, seed=args.seed)
     if args.plot is not None:
-        result.save_plot(args.plot, overwrite=args.force)
+        from brainflops.outputs import plots
+
+        plots.save(plots.sensitivity(result, model=model), args.plot, overwrite=args.force)
         print(f"wrote {args.plot}", file=sys.stderr)
     if args.json:
         emit(dumps({"preset": model.name, "title": model.title, **result.to_dict()}), args)
@@ -128,7 +136,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "sensitivity",
         help="which assumptions move the estimate (elasticities, tornado, Sobol')",
         description="Elasticities (exact, at the central values), a tornado table of swings "
-        "over each input's 90%% interval, or Sobol' indices of log10 FLOP/s (needs SALib).",
+        "over each input's 90% interval, or Sobol' indices of log10 FLOP/s (needs SALib).",
     )
     add_model_arguments(p)
     p.add_argument(
@@ -143,6 +151,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=seed, default=0, help="seed for --method sobol (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--plot", metavar="FILE.png", help="also write the chart as a PNG")
+    p.add_argument(
+        "--plot",
+        metavar="FILE",
+        type=non_empty("--plot"),
+        help="also draw the chart to FILE (.svg, .png, .pdf)",
+    )
     add_output_arguments(p)
+    add_quiet_argument(p)
     p.set_defaults(handler=_sensitivity)

@@ -118,7 +118,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--samples", type=_samples, default=2000, metavar="N", help="Monte Carlo draws")
     p.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--plot", metavar="FILE.png", help="speed-up against device count per strategy")
+    p.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="speed-up against device count per strategy (.svg, .png, .pdf)",
+    )
     add_output_arguments(p)
     p.set_defaults(handler=_train)
 
@@ -135,13 +139,13 @@ def _inputs(args: argparse.Namespace, unit: str) -> tuple[float | None, float | 
 
 
 def _train(args: argparse.Namespace) -> int:
-    from brainflops.core.io import check_png_path
     from brainflops.hardware.training_plan import TrainingOptions, train
     from brainflops.hardware.workloads import workload_from_network
     from brainflops.ops.networks import get_network
+    from brainflops.outputs.plots import check_path
 
     if args.plot:
-        check_png_path(args.plot)
+        check_path(args.plot)
     workload = workload_from_network(get_network(args.workload), batch=args.batch)
     examples, steps = _inputs(args, workload.unit)
     options = TrainingOptions(
@@ -159,9 +163,9 @@ def _train(args: argparse.Namespace) -> int:
     )
     plan = train(workload, args.device, args.count, options)
     if args.plot:
-        from brainflops.hardware.scaling import save_scaling_plot
+        from brainflops.outputs import plots
 
-        save_scaling_plot(plan, args.plot, overwrite=args.force)
+        plots.save(plots.scaling(plan), args.plot, overwrite=args.force)
     emit(dumps(plan.to_dict()) if args.json else _text(plan), args)
     return 0
 

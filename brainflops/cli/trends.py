@@ -26,7 +26,7 @@ from brainflops.cli._common import (
     seed,
 )
 from brainflops.core.errors import InvalidValueError
-from brainflops.core.io import check_png_path
+from brainflops.outputs.plots import check_path
 
 __all__ = ["register"]
 
@@ -207,7 +207,7 @@ def _check_model_flags(args: argparse.Namespace) -> None:
 
 def _check_plot(args: argparse.Namespace) -> None:
     if getattr(args, "plot", None):
-        check_png_path(args.plot)
+        check_path(args.plot)
 
 
 def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> Any:
@@ -526,7 +526,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="last year of the fit window (YYYY: through 31 December)",
     )
     fit.add_argument("--json", action="store_true", help="print JSON")
-    fit.add_argument("--plot", metavar="FILE.png", help="write a figure (--force overwrites)")
+    fit.add_argument(
+        "--plot", metavar="FILE", help="write a figure, .svg, .png or .pdf (--force overwrites)"
+    )
     add_output_arguments(fit)
     fit.set_defaults(handler=_trends_fit)
 
@@ -547,7 +549,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     back.add_argument("--seed", type=seed, default=0, help="seed of the interval's draws")
     back.add_argument("--json", action="store_true", help="print JSON")
-    back.add_argument("--plot", metavar="FILE.png", help="write a figure (--force overwrites)")
+    back.add_argument(
+        "--plot", metavar="FILE", help="write a figure, .svg, .png or .pdf (--force overwrites)"
+    )
     add_output_arguments(back)
     back.set_defaults(handler=_trends_backtest)
 

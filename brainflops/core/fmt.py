@@ -27,6 +27,7 @@ __all__ = [
     "Style",
     "count",
     "from_log10",
+    "html_table",
     "interval",
     "label",
     "money",
@@ -46,10 +47,28 @@ Style = Literal["unicode", "ascii", "latex"]
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _PLAIN_LOW, _PLAIN_HIGH = 1e-2, 1e6  # written without a power of ten inside this range
 _PREFIXES = {
-    -30: "q", -27: "r", -24: "y", -21: "z", -18: "a", -15: "f", -12: "p", -9: "n",
-    -6: "µ", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E",
-    21: "Z", 24: "Y", 27: "R", 30: "Q",
-}  # fmt: skip
+    -30: "q",
+    -27: "r",
+    -24: "y",
+    -21: "z",
+    -18: "a",
+    -15: "f",
+    -12: "p",
+    -9: "n",
+    -6: "µ",
+    -3: "m",
+    0: "",
+    3: "k",
+    6: "M",
+    9: "G",
+    12: "T",
+    15: "P",
+    18: "E",
+    21: "Z",
+    24: "Y",
+    27: "R",
+    30: "Q",
+}
 # Units written in full with a power of ten rather than with a prefix (the literature's habit).
 _SCIENTIFIC_UNITS = frozenset({"FLOP/s", "FLOP", "OPS", "TEPS", "synapse", "neuron"})
 _MONEY_UNITS = frozenset({"$", "USD", "usd"})
@@ -263,3 +282,24 @@ def label(name: str, titles: Mapping[str, str] | None = None) -> str:
     words = name.replace(".", " ").replace("_", " ").replace("-", " ").split()
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+def html_table(
+    title: str, rows: list[tuple[str, str]] | list[list[str]], header: tuple[str, ...] = ()
+) -> str:
+    """A small HTML table for notebooks' rich display (``_repr_html_``), text escaped.
+
+    >>> html_table("Plan", [("devices", "1,872,651")])
+    '<div><strong>Plan</strong><table><tr><td>devices</td><td>1,872,651</td></tr></table></div>'
+    """
+    from html import escape  # noqa: PLC0415 - only for notebooks
+
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return (
+        f"<div><strong>{escape(title)}</strong><table>"
+        + (f"<tr>{head}</tr>" if head else "")
+        + f"{body}</table></div>"
+    )

@@ -75,6 +75,7 @@ from typing import Any
 
 import sympy as sp
 
+from brainflops.core import fmt
 from brainflops.hardware.devices import (
     PRECISION_COLUMNS,
     Device,
@@ -273,6 +274,20 @@ class HardwarePlan:
     def memory_bound_stages(self) -> tuple[StageRoofline, ...]:
         """The stages whose intensity lies below the ridge point."""
         return tuple(s for s in self.stages if s.bound == "memory")
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the scale-out summary."""
+        return fmt.html_table(
+            f"{self.title} on {self.device.name} at {self.precision}",
+            [
+                ("devices needed", f"{fmt.count(self.devices_needed)} (set by {self.limited_by})"),
+                ("bound", self.bound),
+                ("power", fmt.si(self.power_watts, "W")),
+                ("purchase", fmt.money(self.cost_usd)),
+                ("energy per hour", fmt.money(self.energy_cost_per_hour_usd)),
+                ("weights", fmt.si(self.memory_bytes, "B")),
+            ],
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready mapping with units in the key names."""

@@ -26,6 +26,7 @@ import numpy as np
 import pint
 import sympy as sp
 
+from brainflops.core import fmt
 from brainflops.core.errors import (
     InvalidValueError,
     NonMonotoneError,
@@ -363,6 +364,16 @@ class Model:
         return draw_samples(
             self, n, seed=seed, correlations=pairs, chunk_size=chunk_size, progress=progress
         )
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the estimate and its breakdown by stage."""
+        rows = [
+            [r.population, r.stage, fmt.sci(r.flops), fmt.share(r.share)]
+            for r in self.breakdown().itertuples(index=False)
+        ]
+        reported = f"; reported {fmt.sci(self.reported, 'FLOP/s')}" if self.reported else ""
+        title = f"{self.title}: {fmt.from_log10(self.central_log10(), 'FLOP/s')}{reported}"
+        return fmt.html_table(title, rows, ("population", "stage", "FLOP/s", "share"))
 
     def used_parameters(self) -> tuple[str, ...]:
         """Names of the parameters that some term depends on."""

@@ -75,6 +75,7 @@ PRESET_KEYS = frozenset(
         "counts",
         "group",
         "scenario",
+        "bibliography",
         "converted",
         "kind",
     }

@@ -3,9 +3,10 @@
 * :func:`training_runs_figure`: the training compute of notable ML models over time (all
   models, Epoch's frontier models, and the running record), with one horizontal line per
   brain estimate at its lifetime compute (FLOP/s x seconds to adulthood), directly labelled;
-* :func:`lifetimes`: those lifetime values for a set of presets;
-* :func:`versus_section`: the report section (paragraphs, a table of workloads in brain
-  units, the chart), for the report builder to include.
+* :func:`lifetimes`: those lifetime values for a set of presets.
+
+The report's section on deep learning (:mod:`brainflops.outputs.report.compute`) draws
+the chart with these.
 
 matplotlib is imported by the style module, so import this module only where a chart is drawn.
 """
@@ -14,17 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from brainflops.core import fmt
-from brainflops.core.io import figure_png
 from brainflops.data.datasets import load_series
-from brainflops.forecast.versus import default_lifetime_seconds, lifetime_flop, versus
-from brainflops.models.model import Model
+from brainflops.forecast.versus import default_lifetime_seconds, lifetime_flop
 from brainflops.models.presets import list_presets, load_preset
-from brainflops.ops.networks import get_network, list_networks
 from brainflops.outputs.plots.style import (
     EPOCH_CREDIT,
     GREY,
@@ -36,12 +33,10 @@ from brainflops.outputs.plots.style import (
     new_figure,
     year_axis,
 )
-from brainflops.outputs.report import ReportFigure, ReportTable, Section
 
-__all__ = ["lifetimes", "training_runs_figure", "versus_section"]
+__all__ = ["lifetimes", "training_runs_figure"]
 
 _FIRST_YEAR = 2010.0  # the deep-learning era of Epoch's trend analyses
-_SECTION_DPI = 110
 _AXES_SHARE = 0.68  # of the figure's width; the rest holds the direct labels
 
 
@@ -125,72 +120,4 @@ def training_runs_figure(
         fig,
         source="Epoch AI, Data on Notable AI Models; brainflops presets (brainflops versus)",
         credit=EPOCH_CREDIT,
-    )
-
-
-def versus_section(model: Model, samples: int = 10_000, seed: int = 0) -> Section:
-    """The report section comparing ``model`` with deep-learning workloads."""
-    result = versus(model, [get_network(n) for n in list_networks()], None, samples, seed)
-    payload = result.to_dict()
-    brain, life = payload["brain_flops"], payload["lifetime_flop"]
-    first = payload["first_training_run_above_lifetime"]
-    passed = (
-        "No training run in Epoch AI's data has yet used that much compute."
-        if first is None
-        else f"The first training run above it was {first['name']} ({first['organization']}, "
-        f"{first['date']}, {fmt.sci(first['training_flop'])} FLOP)."
-    )
-    rows = []
-    for w in payload["workloads"]:
-        eq = w["brain_equivalent"]
-        seconds = eq.get("brain_seconds_per_training_run", {}).get("central")
-        rows.append(
-            {
-                "workload": w["title"],
-                "forward FLOP per input": fmt.sci(w["forward_flop"]),
-                "inputs per second at brain FLOP/s": fmt.sci(
-                    eq[f"{w['input_unit']}s_per_second"]["central"]
-                )
-                + f" {w['input_unit']}s",
-                "training FLOP (computed)": fmt.sci(w["training_flop"]),
-                "training FLOP (published)": fmt.sci(w["reported_training_flop"]),
-                "brain-seconds per training run": fmt.sci(seconds),
-            }
-        )
-    all_lifetimes = lifetimes(age_seconds=payload["lifetime_seconds"])
-    label = model.title.split(":")[0]
-    all_lifetimes.setdefault(label, life["central"])
-    fig = training_runs_figure(all_lifetimes, highlight=label)
-    return Section(
-        key="versus",
-        title="The brain against deep learning",
-        paragraphs=(
-            (
-                f"At {fmt.sci(brain['central'])} FLOP/s (90%: {fmt.sci(brain['p5'])} to "
-                f"{fmt.sci(brain['p95'])}), {fmt.sci(payload['lifetime_seconds'])} seconds of "
-                f"life add up to {fmt.sci(life['central'])} FLOP (90%: {fmt.sci(life['p5'])} "
-                f"to {fmt.sci(life['p95'])}). {passed}"
-            ),
-            (
-                "That is the dense BF16 peak of "
-                f"{fmt.sci(payload['brain_in_h100s']['central'])} H100 SXM5 accelerators. "
-                "Training compute: 3 x forward FLOP x training inputs; training runs: "
-                f"{EPOCH_CREDIT}."
-            ),
-        ),
-        tables=(
-            ReportTable(
-                "workloads",
-                "Reference networks priced by the same operation costs as the neuron, and "
-                "what the brain's FLOP/s would pay for.",
-                pd.DataFrame(rows),
-            ),
-        ),
-        figures=(
-            ReportFigure(
-                "training-runs",
-                "Training compute of notable ML models and each estimate's lifetime compute.",
-                figure_png(fig, _SECTION_DPI),
-            ),
-        ),
     )

@@ -114,14 +114,21 @@ def trend_figure(
     description = series_description(series) if series else "data"
     fig, (ax,) = style.new_figure(
         title or description[:1].upper() + description[1:],
-        f"{len(frame):,} data points {first:.0f}-{last:.0f}; fitted trends solid over their "
-        f"data, dashed beyond, with {CONFIDENCE:.0%} bands",
+        f"{len(frame):,} data points {first:.0f}-{last:.0f}"
+        + (
+            f"; fitted trends solid over their data, dashed beyond, with {CONFIDENCE:.0%} bands"
+            if named
+            else ""
+        ),
         width=8.0,
         height=5.0,
     )
     ax.set_yscale("log")
     for label, low, high in brain_bands:
-        ax.axhspan(low, high, color=style.color(4), alpha=0.12, lw=0)
+        if high > low:
+            ax.axhspan(low, high, color=style.color(4), alpha=0.12, lw=0)
+        else:  # a figure without a range is a line, not an invisible band
+            ax.axhline(low, color=style.color(4), ls="--", lw=1)
         ax.text(
             end,
             math.sqrt(low * high),

@@ -19,22 +19,19 @@ import math
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pint
 from numpy.typing import ArrayLike
 
+from brainflops.core import fmt
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.logspace import flops_from_log10
 from brainflops.core.units import FLOPS, magnitude_in
 from brainflops.core.validate import positive_int
 from brainflops.params.distributions import copula_cholesky
 from brainflops.uncertainty.protocol import LogModel
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
 
 __all__ = ["Samples", "draw_parameters", "draw_samples", "flops_from_log10"]
 
@@ -120,6 +117,18 @@ class Samples:
         p5, p95 = self.percentile_log10([5, 95])
         return float(p95 - p5)
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the draws' median and 90% interval."""
+        p5, p50, p95 = (float(v) for v in self.percentile_log10([5, 50, 95]))
+        return fmt.html_table(
+            f"{self.n:,} Monte Carlo draws",
+            [
+                ("median", fmt.from_log10(p50, "FLOP/s")),
+                ("90% interval", f"{fmt.from_log10(p5)} to {fmt.from_log10(p95, 'FLOP/s')}"),
+                ("spread", f"{self.spread_decades:.2f} orders of magnitude"),
+            ],
+        )
+
     def probability_above(self, threshold: pint.Quantity | float | str) -> float:
         """Share of draws above ``threshold`` (FLOP/s).
 
@@ -153,31 +162,6 @@ class Samples:
             np.array([counts[g].sum() for g in groups]),
             np.array([edges[g[0]] for g in groups] + [edges[-1]]),
         )
-
-    def figure(self, bins: int = 60, title: str = "") -> Figure:
-        """A histogram of the draws on a log10 FLOP/s axis, as a matplotlib Figure.
-
-        The figure is not registered with pyplot; save it with ``fig.savefig(...)``.
-        """
-        from matplotlib.figure import Figure  # noqa: PLC0415 - plotting is optional at import
-
-        counts, edges = self.histogram(bins)
-        fig = Figure(figsize=(6.4, 3.6), layout="constrained")
-        ax = fig.add_subplot()
-        ax.stairs(counts / self.n, edges, fill=True, alpha=0.6)
-        for q, style in ((5, ":"), (50, "-"), (95, ":")):
-            ax.axvline(
-                float(self.percentile_log10(q)),
-                color="k",
-                linestyle=style,
-                linewidth=1,
-                label=f"{q}th percentile",
-            )
-        ax.set_xlabel("log10 FLOP/s")
-        ax.set_ylabel("share of draws")
-        ax.set_title(title or f"{self.n:,} draws, spread {self.spread_decades:.2f} decades")
-        ax.legend(fontsize="small")
-        return fig
 
 
 def _edges() -> np.ndarray:

@@ -10,9 +10,9 @@ Three views, cheapest first:
   estimated with SALib's Saltelli-Sobol' sample and analysis. SALib is an optional
   dependency (``pip install brainflops[sensitivity]``).
 
-Each returns a small frozen dataclass with ``to_frame()`` (a pandas DataFrame),
-``to_dict()`` (plain JSON-able data), ``figure()`` (a :class:`matplotlib.figure.Figure`,
-never registered with pyplot) and ``save_plot(path)`` (an atomically written PNG).
+Each returns a small frozen dataclass with ``to_frame()`` (a pandas DataFrame) and
+``to_dict()`` (plain JSON-able data); :func:`brainflops.outputs.plots.sensitivity` draws
+any of them.
 
 Examples
 --------
@@ -28,28 +28,23 @@ Examples
 from __future__ import annotations
 
 import math
-import os
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from brainflops.core import fmt
 from brainflops.core.errors import (
     InvalidValueError,
     MissingDependencyError,
     UnknownNameError,
 )
-from brainflops.core.io import save_figure_png
 from brainflops.uncertainty.protocol import LogModel
 
 if TYPE_CHECKING:
     from types import ModuleType
-
-    from matplotlib.figure import Figure
 
 
 __all__ = [
@@ -71,7 +66,6 @@ _LN10 = math.log(10.0)
 # Keep the unit hypercube open: ppf(0) and ppf(1) are infinite for unbounded distributions.
 _OPEN_LOW = 2.0**-54
 _OPEN_HIGH = 1.0 - 2.0**-53
-_MAX_BARS = 25  # parameters shown in a chart; the tables always list all of them
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -118,35 +112,18 @@ def _value_from_log(log_value: float) -> float:
         return float(np.exp(log_value))
 
 
-def _new_figure(
-    figsize: tuple[float, float], layout: Literal["constrained", "compressed", "tight"]
-) -> Figure:
-    """A figure outside pyplot's global state (matplotlib is imported on first use)."""
-    from matplotlib.figure import Figure  # noqa: PLC0415 - keep imports of the CLI light
-
-    return Figure(figsize=figsize, layout=layout)
-
-
-def _bar_labels(names: Sequence[str]) -> list[str]:
-    return list(names[:_MAX_BARS])
-
-
 class _Result(ABC):
-    """Shared output methods; subclasses define ``to_frame``, ``to_dict`` and ``figure``."""
+    """Shared output methods; subclasses define ``to_frame`` and ``to_dict``."""
 
     @abstractmethod
-    def figure(self) -> Figure:
-        """The result as a matplotlib figure."""
+    def to_frame(self) -> pd.DataFrame:
+        """The result as a table."""
 
-    def save_plot(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-        """Write :meth:`figure` as a PNG, atomically.
-
-        Raises
-        ------
-        OutputExistsError
-            If ``path`` exists and ``overwrite`` is false.
-        """
-        return save_figure_png(self.figure(), path, overwrite=overwrite)
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the table, numbers with three significant figures."""
+        frame = self.to_frame()
+        text = frame.map(lambda v: fmt.sci(v) if isinstance(v, float) else str(v))
+        return fmt.html_table(type(self).__name__, text.to_numpy().tolist(), tuple(frame.columns))
 
 
 # -------------------------------------------------------------------------- elasticity
@@ -211,20 +188,6 @@ class Elasticities(_Result):
                 )
             ],
         }
-
-    def figure(self) -> Figure:
-        """Horizontal bars of the elasticities, largest magnitude on top."""
-        labels = _bar_labels(self.names)
-        values = np.array(self.values[: len(labels)])
-        fig = _new_figure(figsize=(7.0, 0.35 * len(labels) + 1.4), layout="constrained")
-        ax = fig.add_subplot()
-        y = np.arange(len(labels))[::-1]
-        ax.barh(y, values, color=np.where(values >= 0, "tab:blue", "tab:red"))
-        ax.set_yticks(y, labels)
-        ax.axvline(0.0, color="k", linewidth=0.8)
-        ax.set_xlabel("elasticity  d ln(FLOP/s) / d ln(x)")
-        ax.set_title(f"{self.model}: elasticities at the central values")
-        return fig
 
 
 def elasticities(model: LogModel) -> Elasticities:
@@ -340,26 +303,6 @@ class Tornado(_Result):
                 )
             ],
         }
-
-    def figure(self) -> Figure:
-        """The tornado chart: a bar per input from its low-end to its high-end output."""
-        labels = _bar_labels(self.names)
-        k = len(labels)
-        fig = _new_figure(figsize=(7.0, 0.35 * max(k, 1) + 1.4), layout="constrained")
-        ax = fig.add_subplot()
-        y = np.arange(k)[::-1]
-        base = self.base_log10
-        low = np.array(self.output_low[:k]) - base
-        high = np.array(self.output_high[:k]) - base
-        ax.barh(y, low, left=base, color="tab:blue", label="input at 5th percentile")
-        ax.barh(y, high, left=base, color="tab:orange", label="input at 95th percentile")
-        ax.axvline(base, color="k", linewidth=0.8)
-        ax.set_yticks(y, labels)
-        ax.set_xlabel("log10 FLOP/s")
-        ax.set_title(f"{self.model}: swing over each input's 90% interval")
-        if k:
-            ax.legend(fontsize="small", loc="lower right")
-        return fig
 
 
 def tornado(model: LogModel) -> Tornado:
@@ -503,36 +446,6 @@ class SobolIndices(_Result):
                 )
             ],
         }
-
-    def figure(self) -> Figure:
-        """Paired bars of S1 and ST per input, with their confidence half-widths."""
-        labels = _bar_labels(self.names)
-        k = len(labels)
-        fig = _new_figure(figsize=(7.0, 0.45 * max(k, 1) + 1.4), layout="constrained")
-        ax = fig.add_subplot()
-        y = np.arange(k)[::-1].astype(float)
-        ax.barh(
-            y + 0.2,
-            self.first[:k],
-            height=0.4,
-            xerr=self.first_conf[:k],
-            color="tab:blue",
-            label="first order S1",
-        )
-        ax.barh(
-            y - 0.2,
-            self.total[:k],
-            height=0.4,
-            xerr=self.total_conf[:k],
-            color="tab:orange",
-            label="total ST",
-        )
-        ax.set_yticks(y, labels)
-        ax.set_xlim(0.0, 1.05)
-        ax.set_xlabel("share of the variance of log10 FLOP/s")
-        ax.set_title(f"{self.model}: Sobol' indices (n = {self.n})")
-        ax.legend(fontsize="small", loc="lower right")
-        return fig
 
 
 def _salib() -> tuple[ModuleType, ModuleType]:

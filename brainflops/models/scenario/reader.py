@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from brainflops.core.errors import BrainflopsError, ScenarioError, UnknownNameError
+from brainflops.data.citations import bibliography, check_entries
 from brainflops.models.model import Model
 from brainflops.models.presets import (
     PRESET_KEYS,
@@ -50,8 +51,16 @@ __all__ = [
 #: to a few seconds whatever the file holds.
 MAX_KEYS = 20_000
 
-_TOP_KEYS = ("scenario", "set", "parameters", "populations", "formulas", "correlations")
-_META_TEXT = tuple(sorted(PRESET_KEYS - {"reported", "year", "scenario"}))
+_TOP_KEYS = (
+    "scenario",
+    "set",
+    "parameters",
+    "populations",
+    "formulas",
+    "correlations",
+    "bibliography",
+)
+_META_TEXT = tuple(sorted(PRESET_KEYS - {"reported", "year", "scenario", "bibliography"}))
 _META_KEYS = frozenset({"base", "remove", "reported", "year", *_META_TEXT})
 _ORIGIN = "\x00scenario\x00"  # marks build_model's prefix so it can be replaced
 
@@ -220,7 +229,37 @@ class _Reader:
             self.items.append(merged, document, kind)
         merged["preset"] = preset
         merged.pop("variants", None)
+        self._sources(document, merged)
         return merged
+
+    def _sources(self, document: dict[str, Any], merged: dict[str, Any]) -> None:
+        """Check the scenario's own ``[bibliography]`` entries and that every parameter's
+        source is a known key: packaged, declared here, or this file (which cites the
+        values it changes). The entries stay on the model for ``brainflops cite``."""
+        own = document.get("bibliography", {})
+        for key, message in check_entries(own):
+            self.log.add(key, message)
+        if not isinstance(own, Mapping):
+            return
+        preset = merged["preset"]
+        this_file = {  # how changed values cite this scenario (see _source_name)
+            "author": "brainflops scenario",
+            "year": int(preset.get("year") or 0) or None,
+            "title": str(preset.get("title", self._source_name())),
+            "note": f"the scenario file {self._source_name()}",
+        }
+        entries = {self._source_name(): {k: v for k, v in this_file.items() if v}, **own}
+        preset["bibliography"] = entries
+        known = {**bibliography(), **entries}
+        overridden = self._table(document, "set")
+        for name, record in flatten_parameters(merged.get("parameters", {})).items():
+            source = record.get("source")
+            if isinstance(source, str) and source and source not in known:
+                self.log.add(
+                    f"set.{name}" if name in overridden else f"parameters.{name}.source",
+                    f"unknown source key {source!r}{suggest(source, known)}; declare it as "
+                    f"[bibliography.{source}] with author, year and title",
+                )
 
     def _source_name(self) -> str:
         """How a changed parameter cites this scenario: its file name, or ``scenario``."""

@@ -236,4 +236,12 @@ Rank correlation between two uncertain parameters, used when sampling.
 a = "glia.count"
 b = "interneurons.count"
 rho = 0.5
+
+A source of your own: every parameter's source must be a key of the packaged
+bibliography or of a [bibliography.KEY] table here (brainflops cite lists them).
+[bibliography.my-notes]
+author = "Doe, Jane"
+year = 2026
+title = 'Notes on glia'
+url = "https://example.org/glia"
 """

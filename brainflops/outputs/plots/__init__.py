@@ -4,10 +4,13 @@
 :func:`distribution`    Monte Carlo draws of the total (:class:`~brainflops.Samples`)
 :func:`breakdown`       FLOP/s of each population and stage of a model
 :func:`tornado`         one-at-a-time sensitivity (a tornado result)
+:func:`elasticities`    elasticities d ln F / d ln x at the central values
+:func:`sobol`           Sobol' indices (:func:`sensitivity` picks by result type)
 :func:`comparison`      every published estimate on one axis, the model highlighted
 :func:`roofline`        each stage of a hardware plan on the device's roofline
 :func:`trend`           a hardware series with fitted trends and brain bands
 :func:`parity_cdf`      probability of parity by year, one curve per result
+:func:`scaling`         training speed-up against device count, per strategy
 ======================  ============================================================
 
 Each returns a :class:`matplotlib.figure.Figure` in the package's style
@@ -30,26 +33,37 @@ if TYPE_CHECKING:
         breakdown,
         comparison,
         distribution,
+        elasticities,
         roofline,
+        sensitivity,
+        sobol,
         tornado,
     )
     from brainflops.outputs.plots.style import save
+    from brainflops.outputs.plots.training import scaling
     from brainflops.outputs.plots_trends import parity_cdf_figure as parity_cdf
     from brainflops.outputs.plots_trends import trend_figure as trend
 
 __all__ = [
+    "EPOCH_CREDIT",
     "FORMATS",
     "breakdown",
     "check_path",
     "comparison",
     "distribution",
+    "elasticities",
     "parity_cdf",
     "roofline",
     "save",
+    "scaling",
+    "sensitivity",
+    "sobol",
     "tornado",
     "trend",
 ]
 
+#: The credit Epoch AI's licence asks for wherever its data appear.
+EPOCH_CREDIT = "Data: Epoch AI (epoch.ai), CC BY 4.0"
 #: File types a chart can be written as, by suffix.
 FORMATS = (".svg", ".png", ".pdf")
 
@@ -77,6 +91,10 @@ _WHERE = {
     "comparison": ("brainflops.outputs.plots.charts", "comparison"),
     "distribution": ("brainflops.outputs.plots.charts", "distribution"),
     "roofline": ("brainflops.outputs.plots.charts", "roofline"),
+    "elasticities": ("brainflops.outputs.plots.charts", "elasticities"),
+    "sobol": ("brainflops.outputs.plots.charts", "sobol"),
+    "sensitivity": ("brainflops.outputs.plots.charts", "sensitivity"),
+    "scaling": ("brainflops.outputs.plots.training", "scaling"),
     "tornado": ("brainflops.outputs.plots.charts", "tornado"),
     "save": ("brainflops.outputs.plots.style", "save"),
     "trend": ("brainflops.outputs.plots_trends", "trend_figure"),

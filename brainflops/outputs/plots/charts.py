@@ -30,9 +30,18 @@ if TYPE_CHECKING:
     from brainflops.models.literature import ReferenceLine
     from brainflops.models.model import Model
     from brainflops.uncertainty.samples import Samples
-    from brainflops.uncertainty.sensitivity import Tornado
+    from brainflops.uncertainty.sensitivity import Elasticities, SobolIndices, Tornado
 
-__all__ = ["breakdown", "comparison", "distribution", "roofline", "tornado"]
+__all__ = [
+    "breakdown",
+    "comparison",
+    "distribution",
+    "elasticities",
+    "roofline",
+    "sensitivity",
+    "sobol",
+    "tornado",
+]
 
 _MAX_BARS = 12  # bars beyond this are summed into "all others"
 _LABEL_CHARS = 58
@@ -192,6 +201,77 @@ def tornado(
     ]
     ax.legend(handles=handles, fontsize=7.5, frameon=False, loc="lower right")
     return style.finish(fig, source=f"brainflops sensitivity --method tornado ({result.model})")
+
+
+def elasticities(result: Elasticities, *, model: Model | None = None) -> Figure:
+    """Bars of ``d ln F / d ln x`` at the central values, largest magnitude on top."""
+    names = list(result.names[:_MAX_BARS])
+    labels = [_short(fmt.label(n, _titles(model)), 40) for n in names]
+    values = np.array(result.values[: len(names)])  # noqa: PD011 - a tuple, not pandas
+    fig, (ax,) = style.new_figure(
+        "How strongly the estimate responds to each input",
+        f"{model.title if model else result.model}: elasticity d ln F / d ln x at the central "
+        "values (1: the total scales in proportion)",
+        height=1.8 + 0.34 * max(len(names), 1),
+    )
+    y = np.arange(len(names))[::-1]
+    ax.barh(y, values, color=[style.color(0) if v >= 0 else style.color(1) for v in values])
+    ax.axvline(0, color="#222222", lw=0.8)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("elasticity")
+    return style.finish(fig, source=f"brainflops sensitivity --method elasticity ({result.model})")
+
+
+def sobol(result: SobolIndices, *, model: Model | None = None) -> Figure:
+    """First-order and total Sobol' indices per input, with their confidence half-widths."""
+    names = list(result.names[:_MAX_BARS])
+    labels = [_short(fmt.label(n, _titles(model)), 40) for n in names]
+    fig, (ax,) = style.new_figure(
+        "Which inputs explain the spread of the estimate",
+        f"{model.title if model else result.model}: Sobol' indices of log10 FLOP/s "
+        f"({result.evaluations:,} evaluations, inputs independent)",
+        height=1.9 + 0.45 * max(len(names), 1),
+    )
+    y = np.arange(len(names))[::-1].astype(float)
+    k = len(names)
+    ax.barh(
+        y + 0.2,
+        result.first[:k],
+        height=0.4,
+        xerr=result.first_conf[:k],
+        color=style.color(0),
+        label="first order (alone)",
+    )
+    ax.barh(
+        y - 0.2,
+        result.total[:k],
+        height=0.4,
+        xerr=result.total_conf[:k],
+        color=style.color(1),
+        label="total (with interactions)",
+    )
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlim(0, 1.05)
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.share(v)))
+    ax.set_xlabel("share of the variance of log10 FLOP/s")
+    ax.legend(fontsize=7.5, frameon=False, loc="lower right")
+    return style.finish(fig, source=f"brainflops sensitivity --method sobol ({result.model})")
+
+
+def sensitivity(
+    result: Elasticities | Tornado | SobolIndices, *, model: Model | None = None
+) -> Figure:
+    """The chart of any sensitivity result: :func:`elasticities`, :func:`tornado` or
+    :func:`sobol` by its type."""
+    from brainflops.uncertainty import sensitivity as analysis  # noqa: PLC0415
+
+    if isinstance(result, analysis.Tornado):
+        return tornado(result, model=model)
+    if isinstance(result, analysis.SobolIndices):
+        return sobol(result, model=model)
+    return elasticities(result, model=model)
 
 
 #: Bounds are drawn as triangles pointing to the side the true figure lies on.

@@ -34,7 +34,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullForm
 from brainflops.core import fmt
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.io import atomic_write, figure_png
-from brainflops.outputs.plots import FORMATS, check_path
+from brainflops.outputs.plots import EPOCH_CREDIT, FORMATS, check_path
 
 __all__ = [
     "EPOCH_CREDIT",
@@ -65,8 +65,6 @@ PALETTE = (
 )
 GREY = "#555555"
 LIGHT_GREY = "#DDDDDD"
-#: The credit Epoch AI's licence asks for wherever its data appear.
-EPOCH_CREDIT = "Data: Epoch AI (epoch.ai), CC BY 4.0"
 #: Resolution of saved PNGs: sharp in print and on high-density screens.
 PNG_DPI = 300
 
@@ -150,6 +148,10 @@ def finish(fig: Figure, *, source: str = "", credit: str = "") -> Figure:
     height = fig.get_figheight()
     width = fig.get_figwidth()
     y = 0.1 / height
+    # One line each: the source gets the room the credit leaves (7.5-point text).
+    room = int(width * _CHARS_PER_INCH * 1.2) - len(credit) - 4
+    if len(source) > room:
+        source = textwrap.shorten(source, room, placeholder=" …")
     if source:
         fig.text(
             0.12 / width,
@@ -318,8 +320,14 @@ def figure_bytes(fig: Figure, suffix: str, dpi: float = PNG_DPI) -> bytes:
         return figure_png(fig, dpi)
     import io  # noqa: PLC0415 - only for vector output
 
+    import matplotlib as mpl  # noqa: PLC0415
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=suffix[1:], metadata={"Date": None} if suffix == ".svg" else None)
+    # A fixed salt makes SVG ids (clip paths) depend on content only: same chart, same bytes.
+    with mpl.rc_context({"svg.hashsalt": "brainflops"}):
+        fig.savefig(
+            buffer, format=suffix[1:], metadata={"Date": None} if suffix == ".svg" else None
+        )
     return buffer.getvalue()
 
 

@@ -1,0 +1,108 @@
+"""Human output fits the terminal (COLUMNS=100), numbers read as numbers, progress stays
+off pipes, and `table` shows a readable view on a terminal."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from brainflops.cli import _terminal, main
+
+WIDTH = 100
+COMMANDS = [
+    ["presets"],
+    ["estimate"],
+    ["estimate", "--samples", "2000"],
+    ["estimate", "--preset", "mechanistic-modern"],
+    ["hardware", "--device", "H100 SXM5", "--precision", "bf16"],
+    ["hardware", "--preset", "mechanistic-modern", "--device", "H100 SXM5"],
+    ["table", "--format", "text"],
+]
+_E_NOTATION = re.compile(r"\d\.?\d*e[+-]\d+")
+_SHAPE = re.compile(r"[\w.+]*×[\w.+×]*")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=" ".join)
+def test_human_output_fits_100_columns(capsys, monkeypatch, argv):
+    monkeypatch.setenv("COLUMNS", str(WIDTH))
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    too_wide = [line for line in out.splitlines() if len(line) > WIDTH]
+    assert too_wide == []
+
+
+@pytest.mark.parametrize("argv", COMMANDS[1:3] + COMMANDS[4:6], ids=" ".join)
+def test_numbers_are_written_for_people(capsys, monkeypatch, argv):
+    monkeypatch.setenv("COLUMNS", str(WIDTH))
+    _, out, _ = run(capsys, *argv)
+    # Operation shapes ("conv 1e+05×5") are the ops layer's compact descriptions, and the
+    # source's headline is quoted in the source's own form.
+    ours = [line for line in out.splitlines() if "by source" not in line and "of it" not in line]
+    numbers = _SHAPE.sub("", "\n".join(ours))
+    assert not _E_NOTATION.findall(numbers)
+    assert "0.298507" not in out  # fractional devices are rounded up
+
+
+def test_hardware_device_counts_are_rounded_up(capsys):
+    _, out, _ = run(capsys, "hardware", "--device", "H100 SXM5", "--precision", "bf16")
+    assert re.search(r"devices needed         \d{1,3}(,\d{3})+ \(set by", out)
+    soma = next(
+        line for line in out.splitlines() if line.startswith("cerebellar") and "Soma" in line
+    )
+    assert soma.split()[-1] == "1"  # 0.3 of a device is one device
+
+
+def test_table_on_a_terminal_is_readable_and_formats_stay(capsys, monkeypatch):
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    _, out, _ = run(capsys, "table")
+    assert out.splitlines()[0].split() == ["parameter", "value", "90%", "range", "basis"]
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
+    _, out, _ = run(capsys, "table")
+    assert out.startswith("| name")  # pipes keep the Markdown they always got
+
+
+def test_fit_wraps_long_lines_with_indent():
+    text = _terminal.fit("  " + "word " * 40, 30)
+    assert all(len(line) <= 30 for line in text.splitlines())
+    assert all(line.startswith("  ") for line in text.splitlines())
+
+
+def test_progress_is_silent_on_a_pipe():
+    code = "from brainflops.cli._terminal import stage\nwith stage('working'):\n    pass\n"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stderr == ""
+
+
+def test_progress_on_a_terminal_and_quiet(monkeypatch, capsys):
+    import argparse
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with _terminal.stage("sampling"):
+        pass
+    assert capsys.readouterr().err.startswith("sampling…")
+    with _terminal.stage("sampling", argparse.Namespace(quiet=True)):
+        pass
+    assert capsys.readouterr().err == ""
+
+
+def test_plot_option_writes_the_chart(capsys, tmp_path):
+    target = tmp_path / "roofline.svg"
+    code, _, err = run(
+        capsys, "hardware", "--device", "H100 SXM5", "--precision", "bf16", "--plot", str(target)
+    )
+    assert code == 0
+    assert "<svg" in target.read_text()
+    code, _, err = run(capsys, "estimate", "--plot", str(tmp_path / "e.txt"))
+    assert code == 2
+    assert "--plot" in err
