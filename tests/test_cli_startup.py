@@ -95,7 +95,7 @@ def test_cached_summary_equals_the_model(name, tmp_path, monkeypatch):
     monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
     fresh = summarize(load_preset(name))
     assert preset_summary(name) == fresh  # a miss: built and stored
-    assert len(list(tmp_path.glob("summary-*.json"))) == 1
+    assert len(list(tmp_path.glob("entry-*.json"))) == 1
     monkeypatch.setattr(summary_module, "_from_preset", _must_not_build)
     assert preset_summary(name) == fresh  # a hit: read back exactly
 
@@ -117,13 +117,17 @@ def test_summary_against_the_published_figure(tmp_path, monkeypatch):
 def test_stale_corrupt_or_foreign_entries_are_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
     truth = preset_summary("dettmers2015")
-    (entry,) = tmp_path.glob("summary-*.json")
+    (entry,) = tmp_path.glob("entry-*.json")
     data = json.loads(entry.read_text())
-    forged = {**data, "summary": {**data["summary"], "log10_central": 99.0}}
+    forged = {**data, "value": {**data["value"], "log10_central": 99.0}}
     entry.write_text(json.dumps({**forged, "key": "an older package"}))
     assert preset_summary("dettmers2015") == truth  # stale key: rebuilt
+    entry.write_text(json.dumps({**forged, "name": "summary another"}))
+    assert preset_summary("dettmers2015") == truth  # another entry's name: rebuilt
     entry.write_text("{not json")
     assert preset_summary("dettmers2015") == truth  # corrupt: rebuilt
+    entry.write_text(json.dumps({**data, "value": {"terms": 3}}))
+    assert preset_summary("dettmers2015") == truth  # damaged value: built again
     assert json.loads(entry.read_text())["key"] == data["key"]
 
 
@@ -143,3 +147,35 @@ def test_unknown_preset_is_not_cached(tmp_path, monkeypatch):
     with pytest.raises(UnknownNameError):
         preset_summary("../../etc/passwd")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_from_the_cache_equals_the_computation_and_imports_nothing_heavy(
+    tmp_path, monkeypatch, capsys
+):
+    from brainflops.cli import main
+
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", "")
+    assert main(["compare", "--json"]) == 0
+    computed = capsys.readouterr().out
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
+    for _ in range(2):  # a miss that stores, then a hit
+        assert main(["compare", "--json"]) == 0
+        assert capsys.readouterr().out == computed
+    assert _heavy_modules("compare", cache=tmp_path) == []
+
+
+def test_cached_json_rebuilds_after_a_source_change(tmp_path, monkeypatch):
+    from brainflops.core import cache
+
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"value": len(calls)}
+
+    assert cache.cached_json("test entry", build) == {"value": 1}
+    assert cache.cached_json("test entry", build) == {"value": 1}  # a hit
+    monkeypatch.setattr(cache, "source_key", lambda: "another version of the package")
+    assert cache.cached_json("test entry", build) == {"value": 2}  # stale: rebuilt
+    assert len(calls) == 2

@@ -70,7 +70,7 @@ def test_a_difference_that_can_go_negative_is_refused_naming_the_formula():
         build_model(_with_formula("gross - overhead", low=1e13))
     message = str(info.value)
     assert "net = gross - overhead" in message
-    assert "zero or negative" in message
+    assert "non-positive (zero or negative)" in message
 
 
 def test_a_difference_that_stays_positive_builds_and_samples():

@@ -128,19 +128,7 @@ def _estimate(args: argparse.Namespace) -> int:
         emit(dumps(result), args)
         return 0
     lines = [f"{summary.title}", f"  central estimate: {flops_text(central)} FLOP/s"]
-    from brainflops.models.summary import compare_lines
-
-    central_value = 10**central if central < MAX_FLOAT_LOG10 else math.inf
-    lines += [
-        f"  {line}"
-        for line in compare_lines(
-            central_value,
-            kind=summary.kind,
-            printed=summary.headline,
-            reported=summary.reported,
-            converted=summary.converted,
-        )
-    ]
+    lines += [f"  {line}" for line in summary.comparison]
     if "percentiles_log10" in result:
         p = [flops_text(v, ".3g") for v in result["percentiles_log10"].values()]
         lines.append(

@@ -30,7 +30,7 @@ from typing import Any
 
 from brainflops.core.errors import InvalidValueError
 
-__all__ = ["KINDS", "Headline", "headline_from_meta", "kind_of"]
+__all__ = ["KINDS", "Headline", "compare_lines", "headline_from_meta", "kind_of"]
 
 #: What a preset is: an estimate of the brain's computation, or a bound on it.
 KINDS: tuple[str, ...] = ("estimate", "upper bound", "lower bound")
@@ -220,3 +220,43 @@ def kind_of(meta: Mapping[str, Any]) -> str:
     if kind not in KINDS:
         raise InvalidValueError("preset.kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
     return str(kind)
+
+
+def compare_lines(
+    central: float,
+    *,
+    kind: str = "estimate",
+    printed: str | None = None,
+    reported: float | None = None,
+    converted: float | None = None,
+) -> list[str]:
+    """What the source printed, in its unit, set against a central value in FLOP/s.
+
+    A FLOP/s point (``reported``) is compared directly; a figure in another unit is
+    compared with our conversion of it (``converted``), labelled as ours; a range or a
+    bound is shown as printed. A bound says that it is one.
+
+    Examples
+    --------
+    >>> compare_lines(3.032e13, printed="1e+08 MIPS", converted=3.03e13)[1]
+    'our FLOP/s conversion of it (derived): 3.03e+13 FLOP/s (reconstruction / conversion = 1.0007)'
+    >>> compare_lines(6.7e21, kind="upper bound", printed="< 1e+21 FLOP/s")[0]
+    "kind: upper bound (a bound on the brain's computation, not an estimate of it)"
+    """
+    lines = (
+        []
+        if kind == "estimate"
+        else [f"kind: {kind} (a bound on the brain's computation, not an estimate of it)"]
+    )
+    if printed is None:
+        return lines
+    if reported is not None:
+        ratio = central / reported
+        return [*lines, f"reported by source: {printed} (reconstruction / reported = {ratio:.4f})"]
+    lines.append(f"reported by source: {printed} (the source's own unit and form)")
+    if converted is not None:
+        lines.append(
+            f"our FLOP/s conversion of it (derived): {converted:.4g} FLOP/s "
+            f"(reconstruction / conversion = {central / converted:.4f})"
+        )
+    return lines

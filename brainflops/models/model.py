@@ -483,7 +483,7 @@ class _Compiled:
             formulas = "; ".join(f"{t.stage} = {sp.sstr(t.expr)}" for t in bad)
             raise InvalidValueError(
                 formulas,
-                f"can be zero or negative for parameter values between their {_TAIL:g} and "
+                f"is non-positive (zero or negative) for parameter values between their {_TAIL:g} and "
                 f"{1 - _TAIL:g} quantiles, so it cannot be sampled (narrow the ranges, or "
                 "state the difference as a parameter of its own)",
             )

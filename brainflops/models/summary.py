@@ -5,38 +5,27 @@ costs sympy, pint and scipy at import (about a second of CPU on a small machine)
 than the arithmetic. :func:`preset_summary` therefore keeps the summary of each built-in
 preset in a user cache folder, as JSON keyed by a SHA-256 of this package's source and
 data files: any change to the code or to a preset gives a new key and the summary is
-rebuilt from the model. Any problem with the cache (no writable folder, a corrupt or
-foreign file) falls back silently to building the model. Nothing here imports sympy,
-pint, scipy or numpy unless the model has to be built.
-
-The cache folder is :func:`brainflops.core.cache.cache_folder` (``$BRAINFLOPS_CACHE_DIR``,
-``$XDG_CACHE_HOME/brainflops`` or ``~/.cache/brainflops``; an empty
-``BRAINFLOPS_CACHE_DIR`` turns the cache off).
+rebuilt from the model (:func:`brainflops.core.cache.cached_json`). Nothing here imports
+sympy, pint or scipy unless the model has to be built.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-import os
-import tempfile
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from brainflops.core.cache import cache_folder
+from brainflops.core.cache import cached_json
 from brainflops.core.constants import LN10
-from brainflops.core.logspace import check_float_log10
+from brainflops.core.logspace import FLOAT_LOG10, check_float_log10
 
 if TYPE_CHECKING:
     from brainflops.models.model import Model
 
-__all__ = ["CentralSummary", "TermSummary", "compare_lines", "preset_summary", "summarize"]
+__all__ = ["CentralSummary", "TermSummary", "preset_summary", "summarize"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-_FORMAT = 2  # bump when the JSON layout changes
 
 
 @dataclass(frozen=True)
@@ -74,6 +63,10 @@ class CentralSummary:
         What the source printed, in its own unit (e.g. ``"1e+08 MIPS"``), or ``None``.
     converted:
         Our FLOP/s conversion of a headline in another unit (derived), or ``None``.
+    comparison:
+        The lines that set the central estimate against the source's headline
+        (:func:`brainflops.models.headline.compare_lines`), kept here so that showing them
+        needs no unit registry.
     """
 
     name: str
@@ -84,6 +77,7 @@ class CentralSummary:
     kind: str = "estimate"
     headline: str | None = None
     converted: float | None = None
+    comparison: tuple[str, ...] = ()
 
     @property
     def central(self) -> float:
@@ -103,18 +97,22 @@ class CentralSummary:
     def from_json(cls, data: dict[str, Any]) -> CentralSummary:
         """The inverse of :meth:`to_json`."""
         terms = tuple(TermSummary(**term) for term in data["terms"])
-        return cls(**{**data, "terms": terms})
+        return cls(**{**data, "terms": terms, "comparison": tuple(data["comparison"])})
 
 
 def summarize(model: Model) -> CentralSummary:
     """The central summary of a model, computed from the model itself."""
+    from brainflops.models.headline import compare_lines  # noqa: PLC0415 - loads pint
+
     operations = model.operation_texts()
     headline = model.metadata.get("headline")
+    log10_central = model.central_log10()
+    central = 10**log10_central if log10_central < FLOAT_LOG10 else math.inf
     return CentralSummary(
         name=model.name,
         title=model.title,
         reported=model.reported,
-        log10_central=model.central_log10(),
+        log10_central=log10_central,
         terms=tuple(
             TermSummary(term.population, term.stage, text, float(log_flops))
             for term, text, log_flops in zip(
@@ -124,99 +122,31 @@ def summarize(model: Model) -> CentralSummary:
         kind=model.kind,
         headline=None if headline is None else headline.text(),
         converted=None if headline is None else headline.converted,
+        comparison=tuple(
+            compare_lines(
+                central,
+                kind=model.kind,
+                printed=None if headline is None else headline.text(),
+                reported=model.reported,
+                converted=None if headline is None else headline.converted,
+            )
+        ),
     )
 
 
 def preset_summary(name: str) -> CentralSummary:
     """The central summary of a built-in preset (``name`` or ``name:variant``), cached."""
     base = name.partition(":")[0]
-    folder = cache_folder()
-    if folder is None or not (_PACKAGE / "data" / "presets" / f"{base}.toml").is_file():
-        return _from_preset(name)
-    key = _source_key()
-    path = folder / f"summary-{hashlib.sha256(name.encode()).hexdigest()[:24]}.json"
+    if not (_PACKAGE / "data" / "presets" / f"{base}.toml").is_file():
+        return _from_preset(name)  # not a built-in preset: its error, never a cache entry
+    value = cached_json(f"summary {name}", lambda: _from_preset(name).to_json())
     try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        if entry.get("key") == key and entry.get("preset") == name:
-            return CentralSummary.from_json(entry["summary"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # no entry yet, or an unreadable one: rebuild it below
-    summary = _from_preset(name)
-    _store(path, {"key": key, "preset": name, "summary": summary.to_json()})
-    return summary
+        return CentralSummary.from_json(value)
+    except (KeyError, TypeError, ValueError):  # a current key over a damaged entry
+        return _from_preset(name)
 
 
 def _from_preset(name: str) -> CentralSummary:
     from brainflops.models.presets import load_preset  # noqa: PLC0415 - only on a cache miss
 
     return summarize(load_preset(name))
-
-
-@cache
-def _source_key() -> str:
-    """SHA-256 of every source and data file of the package, with the cache format."""
-    digest = hashlib.sha256(f"format {_FORMAT}".encode())
-    files = sorted(
-        path
-        for path in _PACKAGE.rglob("*")
-        if path.suffix in {".py", ".toml", ".csv", ".json"} and path.is_file()
-    )
-    for path in files:
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _store(path: Path, entry: dict[str, Any]) -> None:
-    """Write ``entry`` atomically; a cache that cannot be written is simply skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle)
-        Path(temporary).replace(path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-
-
-def compare_lines(
-    central: float,
-    *,
-    kind: str = "estimate",
-    printed: str | None = None,
-    reported: float | None = None,
-    converted: float | None = None,
-) -> list[str]:
-    """What the source printed, in its unit, set against a central value in FLOP/s.
-
-    A FLOP/s point (``reported``) is compared directly; a figure in another unit is
-    compared with our conversion of it (``converted``), labelled as ours; a range or a
-    bound is shown as printed. A bound says that it is one.
-
-    Examples
-    --------
-    >>> compare_lines(3.032e13, printed="1e+08 MIPS", converted=3.03e13)[1]
-    'our FLOP/s conversion of it (derived): 3.03e+13 FLOP/s (reconstruction / conversion = 1.0007)'
-    >>> compare_lines(6.7e21, kind="upper bound", printed="< 1e+21 FLOP/s")[0]
-    "kind: upper bound (a bound on the brain's computation, not an estimate of it)"
-    """
-    lines = (
-        []
-        if kind == "estimate"
-        else [f"kind: {kind} (a bound on the brain's computation, not an estimate of it)"]
-    )
-    if printed is None:
-        return lines
-    if reported is not None:
-        ratio = central / reported
-        return [*lines, f"reported by source: {printed} (reconstruction / reported = {ratio:.4f})"]
-    lines.append(f"reported by source: {printed} (the source's own unit and form)")
-    if converted is not None:
-        lines.append(
-            f"our FLOP/s conversion of it (derived): {converted:.4g} FLOP/s "
-            f"(reconstruction / conversion = {central / converted:.4f})"
-        )
-    return lines

@@ -137,6 +137,11 @@ def op_flops(
 _SAME_RANK_KERNEL = ("conv", "max_pool")
 
 
+# Shapes stated as floats (1e23 synapses) round to neighbouring integers: compare with a
+# relative slack of one part in 1e12 so that float rounding is never read as a bad shape.
+_SHAPE_SLACK = sp.Float(1 + 1e-12)
+
+
 def _is_false(claim: bool | None) -> bool:
     """A sympy truth value known to be False (None: cannot tell for these symbols)."""
     return claim is False
@@ -162,10 +167,12 @@ def _shape_problems(kind: str, inputs: Shape, kernel: Shape, outputs: Shape) -> 
         for window, size in zip(kernel, inputs, strict=False):
             if _is_false(window.is_integer):
                 problems.append(f"pooling window {window} is not a whole number of elements")
-            elif _is_false((sp.ceiling(size) - window).is_nonnegative):  # 130.1 holds 131
+            elif _is_false(
+                (sp.ceiling(size * _SHAPE_SLACK) - window).is_nonnegative
+            ):  # 130.1 holds 131
                 problems.append(f"pooling window {window} is larger than the input ({size})")
         for before, after in zip(inputs, outputs, strict=False):
-            if _is_false((sp.ceiling(before) - after).is_nonnegative):
+            if _is_false((sp.ceiling(before * _SHAPE_SLACK) - after).is_nonnegative):
                 problems.append(f"output {after} is larger than the input {before}")
             # a fractional size (time steps 2.4) passes through an axis it does not pool
             if before.is_integer and _is_false(after.is_integer):

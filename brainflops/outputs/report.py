@@ -40,7 +40,7 @@ from brainflops.data import citations
 from brainflops.forecast import timeline, trends
 from brainflops.hardware import plan as hardware
 from brainflops.models import literature
-from brainflops.models.summary import compare_lines
+from brainflops.models.headline import compare_lines
 from brainflops.outputs import plots, plots_trends
 from brainflops.outputs.export import assumptions_frame
 from brainflops.uncertainty import sensitivity

@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.logspace import flops_from_log10
 from brainflops.core.units import FLOPS, magnitude_in
+from brainflops.core.validate import positive_int
 from brainflops.params.distributions import copula_cholesky
 from brainflops.uncertainty.protocol import LogModel
 
@@ -226,12 +227,6 @@ def _parameter_stream(root: np.random.SeedSequence, name: str) -> np.random.Gene
     )
 
 
-def _check_count(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise InvalidValueError("n", f"the number of draws must be a positive integer, got {n!r}")
-    return int(n)
-
-
 def _log_blocks(
     model: LogModel,
     n: int,
@@ -314,7 +309,7 @@ def draw_parameters(
     >>> bool(0.1 < float(np.median(draws["firing_rate"])) < 2)
     True
     """
-    count = _check_count(n)
+    count = positive_int("n", n)
     pairs = model.correlations if correlations is None else correlations
     names = model.parameter_names
     factor = np.array([float(model.root_log(name, 1.0)) for name in names])
@@ -343,13 +338,8 @@ def draw_samples(
     ``chunk_size`` draws are kept, longer runs only update the log10 histogram, so their
     memory does not grow with ``n``. The same seed gives the same draws either way.
     """
-    count = _check_count(n)
-    if (
-        isinstance(chunk_size, bool)
-        or not isinstance(chunk_size, int | np.integer)
-        or chunk_size < 1
-    ):
-        raise InvalidValueError("chunk_size", f"must be a positive integer, got {chunk_size!r}")
+    count = positive_int("n", n)
+    chunk_size = positive_int("chunk_size", chunk_size)
     streamed = count > chunk_size
     kept = None if streamed else np.empty(count)
     counts = np.zeros(len(_edges()) - 1, dtype=np.int64) if streamed else None
