@@ -235,8 +235,17 @@ class Operation:
         """
 
         def at(shape: Shape) -> Shape:
+            # exact rationals for the few symbols a size uses (xreplace: a model may have
+            # thousands of parameters; floats would turn 1e5 / 1000 into 101 after ceiling)
             return tuple(
-                sp.nsimplify(sp.sympify(size).subs(values), rational=True) for size in shape
+                size.xreplace(
+                    {
+                        s: sp.nsimplify(values[s], rational=True)
+                        for s in size.free_symbols
+                        if s in values
+                    }
+                )
+                for size in shape
             )
 
         self._refuse(at(self.input_shape), at(self.kernel_shape), at(self.output_shape))
