@@ -9,8 +9,6 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from tabulate import tabulate
-
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.io import (
     MAX_DPI,
@@ -243,6 +241,8 @@ def text_table(
     a line of dashes under the header. No rows gives the header alone. With ``width``,
     the widest left-aligned text column is wrapped until the table fits ``width`` columns.
     """
+    from tabulate import tabulate  # here, not at the top: 40% of `--help`'s start-up
+
     columns = list(header)
     flush_right = set(right)
     cells = [[str(cell) for cell in row] for row in rows]
