@@ -415,7 +415,7 @@ def test_plots_must_be_a_chart_format(capsys, tmp_path, monkeypatch, argv):
 
 
 def test_cli_and_report_word_years_alike():
-    from brainflops.cli import _timeline as timeline_cli
+    from brainflops.cli import timeline as timeline_cli
     from brainflops.outputs.report import compute
 
     # one helper: the CLI (two decimals) and the report (one) agree on the words

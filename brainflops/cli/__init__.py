@@ -39,6 +39,7 @@ _COMMAND_MODULES = (
     "core",
     "sensitivity",
     "trends",
+    "timeline",
     "report",
     "hardware",
     "literature",

@@ -580,7 +580,3 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_output_arguments(calib)
     calib.set_defaults(handler=_trends_calibrate)
-
-    from brainflops.cli._timeline import register_timeline
-
-    register_timeline(subparsers)

@@ -41,7 +41,12 @@ import numpy as np
 import pandas as pd
 
 from brainflops.core.errors import DataError, InvalidValueError, UnknownNameError
-from brainflops.data.packaged import decimal_year, read_packaged_csv
+from brainflops.data.packaged import (
+    EPOCH_CREDIT,
+    EPOCH_MODELS_SOURCE,
+    decimal_year,
+    read_packaged_csv,
+)
 
 __all__ = [
     "EPOCH_CREDIT",
@@ -239,13 +244,6 @@ def _ml_training(kind: str) -> pd.DataFrame:
     from brainflops.data import ml_models  # noqa: PLC0415
 
     return ml_models.training_series(kind)
-
-
-EPOCH_CREDIT = "Data: Epoch AI (epoch.ai), CC BY 4.0"  # required with any Epoch-derived output
-EPOCH_MODELS_SOURCE = (
-    "Epoch AI, 'Data on Notable AI Models', https://epoch.ai/data/notable-ai-models "
-    "(CC BY 4.0), snapshot of 2026-08-19; see brainflops/data/ml/SOURCES.md. " + EPOCH_CREDIT
-)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from brainflops.core.errors import InvalidValueError
-from brainflops.data.datasets import (
+from brainflops.data.packaged import (
     EPOCH_CREDIT,
     EPOCH_MODELS_SOURCE,
     decimal_year,

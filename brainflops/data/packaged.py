@@ -15,7 +15,7 @@ import pandas as pd
 
 from brainflops.core.errors import DataError, InvalidValueError
 
-__all__ = ["decimal_year", "read_packaged_csv"]
+__all__ = ["EPOCH_CREDIT", "EPOCH_MODELS_SOURCE", "decimal_year", "read_packaged_csv"]
 
 _DATA_PACKAGE = "brainflops"
 
@@ -87,3 +87,10 @@ def read_packaged_csv(folder: str, filename: str) -> pd.DataFrame:
         If the file is not in the package.
     """
     return _read_csv(folder, filename).copy()
+
+
+EPOCH_CREDIT = "Data: Epoch AI (epoch.ai), CC BY 4.0"  # required with any Epoch-derived output
+EPOCH_MODELS_SOURCE = (
+    "Epoch AI, 'Data on Notable AI Models', https://epoch.ai/data/notable-ai-models "
+    "(CC BY 4.0), snapshot of 2026-08-19; see brainflops/data/ml/SOURCES.md. " + EPOCH_CREDIT
+)

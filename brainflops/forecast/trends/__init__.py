@@ -48,8 +48,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "models": ("DoublingTrend", "ExponentialTrend", "LogisticTrend", "PiecewiseTrend", "Rounding"),
     "fit": ("MODELS", "doubling", "fit_exponential", "fit_logistic", "fit_model", "fit_piecewise"),
     "backtests": ("BacktestResult", "backtest", "backtest_table"),
-    "ensemble": ("MEMBERS", "CalibratedTrend", "calibration_cases", "fit_calibrated"),
-    "calibration": ("DEFAULT_CONFIDENCE", "CalibrationReport", "HorizonScore", "calibrate"),
+    "ensemble": ("MEMBERS", "CalibratedTrend", "calibration_cases"),
+    "calibration": (
+        "DEFAULT_CONFIDENCE",
+        "CalibrationReport",
+        "HorizonScore",
+        "calibrate",
+        "fit_calibrated",
+    ),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 

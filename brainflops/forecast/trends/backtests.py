@@ -134,8 +134,10 @@ def backtest(
             raise InvalidValueError(
                 name="model", reason="the calibrated model takes no window start or fit options"
             )
-        from brainflops.forecast.trends.calibration import DEFAULT_CONFIDENCE  # noqa: PLC0415 - cycle
-        from brainflops.forecast.trends.ensemble import fit_calibrated  # noqa: PLC0415 - cycle
+        from brainflops.forecast.trends.calibration import (  # noqa: PLC0415 - it builds on backtests
+            DEFAULT_CONFIDENCE,
+            fit_calibrated,
+        )
 
         trend: Any = fit_calibrated(series, at=float(window["year"].max()))
         confidence = DEFAULT_CONFIDENCE

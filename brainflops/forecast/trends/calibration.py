@@ -28,14 +28,18 @@ import numpy as np
 import pandas as pd
 
 from brainflops.core.errors import InvalidValueError, UnknownNameError
+from brainflops.data.datasets import value_unit
 from brainflops.forecast.trends.adaptive import ScoredInterval, adaptive_scale
 from brainflops.forecast.trends.case_cache import cached
 from brainflops.forecast.trends.ensemble import (
+    _EPS,
     _TOP500_FAMILY,
     MULTIPLES,
     CalibratedTrend,
     CalibrationCase,
     _known,
+    _member_trends,
+    _named,
     _series_frame,
     calibrate_members,
     calibration_cases,
@@ -44,7 +48,13 @@ from brainflops.forecast.trends.ensemble import (
 from brainflops.forecast.trends.fit import MODELS, fit_model
 from brainflops.forecast.trends.series import FloatArray, sample_quantiles
 
-__all__ = ["DEFAULT_CONFIDENCE", "CalibrationReport", "HorizonScore", "calibrate"]
+__all__ = [
+    "DEFAULT_CONFIDENCE",
+    "CalibrationReport",
+    "HorizonScore",
+    "calibrate",
+    "fit_calibrated",
+]
 
 DEFAULT_CONFIDENCE = 0.9  # the 5-95 % interval every timeline reports
 CURVE_CONFIDENCES = (0.5, 0.8, 0.9, 0.95)  # points of the stated-vs-achieved curve
@@ -381,4 +391,47 @@ def calibrate(
         skipped_origins=len(skipped),
         scores=scores,
         forecasts=tuple(forecasts),
+    )
+
+
+def _adaptive_spread(series: pd.DataFrame | str, origin: float) -> float:
+    """The ACI widening known at ``origin`` (packaged series; 1 for a custom frame)."""
+    if not isinstance(series, str):
+        return 1.0
+    spreads = adaptive_spreads(series)
+    before = [t for t in spreads if t <= origin + 1e-5]
+    return spreads[max(before)] if before else 1.0
+
+
+def fit_calibrated(series: pd.DataFrame | str, *, at: float | None = None) -> CalibratedTrend:
+    """The calibrated ensemble of a series, fitted to the data up to ``at`` (default: all).
+
+    Only backtest cases known at ``at`` (made before it and reached by then) set the weights
+    and errors, so ``fit_calibrated(s, at=t)`` is what a forecaster could have built at ``t``.
+
+    Examples
+    --------
+    >>> ens = fit_calibrated("top500-rank1")
+    >>> sorted(ens.weights) == sorted(set(ens.weights) & set(MEMBERS))
+    True
+    """
+    frame, name = _series_frame(series)
+    cases = list(pooled_cases(series))
+    if at is not None:
+        frame = frame[frame["year"].to_numpy(dtype=float) <= at + _EPS]
+    origin = float(frame["year"].iloc[-1])
+    known = _known(tuple(cases), origin + _EPS * 2)
+    trends = _member_trends(_named(frame, name), name)
+    weights, errors, bandwidths, recency = calibrate_members(known, set(trends), origin)
+    return CalibratedTrend(
+        spread=_adaptive_spread(series, origin),
+        unit=value_unit(frame),
+        last_year=origin,
+        members={m: trends[m] for m in weights},
+        weights=weights,
+        errors=errors,
+        bandwidths=bandwidths,
+        recency=recency,
+        n_cases=len(known),
+        series=name,
     )

@@ -71,7 +71,6 @@ __all__ = [
     "CalibratedTrend",
     "CalibrationCase",
     "calibration_cases",
-    "fit_calibrated",
     "member_forecasts",
 ]
 
@@ -523,48 +522,3 @@ def calibrate_members(
     errors = {m: values for m, (_, values, _) in known.items()}
     recency = {m: weight for m, (_, _, weight) in known.items()}
     return named, errors, bandwidths, recency
-
-
-def _adaptive_spread(series: pd.DataFrame | str, origin: float) -> float:
-    """The ACI widening known at ``origin`` (packaged series; 1 for a custom frame)."""
-    if not isinstance(series, str):
-        return 1.0
-    from brainflops.forecast.trends.calibration import adaptive_spreads  # noqa: PLC0415 - cycle
-
-    spreads = adaptive_spreads(series)
-    before = [t for t in spreads if t <= origin + 1e-5]
-    return spreads[max(before)] if before else 1.0
-
-
-def fit_calibrated(series: pd.DataFrame | str, *, at: float | None = None) -> CalibratedTrend:
-    """The calibrated ensemble of a series, fitted to the data up to ``at`` (default: all).
-
-    Only backtest cases known at ``at`` (made before it and reached by then) set the weights
-    and errors, so ``fit_calibrated(s, at=t)`` is what a forecaster could have built at ``t``.
-
-    Examples
-    --------
-    >>> ens = fit_calibrated("top500-rank1")
-    >>> sorted(ens.weights) == sorted(set(ens.weights) & set(MEMBERS))
-    True
-    """
-    frame, name = _series_frame(series)
-    cases = list(pooled_cases(series))
-    if at is not None:
-        frame = frame[frame["year"].to_numpy(dtype=float) <= at + _EPS]
-    origin = float(frame["year"].iloc[-1])
-    known = _known(tuple(cases), origin + _EPS * 2)
-    trends = _member_trends(_named(frame, name), name)
-    weights, errors, bandwidths, recency = calibrate_members(known, set(trends), origin)
-    return CalibratedTrend(
-        spread=_adaptive_spread(series, origin),
-        unit=value_unit(frame),
-        last_year=origin,
-        members={m: trends[m] for m in weights},
-        weights=weights,
-        errors=errors,
-        bandwidths=bandwidths,
-        recency=recency,
-        n_cases=len(known),
-        series=name,
-    )

@@ -34,7 +34,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullForm
 from brainflops.core import fmt
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.io import atomic_write, figure_png
-from brainflops.outputs.plots import EPOCH_CREDIT, FORMATS, check_path
+from brainflops.outputs.plots.paths import EPOCH_CREDIT, FORMATS, check_path
 
 __all__ = [
     "EPOCH_CREDIT",

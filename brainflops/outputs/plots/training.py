@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from brainflops.core import fmt
 from brainflops.core.errors import InvalidValueError
 from brainflops.hardware.scaling import STRATEGY_LABELS, scaling_frame
-from brainflops.outputs.plots import EPOCH_CREDIT, style
+from brainflops.outputs.plots import style
+from brainflops.outputs.plots.paths import EPOCH_CREDIT
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

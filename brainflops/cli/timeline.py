@@ -1,6 +1,6 @@
 """Command ``timeline``: when hardware matches brain estimates, for one or several of them.
 
-Registered by :func:`brainflops.cli.trends.register`. Several ``--preset``, ``--scenario``,
+Registered by the command list in :mod:`brainflops.cli`; shares the trend options of :mod:`brainflops.cli.trends`. Several ``--preset``, ``--scenario``,
 ``--brain`` and ``--criterion`` values overlay on one parity-CDF figure and one JSON list
 (every combination of brain estimate and criterion, none dropped).
 """
@@ -36,7 +36,7 @@ from brainflops.cli.trends import (
 )
 from brainflops.core.errors import InvalidValueError
 
-__all__ = ["register_timeline"]
+__all__ = ["register"]
 
 _DEFAULT_SAMPLES = 10_000  # brain samples for a timeline; median error about 0.01 yr
 _MAX_OVERLAY = 12  # brain estimates x criteria on one figure: more is unreadable
@@ -243,7 +243,7 @@ def _timeline(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_timeline(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``timeline`` command."""
     time = subparsers.add_parser(
         "timeline", help="distribution of the year hardware matches the brain"
