@@ -84,24 +84,27 @@ def dettmers_formula(x: dict[str, np.ndarray]) -> np.ndarray:
 
     Per cell evaluation of a population with S inputs, kernel B x D x T, O outputs:
     synapses 2ST, dendritic convolution 2 S T B D T, dendritic spikes S T, soma
-    2T^2 + T, axon hillock T, axon 2 O T; times cells x firing rate. The "other"
-    neurons are point neurons (synapses, soma, hillock, axon with O = S).
+    2T^2 + T, axon hillock T, axon 2 O T; times cells x firing rate. The Purkinje kernel
+    spans the cell's own dendrites, the granule kernel the post's 4 (its own parameter).
+    The "other" neurons are point neurons (synapses, soma, hillock, axon with O = S).
     """
     r, t = x["firing_rate"], x["time_steps"]
     soma_hillock = 2 * t * t + 2 * t
 
-    def cerebellar(p: str) -> np.ndarray:
+    def cerebellar(p: str, kernel_dendrites: np.ndarray) -> np.ndarray:
         s = x[f"{p}.synapses"]
         per_cell = (
             3 * s * t
-            + 2 * s * t * t * x[f"{p}.kernel_branches"] * x[f"{p}.kernel_dendrites"]
+            + 2 * s * t * t * x[f"{p}.kernel_branches"] * kernel_dendrites
             + soma_hillock
             + 2 * x[f"{p}.outputs"] * t
         )
         return x[f"{p}.count"] * per_cell
 
     other = x["other.count"] * (4 * x["other.synapses"] * t + soma_hillock)
-    return r * (cerebellar("purkinje") + cerebellar("granule") + other)
+    purkinje = cerebellar("purkinje", x["purkinje.dendrites"])
+    granule = cerebellar("granule", x["granule.kernel_dendrites"])
+    return r * (purkinje + granule + other)
 
 
 def modern_formula(x: dict[str, np.ndarray]) -> np.ndarray:
