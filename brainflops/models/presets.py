@@ -316,7 +316,7 @@ def _inside_range(record: Mapping[str, Any], value: Any) -> bool:
     return bool(low <= new <= high)
 
 
-def build_model(document: Mapping[str, Any], origin: str = "document") -> Model:
+def build_model(document: Mapping[str, Any], origin: str = "document") -> Model:  # noqa: PLR0912, PLR0915 - one pass over a preset document's sections
     """Build and check a :class:`Model` from a preset or scenario document.
 
     Every problem found is collected and raised together as one

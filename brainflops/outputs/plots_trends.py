@@ -69,7 +69,7 @@ def _x_end(last: float, backtests: Sequence[BacktestResult], until: float | None
     return min(end, last + _HORIZON_YEARS)
 
 
-def trend_figure(
+def trend_figure(  # noqa: PLR0913 - keyword-only figure options
     df: pd.DataFrame | str,
     trends: Mapping[str, TrendModel] | Sequence[TrendModel] = (),
     *,

@@ -94,7 +94,7 @@ class Parameter:
     maximum: float | None = None
     replaces: str = ""
 
-    def __post_init__(self) -> None:
+    def __post_init__(self) -> None:  # noqa: PLR0912 - one check per field of a parameter record
         if not isinstance(self.name, str) or not _NAME.match(self.name):
             raise InvalidValueError(str(self.name), "parameter names are dotted identifiers")
         for label in ("symbol", "unit", "source", "locator", "note", "replaces"):

@@ -307,7 +307,7 @@ def draw_parameters(
     return dict(zip(names, values, strict=True))
 
 
-def draw_samples(
+def draw_samples(  # noqa: PLR0913 - keyword-only options, as Model.sample
     model: LogModel,
     n: int,
     *,

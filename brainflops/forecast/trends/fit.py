@@ -260,7 +260,7 @@ def fit_logistic(
     )
 
 
-def doubling(
+def doubling(  # noqa: PLR0913 - the stated doubling's keyword-only options
     baseline: float | str,
     baseline_year: float,
     doubling_years: float,
