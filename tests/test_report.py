@@ -82,6 +82,7 @@ def test_every_section_is_present_with_its_figures(report):
         "comparison",
         "timeline",
         "versus",
+        "anchors",
         "hardware",
         "assumptions",
     ]
@@ -93,6 +94,8 @@ def test_every_section_is_present_with_its_figures(report):
         "trend",
         "parity",
         "roofline",
+        "tai",
+        "training-runs",
     } <= {f.name for f in report.figures}
     assert not report.omitted
 
@@ -122,7 +125,7 @@ def test_the_model_is_highlighted_and_not_counted_as_published(report, model):
 
 
 def test_options_reach_their_sections(report):
-    hardware = dict(report.sections[6].tables[0].rows)
+    hardware = dict(next(s for s in report.sections if s.key == "hardware").tables[0].rows)
     assert hardware["device"] == "NVIDIA H100 SXM5 80GB at fp32"
     assert (
         hardware["devices needed"].split()[0] == "17,172,014" or "," in hardware["devices needed"]
@@ -221,3 +224,21 @@ def test_every_figure_is_listed_for_the_folder_check(report):
     from brainflops.outputs.report.render import FIGURES
 
     assert {f.name for f in report.figures} <= set(FIGURES)
+
+
+def test_anchors_section_uses_this_brain_and_cotras(report, model):
+    from brainflops.forecast.anchors.inputs import load_variant
+    from brainflops.forecast.anchors.montecarlo import MAX_SAMPLES, forecast
+
+    section = next(s for s in report.sections if s.key == "anchors")
+    tai = next(t for t in section.tables if t.name == "tai")
+    (ours, cotra) = tai.rows
+    # An independent run of the library with the report's draw count and seed.
+    n = min(report.samples, MAX_SAMPLES)
+    expected = forecast(load_variant("cotra2020"), model, n=n, seed=report.seed)
+    median = "after 2200" if expected.median_year is None else str(expected.median_year)
+    assert ours[1] == median
+    assert ours[2:] == tuple(
+        f"{100 * expected.probability_by(y):.0f}%" for y in (2030, 2036, 2050, 2100)
+    )
+    assert cotra[0].startswith("Cotra's brain")

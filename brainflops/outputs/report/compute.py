@@ -26,6 +26,7 @@ from brainflops.ops.stages import STAGES
 from brainflops.outputs import cite, plots
 from brainflops.outputs.export import assumptions_frame
 from brainflops.outputs.formula import svg
+from brainflops.outputs.report.anchors import anchors_section
 from brainflops.outputs.report.document import Cell, Report, ReportFigure, Section, table
 from brainflops.outputs.report.figures import as_report_figure, brain_band_trend
 from brainflops.outputs.report.versus import versus_section
@@ -526,6 +527,8 @@ def build_report(
     sections.append(_timeline(model, draws, options))
     step("deep learning")
     sections.append(versus_section(model, options.samples, options.seed))
+    step("biological anchors")
+    sections.append(anchors_section(model, options.samples, options.seed))
     step(f"hardware ({options.device}, {options.precision})")
     sections.append(_hardware(model, options))
     sections.append(_assumptions(model))

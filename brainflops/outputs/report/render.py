@@ -107,5 +107,5 @@ def write_report(
 #: Every figure a report can hold (a section that does not apply leaves its figures out).
 FIGURES = (
     "breakdown", "distribution", "tornado", "comparison", "trend", "parity", "training-runs",
-    "roofline",
+    "tai", "roofline",
 )  # fmt: skip
