@@ -381,3 +381,34 @@ def test_breakdown_never_clips_a_term_beyond_a_float(tmp_path, capsys):
     path = _huge(tmp_path, "1e308")
     last = refused(["hardware", "--scenario", path, "--device", "H100 SXM5"], capsys, "10^309.0")
     assert " inf" not in last
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["estimate"],
+        ["explain"],
+        ["table"],
+        ["sensitivity"],
+        ["timeline", "--samples", "200"],
+        ["versus", "--samples", "200"],
+        ["tai", "--samples", "200"],
+        ["anchors", "--samples", "200"],
+        ["hardware", "--device", "H100 SXM5"],
+        ["cite"],
+        ["report", "--samples", "200"],
+    ],
+)
+def test_every_command_on_an_extreme_scenario_answers_or_refuses_in_one_line(
+    command, tmp_path, capsys
+):
+    # Dettmers with a 1e300 Hz firing rate: about 10^318.7 FLOP/s, beyond a float.
+    path = write(tmp_path, BASE + '[set]\nfiring_rate = "1e300 Hz"\n')
+    argv = [*command, "--scenario", path]
+    if command[0] == "report":
+        argv += ["--out", str(tmp_path / "out")]
+    status, _, err = run(argv, capsys)
+    assert status in (0, 2), err
+    assert "internal error" not in err
+    if status == 2:
+        assert len(err.strip().splitlines()) == 1, err

@@ -242,3 +242,15 @@ def test_anchors_section_uses_this_brain_and_cotras(report, model):
         f"{100 * expected.probability_by(y):.0f}%" for y in (2030, 2036, 2050, 2100)
     )
     assert cotra[0].startswith("Cotra's brain")
+
+
+def test_a_model_beyond_the_reports_float_range_is_refused_in_one_line(tmp_path, capsys):
+    scenario = tmp_path / "huge.toml"
+    scenario.write_text('[scenario]\nbase = "dettmers2015"\n[set]\nfiring_rate = "1e287 Hz"\n')
+    out = tmp_path / "out"
+    argv = ["report", "--scenario", str(scenario), "--samples", "200", "--out", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "brainflops estimate" in err[0]
+    assert not out.exists()

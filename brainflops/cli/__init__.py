@@ -124,6 +124,13 @@ def _main(argv: Sequence[str] | None) -> int:
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             _say(f"brainflops: error: {where}{exc.strerror or exc}")
+        except OverflowError:
+            # Only inputs far outside the brain's range (10^300 FLOP/s and more) get here:
+            # this command computes in floats; the estimate itself works in log space.
+            _say(
+                f"brainflops: error: {args.command}: a value of this model is beyond the range "
+                "of a float (about 1.8e308); `brainflops estimate` shows it in log space"
+            )
         except Exception as exc:  # noqa: BLE001 - the last line of defence, reported as a bug
             return _internal_error(exc)
     return EXIT_USER_ERROR

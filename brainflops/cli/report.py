@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from brainflops.cli._common import add_output_arguments, emit, non_empty, positive_int, seed
 from brainflops.cli._terminal import add_quiet_argument, fit, progress_enabled, width
@@ -18,12 +19,32 @@ __all__ = ["register"]
 DEFAULT_SAMPLES = 20_000
 
 
+# The report's tables and charts are in floats, and some multiply the brain's FLOP/s by up
+# to ~1e9 (lifetime compute) or by costs: its draws must stay well inside a float.
+_REPORT_MAX_LOG10 = 280.0
+
+
+def _check_report_range(model: Any, args: argparse.Namespace) -> None:
+    """Refuse, before the slow build, a model whose draws leave the report's float range."""
+    from brainflops.core.errors import InvalidValueError
+
+    highest = float(model.sample(args.samples, seed=args.seed).percentile_log10(100.0))
+    if highest > _REPORT_MAX_LOG10:
+        raise InvalidValueError(
+            "report",
+            f"the estimate reaches 10^{highest:.1f} FLOP/s in its draws, beyond the "
+            f"10^{_REPORT_MAX_LOG10:.0f} the report's tables and charts can show; "
+            "`brainflops estimate` works in log space for such a model",
+        )
+
+
 def _report(args: argparse.Namespace) -> int:
     from brainflops.hardware.plan import get_device
     from brainflops.outputs.report import Options, write_report
 
     model = model_from_args(args)
     get_device(args.device)  # an unknown device fails before the slow build
+    _check_report_range(model, args)
     options = Options(args.samples, args.seed, args.device, args.precision, args.criterion)
     show = progress_enabled(args)
 
