@@ -411,6 +411,7 @@ def fit_calibrated(series: pd.DataFrame | str, *, at: float | None = None) -> Ca
 
     Examples
     --------
+    >>> from brainflops.forecast.trends.ensemble import MEMBERS
     >>> ens = fit_calibrated("top500-rank1")
     >>> sorted(ens.weights) == sorted(set(ens.weights) & set(MEMBERS))
     True
