@@ -6,6 +6,7 @@ Each layer may import only from the layers below it, function-level and
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_import_layer_contract_holds():
-    lint_imports = shutil.which("lint-imports")
+    # The script sits next to this interpreter in a virtual environment that is not on PATH.
+    beside = Path(sys.executable).with_name("lint-imports")
+    lint_imports = str(beside) if beside.exists() else shutil.which("lint-imports")
     if lint_imports is None:
         pytest.skip("import-linter is not installed")
     result = subprocess.run(
