@@ -171,3 +171,10 @@ def test_workloads_json_and_text(capsys):
     assert status == 0
     assert "resnet50" in out
     assert "8.27e+09" in out
+
+
+def test_versus_refuses_a_negative_seed_in_one_line(capsys):
+    status, out, err = _run(capsys, "versus", "--seed", "-1")
+    assert status == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1

@@ -119,3 +119,9 @@ def test_a_model_with_a_fractional_window_is_refused_naming_the_stage():
         InvalidValueError, match=r"granule cells, dendritic_spikes.*larger than the input"
     ):
         dettmers.with_values(**{"granule.dendrites": 0.5})
+
+
+def test_shapes_never_parse_text():
+    # strict sympify: a shape given as text is refused, never parsed (and so never run)
+    with pytest.raises(sp.SympifyError):
+        activation(['__import__("os").getcwd()'])

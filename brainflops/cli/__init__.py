@@ -167,7 +167,7 @@ def _silence_stdout() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
-        pass
+        pass  # no usable descriptor: there is nothing left to flush either
 
 
 class _ClosedOutput:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from brainflops.cli._common import dumps, positive_int, text_table
+from brainflops.cli._common import bounded_int, dumps, seed, text_table
 
 __all__ = ["register"]
 
@@ -15,23 +15,7 @@ _MAX_SAMPLES = 100_000  # as montecarlo.MAX_SAMPLES (not imported: numpy stays o
 _FORMATS = ("markdown", "csv", "latex", "json", "html")
 
 
-def _samples(text: str) -> int:
-    value = positive_int(text)
-    if value > _MAX_SAMPLES:
-        msg = f"at most {_MAX_SAMPLES:,} samples, got {text}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value < 2**63:
-        msg = f"expected a non-negative integer, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+_samples = bounded_int(1, _MAX_SAMPLES, "a number of draws")
 
 
 def _run(args: argparse.Namespace) -> Any:
@@ -218,7 +202,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"Monte Carlo draws, 1 to {_MAX_SAMPLES:,} (default 10000)",
     )
-    p.add_argument("--seed", type=_seed, default=2020, metavar="S", help="seed (default 2020)")
+    p.add_argument("--seed", type=seed, default=2020, metavar="S", help="seed (default 2020)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--plot", metavar="FILE", help="write the chart (.png, .svg or .pdf)")
     p.add_argument("--force", action="store_true", help="overwrite an existing --plot file")

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable
 from typing import Any
 
-from brainflops.cli._common import add_output_arguments, dumps, emit, positive_int
+from brainflops.cli._common import (
+    add_output_arguments,
+    bounded_int,
+    dumps,
+    emit,
+    positive_int,
+    seed,
+)
 from brainflops.core.errors import InvalidValueError
 
 __all__ = ["register"]
@@ -21,36 +27,10 @@ _STRATEGIES = ("data", "model", "pipeline", "auto")
 _PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8")
 _COMPRESSION = {"none": None, "8bit": 8.0, "1bit": 1.0}
 _MAX_COUNT = 10_000_000
-_MAX_SAMPLES = 1_000_000
 _MAX_SIZE = 1e18  # tokens, examples or steps: far beyond any run (GPT-4 class: ~1e13 tokens)
 
 
-def _at_most(maximum: int, what: str) -> Callable[[str], int]:
-    """argparse type: a positive integer up to ``maximum``."""
-
-    def parse(text: str) -> int:
-        value = positive_int(text)
-        if value > maximum:
-            msg = f"at most {maximum:,} {what}, got {text!r}"
-            raise argparse.ArgumentTypeError(msg)
-        return value
-
-    return parse
-
-
-_count = _at_most(_MAX_COUNT, "devices")
-_samples = _at_most(_MAX_SAMPLES, "samples")
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        msg = f"expected a non-negative integer, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+_count = bounded_int(1, _MAX_COUNT, "a number of devices")
 
 
 def _size(text: str) -> float:
@@ -115,8 +95,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--utilization", metavar="U", help="model-FLOP utilisation (default 0.33, 90%% 0.2-0.5)"
     )
-    p.add_argument("--samples", type=_samples, default=2000, metavar="N", help="Monte Carlo draws")
-    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument(
+        "--samples", type=positive_int, default=2000, metavar="N", help="Monte Carlo draws"
+    )
+    p.add_argument("--seed", type=seed, default=0, metavar="S", help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument(
         "--plot",

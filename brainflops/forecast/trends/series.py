@@ -305,7 +305,7 @@ def _quantity_in(text: str, unit: str, name: str) -> float:
     try:
         parse_unit(unit, name)
     except UnitMismatchError:
-        pass
+        pass  # a unit pint does not know (a currency per FLOP/s, say): matched as text below
     else:
         return magnitude_in(text, unit, name)
     match = re.fullmatch(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*)", text)

@@ -157,8 +157,8 @@ class RecordChecker:
             if "weight" not in item or isinstance(weight, str):
                 self.log.add(f"{where}.weight", "expected a number")
                 weight = None
-            elif (weight := self.number(weight, f"{where}.weight")) is None:
-                pass
+            else:
+                weight = self.number(weight, f"{where}.weight")  # None once reported
             inner = self._spec(
                 {k: v for k, v in item.items() if k != "weight"}, where, unit, depth + 1
             )
