@@ -308,11 +308,46 @@ def test_cli_text_table_and_plot(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
+    ("argv", "row"),
+    [
+        (["--method", "tornado"], True),  # a preset that declares alternatives: on
+        (["--method", "tornado", "--no-structural"], False),
+        (["--method", "tornado", "--preset", "dettmers2015:all-neurons"], False),
+        (["--method", "tornado", "--preset", "dettmers2015:all-neurons", "--structural"], True),
+        (["--method", "sobol", "--samples", "256"], True),
+        (["--method", "sobol", "--samples", "256", "--no-structural"], False),
+    ],
+)
+def test_cli_structural_row_follows_the_declared_alternatives(argv, row, capsys):
+    if "sobol" in argv and not HAVE_SALIB:
+        pytest.skip("SALib is not installed")
+    assert main(["sensitivity", *argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    names = [p["parameter"] for p in data["parameters"]]
+    assert ("structure: reconstruction" in names) is row
+    assert (data["structural"] is not None) is row
+    if row and data["method"] == "tornado":
+        # The row's ends are the reconstructions' totals with their inputs at the medians:
+        # each variant's own tornado base.
+        bases = {
+            name: tornado(brainflops.load_preset(f"dettmers2015:{name}")).base_log10
+            for name in ("cerebellar", "all-neurons", "granule-own-filter")
+        }
+        record = data["parameters"][names.index("structure: reconstruction")]
+        assert record["log10_flops_at_p5"] == pytest.approx(min(bases.values()))
+        assert record["log10_flops_at_p95"] == pytest.approx(max(bases.values()))
+        assert data["structural"]["alternative_at_low"] == min(bases, key=bases.get)
+        assert data["structural"]["alternative_at_high"] == max(bases, key=bases.get)
+
+
+@pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["--method", "tornado", "--samples", "256"], "--samples"),
         (["--plot", "chart.txt"], "--plot"),
         (["--preset", "no-such-preset"], "unknown preset"),
+        (["--structural"], "tornado and sobol only"),
+        (["--method", "tornado", "--preset", "landauer", "--structural"], "declares no"),
     ],
 )
 def test_cli_user_errors_are_one_line(argv, message, capsys):

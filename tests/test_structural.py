@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from brainflops.core.constants import Z90
 from brainflops.core.errors import InvalidValueError
-from brainflops.models.presets import build_model, load_preset
+from brainflops.models.alternatives import choice_for, declared_alternatives, structural_choice
+from brainflops.models.presets import build_model, list_presets, load_preset
 from brainflops.uncertainty.sensitivity import sobol, tornado
 from brainflops.uncertainty.structural import StructuralChoice, structural_share
 
@@ -179,3 +180,23 @@ def test_a_bad_choice_is_refused(label, weights, message):
     alternatives = {f"m{i}": (toy_model(f"m{i}", 1e15, 1), w) for i, w in enumerate(weights)}
     with pytest.raises(InvalidValueError, match=message):
         StructuralChoice.of(label, alternatives)
+
+
+@pytest.mark.parametrize("name", list_presets())
+def test_every_declared_choice_names_existing_variants(name):
+    choice = structural_choice(name)
+    if choice is None:
+        assert declared_alternatives(name) is None
+        return
+    assert len(choice.names) >= 2
+    assert math.isclose(sum(choice.weights), 1.0)
+    for variant, model in zip(choice.names, choice.models, strict=True):
+        assert model == load_preset(f"{name}:{variant}")
+
+
+def test_only_the_unchanged_base_preset_gets_its_choice():
+    base = load_preset("dettmers2015")
+    assert choice_for(base) is not None
+    assert choice_for(load_preset("dettmers2015:all-neurons")) is None
+    assert choice_for(base.with_values(firing_rate="100 Hz")) is None
+    assert choice_for(load_preset("mechanistic-modern")) is None

@@ -195,9 +195,14 @@ def tornado(
     ax.grid(axis="y", visible=False)
     _log10_axis(ax)
     ax.set_xlabel("total FLOP/s (log scale)")
+    # A structural row's ends are alternatives, not percentiles: the legend names them.
+    low_text, high_text = "input at its 5th percentile", "input at its 95th percentile"
+    if result.structural:
+        low_text += f" (structure: {result.alternative_low})"
+        high_text += f" (structure: {result.alternative_high})"
     handles = [
-        Line2D([], [], color=style.color(0), lw=6, label="input at its 5th percentile"),
-        Line2D([], [], color=style.color(1), lw=6, label="input at its 95th percentile"),
+        Line2D([], [], color=style.color(0), lw=6, label=low_text),
+        Line2D([], [], color=style.color(1), lw=6, label=high_text),
     ]
     ax.legend(handles=handles, fontsize=7.5, frameon=False, loc="lower right")
     return style.finish(fig, source=f"brainflops sensitivity --method tornado ({result.model})")
