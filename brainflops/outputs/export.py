@@ -63,6 +63,8 @@ def _distribution_text(spec: dict) -> str:
         return "point"
     if kind == "mixture":
         return f"mixture of {len(spec['components'])}"
+    if kind == "truncated":  # the shape, cut at the parameter's physical bounds
+        return f"{_distribution_text(spec['base'])}, truncated"
     return kind
 
 
