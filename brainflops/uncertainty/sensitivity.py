@@ -285,7 +285,7 @@ def tornado(model: LogModel, *, structural: StructuralChoice | None = None) -> T
     >>> import brainflops
     >>> t = tornado(brainflops.load_preset("dettmers2015"))
     >>> t.names[0], round(t.swings[0], 2)
-    ('firing_rate', 1.3)
+    ('firing_rate', 1.16)
     """
     names = uncertain_inputs(model) if structural else require_uncertain(model, "nothing to swing")
     base = median_logs(model)
