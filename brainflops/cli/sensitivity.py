@@ -34,7 +34,8 @@ from brainflops.cli.core import add_model_arguments, model_from_args, preset_nam
 from brainflops.core.errors import InvalidValueError
 
 if TYPE_CHECKING:
-    from brainflops.uncertainty.sensitivity import Elasticities, SobolIndices, Tornado
+    from brainflops.uncertainty.sensitivity import Elasticities, Tornado
+    from brainflops.uncertainty.sobol import SobolIndices
     from brainflops.uncertainty.structural import StructuralChoice
 
 

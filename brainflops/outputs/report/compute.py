@@ -32,6 +32,7 @@ from brainflops.outputs.report.document import Cell, Report, ReportFigure, Secti
 from brainflops.outputs.report.figures import as_report_figure, brain_band_trend
 from brainflops.outputs.report.versus import versus_section
 from brainflops.uncertainty import sensitivity
+from brainflops.uncertainty.sobol import sobol
 
 if TYPE_CHECKING:
     from brainflops.models.model import Model
@@ -224,7 +225,7 @@ def _sensitivity(model: Model, seed: int) -> Section | None:
             "draws it by its weights as one more input."
         )
     try:
-        indices = sensitivity.sobol(model if choice is None else choice, _SOBOL_N, seed=seed)
+        indices = sobol(model if choice is None else choice, _SOBOL_N, seed=seed)
     except MissingDependencyError:
         paragraphs.append("Sobol' indices need SALib (pip install 'brainflops[sensitivity]').")
     else:
