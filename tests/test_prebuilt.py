@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from brainflops.models import generate_prebuilt, prebuilt
-from brainflops.models.summary import preset_summary
+from brainflops.models.presets import load_preset
+from brainflops.models.summary import preset_summary, summarize
 
 PACKAGE = Path(prebuilt.__file__).resolve().parents[1]
 
@@ -76,7 +77,7 @@ def _write(path: Path, document: object) -> None:
 
 
 def test_a_stale_corrupt_or_missing_file_is_ignored(tmp_path, monkeypatch):
-    truth = preset_summary("dettmers2015")
+    truth = summarize(load_preset("dettmers2015"))
     shipped = json.loads(prebuilt.PREBUILT_PATH.read_text(encoding="utf-8"))
     forged = json.loads(json.dumps(shipped))
     forged["summaries"]["dettmers2015"]["log10_central"] = 99.0
