@@ -18,7 +18,9 @@ section only while the key matches the installed files, so an edited preset or a
 model module is never answered from the file; it is rebuilt as before (and cached per user,
 see :mod:`brainflops.core.cache`). ``tests/test_prebuilt.py`` rebuilds every entry from the
 preset files and fails when the committed file differs, naming the command that
-regenerates it. Nothing here imports sympy, pint, scipy or numpy.
+regenerates it; that test is also what catches a change of behaviour in a library the build
+uses (numpy's random streams for the sampled ranges of ``compare``, for instance), which the
+key does not cover. Nothing here imports sympy, pint, scipy or numpy.
 """
 
 from __future__ import annotations
