@@ -172,6 +172,18 @@ def test_unknown_preset_is_not_cached(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("name", list_presets(variants=True))
+def test_estimate_from_the_shipped_results_equals_the_computation(name, monkeypatch, capsys):
+    from brainflops.cli import main
+
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", "")
+    assert main(["estimate", "--preset", name, "--json"]) == 0
+    shipped = json.loads(capsys.readouterr().out)
+    monkeypatch.setattr(prebuilt_module, "inputs_key", lambda: "another version of the files")
+    assert main(["estimate", "--preset", name, "--json"]) == 0
+    assert differences(shipped, json.loads(capsys.readouterr().out)) == []
+
+
 def test_compare_shipped_or_cached_equals_the_computation(tmp_path, monkeypatch, capsys):
     from brainflops.cli import main
 
