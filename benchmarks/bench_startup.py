@@ -12,14 +12,17 @@ reported, with its ratio to the baseline ``python -c "import numpy"``.
 
 A *first run* is a fresh interpreter with no user cache: ``BRAINFLOPS_CACHE_DIR`` names
 an empty folder, emptied again before every repeat, and a second row has caching turned off
-(``BRAINFLOPS_CACHE_DIR=""``). ``estimate`` and ``compare`` then answer the built-in
-presets from the results shipped with the package (``data/presets/prebuilt.json``, see
-:mod:`brainflops.models.prebuilt`), so they build no model. What still builds models on
-every first run, and so pays for sympy, pint and the unit registry (over a second of CPU),
-is measured in the rows marked "builds": ``estimate --samples N``, ``--plot``, scenario
-files, ``compare --preset``, and any command after an edit to a preset or to the model code
-(until ``python -m brainflops.models.generate_prebuilt`` is run). Those rows include the
-commands' work and have no target.
+(``BRAINFLOPS_CACHE_DIR=""``). ``estimate`` (a built-in preset or variant, no
+``--samples``, ``--plot`` or ``--scenario``) and ``compare`` (no ``--preset`` or ``--plot``)
+then answer from the results shipped with the package (``data/presets/prebuilt.json``, see
+:mod:`brainflops.models.prebuilt`), so they build no model. Everything else that needs a
+model builds it on every first run and pays for sympy, pint and the unit registry (over a
+second of CPU) before its own work: ``estimate --samples N``, ``--plot`` and
+``--scenario FILE``, ``compare --preset`` (cached per user after its first run) and
+``--plot``, and ``estimate``/``compare`` themselves after an edit to a preset or to the
+model code, until ``python -m brainflops.models.generate_prebuilt`` is run. Two such rows,
+marked "builds", are measured for reference; they include the commands' work and have no
+target.
 
 Targets (issue 11): ``--help`` within 1.5x of the baseline, ``estimate`` within 4x, and no
 command's start-up over 1 s of CPU.
