@@ -22,7 +22,8 @@ from brainflops.models.presets import list_presets, load_preset
 from brainflops.models.summary import CentralSummary, preset_summary, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("scipy", "pandas", "sympy", "pint", "matplotlib")
+# numpy too: --help and the shipped answers of estimate and compare need none of it.
+HEAVY = ("scipy", "pandas", "sympy", "pint", "matplotlib", "numpy")
 
 # Runs the CLI in a fresh interpreter and prints the heavy modules it loaded.
 PROBE = f"""
