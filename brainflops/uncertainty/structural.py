@@ -34,7 +34,7 @@ import numpy as np
 
 from brainflops.core.errors import InvalidValueError
 from brainflops.uncertainty.protocol import LogModel
-from brainflops.uncertainty.samples import draw_samples
+from brainflops.uncertainty.samples import Streaming, draw_samples
 
 __all__ = ["StructuralShare", "structural_share"]
 
@@ -137,7 +137,7 @@ def structural_share(
     means, variances, centrals = [], [], []
     for model, _ in alternatives.values():
         draws = draw_samples(
-            model, n, seed=seed, correlations=model.correlations, chunk_size=n, progress=False
+            model, n, seed=seed, correlations=model.correlations, streaming=Streaming(n, False)
         ).log10
         assert draws is not None  # chunk_size = n keeps every draw
         means.append(float(np.mean(draws)))
