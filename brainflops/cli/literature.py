@@ -60,6 +60,12 @@ def _text(records: list[dict[str, Any]], samples: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def _comparison(presets: list[str] | None) -> dict[str, Any]:
+    from brainflops.models.literature import comparison_summary
+
+    return comparison_summary(presets)
+
+
 def _compare(args: argparse.Namespace) -> int:
     from brainflops.core.cache import cached_json
     from brainflops.models.prebuilt import prebuilt
@@ -90,12 +96,6 @@ def _compare(args: argparse.Namespace) -> int:
     records = result["records"]
     emit(dumps(records) if args.json else _text(records, result["samples"]), args)
     return 0
-
-
-def _comparison(presets: list[str] | None) -> dict[str, Any]:
-    from brainflops.models.literature import comparison_summary
-
-    return comparison_summary(presets)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
