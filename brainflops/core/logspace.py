@@ -78,9 +78,10 @@ def log_sum_rows(rows: np.ndarray) -> np.ndarray:
         return rows[0].copy()
     top = rows[int(np.argmax(rows[:, 0]))].copy()
     shifted = rows - top
+    # Overflow, in the exponentials or in their sum, marks the columns redone below.
     with np.errstate(over="ignore"):
         np.exp(shifted, out=shifted)
-    total = shifted.sum(axis=0)
+        total = shifted.sum(axis=0)
     np.log(total, out=total)
     total += top
     bad = ~np.isfinite(total)
