@@ -45,7 +45,7 @@ from brainflops.uncertainty._common import (
     uncertain_inputs,
 )
 from brainflops.uncertainty.protocol import LogModel
-from brainflops.uncertainty.samples import draw_samples
+from brainflops.uncertainty.samples import Streaming, draw_samples
 
 __all__ = ["StructuralChoice", "StructuralShare", "structural_share"]
 
@@ -218,7 +218,7 @@ def structural_share(
     means, variances, centrals = [], [], []
     for model in choice.models:
         draws = draw_samples(
-            model, n, seed=seed, correlations=model.correlations, chunk_size=n, progress=False
+            model, n, seed=seed, correlations=model.correlations, streaming=Streaming(n, False)
         ).log10
         assert draws is not None  # chunk_size = n keeps every draw
         means.append(float(np.mean(draws)))
