@@ -116,3 +116,20 @@ def test_save_writes_svg_and_high_dpi_png_atomically(tmp_path, figures):
         plots.save(fig, svg)
     with pytest.raises(InvalidValueError, match=r"\.txt"):
         plots.save(fig, tmp_path / "b.txt")
+
+
+@pytest.mark.parametrize(("low", "high"), [(20.25, 21.59), (13.7, 15.2), (12.8, 17.2), (3.0, 3.4)])
+def test_log10_axis_labels_are_distinct_and_read_their_own_value(low, high):
+    # A tornado of dettmers2015 spans 1.3 decades: its ticks once all read "10^20" or "10^21".
+    fig = style.new_figure("t")[0]
+    ax = fig.axes[0]
+    ax.set_xlim(low, high)
+    plots.charts._log10_axis(ax)
+    fig.canvas.draw()
+    ticks = [t for t in ax.get_xticks() if low <= t <= high]
+    labels = [t.get_text() for t in ax.get_xticklabels() if low <= t.get_position()[0] <= high]
+    assert len(ticks) >= 2
+    assert len(set(labels)) == len(labels)
+    for tick, label in zip(ticks, labels, strict=True):
+        mantissa, exponent = re.fullmatch(r"\$(?:(\d)\\times)?10\^\{(-?\d+)\}\$", label).groups()
+        assert 10.0**tick == pytest.approx(int(mantissa or 1) * 10.0 ** int(exponent), rel=1e-9)

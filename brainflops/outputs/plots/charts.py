@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator
 
 from brainflops.core import fmt
 from brainflops.core.errors import DataError
@@ -48,11 +48,44 @@ _MAX_BARS = 12  # bars beyond this are summed into "all others"
 _LABEL_CHARS = 58
 
 
+class _Log10Locator(Locator):
+    """Ticks for an axis in log10 units: whole decades, or 1-2-5 steps when few fit.
+
+    A span under about two decades holds fewer than three whole decades; ticks at 2x and
+    5x keep its labels distinct (MaxNLocator would fall back to 20.25, 20.4, ... which all
+    read as the same power of ten).
+    """
+
+    def __call__(self) -> Sequence[float]:
+        low, high = sorted(self.axis.get_view_interval()) if self.axis else (0.0, 1.0)
+        return self.tick_values(low, high)
+
+    def tick_values(self, vmin: float, vmax: float) -> Sequence[float]:
+        decades = MaxNLocator(nbins=9, integer=True).tick_values(vmin, vmax)
+        if sum(vmin <= d <= vmax and float(d).is_integer() for d in decades) >= 3:
+            return list(decades)
+        candidates = [
+            e + math.log10(m)
+            for e in range(math.floor(vmin), math.ceil(vmax) + 1)
+            for m in (1, 2, 5)
+        ]
+        return [c for c in candidates if vmin <= c <= vmax]
+
+
+def _log10_label(value: float, _position: object = None) -> str:
+    """``10^21`` on a whole decade, ``2×10^20`` between decades."""
+    exponent = math.floor(value + 1e-9)
+    mantissa = 10 ** (value - exponent)
+    if abs(mantissa - 1) < 1e-6:
+        return f"$10^{{{exponent}}}$"
+    return f"${mantissa:.0f}\\times10^{{{exponent}}}$"
+
+
 def _log10_axis(ax: Axes, axis: str = "x") -> None:
     """A linear axis in log10 units labelled as powers of ten (works beyond float range)."""
     target = ax.xaxis if axis == "x" else ax.yaxis
-    target.set_major_locator(MaxNLocator(nbins=9, integer=True))
-    target.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{v:.0f}}}$"))
+    target.set_major_locator(_Log10Locator())
+    target.set_major_formatter(FuncFormatter(_log10_label))
 
 
 def _short(text: str, width: int = _LABEL_CHARS) -> str:
@@ -179,11 +212,8 @@ def tornado(
     base = result.base_log10
     fig, (ax,) = style.new_figure(
         "Which assumptions matter most",
-        _short(
-            f"{model.title if model else result.model}: the total as each input moves over "
-            f"its 90% interval, others at their median",
-            110,
-        ),
+        f"{model.title if model else result.model}: the total as each input moves over "
+        "its 90% interval, others at their median",
         height=1.8 + 0.34 * max(len(names), 1),
     )
     y = np.arange(len(names))[::-1]
