@@ -23,8 +23,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SETUP = """\
 import os
 
-import matplotlib.pyplot as plt
-import numpy as np
+{pyplot}import numpy as np
 import pandas as pd
 
 import brainflops
@@ -35,6 +34,7 @@ N_SAMPLES = int(os.environ.get("BRAINFLOPS_SAMPLES", "{default}"))
 SEED = 2015
 pd.set_option("display.max_colwidth", 80)
 %matplotlib inline"""
+PYPLOT = "import matplotlib.pyplot as plt\n"  # only where a notebook still draws by hand
 
 
 def md(text: str) -> tuple[str, str]:
@@ -60,7 +60,7 @@ is a documented *reconstruction* from the numbers the post states. This notebook
 that reconstruction: the pipeline, the conv-net mapping, the headline figure against the
 reported one, and his timeline.
 """),
-    code(SETUP.format(default=100_000)),
+    code(SETUP.format(default=100_000, pyplot="")),
     code("""
 model = brainflops.load_preset("dettmers2015")
 print(model.title)
@@ -227,7 +227,7 @@ brainflops parameter carries a distribution specified by its 90% interval; sampl
 gives the distribution of the total, and sensitivity analysis says which assumptions
 matter: exact elasticities, a one-at-a-time tornado, and Sobol' variance shares.
 """),
-    code(SETUP.format(default=100_000)),
+    code(SETUP.format(default=100_000, pyplot=PYPLOT)),
     code("""
 from dataclasses import replace
 
@@ -393,7 +393,7 @@ equivalent of a functional artificial system, traversed edges per second, or a p
 upper bound. brainflops reproduces each published headline from its source's own inputs
 as a preset, so they can be put side by side and recomputed under other assumptions.
 """),
-    code(SETUP.format(default=20_000)),
+    code(SETUP.format(default=20_000, pyplot=PYPLOT)),
     code("""
 from IPython.display import display
 
@@ -491,12 +491,12 @@ series with a trend fitted to it (with its uncertainty), and a criterion saying 
 This notebook fits trends, checks them against history with backtests, computes
 parity-year distributions and sets them against physical limits.
 """),
-    code(SETUP.format(default=20_000)),
+    code(SETUP.format(default=20_000, pyplot="")),
     code("""
 from brainflops.data import datasets
 from brainflops.forecast import timeline
 from brainflops.forecast import trends
-from brainflops.outputs.plots_trends import parity_cdf_figure, trend_figure
+from brainflops.outputs import plots
 from IPython.display import display
 
 pd.DataFrame({"series": datasets.list_series(),
@@ -524,9 +524,11 @@ pd.DataFrame({name: {"doubling time [years]": t.doubling_time_years,
     code("""
 dettmers = brainflops.load_preset("dettmers2015").sample(N_SAMPLES, seed=SEED)
 modern = brainflops.load_preset("mechanistic-modern").sample(N_SAMPLES, seed=SEED)
-bands = [("dettmers2015", *(10 ** dettmers.percentile_log10([5, 95]))),
-         ("mechanistic-modern", *(10 ** modern.percentile_log10([5, 95])))]
-display(trend_figure(series, fits, brain_bands=bands, until=2060))
+titles = {name: brainflops.load_preset(name).title.split(":")[0]
+          for name in ("dettmers2015", "mechanistic-modern")}
+bands = [(titles["dettmers2015"], *(10 ** dettmers.percentile_log10([5, 95]))),
+         (titles["mechanistic-modern"], *(10 ** modern.percentile_log10([5, 95])))]
+display(plots.trend(series, fits, brain_bands=bands, until=2060))
 """),
     md("""
 ## 2. Backtests: would the method have worked before?
@@ -561,9 +563,7 @@ pd.DataFrame([dict(model=r.model, **s.to_dict()) for r in reports for s in r.sco
      "median_width_years"]]
 """),
     code("""
-from brainflops.outputs.plots_trends import calibration_figure
-
-display(calibration_figure(reports))
+display(plots.calibration(reports))
 """),
     md("""
 ## 3. Parity-year distributions
@@ -574,9 +574,9 @@ target the TOP500 #1 already reached is reported with its list and system, not f
 """),
     code("""
 results = {}
-for label, samples in [("dettmers2015", dettmers), ("mechanistic-modern", modern)]:
-    results[label] = timeline.forecast_parity(samples.log10, "hpl", seed=SEED)
-display(parity_cdf_figure(results, title="P(TOP500 #1 has reached the estimate by year)"))
+for name, samples in [("dettmers2015", dettmers), ("mechanistic-modern", modern)]:
+    results[titles[name]] = timeline.forecast_parity(samples.log10, "hpl", seed=SEED)
+display(plots.parity_cdf(results, title="P(TOP500 #1 has reached the estimate by year)"))
 pd.DataFrame({k: r.to_dict() for k, r in results.items()}).T[
     ["median_year", "p5_year", "p95_year", "reached_fraction", "observed", "never_fraction"]]
 """),
@@ -615,17 +615,14 @@ what conventional chips can reach. Compare with the brain estimates: a bound on
 erasures at the brain's 20 W, and the ceiling a 20 MW machine would hit.
 """),
     code("""
-limits = pd.Series({
+display(plots.limits({titles["dettmers2015"]: dettmers, titles["mechanistic-modern"]: modern}))
+pd.Series({
     "Landauer, 20 W at 310 K [bit erasures/s]": trends.landauer_bit_erasures_per_second(),
     "CMOS limit, 20 W [FLOP/s]": trends.ceiling_from_limit("20 W"),
     "CMOS limit, 20 MW [FLOP/s]": trends.ceiling_from_limit("20 MW"),
     "dettmers2015 median [FLOP/s]": dettmers.median.m_as("FLOP/s"),
     "mechanistic-modern median [FLOP/s]": modern.median.m_as("FLOP/s"),
-})
-ax = np.log10(limits).plot.barh(figsize=(8, 3))
-ax.set_xlabel("log10")
-plt.show()
-limits.map("{:.3g}".format)
+}).map("{:.3g}".format)
 """),
     md("""
 ## 5. Explore: doubling time and brain estimate
@@ -666,7 +663,7 @@ operation a byte count, places each stage on an accelerator's roofline, and scal
 a machine: devices needed, memory, power, purchase and energy cost, and the traffic
 between devices.
 """),
-    code(SETUP.format(default=20_000)),
+    code(SETUP.format(default=20_000, pyplot=PYPLOT)),
     code("""
 from IPython.display import display
 
@@ -793,14 +790,15 @@ the largest training runs. Training-run data: Epoch AI's notable models.
 **Data: Epoch AI (epoch.ai), CC BY 4.0.**
 """),
     code(
-        SETUP.format(default="20000")
+        SETUP.format(default="20000", pyplot="")
         + """
 
 from brainflops.data.datasets import load_series
 from brainflops.data.ml_models import first_model_above
 from brainflops.forecast.versus import default_lifetime_seconds, lifetime_flop, versus
 from brainflops.ops.networks import get_network, list_networks
-from brainflops.outputs.plots_dl import lifetimes, training_runs_figure"""
+from brainflops.outputs import plots
+from IPython.display import display"""
     ),
     md("""
 ## 1. The neuron as a conv net, next to real networks
@@ -834,14 +832,10 @@ Where the FLOPs go: ResNet-50 is almost all convolution; a GPT-3 block is dense
 projections plus the attention products, whose share grows with the context.
 """),
     code("""
-kinds = pd.DataFrame({name: get_network(name).flops_by_kind()
-                      for name in ["resnet50", "bert-large", "gpt3-175b"]}).fillna(0.0)
-shares = kinds / kinds.sum()
-ax = shares.T.plot.barh(stacked=True, figsize=(8, 3))
-ax.set_xlabel("share of forward FLOP")
-ax.legend(fontsize=8, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.3))
-plt.show()
-shares.round(4)
+examples = [get_network(name) for name in ["resnet50", "bert-large", "gpt3-175b"]]
+display(plots.operation_shares(examples))
+kinds = pd.DataFrame({net.title: net.flops_by_kind() for net in examples}).fillna(0.0)
+(kinds / kinds.sum()).round(4)
 """),
     md("""
 ## 2. Training runs against every preset's lifetime compute
@@ -851,9 +845,8 @@ frontier models, with one line per preset at its central lifetime compute.
 """),
     code("""
 age = default_lifetime_seconds()
-life = lifetimes(age_seconds=age)
-fig = training_runs_figure(life, highlight="Dettmers (2015)")
-display(fig)
+life = plots.lifetimes(age_seconds=age)
+display(plots.training_runs(life, highlight="Dettmers (2015)"))
 crossings = []
 for label, value in life.items():
     first = first_model_above(value)
@@ -896,13 +889,8 @@ units
 Energy per FLOP: the brain at 20 W against accelerators' dense 16-bit peak over board power.
 """),
     code("""
-energy = pd.DataFrame(payload["energy"]["devices"]).set_index("name")["flop_per_joule"]
-brain = payload["energy"]["brain_flop_per_joule"]
-ax = np.log10(energy).plot.barh(figsize=(7, 2.5), color="#0072B2")
-ax.axvline(np.log10(brain["central"]), color="#D55E00", ls="--")
-ax.axvspan(np.log10(brain["p5"]), np.log10(brain["p95"]), color="#D55E00", alpha=0.15)
-ax.set_xlabel("log10 FLOP per joule (dashed: the brain, mechanistic-modern, 90% band)")
-plt.show()
+display(plots.energy(result))
+pd.DataFrame(payload["energy"]["devices"]).set_index("name")[["power_w", "flop_per_joule"]]
 """),
     md("""
 ## 4. Your own network
@@ -935,13 +923,13 @@ rebuilds it from sourced parameters and lets the brain FLOP/s come from any pres
 the whole forecast can be seen to move with the brain estimate. Method, sources and
 critiques: `docs/anchors.md`.
 """),
-    code(SETUP.format(default=10_000)),
+    code(SETUP.format(default=10_000, pyplot="")),
     code("""
 from IPython.display import display
 
 from brainflops.forecast.anchors.inputs import load_variant
 from brainflops.forecast.anchors.montecarlo import assumption_models, forecast, tornado
-from brainflops.outputs.plots_anchors import anchors_figure, tai_figure, tornado_figure
+from brainflops.outputs import plots
 
 inputs = load_variant("cotra2020")
 base = forecast(inputs, brainflops.load_preset("cotra2020"), n=N_SAMPLES, seed=SEED)
@@ -955,7 +943,7 @@ are Epoch AI's frontier training runs. The dashed line is what the largest run c
 (FLOP per dollar times spend), before algorithmic progress.
 """),
     code("""
-display(anchors_figure(base))
+display(plots.anchors(base))
 """),
     md("""
 ## 2. The cumulative probability of TAI for several brain presets
@@ -968,7 +956,7 @@ runs = [
     forecast(inputs, brainflops.load_preset(name), n=N_SAMPLES, seed=SEED)
     for name in ("mechanistic-modern", "carlsmith2020", "cotra2020", "dettmers2015")
 ]
-display(tai_figure(runs))
+display(plots.tai(runs))
 pd.DataFrame([run.to_dict() for run in runs])[
     ["brain", "brain_median_log10_flops", "median_year", "probability_by", "never_fraction"]
 ]
@@ -984,7 +972,7 @@ update = forecast(
     load_variant("cotra2022"), brainflops.load_preset("cotra2020"), n=N_SAMPLES,
     seed=SEED,
 )
-display(tai_figure([base, update]))
+display(plots.tai([base, update]))
 {run.inputs.name: run.to_dict()["probability_by"] for run in (base, update)}
 """),
     md("""
@@ -995,7 +983,7 @@ weight halved and raised by half.
 """),
     code("""
 rows = tornado(base)
-display(tornado_figure(rows, base))
+display(plots.anchors_tornado(rows, base))
 """),
     md("""
 ## 5. The assumption table

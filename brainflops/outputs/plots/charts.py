@@ -84,7 +84,7 @@ def distribution(
     )
     fig, (ax,) = style.new_figure(
         title or "How much computation the brain performs: the model's uncertainty",
-        _short(subtitle, 110),
+        subtitle,
         height=4.2,
     )
     counts, edges = samples.histogram(60)
@@ -141,11 +141,8 @@ def breakdown(model: Model, *, source: str = "") -> Figure:
         rows.append(extra)
     fig, (ax,) = style.new_figure(
         "Where the computation goes",
-        _short(
-            f"{model.title}: FLOP/s of each stage at the inputs' central values; total "
-            f"{fmt.from_log10(model.central_log10(), 'FLOP/s')}",
-            110,
-        ),
+        f"{model.title}: FLOP/s of each stage at the inputs' central values; total "
+        f"{fmt.from_log10(model.central_log10(), 'FLOP/s')}",
         height=1.6 + 0.34 * len(rows),
     )
     y = np.arange(len(rows))[::-1]
@@ -178,11 +175,8 @@ def tornado(
     base = result.base_log10
     fig, (ax,) = style.new_figure(
         "Which assumptions matter most",
-        _short(
-            f"{model.title if model else result.model}: the total as each input moves over "
-            f"its 90% interval, others at their median",
-            110,
-        ),
+        f"{model.title if model else result.model}: the total as each input moves over "
+        "its 90% interval, others at their median",
         height=1.8 + 0.34 * max(len(names), 1),
     )
     y = np.arange(len(names))[::-1]
@@ -331,14 +325,16 @@ def comparison(
     n_rows = sum(len(rows) + 1 for _, rows in blocks)
     fig, (ax,) = style.new_figure(
         "Published estimates of the brain's computation",
-        f"Central value and 90% interval of each estimate, in FLOP/s; as of {date.today():%B %Y}",
+        f"Central value and 90% interval of each estimate, in FLOP/s (operations converted "
+        f"to FLOP as each preset states); as of {date.today():%B %Y}",
         width=9.0,
         height=2.4 + 0.27 * n_rows,
     )
     y = 0.0
     ticks, labels, bold = [], [], []
     for index, (group, rows) in enumerate(blocks):
-        colour = "#000000" if group == "this model" else style.color(index)
+        # Six palette colours that read as text on white (yellow does not), black for the model.
+        colour = "#000000" if group == "this model" else style.color(index % 6)
         ax.text(
             0.0,
             y,
@@ -400,7 +396,7 @@ def comparison(
             title_fontsize=7.5,
         )
     _log10_axis(ax)
-    ax.set_xlabel("FLOP/s (log scale; operations converted to FLOP as each preset states)")
+    ax.set_xlabel("FLOP/s (log scale)")
     return style.finish(
         fig,
         source="each source's own inputs and arithmetic (brainflops compare)",
