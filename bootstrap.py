@@ -49,8 +49,10 @@ class BootstrapError(Exception):
     """A set-up step failed for a reason the user can act on (shown in one line)."""
 
 
-def fetch_pip_wheel(folder: Path, releases: str = PIP_RELEASES) -> Path:
-    """Download pip's current wheel from PyPI into ``folder``, checked by its SHA-256."""
+def fetch_pip_wheel(folder: Path, releases: str | None = None) -> Path:
+    """Download pip's current wheel from PyPI (or ``releases``, a listing in PyPI's JSON
+    form) into ``folder``, checked against the listing's SHA-256 digest."""
+    releases = releases or PIP_RELEASES
     try:
         with urllib.request.urlopen(releases, timeout=60) as response:
             listing = json.load(response)
@@ -93,12 +95,12 @@ def main(argv: list[str]) -> int:
         choices = ", ".join(EXTRAS)
         sys.stderr.write(f"bootstrap: unknown extra {unknown[0]!r}; choose from {choices}\n")
         return 2
-    if not env_python().exists():
+    if not env_python(ENV).exists():
         venv.EnvBuilder(with_pip=has_ensurepip()).create(ENV)
     target = f".[{','.join(extras)}]" if extras else "."
     editable = ["-e"] if extras else []
     try:
-        command = [*pip_command(), "install", "--quiet", *editable, target]
+        command = [*pip_command(ENV), "install", "--quiet", *editable, target]
     except BootstrapError as exc:
         sys.stderr.write(f"bootstrap: {exc}\n")
         return 1
