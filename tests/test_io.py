@@ -7,7 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from brainflops.cli._common import text_table
-from brainflops.core.errors import InvalidValueError
+from brainflops.core.errors import InvalidValueError, OutputExistsError
 from brainflops.core.io import figure_png
 
 
