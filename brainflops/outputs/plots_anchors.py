@@ -19,6 +19,7 @@ from brainflops.core import fmt
 from brainflops.core.errors import BrainflopsError
 from brainflops.data.ml_models import training_series
 from brainflops.forecast.anchors.affordability import flop_per_dollar_log10, spend_log10
+from brainflops.forecast.anchors.inputs import INPUT_TITLES
 from brainflops.forecast.anchors.montecarlo import LAST_YEAR, Forecast, TornadoRow
 from brainflops.models.presets import load_preset
 from brainflops.outputs.plots import style
@@ -26,29 +27,6 @@ from brainflops.outputs.plots import style
 __all__ = ["anchors_figure", "tai_figure", "tornado_figure"]
 
 _METHOD = "Cotra (2020, 2022) biological anchors, inputs via secondary sources; brainflops tai"
-#: Human labels for the inputs (the tornado's bars).
-_TITLES = {
-    "brain_flops": "Brain FLOP/s",
-    "nn_efficiency_penalty": "Model vs brain efficiency penalty",
-    "scaling_exponent": "Data scaling exponent",
-    "horizon_short": "Short horizon",
-    "horizon_medium": "Medium horizon",
-    "horizon_long": "Long horizon",
-    "lifetime_penalty": "Lifetime-anchor penalty",
-    "genome_horizon": "Genome horizon",
-    "evolution_individuals": "Ancestral individuals (nematodes)",
-    "evolution_flops_per_individual": "FLOP/s per ancestral brain",
-    "hardware_halving_time": "FLOP/$ halving time",
-    "algorithmic_halving_time": "Algorithmic halving time",
-    "algorithmic_max_reduction": "Algorithmic progress cap",
-    "spend_doubling_time": "Spend doubling time",
-    "weight_short": "Weight: short horizon",
-    "weight_medium": "Weight: medium horizon",
-    "weight_long": "Weight: long horizon",
-    "weight_lifetime": "Weight: lifetime",
-    "weight_genome": "Weight: genome",
-    "weight_evolution": "Weight: evolution",
-}
 
 
 def _room_for_labels(ax: Axes, first: int, last: int, share: float = 0.4) -> None:
@@ -156,7 +134,7 @@ def tornado_figure(rows: Sequence[TornadoRow], result: Forecast, *, bars: int = 
         ax.barh(y, ends - base, left=base, color=style.color(colour), height=0.6,
                 zorder=2 + offset)  # fmt: skip
     ax.axvline(base, color="#222222", lw=0.8)
-    ax.set_yticks(y, [fmt.label(r.name, _TITLES) for r in shown], fontsize=8)
+    ax.set_yticks(y, [fmt.label(r.name, INPUT_TITLES) for r in shown], fontsize=8)
     ax.grid(axis="y", visible=False)
     style.year_axis(ax)
     ax.set_xlabel("median year of transformative AI")
