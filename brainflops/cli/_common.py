@@ -263,9 +263,7 @@ def text_table(  # noqa: PLR0913 - keyword-only layout options
 
     text = render()
     while width is not None and max(map(len, text.splitlines()), default=0) > width:
-        text_columns = [
-            i for i in range(len(columns)) if i not in flush_right and i not in keep
-        ]
+        text_columns = [i for i in range(len(columns)) if i not in flush_right and i not in keep]
         current = {i: max([len(columns[i]), *(len(r[i]) for r in cells)]) for i in text_columns}
         if widths[max(current, key=current.__getitem__)] is not None and all(
             (widths[i] or current[i]) <= 8 for i in text_columns
