@@ -116,3 +116,13 @@ def test_save_writes_svg_and_high_dpi_png_atomically(tmp_path, figures):
         plots.save(fig, svg)
     with pytest.raises(InvalidValueError, match=r"\.txt"):
         plots.save(fig, tmp_path / "b.txt")
+
+
+def test_comparison_highlights_a_preset_named_without_its_default_variant():
+    from brainflops.outputs import plots
+
+    fig = plots.comparison(highlight="dettmers2015")  # listed as dettmers2015:cerebellar
+    (ax,) = fig.axes
+    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    assert len(bold) == 1
+    assert bold[0].startswith("Dettmers (2015), reconstruction (a)")

@@ -44,6 +44,7 @@ __all__ = [
 ]
 
 _MAX_BARS = 12  # bars beyond this are summed into "all others"
+_LEGEND_ROWS = 3  # empty rows under the comparison's estimates, for its "for scale" legend
 _LABEL_CHARS = 58
 
 
@@ -310,6 +311,7 @@ def comparison(
     estimate.
     """
     from brainflops.models import literature  # noqa: PLC0415 - layer below, loaded on use
+    from brainflops.models.presets import load_preset  # noqa: PLC0415
 
     if table is None:
         table = literature.comparison_table(presets)
@@ -317,12 +319,14 @@ def comparison(
         raise DataError("nothing to plot: the comparison table is empty")
     refs = literature.reference_lines() if references is None else list(references)
     blocks = _comparison_rows(table)
+    # A preset is listed under its default variant ("dettmers2015:cerebellar"): match titles.
+    highlight_title = load_preset(highlight).title if highlight else None
     if extra is not None:
         import pandas as pd  # noqa: PLC0415
 
         row = {"preset": "__model__", "group": "this model", "year": None, **extra}
         blocks.insert(0, ("this model", pd.DataFrame([row])))
-    n_rows = sum(len(rows) + 1 for _, rows in blocks)
+    n_rows = sum(len(rows) + 1 for _, rows in blocks) + (_LEGEND_ROWS if refs else 0)
     fig, (ax,) = style.new_figure(
         "Published estimates of the brain's computation",
         f"Central value and 90% interval of each estimate, in FLOP/s (operations converted "
@@ -334,7 +338,9 @@ def comparison(
     ticks, labels, bold = [], [], []
     for index, (group, rows) in enumerate(blocks):
         # Six palette colours that read as text on white (yellow does not), black for the model.
-        colour = "#000000" if group == "this model" else style.color(index % 6)
+        colour = {"this model": "#000000", "brainflops": style.GREY}.get(
+            group, style.color(index % 6)
+        )
         ax.text(
             0.0,
             y,
@@ -350,7 +356,7 @@ def comparison(
         )
         y += 1.0
         for row in rows.to_dict("records"):
-            mine = row["preset"] in (highlight, "__model__")
+            mine = row["preset"] in (highlight, "__model__") or row["title"] == highlight_title
             row_colour = "#000000" if mine else colour
             low, high = math.log10(row["low"]), math.log10(row["high"])
             if high > low + 1e-9:
@@ -378,7 +384,7 @@ def comparison(
         if is_bold:
             tick.set_fontweight("bold")
     ax.tick_params(axis="y", length=0)
-    ax.set_ylim(y - 0.5, -0.8)
+    ax.set_ylim(y - 0.5 + (_LEGEND_ROWS if refs else 0), -0.8)
     ax.grid(axis="y", visible=False)
     handles = []
     for ref, dash in zip(refs, ("--", ":", "-."), strict=False):
@@ -387,7 +393,7 @@ def comparison(
     if handles:
         ax.legend(
             handles=handles,
-            loc="lower right",
+            loc="lower right",  # in the empty rows kept below the last estimate
             fontsize=7.5,
             frameon=True,
             framealpha=0.9,
