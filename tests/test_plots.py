@@ -126,3 +126,20 @@ def test_comparison_highlights_a_preset_named_without_its_default_variant():
     bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
     assert len(bold) == 1
     assert bold[0].startswith("Dettmers (2015), reconstruction (a)")
+
+
+@pytest.mark.parametrize("span", [(20.27, 21.74), (20.31, 20.39), (13.0, 17.0)])
+def test_log_axis_ticks_are_distinct_powers_of_ten_or_multiples(span):
+    from matplotlib.figure import Figure
+
+    from brainflops.outputs.plots.charts import _log10_axis
+
+    ax = Figure().subplots()
+    ax.set_xlim(*span)
+    _log10_axis(ax)
+    ax.figure.draw_without_rendering()
+    labels = [
+        t.get_text() for t in ax.get_xticklabels() if span[0] <= t.get_position()[0] <= span[1]
+    ]
+    assert len(labels) >= 2
+    assert len(set(labels)) == len(labels)  # never two ticks both written 10^21

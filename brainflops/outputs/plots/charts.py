@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from brainflops.core import fmt
 from brainflops.core.errors import DataError
@@ -49,10 +49,34 @@ _LABEL_CHARS = 58
 
 
 def _log10_axis(ax: Axes, axis: str = "x") -> None:
-    """A linear axis in log10 units labelled as powers of ten (works beyond float range)."""
+    """A linear axis in log10 units labelled as powers of ten (works beyond float range).
+
+    Spans with fewer than two whole decades get ticks at 1, 2 and 5 times a power of ten
+    (never two ticks both written "10^21").
+    """
     target = ax.xaxis if axis == "x" else ax.yaxis
-    target.set_major_locator(MaxNLocator(nbins=9, integer=True))
-    target.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{v:.0f}}}$"))
+    low, high = sorted(ax.get_xlim() if axis == "x" else ax.get_ylim())
+    if math.floor(high) - math.ceil(low) >= 1:
+        target.set_major_locator(MaxNLocator(nbins=9, integer=True))
+        target.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{v:.0f}}}$"))
+        return
+    ticks = [
+        exponent + math.log10(mantissa)
+        for exponent in range(math.floor(low), math.ceil(high) + 1)
+        for mantissa in (1, 2, 5)
+        if low <= exponent + math.log10(mantissa) <= high
+    ]
+    # A span too narrow for two such ticks gets evenly spaced ones.
+    target.set_major_locator(FixedLocator(ticks) if len(ticks) >= 2 else MaxNLocator(nbins=5))
+    target.set_major_formatter(FuncFormatter(lambda v, _: _mantissa_power(v)))
+
+
+def _mantissa_power(log10_value: float) -> str:
+    """``2 × 10^20`` (mathtext) for log10 2e20; ``10^21`` for a whole decade."""
+    exponent = math.floor(log10_value + 1e-9)
+    mantissa = f"{10 ** (log10_value - exponent):.2g}"
+    power = f"10^{{{exponent}}}"
+    return f"${power}$" if mantissa == "1" else f"${mantissa} \\times {power}$"
 
 
 def _short(text: str, width: int = _LABEL_CHARS) -> str:
