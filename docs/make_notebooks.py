@@ -233,6 +233,7 @@ from dataclasses import replace
 
 from IPython.display import display
 
+from brainflops.outputs import plots
 from brainflops.params import distributions
 from brainflops.uncertainty import sensitivity
 
@@ -313,13 +314,12 @@ number of time steps are made to rise together.
 independent = model.sample(N_SAMPLES, seed=SEED, correlations={})
 correlated = model.sample(N_SAMPLES, seed=SEED,
                           correlations={("firing_rate", "time_steps"): 0.8})
-fig, ax = plt.subplots(figsize=(8, 3.5))
-bins = np.linspace(19, 23, 80)
-ax.hist(independent.log10, bins=bins, histtype="step", density=True, label="independent")
-ax.hist(correlated.log10, bins=bins, histtype="step", density=True, label="rank correlation 0.8")
-ax.set_xlabel("log10 FLOP/s")
-ax.legend()
-plt.show()
+display(plots.distributions(
+    {"independent inputs": independent,
+     "firing rate and time steps, rank correlation 0.8": correlated},
+    title="Correlated inputs widen the distribution",
+    subtitle=f"{model.title}: {N_SAMPLES:,} draws each, same seed",
+))
 print(f"spread: {independent.spread_decades:.2f} vs {correlated.spread_decades:.2f} decades")
 """),
     md("""
@@ -331,8 +331,6 @@ The elasticity `d ln F / d ln x` is exact (sympy); the tornado moves each input 
     code("""
 display(sensitivity.elasticities(model).to_frame())
 swings = sensitivity.tornado(model)
-from brainflops.outputs import plots
-
 display(plots.tornado(swings, model=model))
 swings.to_frame()
 """),
@@ -447,15 +445,13 @@ Sampling the presets that have uncertain inputs gives full distributions rather 
 range; the same seed is used for all of them.
 """),
     code("""
-uncertain = [name for name in table.preset
-             if any(p.is_uncertain for p in brainflops.load_preset(name).parameters.values())]
-fig, ax = plt.subplots(figsize=(9, 0.5 * len(uncertain) + 1.5))
-data = [brainflops.load_preset(name).sample(N_SAMPLES, seed=SEED).log10 for name in uncertain]
-ax.violinplot(data, orientation="horizontal", showmedians=True)
-ax.set_yticks(range(1, len(uncertain) + 1), uncertain)
-ax.set_xlabel("log10 FLOP/s")
-ax.set_title("Monte Carlo distributions of the estimates with uncertain inputs")
-plt.show()
+models = [brainflops.load_preset(name) for name in table.preset]
+uncertain = [m for m in models if any(p.is_uncertain for p in m.parameters.values())]
+display(plots.distributions(
+    {m.title: m.sample(N_SAMPLES, seed=SEED) for m in uncertain},
+    title="Monte Carlo distributions of the estimates with uncertain inputs",
+    subtitle=f"{N_SAMPLES:,} draws each, seed {SEED}; dot: median; line: 90% interval",
+))
 """),
     md("""
 ## Spread by method

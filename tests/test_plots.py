@@ -143,3 +143,24 @@ def test_log_axis_ticks_are_distinct_powers_of_ten_or_multiples(span):
     ]
     assert len(labels) >= 2
     assert len(set(labels)) == len(labels)  # never two ticks both written 10^21
+
+
+def test_distributions_one_ridge_per_label_with_its_median():
+    import brainflops
+    from brainflops.core.errors import DataError
+    from brainflops.outputs import plots
+    from brainflops.outputs.plots.style import text_overlaps
+
+    draws = {
+        "narrow": brainflops.load_preset("mechanistic-modern").sample(400, seed=1),
+        "Dettmers": brainflops.load_preset("dettmers2015").sample(400, seed=1),
+    }
+    fig = plots.distributions(draws)
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["narrow", "Dettmers"]
+    medians = [line.get_xdata()[0] for line in ax.get_lines() if line.get_marker() == "o"]
+    expected = [float(s.percentile_log10(50)) for s in draws.values()]
+    assert medians == pytest.approx(expected)
+    assert text_overlaps(fig) == []
+    with pytest.raises(DataError):
+        plots.distributions({})

@@ -2,6 +2,7 @@
 
 =========================  =================================================================
 :func:`distribution`       Monte Carlo draws of the total (:class:`~brainflops.Samples`)
+:func:`distributions`      several sets of draws side by side, one ridge each
 :func:`breakdown`          FLOP/s of each population and stage of a model
 :func:`tornado`            one-at-a-time sensitivity (a tornado result)
 :func:`elasticities`       elasticities d ln F / d ln x at the central values
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         breakdown,
         comparison,
         distribution,
+        distributions,
         elasticities,
         roofline,
         sensitivity,
@@ -72,6 +74,7 @@ __all__ = [
     "check_path",
     "comparison",
     "distribution",
+    "distributions",
     "elasticities",
     "energy",
     "lifetimes",
@@ -93,6 +96,7 @@ _WHERE = {
     "breakdown": ("brainflops.outputs.plots.charts", "breakdown"),
     "comparison": ("brainflops.outputs.plots.charts", "comparison"),
     "distribution": ("brainflops.outputs.plots.charts", "distribution"),
+    "distributions": ("brainflops.outputs.plots.charts", "distributions"),
     "roofline": ("brainflops.outputs.plots.charts", "roofline"),
     "elasticities": ("brainflops.outputs.plots.charts", "elasticities"),
     "sobol": ("brainflops.outputs.plots.charts", "sobol"),
