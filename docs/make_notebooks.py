@@ -391,7 +391,7 @@ equivalent of a functional artificial system, traversed edges per second, or a p
 upper bound. brainflops reproduces each published headline from its source's own inputs
 as a preset, so they can be put side by side and recomputed under other assumptions.
 """),
-    code(SETUP.format(default=20_000, pyplot=PYPLOT)),
+    code(SETUP.format(default=20_000, pyplot="")),
     code("""
 from IPython.display import display
 
@@ -659,11 +659,12 @@ operation a byte count, places each stage on an accelerator's roofline, and scal
 a machine: devices needed, memory, power, purchase and energy cost, and the traffic
 between devices.
 """),
-    code(SETUP.format(default=20_000, pyplot=PYPLOT)),
+    code(SETUP.format(default=20_000, pyplot="")),
     code("""
 from IPython.display import display
 
 from brainflops.hardware import plan as hardware
+from brainflops.outputs import plots
 
 devices = hardware.devices_frame()
 devices.tail(10)
@@ -683,8 +684,6 @@ Stages left of the ridge point are limited by memory bandwidth, right of it by t
 device's peak.
 """),
     code("""
-from brainflops.outputs import plots
-
 display(plots.roofline(plan))
 pd.DataFrame([s.to_dict() for s in plan.stages])
 """),
@@ -695,21 +694,16 @@ The same model on every accelerator in the table that lists an fp32 peak and a m
 bandwidth.
 """),
     code("""
-rows = []
+plans = []
 for device in hardware.list_devices():
     try:
-        p = hardware.plan(model, device, "fp32")
+        plans.append(hardware.plan(model, device, "fp32"))
     except brainflops.BrainflopsError:
         continue  # no fp32 peak or no bandwidth in the table
-    rows.append({"device": device.name, "year": device.year, "devices": p.devices_needed,
-                 "power [W]": p.power_watts, "cost [USD]": p.cost_usd})
-generations = pd.DataFrame(rows).sort_values("year")
-fig, ax = plt.subplots(figsize=(8, 4))
-ax.scatter(generations.year, generations.devices)
-ax.set_yscale("log")
-ax.set_xlabel("release year")
-ax.set_ylabel("devices for real time (fp32)")
-plt.show()
+display(plots.generations(plans))
+generations = pd.DataFrame([{"device": p.device.name, "year": p.device.year,
+                             "devices": p.devices_needed, "power [W]": p.power_watts,
+                             "cost [USD]": p.cost_usd} for p in plans]).sort_values("year")
 generations.sort_values("devices").head(10)
 """),
     md("""
@@ -719,18 +713,13 @@ Every preset on one device. Formula presets have no operations, so their bytes a
 unknown and they are treated as compute-bound (a lower bound on devices).
 """),
     code("""
-rows = []
-for name in brainflops.list_presets(variants=True):
-    p = hardware.plan(brainflops.load_preset(name), "NVIDIA H100 SXM5 80GB", "bf16")
-    rows.append({"preset": name, "devices": p.devices_needed, "bound": p.bound,
-                 "bytes known": p.bytes_known, "power [W]": p.power_watts,
-                 "power / brain": p.power_vs_brain, "cost [USD]": p.cost_usd})
-costs = pd.DataFrame(rows).set_index("preset")
-ax = np.log10(costs[["devices", "power [W]", "cost [USD]"]].astype(float)).plot.barh(
-    figsize=(8, 0.35 * len(costs) + 1.5))
-ax.set_xlabel("log10")
-plt.show()
-costs
+by_preset = {name: hardware.plan(brainflops.load_preset(name), "NVIDIA H100 SXM5 80GB", "bf16")
+             for name in brainflops.list_presets(variants=True)}
+display(plots.plans({p.title: p for p in by_preset.values()}))
+pd.DataFrame([{"preset": name, "devices": p.devices_needed, "bound": p.bound,
+               "bytes known": p.bytes_known, "power [W]": p.power_watts,
+               "power / brain": p.power_vs_brain, "cost [USD]": p.cost_usd}
+              for name, p in by_preset.items()]).set_index("preset")
 """),
     md("""
 ## 5. Explore: device, precision and facility

@@ -78,7 +78,8 @@ def test_notebook_reads_its_sample_size_and_uses_only_public_names(path):
 
 
 # Notebooks whose every chart comes from brainflops.outputs.plots (styled, titled, credited).
-PUBLIC_PLOTS_ONLY = ["01-dettmers-2015", "04-timelines", "06-brain-vs-deep-learning",
+PUBLIC_PLOTS_ONLY = ["01-dettmers-2015", "03-literature-comparison", "04-timelines",
+                     "05-hardware", "06-brain-vs-deep-learning",
                      "07-biological-anchors"]  # fmt: skip
 HAND_DRAWING = re.compile(r"\bplt\.|\bmatplotlib\b|\.plot\b|\bax\.|\.hist\(|\.barh\(")
 

@@ -164,3 +164,30 @@ def test_distributions_one_ridge_per_label_with_its_median():
     assert text_overlaps(fig) == []
     with pytest.raises(DataError):
         plots.distributions({})
+
+
+def test_hardware_generations_and_plans_charts():
+    import brainflops
+    from brainflops.hardware import plan as hardware
+    from brainflops.outputs import plots
+    from brainflops.outputs.plots.style import text_overlaps
+
+    model = brainflops.load_preset("dettmers2015")
+    devices = ["NVIDIA H100 SXM5 80GB", "NVIDIA A100 SXM4 80 GB", "NVIDIA Tesla V100 SXM2 32 GB"]
+    plans = [hardware.plan(model, device, "fp32") for device in devices]
+    fig = plots.generations(plans)
+    (ax,) = fig.axes
+    fewest = min(p.devices_needed for p in plans)
+    named = [t.get_text() for t in ax.texts]
+    assert any(text.endswith(f": {fewest:,}") for text in named)  # the current record is named
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    assert text_overlaps(fig) == []
+    by_title = {p.title: p for p in plans[:1]}
+    by_title["Modern"] = hardware.plan(
+        brainflops.load_preset("mechanistic-modern"), devices[0], "bf16"
+    )
+    fig = plots.plans(by_title)
+    first, second = (t.get_text() for t in fig.axes[0].get_yticklabels())
+    assert plans[0].title.startswith(first.rstrip("…"))  # long titles are shortened
+    assert second == "Modern"
+    assert text_overlaps(fig) == []

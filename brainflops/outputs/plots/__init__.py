@@ -9,6 +9,8 @@
 :func:`sobol`              Sobol' indices (:func:`sensitivity` picks by result type)
 :func:`comparison`         every published estimate on one axis, the model highlighted
 :func:`roofline`           each stage of a hardware plan on the device's roofline
+:func:`generations`        devices a model needs against each device's release year
+:func:`plans`              devices, power and cost of several hardware plans side by side
 :func:`trend`              a hardware series with fitted trends and brain bands
 :func:`parity_cdf`         probability of parity by year, one curve per result
 :func:`calibration`        stated against achieved coverage of backtested trend forecasts
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
         sobol,
         tornado,
     )
+    from brainflops.outputs.plots.hardware import generations, plans
     from brainflops.outputs.plots.style import save
     from brainflops.outputs.plots.training import scaling
     from brainflops.outputs.plots_anchors import anchors_figure as anchors
@@ -77,10 +80,12 @@ __all__ = [
     "distributions",
     "elasticities",
     "energy",
+    "generations",
     "lifetimes",
     "limits",
     "operation_shares",
     "parity_cdf",
+    "plans",
     "roofline",
     "save",
     "scaling",
@@ -98,6 +103,8 @@ _WHERE = {
     "distribution": ("brainflops.outputs.plots.charts", "distribution"),
     "distributions": ("brainflops.outputs.plots.charts", "distributions"),
     "roofline": ("brainflops.outputs.plots.charts", "roofline"),
+    "generations": ("brainflops.outputs.plots.hardware", "generations"),
+    "plans": ("brainflops.outputs.plots.hardware", "plans"),
     "elasticities": ("brainflops.outputs.plots.charts", "elasticities"),
     "sobol": ("brainflops.outputs.plots.charts", "sobol"),
     "sensitivity": ("brainflops.outputs.plots.charts", "sensitivity"),
