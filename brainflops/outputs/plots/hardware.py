@@ -33,7 +33,9 @@ def generations(plans: Sequence[HardwarePlan]) -> Figure:
     step line and each part that set it is labelled by name. Plans of devices without a
     release year are left out.
     """
-    dated = sorted((p for p in plans if p.device.year is not None), key=lambda p: p.device.year)
+    dated = sorted(
+        (p for p in plans if p.device.year is not None), key=lambda p: p.device.year or 0.0
+    )
     if not dated:
         raise DataError("nothing to plot: no plan with a dated device")
     first = dated[0]
@@ -47,7 +49,9 @@ def generations(plans: Sequence[HardwarePlan]) -> Figure:
     years = [float(p.device.year or 0.0) for p in dated]
     counts = [float(p.devices_needed) for p in dated]
     ax.scatter(years, counts, s=18, color=style.color(0), zorder=3)
-    record_years, record_counts, labelled = [], [], []
+    record_years: list[float] = []
+    record_counts: list[float] = []
+    labelled: list[tuple[str, float, float]] = []
     for plan, year, count in zip(dated, years, counts, strict=True):
         if record_counts and count >= record_counts[-1]:
             continue
