@@ -177,3 +177,11 @@ def test_read_limited_refuses_special_files_without_blocking(tmp_path):
     with pytest.raises(UnsafePathError, match="too large"):
         read_limited(big, 100)
     assert read_limited(big, 101) == b"x" * 101
+
+
+def test_text_table_wraps_text_columns_but_never_the_names():
+    rows = [["carlsmith2020:mechanistic-components", "a note " * 12]]
+    lines = text_table(["preset", "note"], rows, width=70).splitlines()
+    assert max(map(len, lines)) <= 70
+    assert lines[1].startswith("carlsmith2020:mechanistic-components  ")  # the id is whole
+    assert len(lines) > 2  # the note wrapped instead

@@ -226,14 +226,13 @@ def model_name(text: str) -> str:
     return text
 
 
-def text_table(  # noqa: PLR0913 - keyword-only layout options
+def text_table(
     header: Sequence[str],
     rows: Iterable[Sequence[Any]],
     *,
     right: Iterable[int] = (),
     rule: bool = False,
     width: int | None = None,
-    keep: Iterable[int] = (),
 ) -> str:
     """Rows under a header in aligned columns, as plain text without a trailing newline.
 
@@ -241,13 +240,12 @@ def text_table(  # noqa: PLR0913 - keyword-only layout options
     listed in ``right`` are right-aligned and the others left-aligned, and ``rule`` draws
     a line of dashes under the header. No rows gives the header alone. With ``width``,
     the widest left-aligned text column is wrapped until the table fits ``width`` columns;
-    columns in ``keep`` (names a reader copies, such as preset ids) are never wrapped.
+    the first column (the rows' names, ids a reader copies) is never wrapped.
     """
     from tabulate import tabulate  # here, not at the top: 40% of `--help`'s start-up
 
     columns = list(header)
     flush_right = set(right)
-    keep = set(keep)
     cells = [[str(cell) for cell in row] for row in rows]
     widths: list[int | None] = [None] * len(columns)
 
@@ -263,7 +261,7 @@ def text_table(  # noqa: PLR0913 - keyword-only layout options
 
     text = render()
     while width is not None and max(map(len, text.splitlines()), default=0) > width:
-        text_columns = [i for i in range(len(columns)) if i not in flush_right and i not in keep]
+        text_columns = [i for i in range(1, len(columns)) if i not in flush_right]
         current = {i: max([len(columns[i]), *(len(r[i]) for r in cells)]) for i in text_columns}
         if widths[max(current, key=current.__getitem__)] is not None and all(
             (widths[i] or current[i]) <= 8 for i in text_columns

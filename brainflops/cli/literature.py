@@ -49,7 +49,7 @@ def _text(records: list[dict[str, Any]], samples: int) -> str:
         )
         for r in records
     ]
-    out = [text_table(header, rows, right=(1,), width=width(), keep=(0, 2))]
+    out = [text_table(header, rows, right=(1, 2), width=width())]
     out.append("")
     note = (
         f"90% range: 5th-95th percentiles of {samples:,} Monte Carlo draws ('-': no spread). "
