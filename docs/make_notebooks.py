@@ -23,7 +23,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SETUP = """\
 import os
 
-{pyplot}import numpy as np
+import numpy as np
 import pandas as pd
 
 import brainflops
@@ -34,7 +34,6 @@ N_SAMPLES = int(os.environ.get("BRAINFLOPS_SAMPLES", "{default}"))
 SEED = 2015
 pd.set_option("display.max_colwidth", 80)
 %matplotlib inline"""
-PYPLOT = "import matplotlib.pyplot as plt\n"  # only where a notebook still draws by hand
 
 
 def md(text: str) -> tuple[str, str]:
@@ -60,7 +59,7 @@ is a documented *reconstruction* from the numbers the post states. This notebook
 that reconstruction: the pipeline, the conv-net mapping, the headline figure against the
 reported one, and his timeline.
 """),
-    code(SETUP.format(default=100_000, pyplot="")),
+    code(SETUP.format(default=100_000)),
     code("""
 model = brainflops.load_preset("dettmers2015")
 print(model.title)
@@ -227,12 +226,13 @@ brainflops parameter carries a distribution specified by its 90% interval; sampl
 gives the distribution of the total, and sensitivity analysis says which assumptions
 matter: exact elasticities, a one-at-a-time tornado, and Sobol' variance shares.
 """),
-    code(SETUP.format(default=100_000, pyplot=PYPLOT)),
+    code(SETUP.format(default=100_000)),
     code("""
 from dataclasses import replace
 
 from IPython.display import display
 
+from brainflops.core import fmt
 from brainflops.outputs import plots
 from brainflops.params import distributions
 from brainflops.uncertainty import sensitivity
@@ -256,14 +256,12 @@ kinds = {
     "mixture of two views": distributions.mixture(
         [(1, distributions.lognormal90(5e13, 2e14)), (1, distributions.lognormal90(5e14, 2e15))]),
 }
-fig, ax = plt.subplots(figsize=(8, 4))
-bins = np.linspace(13, 16, 80)
-for label, dist in kinds.items():
-    draws = dist.sample(N_SAMPLES, rng)
-    ax.hist(np.log10(draws[draws > 0]), bins=bins, histtype="step", density=True, label=label)
-ax.set_xlabel("log10 value")
-ax.legend()
-plt.show()
+display(plots.distributions(
+    {label: dist.sample(N_SAMPLES, rng) for label, dist in kinds.items()},
+    title="Four distributions with the same 90% range, 1e14 to 1e15",
+    subtitle=f"{N_SAMPLES:,} draws each (the normal's non-positive draws are left out)",
+    unit="value", source="brainflops.params.distributions",
+))
 pd.DataFrame({label: dict(zip(["5%", "median", "95%"],
                               [*dist.ppf([0.05, 0.5, 0.95])])) for label, dist in kinds.items()}).T
 """),
@@ -272,13 +270,13 @@ pd.DataFrame({label: dict(zip(["5%", "median", "95%"],
 """),
     code("""
 uncertain = {n: p for n, p in model.parameters.items() if p.is_uncertain}
-fig, axes = plt.subplots(1, len(uncertain), figsize=(3 * len(uncertain), 2.8))
-for ax, (name, p) in zip(np.atleast_1d(axes), uncertain.items()):
-    ax.hist(p.distribution.sample(N_SAMPLES, rng), bins=50, color="C0")
-    ax.axvline(p.value, color="k")
-    ax.set_title(f"{name} [{p.unit}]", fontsize="small")
-fig.tight_layout()
-plt.show()
+display(plots.distributions(
+    {f"{fmt.label(name, model.metadata.get('titles'))} [{p.unit}]":
+         p.distribution.sample(N_SAMPLES, rng) for name, p in uncertain.items()},
+    title="The uncertain inputs of the Dettmers model",
+    subtitle=f"{N_SAMPLES:,} draws of each input's distribution, in its own unit",
+    unit="value in each input's unit", source=model.title,
+))
 assumptions_frame(model).query("distribution != 'point'")[
     ["name", "value", "unit", "low", "high", "distribution", "source"]]
 """),
@@ -293,16 +291,8 @@ samples = model.sample(N_SAMPLES, seed=SEED)
 print({k: f"{v.m_as('FLOP/s'):.3g}" for k, v in samples.percentiles().items()},
       f"spread {samples.spread_decades:.2f} decades")
 sizes = np.unique(np.geomspace(100, N_SAMPLES, 8).astype(int))
-curves = np.array([model.sample(int(n), seed=SEED + 1).percentile_log10([5, 50, 95])
-                   for n in sizes])
-fig, ax = plt.subplots(figsize=(8, 3.5))
-for column, label in enumerate(["5%", "median", "95%"]):
-    ax.plot(sizes, curves[:, column], "o-", label=label)
-ax.set_xscale("log")
-ax.set_xlabel("draws")
-ax.set_ylabel("log10 FLOP/s")
-ax.legend()
-plt.show()
+display(plots.convergence({int(n): model.sample(int(n), seed=SEED + 1) for n in sizes},
+                          model_title=model.title))
 """),
     md("""
 ### Correlated inputs
@@ -391,7 +381,7 @@ equivalent of a functional artificial system, traversed edges per second, or a p
 upper bound. brainflops reproduces each published headline from its source's own inputs
 as a preset, so they can be put side by side and recomputed under other assumptions.
 """),
-    code(SETUP.format(default=20_000, pyplot="")),
+    code(SETUP.format(default=20_000)),
     code("""
 from IPython.display import display
 
@@ -487,7 +477,7 @@ series with a trend fitted to it (with its uncertainty), and a criterion saying 
 This notebook fits trends, checks them against history with backtests, computes
 parity-year distributions and sets them against physical limits.
 """),
-    code(SETUP.format(default=20_000, pyplot="")),
+    code(SETUP.format(default=20_000)),
     code("""
 from brainflops.data import datasets
 from brainflops.forecast import timeline
@@ -659,7 +649,7 @@ operation a byte count, places each stage on an accelerator's roofline, and scal
 a machine: devices needed, memory, power, purchase and energy cost, and the traffic
 between devices.
 """),
-    code(SETUP.format(default=20_000, pyplot="")),
+    code(SETUP.format(default=20_000)),
     code("""
 from IPython.display import display
 
@@ -775,7 +765,7 @@ the largest training runs. Training-run data: Epoch AI's notable models.
 **Data: Epoch AI (epoch.ai), CC BY 4.0.**
 """),
     code(
-        SETUP.format(default="20000", pyplot="")
+        SETUP.format(default="20000")
         + """
 
 from brainflops.data.datasets import load_series
@@ -908,7 +898,7 @@ rebuilds it from sourced parameters and lets the brain FLOP/s come from any pres
 the whole forecast can be seen to move with the brain estimate. Method, sources and
 critiques: `docs/anchors.md`.
 """),
-    code(SETUP.format(default=10_000, pyplot="")),
+    code(SETUP.format(default=10_000)),
     code("""
 from IPython.display import display
 

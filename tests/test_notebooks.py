@@ -77,16 +77,13 @@ def test_notebook_reads_its_sample_size_and_uses_only_public_names(path):
     assert notebook.cells[0].source.startswith("# ")
 
 
-# Notebooks whose every chart comes from brainflops.outputs.plots (styled, titled, credited).
-PUBLIC_PLOTS_ONLY = ["01-dettmers-2015", "03-literature-comparison", "04-timelines",
-                     "05-hardware", "06-brain-vs-deep-learning",
-                     "07-biological-anchors"]  # fmt: skip
 HAND_DRAWING = re.compile(r"\bplt\.|\bmatplotlib\b|\.plot\b|\bax\.|\.hist\(|\.barh\(")
 
 
-@pytest.mark.parametrize("name", PUBLIC_PLOTS_ONLY)
-def test_notebook_draws_only_with_the_public_plotting_api(name):
-    notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_draws_only_with_the_public_plotting_api(path):
+    # Every chart comes from brainflops.outputs.plots: styled, titled, credited.
+    notebook = nbformat.read(path, as_version=4)
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
     assert "from brainflops.outputs import plots" in code
     lines = [line for line in code.splitlines() if line != "%matplotlib inline"]

@@ -191,3 +191,33 @@ def test_hardware_generations_and_plans_charts():
     assert plans[0].title.startswith(first.rstrip("…"))  # long titles are shortened
     assert second == "Modern"
     assert text_overlaps(fig) == []
+
+
+def test_convergence_draws_each_percentile_against_the_run_size():
+    import brainflops
+    from brainflops.core.errors import DataError
+    from brainflops.outputs import plots
+    from brainflops.outputs.plots.style import text_overlaps
+
+    model = brainflops.load_preset("mechanistic-modern")
+    runs = {n: model.sample(n, seed=3) for n in (100, 400, 1600)}
+    fig = plots.convergence(runs, model_title=model.title)
+    (ax,) = fig.axes
+    lines = [line for line in ax.get_lines() if len(line.get_xdata()) == 3]
+    medians = [float(runs[n].percentile_log10(50)) for n in (100, 400, 1600)]
+    assert any(list(line.get_ydata()) == pytest.approx(medians) for line in lines)
+    assert text_overlaps(fig) == []
+    with pytest.raises(DataError):
+        plots.convergence({100: runs[100]})
+
+
+def test_distributions_of_plain_draws_leave_out_non_positive_values():
+    import numpy as np
+
+    from brainflops.outputs import plots
+
+    fig = plots.distributions({"a": np.array([-1.0, 0.0, 10.0, 100.0, 1000.0])}, unit="value")
+    (ax,) = fig.axes
+    (median,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert median.get_xdata()[0] == pytest.approx(2.0)  # log10 100: the three positive draws
+    assert ax.get_xlabel() == "value (log scale)"

@@ -3,6 +3,7 @@
 =========================  =================================================================
 :func:`distribution`       Monte Carlo draws of the total (:class:`~brainflops.Samples`)
 :func:`distributions`      several sets of draws side by side, one ridge each
+:func:`convergence`        percentiles of the total against the number of draws
 :func:`breakdown`          FLOP/s of each population and stage of a model
 :func:`tornado`            one-at-a-time sensitivity (a tornado result)
 :func:`elasticities`       elasticities d ln F / d ln x at the central values
@@ -45,13 +46,13 @@ if TYPE_CHECKING:
         breakdown,
         comparison,
         distribution,
-        distributions,
         elasticities,
         roofline,
         sensitivity,
         sobol,
         tornado,
     )
+    from brainflops.outputs.plots.draws import convergence, distributions
     from brainflops.outputs.plots.hardware import generations, plans
     from brainflops.outputs.plots.style import save
     from brainflops.outputs.plots.training import scaling
@@ -76,6 +77,7 @@ __all__ = [
     "calibration",
     "check_path",
     "comparison",
+    "convergence",
     "distribution",
     "distributions",
     "elasticities",
@@ -101,7 +103,8 @@ _WHERE = {
     "breakdown": ("brainflops.outputs.plots.charts", "breakdown"),
     "comparison": ("brainflops.outputs.plots.charts", "comparison"),
     "distribution": ("brainflops.outputs.plots.charts", "distribution"),
-    "distributions": ("brainflops.outputs.plots.charts", "distributions"),
+    "distributions": ("brainflops.outputs.plots.draws", "distributions"),
+    "convergence": ("brainflops.outputs.plots.draws", "convergence"),
     "roofline": ("brainflops.outputs.plots.charts", "roofline"),
     "generations": ("brainflops.outputs.plots.hardware", "generations"),
     "plans": ("brainflops.outputs.plots.hardware", "plans"),

@@ -36,7 +36,6 @@ __all__ = [
     "breakdown",
     "comparison",
     "distribution",
-    "distributions",
     "elasticities",
     "roofline",
     "sensitivity",
@@ -139,47 +138,6 @@ def distribution(
     ax.set_xlabel("FLOP/s (log scale)")
     ax.set_ylabel("share of draws")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.share(v)))
-    return style.finish(fig, source=source or "brainflops Monte Carlo over each input's range")
-
-
-def distributions(
-    samples: Mapping[str, Samples], *, title: str = "", subtitle: str = "", source: str = ""
-) -> Figure:
-    """One ridge per labelled set of Monte Carlo draws: histogram, median and 90% interval.
-
-    The labels are shown as given (use titles, not preset ids); every ridge shares one
-    log10 axis, so distributions far beyond the float range still plot.
-
-    >>> import brainflops
-    >>> from brainflops.outputs.plots import distributions
-    >>> model = brainflops.load_preset("mechanistic-modern")
-    >>> fig = distributions({"seed 1": model.sample(500, seed=1), "seed 2": model.sample(500, seed=2)})
-    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    ['seed 1', 'seed 2']
-    """
-    if not samples:
-        raise DataError("nothing to plot: no samples")
-    fig, (ax,) = style.new_figure(
-        title or "Monte Carlo distributions of the estimates",
-        subtitle
-        or "Histogram of each estimate's draws on a log axis; dot: median; line: 90% interval",
-        height=1.7 + 0.55 * len(samples),
-    )
-    rows = len(samples)
-    for index, draws in enumerate(samples.values()):
-        base = rows - 1 - index  # the first entry on top
-        colour = style.color(index % 6)  # six colours that read on white (not yellow, black)
-        counts, edges = draws.histogram(50)
-        ax.stairs(base + 0.8 * counts / max(counts.max(), 1), edges, baseline=base, fill=True,
-                  color=colour, alpha=0.35, lw=0)  # fmt: skip
-        p5, p50, p95 = (float(draws.percentile_log10(q)) for q in (5, 50, 95))
-        ax.plot([p5, p95], [base, base], color=colour, lw=2.2, solid_capstyle="butt")
-        ax.plot([p50], [base], "o", color=colour, ms=6, markeredgecolor="white")
-    ax.set_yticks(range(rows)[::-1], [_short(label) for label in samples], fontsize=8)
-    ax.set_ylim(-0.5, rows - 0.1)
-    ax.grid(axis="y", visible=False)
-    _log10_axis(ax)
-    ax.set_xlabel("FLOP/s (log scale)")
     return style.finish(fig, source=source or "brainflops Monte Carlo over each input's range")
 
 
