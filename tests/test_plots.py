@@ -221,3 +221,22 @@ def test_distributions_of_plain_draws_leave_out_non_positive_values():
     (median,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
     assert median.get_xdata()[0] == pytest.approx(2.0)  # log10 100: the three positive draws
     assert ax.get_xlabel() == "value (log scale)"
+
+
+def test_tai_curve_labels_stay_inside_the_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    import brainflops
+    from brainflops.forecast.anchors.inputs import load_variant
+    from brainflops.forecast.anchors.montecarlo import forecast
+    from brainflops.outputs import plots
+
+    inputs = load_variant("cotra2020")
+    names = ("mechanistic-modern", "carlsmith2020", "dettmers2015")  # long titles
+    runs = [forecast(inputs, brainflops.load_preset(n), n=300, seed=1) for n in names]
+    fig = plots.tai(runs)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    ends = [t.get_window_extent(canvas.get_renderer()).x1 for t in fig.axes[0].texts]
+    assert len(ends) == len(names)
+    assert max(ends) <= fig.bbox.width

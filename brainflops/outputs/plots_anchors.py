@@ -64,13 +64,14 @@ def tai_figure(results: Sequence[Forecast], *, last_year: int = 2100) -> Figure:
         shown = result.years <= last_year
         colour = style.color(index)
         ax.step(result.years[shown], result.cdf[shown], where="post", color=colour, lw=1.8)
-        text = f"brain: {_brain_title(result.brain_name)}, median {_median_text(result)}"
+        # Two short lines: a brain's title beside the curve would run off the figure.
+        text = f"brain: {_brain_title(result.brain_name)}\nmedian {_median_text(result)}"
         labels.append(style.DirectLabel(last_year, float(result.cdf[shown][-1]), text, colour))
-    _room_for_labels(ax, int(min(r.years[0] for r in results)), last_year, 0.55)
+    _room_for_labels(ax, int(min(r.years[0] for r in results)), last_year, 0.7)
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_ylabel("P(transformative AI by the end of the year)")
-    style.direct_labels(ax, labels, fontsize=7.5)
+    style.direct_labels(ax, labels, fontsize=7.5, min_gap_pt=22.0)
     return style.finish(fig, source=_METHOD)
 
 
