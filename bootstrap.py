@@ -7,23 +7,27 @@ Usage (from the repository root)::
 
 Works where the system Python refuses ``pip install`` (PEP 668, "externally managed") and
 where it has no ``pip`` or ``ensurepip`` at all (Debian and Ubuntu without python3-venv):
-the environment is then created without pip and pip's official zipapp
-(https://bootstrap.pypa.io/pip/pip.pyz) installs into it. Only the standard library is
-used; a second run reuses the environment.
+the environment is then created without pip, and pip's wheel is fetched from PyPI (the
+release PyPI lists as current, checked against the SHA-256 digest PyPI publishes) and
+installs itself into it, since pip runs from its own wheel. So the only server needed is
+PyPI. Only the standard library is used; a second run reuses the environment.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 ENV = ROOT / ".venv"
-PIP_ZIPAPP = "https://bootstrap.pypa.io/pip/pip.pyz"
+PIP_RELEASES = "https://pypi.org/pypi/pip/json"  # PyPI's JSON API: files and digests
 EXTRAS = ("test", "docs", "lint", "notebooks", "sensitivity", "bench", "dev")
 
 
@@ -41,17 +45,46 @@ def has_ensurepip() -> bool:
     return True
 
 
+class BootstrapError(Exception):
+    """A set-up step failed for a reason the user can act on (shown in one line)."""
+
+
+def fetch_pip_wheel(folder: Path, releases: str | None = None) -> Path:
+    """Download pip's current wheel from PyPI (or ``releases``, a listing in PyPI's JSON
+    form) into ``folder``, checked against the listing's SHA-256 digest."""
+    releases = releases or PIP_RELEASES
+    try:
+        with urllib.request.urlopen(releases, timeout=60) as response:
+            listing = json.load(response)
+        wheel = next(f for f in listing["urls"] if f["packagetype"] == "bdist_wheel")
+        # A mirror may list the file relative to the listing; PyPI lists it absolute.
+        url = urllib.parse.urljoin(releases, wheel["url"])
+        with urllib.request.urlopen(url, timeout=300) as response:
+            data = response.read()
+    except (OSError, ValueError, KeyError, StopIteration) as exc:
+        raise BootstrapError(f"cannot fetch pip from {releases}: {exc}") from exc
+    if hashlib.sha256(data).hexdigest() != wheel["digests"]["sha256"]:
+        raise BootstrapError(f"pip's wheel from {url} does not match PyPI's SHA-256 digest")
+    target = folder / wheel["filename"]
+    target.write_bytes(data)
+    return target
+
+
 def pip_command(env: Path = ENV) -> list[str]:
-    """The command that runs pip inside ``env``: its own pip, else pip's zipapp."""
+    """The command that runs pip inside ``env``, installing pip there first if it lacks it."""
     python = env_python(env)
-    probe = subprocess.run([python, "-m", "pip", "--version"], capture_output=True, check=False)
+    command = [str(python), "-m", "pip"]
+    probe = subprocess.run([*command, "--version"], capture_output=True, check=False)
     if probe.returncode == 0:
-        return [str(python), "-m", "pip"]
-    zipapp = env / "pip.pyz"
-    if not zipapp.exists():
-        sys.stderr.write(f"bootstrap: fetching pip from {PIP_ZIPAPP}\n")
-        urllib.request.urlretrieve(PIP_ZIPAPP, zipapp)
-    return [str(python), str(zipapp)]
+        return command
+    sys.stderr.write(f"bootstrap: no pip in {env}; fetching it from PyPI\n")
+    wheel = fetch_pip_wheel(env)
+    # pip runs from its own wheel (the wheel is a zip with pip at its root).
+    install = [str(python), f"{wheel}/pip", "install", "--quiet", str(wheel)]
+    if subprocess.run(install, check=False).returncode != 0:
+        raise BootstrapError(f"pip could not install itself from {wheel}")
+    wheel.unlink()
+    return command
 
 
 def main(argv: list[str]) -> int:
@@ -62,11 +95,15 @@ def main(argv: list[str]) -> int:
         choices = ", ".join(EXTRAS)
         sys.stderr.write(f"bootstrap: unknown extra {unknown[0]!r}; choose from {choices}\n")
         return 2
-    if not env_python().exists():
+    if not env_python(ENV).exists():
         venv.EnvBuilder(with_pip=has_ensurepip()).create(ENV)
     target = f".[{','.join(extras)}]" if extras else "."
     editable = ["-e"] if extras else []
-    command = [*pip_command(), "install", "--quiet", *editable, target]
+    try:
+        command = [*pip_command(ENV), "install", "--quiet", *editable, target]
+    except BootstrapError as exc:
+        sys.stderr.write(f"bootstrap: {exc}\n")
+        return 1
     return subprocess.run(command, cwd=ROOT, check=False).returncode
 
 

@@ -106,12 +106,17 @@ def methodology() -> str:
 
 
 # ------------------------------------------------------------------------ presets
+def _stage_title(name: str) -> str:
+    """A stage's title ("Dendritic spikes"), never its id; free formulas get their name in words."""
+    return next((stage.title for stage in PIPELINE if stage.name == name), fmt.label(name))
+
+
 def _terms_latex(model: brainflops.Model) -> list[str]:
     display = {model.symbols[n]: sp.Symbol(p.symbol) for n, p in model.parameters.items()}
     lines = ["| population | stage | formula (FLOP/s) |", "|---|---|---|"]
     for term in model.terms:
         latex = sp.latex(term.expr.subs(display)).replace("|", "\\vert ")
-        lines.append(f"| {term.population} | {term.stage} | ${latex}$ |")
+        lines.append(f"| {term.population} | {_stage_title(term.stage)} | ${latex}$ |")
     return lines
 
 
@@ -120,7 +125,8 @@ def _breakdown(model: brainflops.Model) -> list[str]:
     lines = ["| population | stage | operation | FLOP/s | share |", "|---|---|---|---|---|"]
     for row in frame.itertuples(index=False):
         lines.append(
-            f"| {row.population} | {row.stage} | `{row.operation}` | {fmt.sci(row.flops)} "
+            f"| {row.population} | {_stage_title(row.stage)} | `{row.operation}` | "
+            f"{fmt.sci(row.flops)} "
             f"| {fmt.share(row.share)} |",
         )
     return lines

@@ -23,7 +23,6 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SETUP = """\
 import os
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -233,6 +232,8 @@ from dataclasses import replace
 
 from IPython.display import display
 
+from brainflops.core import fmt
+from brainflops.outputs import plots
 from brainflops.params import distributions
 from brainflops.uncertainty import sensitivity
 
@@ -255,14 +256,12 @@ kinds = {
     "mixture of two views": distributions.mixture(
         [(1, distributions.lognormal90(5e13, 2e14)), (1, distributions.lognormal90(5e14, 2e15))]),
 }
-fig, ax = plt.subplots(figsize=(8, 4))
-bins = np.linspace(13, 16, 80)
-for label, dist in kinds.items():
-    draws = dist.sample(N_SAMPLES, rng)
-    ax.hist(np.log10(draws[draws > 0]), bins=bins, histtype="step", density=True, label=label)
-ax.set_xlabel("log10 value")
-ax.legend()
-plt.show()
+display(plots.distributions(
+    {label: dist.sample(N_SAMPLES, rng) for label, dist in kinds.items()},
+    title="Four distributions with the same 90% range, 1e14 to 1e15",
+    subtitle=f"{N_SAMPLES:,} draws each (the normal's non-positive draws are left out)",
+    unit="value", source="brainflops.params.distributions",
+))
 pd.DataFrame({label: dict(zip(["5%", "median", "95%"],
                               [*dist.ppf([0.05, 0.5, 0.95])])) for label, dist in kinds.items()}).T
 """),
@@ -271,13 +270,13 @@ pd.DataFrame({label: dict(zip(["5%", "median", "95%"],
 """),
     code("""
 uncertain = {n: p for n, p in model.parameters.items() if p.is_uncertain}
-fig, axes = plt.subplots(1, len(uncertain), figsize=(3 * len(uncertain), 2.8))
-for ax, (name, p) in zip(np.atleast_1d(axes), uncertain.items()):
-    ax.hist(p.distribution.sample(N_SAMPLES, rng), bins=50, color="C0")
-    ax.axvline(p.value, color="k")
-    ax.set_title(f"{name} [{p.unit}]", fontsize="small")
-fig.tight_layout()
-plt.show()
+display(plots.distributions(
+    {f"{fmt.label(name, model.metadata.get('titles'))} [{p.unit}]":
+         p.distribution.sample(N_SAMPLES, rng) for name, p in uncertain.items()},
+    title="The uncertain inputs of the Dettmers model",
+    subtitle=f"{N_SAMPLES:,} draws of each input's distribution, in its own unit",
+    unit="value in each input's unit", source=model.title,
+))
 assumptions_frame(model).query("distribution != 'point'")[
     ["name", "value", "unit", "low", "high", "distribution", "source"]]
 """),
@@ -292,16 +291,8 @@ samples = model.sample(N_SAMPLES, seed=SEED)
 print({k: f"{v.m_as('FLOP/s'):.3g}" for k, v in samples.percentiles().items()},
       f"spread {samples.spread_decades:.2f} decades")
 sizes = np.unique(np.geomspace(100, N_SAMPLES, 8).astype(int))
-curves = np.array([model.sample(int(n), seed=SEED + 1).percentile_log10([5, 50, 95])
-                   for n in sizes])
-fig, ax = plt.subplots(figsize=(8, 3.5))
-for column, label in enumerate(["5%", "median", "95%"]):
-    ax.plot(sizes, curves[:, column], "o-", label=label)
-ax.set_xscale("log")
-ax.set_xlabel("draws")
-ax.set_ylabel("log10 FLOP/s")
-ax.legend()
-plt.show()
+display(plots.convergence({int(n): model.sample(int(n), seed=SEED + 1) for n in sizes},
+                          model_title=model.title))
 """),
     md("""
 ### Correlated inputs
@@ -313,13 +304,12 @@ number of time steps are made to rise together.
 independent = model.sample(N_SAMPLES, seed=SEED, correlations={})
 correlated = model.sample(N_SAMPLES, seed=SEED,
                           correlations={("firing_rate", "time_steps"): 0.8})
-fig, ax = plt.subplots(figsize=(8, 3.5))
-bins = np.linspace(19, 23, 80)
-ax.hist(independent.log10, bins=bins, histtype="step", density=True, label="independent")
-ax.hist(correlated.log10, bins=bins, histtype="step", density=True, label="rank correlation 0.8")
-ax.set_xlabel("log10 FLOP/s")
-ax.legend()
-plt.show()
+display(plots.distributions(
+    {"independent inputs": independent,
+     "firing rate and time steps, rank correlation 0.8": correlated},
+    title="Correlated inputs widen the distribution",
+    subtitle=f"{model.title}: {N_SAMPLES:,} draws each, same seed",
+))
 print(f"spread: {independent.spread_decades:.2f} vs {correlated.spread_decades:.2f} decades")
 """),
     md("""
@@ -331,8 +321,6 @@ The elasticity `d ln F / d ln x` is exact (sympy); the tornado moves each input 
     code("""
 display(sensitivity.elasticities(model).to_frame())
 swings = sensitivity.tornado(model)
-from brainflops.outputs import plots
-
 display(plots.tornado(swings, model=model))
 swings.to_frame()
 """),
@@ -462,15 +450,13 @@ Sampling the presets that have uncertain inputs gives full distributions rather 
 range; the same seed is used for all of them.
 """),
     code("""
-uncertain = [name for name in table.preset
-             if any(p.is_uncertain for p in brainflops.load_preset(name).parameters.values())]
-fig, ax = plt.subplots(figsize=(9, 0.5 * len(uncertain) + 1.5))
-data = [brainflops.load_preset(name).sample(N_SAMPLES, seed=SEED).log10 for name in uncertain]
-ax.violinplot(data, orientation="horizontal", showmedians=True)
-ax.set_yticks(range(1, len(uncertain) + 1), uncertain)
-ax.set_xlabel("log10 FLOP/s")
-ax.set_title("Monte Carlo distributions of the estimates with uncertain inputs")
-plt.show()
+models = [brainflops.load_preset(name) for name in table.preset]
+uncertain = [m for m in models if any(p.is_uncertain for p in m.parameters.values())]
+display(plots.distributions(
+    {m.title: m.sample(N_SAMPLES, seed=SEED) for m in uncertain},
+    title="Monte Carlo distributions of the estimates with uncertain inputs",
+    subtitle=f"{N_SAMPLES:,} draws each, seed {SEED}; dot: median; line: 90% interval",
+))
 """),
     md("""
 ## Spread by method
@@ -511,7 +497,7 @@ parity-year distributions and sets them against physical limits.
 from brainflops.data import datasets
 from brainflops.forecast import timeline
 from brainflops.forecast import trends
-from brainflops.outputs.plots_trends import parity_cdf_figure, trend_figure
+from brainflops.outputs import plots
 from IPython.display import display
 
 pd.DataFrame({"series": datasets.list_series(),
@@ -539,9 +525,11 @@ pd.DataFrame({name: {"doubling time [years]": t.doubling_time_years,
     code("""
 dettmers = brainflops.load_preset("dettmers2015").sample(N_SAMPLES, seed=SEED)
 modern = brainflops.load_preset("mechanistic-modern").sample(N_SAMPLES, seed=SEED)
-bands = [("dettmers2015", *(10 ** dettmers.percentile_log10([5, 95]))),
-         ("mechanistic-modern", *(10 ** modern.percentile_log10([5, 95])))]
-display(trend_figure(series, fits, brain_bands=bands, until=2060))
+titles = {name: brainflops.load_preset(name).title.split(":")[0]
+          for name in ("dettmers2015", "mechanistic-modern")}
+bands = [(titles["dettmers2015"], *(10 ** dettmers.percentile_log10([5, 95]))),
+         (titles["mechanistic-modern"], *(10 ** modern.percentile_log10([5, 95])))]
+display(plots.trend(series, fits, brain_bands=bands, until=2060))
 """),
     md("""
 ## 2. Backtests: would the method have worked before?
@@ -576,9 +564,7 @@ pd.DataFrame([dict(model=r.model, **s.to_dict()) for r in reports for s in r.sco
      "median_width_years"]]
 """),
     code("""
-from brainflops.outputs.plots_trends import calibration_figure
-
-display(calibration_figure(reports))
+display(plots.calibration(reports))
 """),
     md("""
 ## 3. Parity-year distributions
@@ -589,9 +575,9 @@ target the TOP500 #1 already reached is reported with its list and system, not f
 """),
     code("""
 results = {}
-for label, samples in [("dettmers2015", dettmers), ("mechanistic-modern", modern)]:
-    results[label] = timeline.forecast_parity(samples.log10, "hpl", seed=SEED)
-display(parity_cdf_figure(results, title="P(TOP500 #1 has reached the estimate by year)"))
+for name, samples in [("dettmers2015", dettmers), ("mechanistic-modern", modern)]:
+    results[titles[name]] = timeline.forecast_parity(samples.log10, "hpl", seed=SEED)
+display(plots.parity_cdf(results, title="P(TOP500 #1 has reached the estimate by year)"))
 pd.DataFrame({k: r.to_dict() for k, r in results.items()}).T[
     ["median_year", "p5_year", "p95_year", "reached_fraction", "observed", "never_fraction"]]
 """),
@@ -630,17 +616,14 @@ what conventional chips can reach. Compare with the brain estimates: a bound on
 erasures at the brain's 20 W, and the ceiling a 20 MW machine would hit.
 """),
     code("""
-limits = pd.Series({
+display(plots.limits({titles["dettmers2015"]: dettmers, titles["mechanistic-modern"]: modern}))
+pd.Series({
     "Landauer, 20 W at 310 K [bit erasures/s]": trends.landauer_bit_erasures_per_second(),
     "CMOS limit, 20 W [FLOP/s]": trends.ceiling_from_limit("20 W"),
     "CMOS limit, 20 MW [FLOP/s]": trends.ceiling_from_limit("20 MW"),
     "dettmers2015 median [FLOP/s]": dettmers.median.m_as("FLOP/s"),
     "mechanistic-modern median [FLOP/s]": modern.median.m_as("FLOP/s"),
-})
-ax = np.log10(limits).plot.barh(figsize=(8, 3))
-ax.set_xlabel("log10")
-plt.show()
-limits.map("{:.3g}".format)
+}).map("{:.3g}".format)
 """),
     md("""
 ## 5. Explore: doubling time and brain estimate
@@ -686,6 +669,7 @@ between devices.
 from IPython.display import display
 
 from brainflops.hardware import plan as hardware
+from brainflops.outputs import plots
 
 devices = hardware.devices_frame()
 devices.tail(10)
@@ -705,8 +689,6 @@ Stages left of the ridge point are limited by memory bandwidth, right of it by t
 device's peak.
 """),
     code("""
-from brainflops.outputs import plots
-
 display(plots.roofline(plan))
 pd.DataFrame([s.to_dict() for s in plan.stages])
 """),
@@ -717,21 +699,16 @@ The same model on every accelerator in the table that lists an fp32 peak and a m
 bandwidth.
 """),
     code("""
-rows = []
+plans = []
 for device in hardware.list_devices():
     try:
-        p = hardware.plan(model, device, "fp32")
+        plans.append(hardware.plan(model, device, "fp32"))
     except brainflops.BrainflopsError:
         continue  # no fp32 peak or no bandwidth in the table
-    rows.append({"device": device.name, "year": device.year, "devices": p.devices_needed,
-                 "power [W]": p.power_watts, "cost [USD]": p.cost_usd})
-generations = pd.DataFrame(rows).sort_values("year")
-fig, ax = plt.subplots(figsize=(8, 4))
-ax.scatter(generations.year, generations.devices)
-ax.set_yscale("log")
-ax.set_xlabel("release year")
-ax.set_ylabel("devices for real time (fp32)")
-plt.show()
+display(plots.generations(plans))
+generations = pd.DataFrame([{"device": p.device.name, "year": p.device.year,
+                             "devices": p.devices_needed, "power [W]": p.power_watts,
+                             "cost [USD]": p.cost_usd} for p in plans]).sort_values("year")
 generations.sort_values("devices").head(10)
 """),
     md("""
@@ -741,18 +718,13 @@ Every preset on one device. Formula presets have no operations, so their bytes a
 unknown and they are treated as compute-bound (a lower bound on devices).
 """),
     code("""
-rows = []
-for name in brainflops.list_presets(variants=True):
-    p = hardware.plan(brainflops.load_preset(name), "NVIDIA H100 SXM5 80GB", "bf16")
-    rows.append({"preset": name, "devices": p.devices_needed, "bound": p.bound,
-                 "bytes known": p.bytes_known, "power [W]": p.power_watts,
-                 "power / brain": p.power_vs_brain, "cost [USD]": p.cost_usd})
-costs = pd.DataFrame(rows).set_index("preset")
-ax = np.log10(costs[["devices", "power [W]", "cost [USD]"]].astype(float)).plot.barh(
-    figsize=(8, 0.35 * len(costs) + 1.5))
-ax.set_xlabel("log10")
-plt.show()
-costs
+by_preset = {name: hardware.plan(brainflops.load_preset(name), "NVIDIA H100 SXM5 80GB", "bf16")
+             for name in brainflops.list_presets(variants=True)}
+display(plots.plans({p.title: p for p in by_preset.values()}))
+pd.DataFrame([{"preset": name, "devices": p.devices_needed, "bound": p.bound,
+               "bytes known": p.bytes_known, "power [W]": p.power_watts,
+               "power / brain": p.power_vs_brain, "cost [USD]": p.cost_usd}
+              for name, p in by_preset.items()]).set_index("preset")
 """),
     md("""
 ## 5. Explore: device, precision and facility
@@ -815,7 +787,8 @@ from brainflops.data.datasets import load_series
 from brainflops.data.ml_models import first_model_above
 from brainflops.forecast.versus import default_lifetime_seconds, lifetime_flop, versus
 from brainflops.ops.networks import get_network, list_networks
-from brainflops.outputs.plots_dl import lifetimes, training_runs_figure"""
+from brainflops.outputs import plots
+from IPython.display import display"""
     ),
     md("""
 ## 1. The neuron as a conv net, next to real networks
@@ -849,14 +822,10 @@ Where the FLOPs go: ResNet-50 is almost all convolution; a GPT-3 block is dense
 projections plus the attention products, whose share grows with the context.
 """),
     code("""
-kinds = pd.DataFrame({name: get_network(name).flops_by_kind()
-                      for name in ["resnet50", "bert-large", "gpt3-175b"]}).fillna(0.0)
-shares = kinds / kinds.sum()
-ax = shares.T.plot.barh(stacked=True, figsize=(8, 3))
-ax.set_xlabel("share of forward FLOP")
-ax.legend(fontsize=8, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.3))
-plt.show()
-shares.round(4)
+examples = [get_network(name) for name in ["resnet50", "bert-large", "gpt3-175b"]]
+display(plots.operation_shares(examples))
+kinds = pd.DataFrame({net.title: net.flops_by_kind() for net in examples}).fillna(0.0)
+(kinds / kinds.sum()).round(4)
 """),
     md("""
 ## 2. Training runs against every preset's lifetime compute
@@ -866,9 +835,8 @@ frontier models, with one line per preset at its central lifetime compute.
 """),
     code("""
 age = default_lifetime_seconds()
-life = lifetimes(age_seconds=age)
-fig = training_runs_figure(life, highlight="Dettmers (2015)")
-display(fig)
+life = plots.lifetimes(age_seconds=age)
+display(plots.training_runs(life, highlight="Dettmers (2015)"))
 crossings = []
 for label, value in life.items():
     first = first_model_above(value)
@@ -911,13 +879,8 @@ units
 Energy per FLOP: the brain at 20 W against accelerators' dense 16-bit peak over board power.
 """),
     code("""
-energy = pd.DataFrame(payload["energy"]["devices"]).set_index("name")["flop_per_joule"]
-brain = payload["energy"]["brain_flop_per_joule"]
-ax = np.log10(energy).plot.barh(figsize=(7, 2.5), color="#0072B2")
-ax.axvline(np.log10(brain["central"]), color="#D55E00", ls="--")
-ax.axvspan(np.log10(brain["p5"]), np.log10(brain["p95"]), color="#D55E00", alpha=0.15)
-ax.set_xlabel("log10 FLOP per joule (dashed: the brain, mechanistic-modern, 90% band)")
-plt.show()
+display(plots.energy(result))
+pd.DataFrame(payload["energy"]["devices"]).set_index("name")[["power_w", "flop_per_joule"]]
 """),
     md("""
 ## 4. Your own network
@@ -956,7 +919,7 @@ from IPython.display import display
 
 from brainflops.forecast.anchors.inputs import load_variant
 from brainflops.forecast.anchors.montecarlo import assumption_models, forecast, tornado
-from brainflops.outputs.plots_anchors import anchors_figure, tai_figure, tornado_figure
+from brainflops.outputs import plots
 
 inputs = load_variant("cotra2020")
 base = forecast(inputs, brainflops.load_preset("cotra2020"), n=N_SAMPLES, seed=SEED)
@@ -970,7 +933,7 @@ are Epoch AI's frontier training runs. The dashed line is what the largest run c
 (FLOP per dollar times spend), before algorithmic progress.
 """),
     code("""
-display(anchors_figure(base))
+display(plots.anchors(base))
 """),
     md("""
 ## 2. The cumulative probability of TAI for several brain presets
@@ -983,7 +946,7 @@ runs = [
     forecast(inputs, brainflops.load_preset(name), n=N_SAMPLES, seed=SEED)
     for name in ("mechanistic-modern", "carlsmith2020", "cotra2020", "dettmers2015")
 ]
-display(tai_figure(runs))
+display(plots.tai(runs))
 pd.DataFrame([run.to_dict() for run in runs])[
     ["brain", "brain_median_log10_flops", "median_year", "probability_by", "never_fraction"]
 ]
@@ -999,7 +962,7 @@ update = forecast(
     load_variant("cotra2022"), brainflops.load_preset("cotra2020"), n=N_SAMPLES,
     seed=SEED,
 )
-display(tai_figure([base, update]))
+display(plots.tai([base, update]))
 {run.inputs.name: run.to_dict()["probability_by"] for run in (base, update)}
 """),
     md("""
@@ -1010,7 +973,7 @@ weight halved and raised by half.
 """),
     code("""
 rows = tornado(base)
-display(tornado_figure(rows, base))
+display(plots.anchors_tornado(rows, base))
 """),
     md("""
 ## 5. The assumption table

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,18 +44,78 @@ def test_extras_are_those_of_pyproject():
     assert set(_bootstrap().EXTRAS) == set(extras)
 
 
-def test_without_pip_in_the_environment_the_zipapp_is_fetched(tmp_path, monkeypatch):
+def _release_listing(folder, wheel_bytes, digest=None):
+    """A PyPI-style JSON listing of one pip wheel, served from ``folder`` (file:// URLs)."""
+    wheels = folder / "packages"
+    wheels.mkdir()
+    (wheels / "pip-99.0-py3-none-any.whl").write_bytes(wheel_bytes)
+    listing = {
+        "urls": [
+            {"packagetype": "sdist", "filename": "pip-99.0.tar.gz", "url": "x", "digests": {}},
+            {
+                "packagetype": "bdist_wheel",
+                "filename": "pip-99.0-py3-none-any.whl",
+                # relative, as a mirror may list it; PyPI lists absolute URLs
+                "url": "packages/pip-99.0-py3-none-any.whl",
+                "digests": {"sha256": digest or hashlib.sha256(wheel_bytes).hexdigest()},
+            },
+        ]
+    }
+    (folder / "pip.json").write_text(json.dumps(listing))
+    return (folder / "pip.json").as_uri()
+
+
+def test_pip_wheel_is_fetched_from_the_listing_and_checked(tmp_path):
     module = _bootstrap()
-    fetched = []
-    monkeypatch.setattr(
-        module.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 1)
-    )
-    monkeypatch.setattr(
-        module.urllib.request, "urlretrieve", lambda url, path: fetched.append((url, path))
-    )
+    target = tmp_path / "env"
+    target.mkdir()
+    listing = _release_listing(tmp_path, b"wheel bytes")
+    wheel = module.fetch_pip_wheel(target, listing)
+    assert wheel == target / "pip-99.0-py3-none-any.whl"
+    assert wheel.read_bytes() == b"wheel bytes"
+
+
+def test_a_wheel_that_does_not_match_its_digest_is_refused(tmp_path):
+    module = _bootstrap()
+    listing = _release_listing(tmp_path, b"tampered", digest="0" * 64)
+    with pytest.raises(module.BootstrapError, match="SHA-256"):
+        module.fetch_pip_wheel(tmp_path, listing)
+    assert not (tmp_path / "pip-99.0-py3-none-any.whl").exists()
+
+
+def test_an_unreachable_index_is_one_line_and_status_1(tmp_path, monkeypatch, capsys):
+    module = _bootstrap()
+    monkeypatch.setattr(module, "ENV", tmp_path / "env")
+    monkeypatch.setattr(module, "PIP_RELEASES", (tmp_path / "missing.json").as_uri())
+    monkeypatch.setattr(module, "has_ensurepip", lambda: False)
+    assert module.main([]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0].startswith("bootstrap: no pip in")
+    assert lines[1].startswith("bootstrap: cannot fetch pip from file://")
+    assert len(lines) == 2
+
+
+def test_without_pip_the_wheel_installs_pip_into_the_environment(tmp_path, monkeypatch):
+    module = _bootstrap()
+    calls = []
+
+    def run(command, **_):
+        calls.append(command)
+        return subprocess.CompletedProcess(command, 1 if len(calls) == 1 else 0)
+
+    wheel = tmp_path / "pip-99.0-py3-none-any.whl"
+
+    def fetch(folder):
+        wheel.write_bytes(b"")
+        return wheel
+
+    monkeypatch.setattr(module.subprocess, "run", run)
+    monkeypatch.setattr(module, "fetch_pip_wheel", fetch)
     command = module.pip_command(tmp_path)
-    assert fetched == [(module.PIP_ZIPAPP, tmp_path / "pip.pyz")]
-    assert command == [str(module.env_python(tmp_path)), str(tmp_path / "pip.pyz")]
+    python = str(module.env_python(tmp_path))
+    assert calls[1] == [python, f"{wheel}/pip", "install", "--quiet", str(wheel)]
+    assert command == [python, "-m", "pip"]
+    assert not wheel.exists()  # the wheel is not left in the environment
 
 
 def test_with_pip_in_the_environment_it_is_used(tmp_path, monkeypatch):

@@ -50,7 +50,8 @@ def test_estimate_human_readable(capsys):
     code, out, _ = run(capsys, "estimate")
     assert code == 0
     assert "central estimate: 1.076 × 10²¹ FLOP/s" in out
-    assert "conv 1e+05×5 * K[1e+04×5]" in out
+    assert "conv 100,000×5 *" in out
+    assert "K[10,000×5]" in out
     assert "kind: lower bound" in out
     assert "reported by source: 1.075e+21 FLOP/s (reconstruction / reported = 1.0014)" in out
     assert "Dendritic spikes" in out  # words, not the id dendritic_spikes

@@ -1,6 +1,7 @@
 """The ``brainflops compare`` command."""
 
 import json
+import re
 
 import pytest
 
@@ -42,41 +43,11 @@ def test_compare_json_is_deterministic(capsys):
 def test_compare_text_table(capsys):
     code, out, _ = run(capsys, "compare", "--preset", "kurzweil1999", "--preset", "moravec1998")
     assert code == 0
-    lines = out.splitlines()
-    assert lines[0].split() == [
-        "preset",
-        "kind",
-        "year",
-        "central",
-        "low",
-        "high",
-        "reported",
-        "FLOP/s",
-        "by",
-    ]
-    # The source's figure in its own unit, and who made the FLOP/s figure (us).
-    assert lines[1].split() == [
-        "kurzweil1999",
-        "estimate",
-        "1999",
-        "2e+16",
-        "2e+16",
-        "2e+16",
-        "2e+16",
-        "cps",
-        "us",
-    ]
-    assert lines[2].split() == [
-        "moravec1998",
-        "estimate",
-        "1998",
-        "3.03e+13",
-        "3.03e+13",
-        "3.03e+13",
-        "1e+08",
-        "MIPS",
-        "us",
-    ]
+    lines = [re.split(r"\s{2,}", line.strip()) for line in out.splitlines()]
+    assert lines[0] == ["preset", "central FLOP/s", "90% range", "reported"]
+    # The source's figure in its own unit; † marks a FLOP/s figure that is our conversion.
+    assert lines[1] == ["kurzweil1999", "2.00 × 10¹⁶ †", "-", "2e+16 cps"]
+    assert lines[2] == ["moravec1998", "3.03 × 10¹³ †", "-", "1e+08 MIPS"]
 
 
 def test_compare_plot_refuses_to_overwrite_without_force(capsys, tmp_path):
@@ -113,11 +84,15 @@ def test_compare_unknown_preset_is_a_user_error(capsys):
 def test_compare_text_marks_range_only_sources(capsys):
     code, out, _ = run(capsys, "compare", "--preset", "aiimpacts2015", "--preset", "landauer")
     assert code == 0
-    rows = {line.split()[0]: line.split() for line in out.splitlines()[1:4] if line.strip()}
-    assert rows["aiimpacts2015"][-3:] == ["1e+16-3e+17", "FLOP/s", "source"]  # a range
-    assert rows["aiimpacts2015:survey-median"][-3:] == ["1e+18", "FLOP/s", "source"]
-    assert rows["landauer"][1:3] == ["upper", "bound"]
-    assert rows["landauer"][-2:] == ["-", "-"]  # no figure for the brain
+    rows = {
+        cells[0]: cells
+        for cells in (re.split(r"\s{2,}", line.strip()) for line in out.splitlines()[1:4])
+    }
+    assert rows["aiimpacts2015"][-1] == "1e+16-3e+17 FLOP/s"  # a range, as printed
+    assert rows["aiimpacts2015"][2] == "1.04 × 10¹⁶–3.81 × 10¹⁷"
+    assert rows["aiimpacts2015:survey-median"][1:] == ["1.00 × 10¹⁸", "-", "1e+18 FLOP/s"]
+    assert rows["landauer"][1].startswith("≤ ")  # an upper bound
+    assert rows["landauer"][-1] == "-"  # no figure for the brain
     assert "gives no figure" in out
 
 

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from brainflops.cli._common import text_table
 from brainflops.core.errors import InvalidValueError, OutputExistsError
-from brainflops.core.io import check_png_path, figure_png, save_figure_png
+from brainflops.core.io import figure_png
 
 
 def _figure() -> Figure:
@@ -28,24 +28,6 @@ def test_figure_png_renders_at_the_requested_dpi():
     assert _size(figure_png(fig, 100)) == (200, 100)
     with pytest.raises(InvalidValueError, match="dpi"):
         figure_png(fig, 0)
-
-
-def test_save_figure_png_is_atomic_and_refuses_to_overwrite(tmp_path):
-    target = tmp_path / "chart.png"
-    assert save_figure_png(_figure(), target, dpi=40) == target
-    assert target.read_bytes().startswith(b"\x89PNG")
-    with pytest.raises(OutputExistsError):
-        save_figure_png(_figure(), target)
-    save_figure_png(_figure(), target, dpi=60, overwrite=True)
-    assert _size(target.read_bytes()) == (120, 60)
-    assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]  # no temporary left
-
-
-@pytest.mark.parametrize("name", ["chart.svg", "fit.txt", "png"])
-def test_check_png_path_requires_png(name):
-    with pytest.raises(InvalidValueError, match=r"--plot: writes a PNG"):
-        check_png_path(name)
-    assert check_png_path("figures/Chart.PNG").name == "Chart.PNG"
 
 
 def test_text_table_aligns_columns_and_handles_no_rows():
@@ -195,3 +177,11 @@ def test_read_limited_refuses_special_files_without_blocking(tmp_path):
     with pytest.raises(UnsafePathError, match="too large"):
         read_limited(big, 100)
     assert read_limited(big, 101) == b"x" * 101
+
+
+def test_text_table_wraps_text_columns_but_never_the_names():
+    rows = [["carlsmith2020:mechanistic-components", "a note " * 12]]
+    lines = text_table(["preset", "note"], rows, width=70).splitlines()
+    assert max(map(len, lines)) <= 70
+    assert lines[1].startswith("carlsmith2020:mechanistic-components  ")  # the id is whole
+    assert len(lines) > 2  # the note wrapped instead

@@ -77,6 +77,19 @@ def test_notebook_reads_its_sample_size_and_uses_only_public_names(path):
     assert notebook.cells[0].source.startswith("# ")
 
 
+HAND_DRAWING = re.compile(r"\bplt\.|\bmatplotlib\b|\.plot\b|\bax\.|\.hist\(|\.barh\(")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_draws_only_with_the_public_plotting_api(path):
+    # Every chart comes from brainflops.outputs.plots: styled, titled, credited.
+    notebook = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert "from brainflops.outputs import plots" in code
+    lines = [line for line in code.splitlines() if line != "%matplotlib inline"]
+    assert [line for line in lines if HAND_DRAWING.search(line)] == []
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_clean_and_shows_plots(path, kernel_env):
     notebook = nbformat.read(path, as_version=4)

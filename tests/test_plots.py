@@ -118,6 +118,130 @@ def test_save_writes_svg_and_high_dpi_png_atomically(tmp_path, figures):
         plots.save(fig, tmp_path / "b.txt")
 
 
+def test_comparison_highlights_a_preset_named_without_its_default_variant():
+    from brainflops.outputs import plots
+
+    fig = plots.comparison(highlight="dettmers2015")  # listed as dettmers2015:cerebellar
+    (ax,) = fig.axes
+    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    assert len(bold) == 1
+    assert bold[0].startswith("Dettmers (2015), reconstruction (a)")
+
+
+@pytest.mark.parametrize("span", [(20.27, 21.74), (20.31, 20.39), (13.0, 17.0)])
+def test_log_axis_ticks_are_distinct_powers_of_ten_or_multiples(span):
+    from matplotlib.figure import Figure
+
+    from brainflops.outputs.plots.charts import _log10_axis
+
+    ax = Figure().subplots()
+    ax.set_xlim(*span)
+    _log10_axis(ax)
+    ax.figure.draw_without_rendering()
+    labels = [
+        t.get_text() for t in ax.get_xticklabels() if span[0] <= t.get_position()[0] <= span[1]
+    ]
+    assert len(labels) >= 2
+    assert len(set(labels)) == len(labels)  # never two ticks both written 10^21
+
+
+def test_distributions_one_ridge_per_label_with_its_median():
+    import brainflops
+    from brainflops.core.errors import DataError
+    from brainflops.outputs import plots
+    from brainflops.outputs.plots.style import text_overlaps
+
+    draws = {
+        "narrow": brainflops.load_preset("mechanistic-modern").sample(400, seed=1),
+        "Dettmers": brainflops.load_preset("dettmers2015").sample(400, seed=1),
+    }
+    fig = plots.distributions(draws)
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["narrow", "Dettmers"]
+    medians = [line.get_xdata()[0] for line in ax.get_lines() if line.get_marker() == "o"]
+    expected = [float(s.percentile_log10(50)) for s in draws.values()]
+    assert medians == pytest.approx(expected)
+    assert text_overlaps(fig) == []
+    with pytest.raises(DataError):
+        plots.distributions({})
+
+
+def test_hardware_generations_and_plans_charts():
+    import brainflops
+    from brainflops.hardware import plan as hardware
+    from brainflops.outputs import plots
+    from brainflops.outputs.plots.style import text_overlaps
+
+    model = brainflops.load_preset("dettmers2015")
+    devices = ["NVIDIA H100 SXM5 80GB", "NVIDIA A100 SXM4 80 GB", "NVIDIA Tesla V100 SXM2 32 GB"]
+    plans = [hardware.plan(model, device, "fp32") for device in devices]
+    fig = plots.generations(plans)
+    (ax,) = fig.axes
+    fewest = min(p.devices_needed for p in plans)
+    named = [t.get_text() for t in ax.texts]
+    assert any(text.endswith(f": {fewest:,}") for text in named)  # the current record is named
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    assert text_overlaps(fig) == []
+    by_title = {p.title: p for p in plans[:1]}
+    by_title["Modern"] = hardware.plan(
+        brainflops.load_preset("mechanistic-modern"), devices[0], "bf16"
+    )
+    fig = plots.plans(by_title)
+    first, second = (t.get_text() for t in fig.axes[0].get_yticklabels())
+    assert plans[0].title.startswith(first.rstrip("…"))  # long titles are shortened
+    assert second == "Modern"
+    assert text_overlaps(fig) == []
+
+
+def test_convergence_draws_each_percentile_against_the_run_size():
+    import brainflops
+    from brainflops.core.errors import DataError
+    from brainflops.outputs import plots
+    from brainflops.outputs.plots.style import text_overlaps
+
+    model = brainflops.load_preset("mechanistic-modern")
+    runs = {n: model.sample(n, seed=3) for n in (100, 400, 1600)}
+    fig = plots.convergence(runs, model_title=model.title)
+    (ax,) = fig.axes
+    lines = [line for line in ax.get_lines() if len(line.get_xdata()) == 3]
+    medians = [float(runs[n].percentile_log10(50)) for n in (100, 400, 1600)]
+    assert any(list(line.get_ydata()) == pytest.approx(medians) for line in lines)
+    assert text_overlaps(fig) == []
+    with pytest.raises(DataError):
+        plots.convergence({100: runs[100]})
+
+
+def test_distributions_of_plain_draws_leave_out_non_positive_values():
+    import numpy as np
+
+    from brainflops.outputs import plots
+
+    fig = plots.distributions({"a": np.array([-1.0, 0.0, 10.0, 100.0, 1000.0])}, unit="value")
+    (ax,) = fig.axes
+    (median,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert median.get_xdata()[0] == pytest.approx(2.0)  # log10 100: the three positive draws
+    assert ax.get_xlabel() == "value (log scale)"
+
+
+def test_tai_curve_labels_stay_inside_the_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    import brainflops
+    from brainflops.forecast.anchors.inputs import load_variant
+    from brainflops.forecast.anchors.montecarlo import forecast
+    from brainflops.outputs import plots
+
+    inputs = load_variant("cotra2020")
+    names = ("mechanistic-modern", "carlsmith2020", "dettmers2015")  # long titles
+    runs = [forecast(inputs, brainflops.load_preset(n), n=300, seed=1) for n in names]
+    fig = plots.tai(runs)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    ends = [t.get_window_extent(canvas.get_renderer()).x1 for t in fig.axes[0].texts]
+    assert len(ends) == len(names)
+    assert max(ends) <= fig.bbox.width
+
+
 @pytest.mark.parametrize(("low", "high"), [(20.25, 21.59), (13.7, 15.2), (12.8, 17.2), (3.0, 3.4)])
 def test_log10_axis_labels_are_distinct_and_read_their_own_value(low, high):
     # A tornado of dettmers2015 spans 1.3 decades: its ticks once all read "10^20" or "10^21".
@@ -131,5 +255,7 @@ def test_log10_axis_labels_are_distinct_and_read_their_own_value(low, high):
     assert len(ticks) >= 2
     assert len(set(labels)) == len(labels)
     for tick, label in zip(ticks, labels, strict=True):
-        mantissa, exponent = re.fullmatch(r"\$(?:(\d)\\times)?10\^\{(-?\d+)\}\$", label).groups()
-        assert 10.0**tick == pytest.approx(int(mantissa or 1) * 10.0 ** int(exponent), rel=1e-9)
+        match = re.fullmatch(r"\$(?:([\d.]+) \\times )?10\^\{(-?\d+)\}\$", label)
+        mantissa, exponent = match.groups()
+        # Two significant figures: the label reads its tick's value to within 5%.
+        assert 10.0**tick == pytest.approx(float(mantissa or 1) * 10.0 ** int(exponent), rel=0.05)

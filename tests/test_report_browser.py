@@ -10,11 +10,13 @@ import os
 import shutil
 import subprocess
 
+import numpy as np
 import pytest
 
 import brainflops
 from brainflops.outputs.report import Options, write_report
 
+WINDOW_HEIGHT = 16_000  # px; the report is about 11,000 px tall at 1200 px wide
 BROWSER = next(
     (
         shutil.which(b)
@@ -40,7 +42,7 @@ def test_report_renders_in_a_browser_without_network(tmp_path):
             "--no-sandbox",
             "--proxy-server=127.0.0.1:9",
             f"--screenshot={shot}",
-            "--window-size=1200,6000",
+            f"--window-size=1200,{WINDOW_HEIGHT}",
             (out / "report.html").as_uri(),
         ],
         check=True,
@@ -48,8 +50,11 @@ def test_report_renders_in_a_browser_without_network(tmp_path):
         timeout=120,
     )
     pixels = matplotlib.image.imread(shot)
-    assert pixels.shape[0] >= 1000
+    assert pixels.shape[0] == WINDOW_HEIGHT
     assert pixels.std() > 0.05  # figures and tables drew, not a blank page
+    # The whole report is in the picture: its last drawn row lies above the window's end.
+    drawn = np.nonzero(pixels[..., :3].min(axis=(1, 2)) < 0.98)[0]
+    assert 5000 < drawn.max() < WINDOW_HEIGHT - 50
     keep = os.environ.get("BRAINFLOPS_SCREENSHOT_DIR")
     if keep:
         shutil.copy(shot, keep)

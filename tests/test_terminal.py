@@ -20,9 +20,21 @@ COMMANDS = [
     ["hardware", "--device", "H100 SXM5", "--precision", "bf16"],
     ["hardware", "--preset", "mechanistic-modern", "--device", "H100 SXM5"],
     ["table", "--format", "text"],
-]
+    # added with the deep-learning, anchors and calibrated-timeline commands
+    ["train", "--workload", "gpt3-175b", "--device", "H100 SXM5", "--count", "1024",
+     "--samples", "200"],
+    ["versus", "--preset", "mechanistic-modern", "--samples", "500"],
+    ["workloads"],
+    ["anchors", "--samples", "2000"],
+    ["tai", "--samples", "2000", "--tornado"],
+    ["timeline", "--preset", "dettmers2015", "--preset", "mechanistic-modern",
+     "--criterion", "hpl", "--criterion", "hpcg", "--samples", "2000"],
+    ["trends", "calibrate", "--model", "exponential"],
+    ["cite", "--preset", "dettmers2015"],
+    ["compare"],
+    ["explain"],
+]  # fmt: skip
 _E_NOTATION = re.compile(r"\d\.?\d*e[+-]\d+")
-_SHAPE = re.compile(r"[\w.+]*×[\w.+×]*")
 
 
 def run(capsys, *argv):
@@ -40,15 +52,16 @@ def test_human_output_fits_100_columns(capsys, monkeypatch, argv):
     assert too_wide == []
 
 
-@pytest.mark.parametrize("argv", COMMANDS[1:3] + COMMANDS[4:6], ids=" ".join)
+@pytest.mark.parametrize(
+    "argv", COMMANDS[1:3] + COMMANDS[4:6] + [COMMANDS[7], COMMANDS[11]], ids=" ".join
+)
 def test_numbers_are_written_for_people(capsys, monkeypatch, argv):
     monkeypatch.setenv("COLUMNS", str(WIDTH))
     _, out, _ = run(capsys, *argv)
-    # Operation shapes ("conv 1e+05×5") are the ops layer's compact descriptions, and the
-    # source's headline is quoted in the source's own form.
+    # The source's headline is quoted in the source's own form; operation shapes are
+    # whole sizes with separators ("conv 100,000×5"), never e-notation.
     ours = [line for line in out.splitlines() if "by source" not in line and "of it" not in line]
-    numbers = _SHAPE.sub("", "\n".join(ours))
-    assert not _E_NOTATION.findall(numbers)
+    assert not _E_NOTATION.findall("\n".join(ours))
     assert "0.298507" not in out  # fractional devices are rounded up
 
 
@@ -94,6 +107,15 @@ def test_progress_on_a_terminal_and_quiet(monkeypatch, capsys):
     with _terminal.stage("sampling", argparse.Namespace(quiet=True)):
         pass
     assert capsys.readouterr().err == ""
+
+
+def test_timeline_progress_on_a_terminal_only(monkeypatch, capsys):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    argv = ["timeline", "--preset", "mechanistic-modern", "--samples", "2000"]
+    _, _, err = run(capsys, *argv)
+    assert err.startswith("fitting the top500-rank1 trend…")
+    assert "mechanistic-modern: 2,000 parity years (hpl)…" in err
+    assert run(capsys, *argv, "--quiet")[2] == ""
 
 
 def test_plot_option_writes_the_chart(capsys, tmp_path):

@@ -239,7 +239,8 @@ def text_table(
     Cells are shown as given (``str`` of each; numbers are never reformatted), columns
     listed in ``right`` are right-aligned and the others left-aligned, and ``rule`` draws
     a line of dashes under the header. No rows gives the header alone. With ``width``,
-    the widest left-aligned text column is wrapped until the table fits ``width`` columns.
+    the widest left-aligned text column is wrapped until the table fits ``width`` columns;
+    the first column (the rows' names, ids a reader copies) is never wrapped.
     """
     from tabulate import tabulate  # here, not at the top: 40% of `--help`'s start-up
 
@@ -260,7 +261,7 @@ def text_table(
 
     text = render()
     while width is not None and max(map(len, text.splitlines()), default=0) > width:
-        text_columns = [i for i in range(len(columns)) if i not in flush_right]
+        text_columns = [i for i in range(1, len(columns)) if i not in flush_right]
         current = {i: max([len(columns[i]), *(len(r[i]) for r in cells)]) for i in text_columns}
         if widths[max(current, key=current.__getitem__)] is not None and all(
             (widths[i] or current[i]) <= 8 for i in text_columns

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from brainflops.cli._common import bounded_int, dumps, seed, text_table
+from brainflops.cli._terminal import fit, width
 
 __all__ = ["register"]
 
@@ -70,8 +71,11 @@ def _anchors(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"{result.inputs.title}; brain: {result.brain_name}; {result.n:,} draws, seed "
-        f"{result.seed}. Training FLOP with {result.inputs.base_year} algorithms, log10:"
+        fit(
+            f"{result.inputs.title}; brain: {result.brain_name}; {result.n:,} draws, seed "
+            f"{result.seed}. Training FLOP with {result.inputs.base_year} algorithms, log10:",
+            width(),
+        )
     )
     table = [
         [r["label"], f"{r['weight']:.2f}", f"{r['p10']:.1f}", f"{r['p50']:.1f}", f"{r['p90']:.1f}"]
@@ -140,8 +144,11 @@ def _tai(args: argparse.Namespace) -> int:
         return 0
     median = summary["median_year"] or "after 2200"
     print(
-        f"{result.inputs.title}; brain: {result.brain_name}; {result.n:,} draws, seed "
-        f"{result.seed}"
+        fit(
+            f"{result.inputs.title}; brain: {result.brain_name}; {result.n:,} draws, seed "
+            f"{result.seed}",
+            width(),
+        )
     )
     print(f"median year of transformative AI: {median}")
     for year, p in summary["probability_by"].items():
@@ -152,12 +159,15 @@ def _tai(args: argparse.Namespace) -> int:
     )
     if rows:
         print("\nmedian year with one input at its 5th / 95th percentile (largest swing first):")
+        from brainflops.core import fmt
+        from brainflops.forecast.anchors.inputs import INPUT_TITLES
+
         table = [
             [
-                r.name,
-                f"{r.low_value:.3g}",
-                f"{r.high_value:.3g}",
-                r.unit,
+                fmt.label(r.name, INPUT_TITLES),
+                fmt.sci(r.low_value),
+                fmt.sci(r.high_value),
+                "" if r.unit == "dimensionless" else r.unit,
                 r.median_low or ">2200",
                 r.median_high or ">2200",
             ]
@@ -169,6 +179,7 @@ def _tai(args: argparse.Namespace) -> int:
                 table,
                 right=(1, 2, 4, 5),
                 rule=True,
+                width=width(),
             )
         )
     return 0

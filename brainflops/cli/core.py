@@ -241,7 +241,7 @@ def _explain(args: argparse.Namespace) -> int:
             "    units:     " + ", ".join(f"{k} [{v}]" for k, v in item["symbols"].items()),
             "",
         ]
-    emit("\n".join(lines), args)
+    emit(fit("\n".join(lines), width()), args)
     return 0
 
 

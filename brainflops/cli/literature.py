@@ -23,40 +23,43 @@ from brainflops.cli._common import (
     emit,
     text_table,
 )
+from brainflops.cli._terminal import fit, width
 
 __all__ = ["register"]
 
 
-def _fmt(value: Any) -> str:
-    return "-" if value is None else f"{value:.3g}"
+_BOUND_MARK = {"upper bound": "≤ ", "lower bound": "≥ "}
 
 
 def _text(records: list[dict[str, Any]], samples: int) -> str:
-    header = ("preset", "kind", "year", "central", "low", "high", "reported", "FLOP/s by")
+    from brainflops.core import fmt
+
+    # The year is in nearly every preset's id; --json has it (and every other field).
+    header = ("preset", "central FLOP/s", "90% range", "reported")
     rows = [
         (
             r["preset"] + ("" if r["published"] else " *"),
-            r["kind"],
-            str(r["year"] or "-"),
-            _fmt(r["central"]),
-            _fmt(r["low"]),
-            _fmt(r["high"]),
+            _BOUND_MARK.get(r["kind"], "")
+            + fmt.sci(r["central"])
+            + (" †" if r["headline"] == "our conversion" else ""),
+            "-"
+            if fmt.sci(r["low"]) == fmt.sci(r["high"])
+            else f"{fmt.sci(r['low'])}–{fmt.sci(r['high'])}",
             r["reported"] or "-",
-            {"source": "source", "our conversion": "us"}.get(r["headline"], "-"),
         )
         for r in records
     ]
-    out = [text_table(header, rows, right=(2, 3, 4, 5))]
+    out = [text_table(header, rows, right=(1, 2), width=width())]
     out.append("")
-    out.append(
-        f"central/low/high: FLOP/s; low/high are 5th-95th percentiles of "
-        f"{samples:,} Monte Carlo draws (equal to central without a range). "
-        "reported: what the source printed, in its own unit (a point, a range or a bound); "
-        "'-' where it gives no figure (see reported_note in --json). FLOP/s by: 'source' "
-        "when the source printed FLOP/s, 'us' when the FLOP/s figure is our conversion "
-        "(converted, conversion_source in --json). kind: an upper or lower bound is not "
-        "an estimate. * this project's own estimate, not a published one."
+    note = (
+        f"90% range: 5th-95th percentiles of {samples:,} Monte Carlo draws ('-': no spread). "
+        "≤, ≥: an upper or lower bound, not an estimate. reported: what the source printed, in "
+        "its own unit (a point, a range or a bound); '-' where it gives no figure (see "
+        "reported_note in --json). † the FLOP/s figure is our conversion of the source's unit "
+        "(converted, conversion_source in --json); without it the source printed FLOP/s. "
+        "* this project's own estimate, not a published one."
     )
+    out.append(fit(note, width()))
     return "\n".join(out) + "\n"
 
 

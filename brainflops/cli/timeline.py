@@ -21,6 +21,7 @@ from brainflops.cli._common import (
     positive_int,
     seed,
 )
+from brainflops.cli._terminal import add_quiet_argument, stage
 from brainflops.cli.trends import (
     CRITERIA,
     DEFAULT_BUDGET_USD,
@@ -220,9 +221,11 @@ def _timeline(args: argparse.Namespace) -> int:
     results, payloads, blocks = {}, [], []
     for criterion in criteria:
         args.series = criterion.series
-        trend = _build_trend(args, criterion.unit, args.end)
+        with stage(f"fitting the {criterion.series} trend", args):
+            trend = _build_trend(args, criterion.unit, args.end)
         for brain in brains:
-            result, payload = _one(args, brain, criterion, trend)
+            with stage(f"{brain[2]}: {args.samples:,} parity years ({criterion.name})", args):
+                result, payload = _one(args, brain, criterion, trend)
             key = f"{brain[2]}, {criterion.name}" if len(criteria) > 1 else brain[2]
             results[key] = result
             payloads.append(payload)
@@ -312,4 +315,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="write the CDF of parity years, .svg, .png or .pdf (--force overwrites)",
     )
     add_output_arguments(time)
+    add_quiet_argument(time)
     time.set_defaults(handler=_timeline)

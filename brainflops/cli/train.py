@@ -19,6 +19,7 @@ from brainflops.cli._common import (
     positive_int,
     seed,
 )
+from brainflops.cli._terminal import fit, width
 from brainflops.core.errors import InvalidValueError
 
 __all__ = ["register"]
@@ -148,11 +149,13 @@ def _train(args: argparse.Namespace) -> int:
         from brainflops.outputs import plots
 
         plots.save(plots.scaling(plan), args.plot, overwrite=args.force)
-    emit(dumps(plan.to_dict()) if args.json else _text(plan), args)
+    emit(dumps(plan.to_dict()) if args.json else fit(_text(plan), width()), args)
     return 0
 
 
 def _text(plan: Any) -> str:
+    from brainflops.core import fmt
+
     d = plan.to_dict()
     days = d["training_days"]
     energy, cost = d["energy_kwh"], d["cost_usd"]
@@ -160,8 +163,8 @@ def _text(plan: Any) -> str:
     lines = [
         f"{plan.workload.title} on {d['count']:,} x {d['device']} at {d['precision']}",
         (
-            f"  data: {d['examples']:.4g} {d['example_unit']}s in {d['steps']:.4g} steps of "
-            f"{d['batch']:.4g}; {d['training_flop']:.3g} FLOP"
+            f"  data: {fmt.sci(d['examples'])} {d['example_unit']}s in {fmt.count(d['steps'])} "
+            f"steps of {fmt.count(d['batch'])}; {fmt.sci(d['training_flop'], 'FLOP')}"
         ),
         f"  split: {split['reason']}",
         f"  training time: {days['central']:.3g} days (90%: {days['p5']:.3g}-{days['p95']:.3g})",
@@ -177,11 +180,11 @@ def _text(plan: Any) -> str:
     ]
     if energy["central"] is not None:
         lines.append(
-            f"  energy: {energy['central']:.3g} kWh (PUE {d['pue']:g}); electricity "
-            f"{cost['central']:.3g} USD at {d['electricity_price_usd_per_kwh']:g} USD/kWh"
+            f"  energy: {fmt.sig(energy['central'])} kWh (PUE {d['pue']:g}); electricity {fmt.money(cost['central'])} at "
+            f"${d['electricity_price_usd_per_kwh']:g}/kWh"
         )
     if d["purchase_usd"] is not None:
-        lines.append(f"  purchase of the devices: {d['purchase_usd']:.3g} USD")
+        lines.append(f"  purchase of the devices: {fmt.money(d['purchase_usd'])}")
     if d["reported_days"] is not None:
         run = d["reported"]
         lines.append(

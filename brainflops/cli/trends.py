@@ -18,6 +18,7 @@ import argparse
 import math
 from typing import Any
 
+from brainflops.cli import _terminal
 from brainflops.cli._common import (
     add_output_arguments,
     bounded_float,
@@ -455,7 +456,8 @@ def _trends_calibrate(args: argparse.Namespace) -> int:
     from brainflops.forecast import trends as tr
 
     _check_plot(args)
-    report = tr.calibrate(args.series, args.model, confidence=args.confidence, seed=args.seed)
+    with _terminal.stage(f"rolling-origin backtests of {args.series}", args):
+        report = tr.calibrate(args.series, args.model, confidence=args.confidence, seed=args.seed)
     if args.plot:
         from brainflops.outputs.plots_trends import plot_calibration
 
@@ -478,7 +480,7 @@ def _trends_calibrate(args: argparse.Namespace) -> int:
             f"{row.median_width_years:>12.2f}"
         )
     lines.append("  errors: predicted - actual, years; open: targets not reached yet (unscored)")
-    emit("\n".join(lines) + "\n", args)
+    emit(_terminal.fit("\n".join(lines) + "\n", _terminal.width()), args)
     return 0
 
 
@@ -579,4 +581,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--plot", metavar="FILE.png", help="write stated vs achieved coverage (--force overwrites)"
     )
     add_output_arguments(calib)
+    _terminal.add_quiet_argument(calib)
     calib.set_defaults(handler=_trends_calibrate)

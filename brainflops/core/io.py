@@ -22,8 +22,8 @@ Reads of user files go through :func:`read_limited`, which accepts regular files
 enforces its byte limit while reading (never trusting ``stat()``, which a FIFO or
 ``/dev/zero`` would fool).
 
-:func:`figure_png` renders a matplotlib figure to PNG bytes and :func:`save_figure_png`
-writes one atomically; every module that saves a chart uses these two.
+:func:`figure_png` renders a matplotlib figure to PNG bytes (the plotting style module
+writes them with :func:`atomic_write`).
 """
 
 from __future__ import annotations
@@ -51,10 +51,8 @@ __all__ = [
     "atomic_write_tree",
     "check_output_dir",
     "check_output_path",
-    "check_png_path",
     "figure_png",
     "read_limited",
-    "save_figure_png",
 ]
 
 #: Resolution of saved charts unless a caller asks for another (dots per inch).
@@ -373,34 +371,3 @@ def figure_png(fig: Figure, dpi: float = DEFAULT_DPI) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
-
-
-def check_png_path(path: str | os.PathLike[str], name: str = "--plot") -> Path:
-    """Return ``path`` as a Path, or raise when it does not end in ``.png``.
-
-    Charts are written as PNG whatever the file name says, so a name such as
-    ``chart.svg`` or ``fit.txt`` is refused rather than filled with PNG bytes.
-    """
-    target = Path(path)
-    if target.suffix.lower() != ".png":
-        raise InvalidValueError(name, f"writes a PNG; give a file ending in .png, got {path}")
-    return target
-
-
-def save_figure_png(
-    fig: Figure,
-    path: str | os.PathLike[str],
-    *,
-    dpi: float = DEFAULT_DPI,
-    overwrite: bool = False,
-    force_hint: str = "overwrite=True",
-) -> Path:
-    """Render ``fig`` with :func:`figure_png` and write it to ``path`` atomically.
-
-    Raises
-    ------
-    OutputExistsError
-        If ``path`` exists and ``overwrite`` is false.
-    """
-    check_output_path(path, overwrite=overwrite, force_hint=force_hint)
-    return atomic_write(path, figure_png(fig, dpi), overwrite=overwrite, force_hint=force_hint)

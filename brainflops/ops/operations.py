@@ -42,6 +42,7 @@ from typing import Literal
 
 import sympy as sp
 
+from brainflops.core import fmt as core_fmt
 from brainflops.core.errors import InvalidValueError
 
 __all__ = [
@@ -106,6 +107,7 @@ def _dense_cost(inputs: Shape, kernel: Shape, _outputs: Shape) -> sp.Expr:
     return 2 * (_prod(inputs) / in_features) * in_features * out_features
 
 
+_WHOLE_LIMIT = 1e15  # larger sizes are written as powers of ten, not 16+ digit integers
 # kind -> FLOPs from (input, kernel, output) shapes; the conventions of the module docstring
 _COSTS: dict[str, Callable[[Shape, Shape, Shape], sp.Expr]] = {
     "dense": _dense_cost,
@@ -288,16 +290,21 @@ class Operation:
         return PRECISION_BYTES[precision] * self.elements_moved()
 
     def describe(self, values: Mapping[sp.Symbol, float] | None = None) -> str:
-        """Short text such as ``conv 100000×5 * K[10×1000×5] -> 100000×5``.
+        """Short text such as ``conv 100,000×5 * K[10×1,000×5] -> 100,000×5``.
 
-        With ``values`` the shapes are shown as numbers, else as symbols.
+        With ``values`` the shapes are shown as numbers (whole sizes with thousands
+        separators), else as symbols.
+
+        >>> s = sp.Symbol("s")
+        >>> conv([s, 5], [10_000, 5]).describe({s: 1e5})
+        'conv 100,000×5 * K[10,000×5] -> 100,000×5'
         """
 
         def fmt(shape: Shape) -> str:
             if not shape:
                 return "-"
             shown = [s if values is None else s.subs(values) for s in shape]
-            return "×".join(f"{float(s):.4g}" if s.is_number else sp.sstr(s) for s in shown)
+            return "×".join(_size(float(s)) if s.is_number else sp.sstr(s) for s in shown)
 
         if self.kind == "dense":
             return f"dense {fmt(self.input_shape)} @ W[{fmt(self.kernel_shape)}] -> {fmt(self.output_shape)}"
@@ -308,6 +315,13 @@ class Operation:
         if self.kind == "max_pool":
             return f"max-pool {fmt(self.input_shape)} / [{fmt(self.kernel_shape)}] -> {fmt(self.output_shape)}"
         return f"{self.label} {fmt(self.output_shape)}"
+
+
+def _size(value: float) -> str:
+    """A shape entry for people: whole sizes as integers with separators (``100,000``)."""
+    if value.is_integer() and abs(value) < _WHOLE_LIMIT:
+        return f"{int(value):,}"
+    return core_fmt.sig(value) if abs(value) < _WHOLE_LIMIT else core_fmt.sci(value)
 
 
 def _shape(values: Sequence[sp.Expr | int]) -> Shape:

@@ -16,37 +16,17 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from brainflops.core import fmt
+from brainflops.core.errors import BrainflopsError
 from brainflops.data.ml_models import training_series
 from brainflops.forecast.anchors.affordability import flop_per_dollar_log10, spend_log10
+from brainflops.forecast.anchors.inputs import INPUT_TITLES
 from brainflops.forecast.anchors.montecarlo import LAST_YEAR, Forecast, TornadoRow
+from brainflops.models.presets import load_preset
 from brainflops.outputs.plots import style
 
 __all__ = ["anchors_figure", "tai_figure", "tornado_figure"]
 
 _METHOD = "Cotra (2020, 2022) biological anchors, inputs via secondary sources; brainflops tai"
-#: Human labels for the inputs (the tornado's bars).
-_TITLES = {
-    "brain_flops": "Brain FLOP/s",
-    "nn_efficiency_penalty": "Model vs brain efficiency penalty",
-    "scaling_exponent": "Data scaling exponent",
-    "horizon_short": "Short horizon",
-    "horizon_medium": "Medium horizon",
-    "horizon_long": "Long horizon",
-    "lifetime_penalty": "Lifetime-anchor penalty",
-    "genome_horizon": "Genome horizon",
-    "evolution_individuals": "Ancestral individuals (nematodes)",
-    "evolution_flops_per_individual": "FLOP/s per ancestral brain",
-    "hardware_halving_time": "FLOP/$ halving time",
-    "algorithmic_halving_time": "Algorithmic halving time",
-    "algorithmic_max_reduction": "Algorithmic progress cap",
-    "spend_doubling_time": "Spend doubling time",
-    "weight_short": "Weight: short horizon",
-    "weight_medium": "Weight: medium horizon",
-    "weight_long": "Weight: long horizon",
-    "weight_lifetime": "Weight: lifetime",
-    "weight_genome": "Weight: genome",
-    "weight_evolution": "Weight: evolution",
-}
 
 
 def _room_for_labels(ax: Axes, first: int, last: int, share: float = 0.4) -> None:
@@ -57,6 +37,14 @@ def _room_for_labels(ax: Axes, first: int, last: int, share: float = 0.4) -> Non
     ax.spines["bottom"].set_bounds(first, last)
 
 
+def _brain_title(name: str) -> str:
+    """The brain preset's human title (its part before any colon), or ``name`` if not a preset."""
+    try:
+        return load_preset(name).title.split(":")[0]
+    except BrainflopsError:  # a brain given as a number or a file: its name is all there is
+        return name
+
+
 def _median_text(result: Forecast) -> str:
     return str(result.median_year) if result.median_year else f"after {LAST_YEAR}"
 
@@ -65,7 +53,7 @@ def tai_figure(results: Sequence[Forecast], *, last_year: int = 2100) -> Figure:
     """Cumulative probability of transformative AI by year, one labelled curve per result."""
     if not results:
         raise ValueError("tai_figure needs at least one forecast")
-    variants = ", ".join(dict.fromkeys(r.inputs.name for r in results))
+    variants = ", ".join(dict.fromkeys(r.inputs.title for r in results))
     fig, (ax,) = style.new_figure(
         "Probability of transformative AI by year, biological anchors",
         f"{variants}; {results[0].n:,} Monte Carlo draws per curve; each curve ends at its "
@@ -76,13 +64,14 @@ def tai_figure(results: Sequence[Forecast], *, last_year: int = 2100) -> Figure:
         shown = result.years <= last_year
         colour = style.color(index)
         ax.step(result.years[shown], result.cdf[shown], where="post", color=colour, lw=1.8)
-        text = f"brain {result.brain_name}: median {_median_text(result)}"
+        # Two short lines: a brain's title beside the curve would run off the figure.
+        text = f"brain: {_brain_title(result.brain_name)}\nmedian {_median_text(result)}"
         labels.append(style.DirectLabel(last_year, float(result.cdf[shown][-1]), text, colour))
-    _room_for_labels(ax, int(min(r.years[0] for r in results)), last_year, 0.55)
+    _room_for_labels(ax, int(min(r.years[0] for r in results)), last_year, 0.7)
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_ylabel("P(transformative AI by the end of the year)")
-    style.direct_labels(ax, labels, fontsize=7.5)
+    style.direct_labels(ax, labels, fontsize=7.5, min_gap_pt=22.0)
     return style.finish(fig, source=_METHOD)
 
 
@@ -96,7 +85,7 @@ def anchors_figure(result: Forecast, *, until: int = 2060) -> Figure:
     inputs = result.inputs
     fig, (ax,) = style.new_figure(
         "Training compute each biological anchor requires, and the largest runs so far",
-        f"{inputs.title}; brain {result.brain_name}; bands: 10th-90th percentile with "
+        f"{inputs.title}; brain: {_brain_title(result.brain_name)}; bands: 10th-90th percentile with "
         f"{inputs.base_year} algorithms, line: median",
         height=5.0,
     )
@@ -136,7 +125,7 @@ def tornado_figure(rows: Sequence[TornadoRow], result: Forecast, *, bars: int = 
     base = result.median_year or LAST_YEAR + 1
     fig, (ax,) = style.new_figure(
         "Which inputs move the median year of transformative AI",
-        f"{result.inputs.title}; brain {result.brain_name}; each input fixed at its 5th and "
+        f"{result.inputs.title}; brain: {_brain_title(result.brain_name)}; each input fixed at its 5th and "
         f"95th percentile (weights halved and raised by half), the others sampled",
         height=1.8 + 0.34 * max(len(shown), 1),
     )
@@ -146,7 +135,7 @@ def tornado_figure(rows: Sequence[TornadoRow], result: Forecast, *, bars: int = 
         ax.barh(y, ends - base, left=base, color=style.color(colour), height=0.6,
                 zorder=2 + offset)  # fmt: skip
     ax.axvline(base, color="#222222", lw=0.8)
-    ax.set_yticks(y, [fmt.label(r.name, _TITLES) for r in shown], fontsize=8)
+    ax.set_yticks(y, [fmt.label(r.name, INPUT_TITLES) for r in shown], fontsize=8)
     ax.grid(axis="y", visible=False)
     style.year_axis(ax)
     ax.set_xlabel("median year of transformative AI")

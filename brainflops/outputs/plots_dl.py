@@ -3,7 +3,9 @@
 * :func:`training_runs_figure`: the training compute of notable ML models over time (all
   models, Epoch's frontier models, and the running record), with one horizontal line per
   brain estimate at its lifetime compute (FLOP/s x seconds to adulthood), directly labelled;
-* :func:`lifetimes`: those lifetime values for a set of presets.
+* :func:`lifetimes`: those lifetime values for a set of presets;
+* :func:`operation_shares_figure`: where each network's forward FLOP go, by kind of operation;
+* :func:`energy_figure`: FLOP per joule of accelerators against the brain's.
 
 The report's section on deep learning (:mod:`brainflops.outputs.report.compute`) draws
 the chart with these.
@@ -17,14 +19,17 @@ from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import FuncFormatter
 
 from brainflops.core import fmt
 from brainflops.data.datasets import load_series
-from brainflops.forecast.versus import default_lifetime_seconds, lifetime_flop
+from brainflops.forecast.versus import VersusResult, default_lifetime_seconds, lifetime_flop
 from brainflops.models.presets import list_presets, load_preset
+from brainflops.ops.networks import Network
 from brainflops.outputs.plots.style import (
     EPOCH_CREDIT,
     GREY,
+    LIGHT_GREY,
     DirectLabel,
     color,
     direct_labels,
@@ -34,10 +39,26 @@ from brainflops.outputs.plots.style import (
     year_axis,
 )
 
-__all__ = ["lifetimes", "training_runs_figure"]
+__all__ = ["energy_figure", "lifetimes", "operation_shares_figure", "training_runs_figure"]
 
 _FIRST_YEAR = 2010.0  # the deep-learning era of Epoch's trend analyses
-_AXES_SHARE = 0.68  # of the figure's width; the rest holds the direct labels
+_AXES_SHARE = 0.6  # of the figure's width; the rest holds the direct labels
+_MIN_SHARE = 0.005  # operation kinds below this share in every network are summed as "other"
+#: Human names of the operation kinds of :mod:`brainflops.ops.operations`.
+_KIND_TITLES = {
+    "conv": "convolution",
+    "conv2d": "convolution",
+    "dense": "dense layers",
+    "matmul": "attention products",
+    "max_pool": "pooling",
+    "pool": "pooling",
+    "activation": "activations",
+    "dropout": "dropout",
+    "add": "residual sums",
+    "softmax": "softmax",
+    "norm": "normalisation",
+    "embedding": "embedding lookup",
+}
 
 
 def lifetimes(
@@ -119,5 +140,104 @@ def training_runs_figure(
     return finish(
         fig,
         source="Epoch AI, Data on Notable AI Models; brainflops presets (brainflops versus)",
+        credit=EPOCH_CREDIT,
+    )
+
+
+def _shares_by_kind(networks: Sequence[Network]) -> dict[str, list[float]]:
+    """``{kind title: [share of each network's forward FLOP]}``, small kinds as "other"."""
+    by_title: list[dict[str, float]] = []
+    for network in networks:
+        flops = network.flops_by_kind()
+        total = sum(flops.values())
+        shares: dict[str, float] = {}
+        for kind, value in flops.items():
+            title = _KIND_TITLES.get(kind, kind)
+            shares[title] = shares.get(title, 0.0) + value / total
+        by_title.append(shares)
+    titles = list(dict.fromkeys(t for shares in by_title for t in shares))
+    kept = [t for t in titles if max(s.get(t, 0.0) for s in by_title) >= _MIN_SHARE]
+    out = {t: [s.get(t, 0.0) for s in by_title] for t in kept}
+    other = [sum(v for t, v in s.items() if t not in kept) for s in by_title]
+    if any(v > 0 for v in other):
+        out[f"other (each under {_MIN_SHARE:.1%})"] = other
+    return out
+
+
+def operation_shares_figure(networks: Sequence[Network]) -> Figure:
+    """One stacked bar per network: the share of its forward FLOP in each kind of operation.
+
+    Kinds are named in words (convolution, dense layers, attention products, ...); kinds
+    under 0.5% in every network are summed as "other".
+    """
+    shares = _shares_by_kind(networks)
+    fig, (ax,) = new_figure(
+        "Where deep networks spend their forward FLOP",
+        "Share of forward FLOP per input by kind of operation, computed from each network's "
+        "layer shapes by the same cost function as the brain's stages (1 multiply-add = 2 FLOP)",
+        width=8.0,
+        height=2.4 + 0.45 * len(networks),
+    )
+    y = list(range(len(networks)))[::-1]
+    left = [0.0] * len(networks)
+    for index, (title, values) in enumerate(shares.items()):
+        shade = LIGHT_GREY if title.startswith("other") else color(index)
+        ax.barh(y, values, left=left, color=shade, height=0.6, label=title, zorder=2)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_yticks(y, [network.title for network in networks], fontsize=8.5)
+    ax.set_xlim(0.0, 1.0)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.share(v)))
+    ax.set_xlabel("share of forward FLOP")
+    ax.grid(axis="y", visible=False)
+    ax.legend(
+        fontsize=7.5,
+        frameon=False,
+        ncols=min(len(shares), 5),
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.22),
+    )
+    return finish(fig, source="brainflops.ops.networks (layer shapes and op_flops)")
+
+
+def energy_figure(result: VersusResult) -> Figure:
+    """FLOP per joule of each accelerator (dense 16-bit peak over board power) and the brain's.
+
+    The brain's is its FLOP/s (central value and 90% interval of ``result``) over its power.
+    """
+    payload = result.to_dict()
+    brain = payload["energy"]["brain_flop_per_joule"]
+    devices = payload["energy"]["devices"]
+    fig, (ax,) = new_figure(
+        "Energy per operation: accelerators and the brain",
+        f"Accelerators: dense FP16/BF16 tensor peak over board power (Epoch AI). Brain: "
+        f"{result.title}, FLOP/s over {result.brain_power_w:g} W; band: 90% "
+        f"interval of {result.samples:,} draws",
+        width=8.0,
+        height=2.2 + 0.4 * len(devices),
+    )
+    y = list(range(len(devices)))[::-1]
+    ax.barh(y, [d["flop_per_joule"] for d in devices], color=color(0), height=0.55, zorder=2)
+    ax.set_yticks(y, [d["name"] for d in devices], fontsize=8.5)
+    brain_color = color(1)
+    ax.axvspan(brain["p5"], brain["p95"], color=brain_color, alpha=0.15, lw=0, zorder=1)
+    ax.axvline(brain["central"], color=brain_color, ls="--", lw=1.2, zorder=3)
+    values = [d["flop_per_joule"] for d in devices] + [brain["p5"], brain["p95"]]
+    ax.set_xlim(min(values) / 10, max(values) * 10)
+    log_axis(ax, "x", unit="FLOP/J", labels="si")
+    ax.set_ylim(-0.6, len(devices) - 0.4 + 0.6)
+    ax.annotate(
+        f"the brain: {fmt.si(brain['central'], 'FLOP/J', digits=2)}",
+        (brain["central"], len(devices) - 0.5),
+        xytext=(4, 0),
+        textcoords="offset points",
+        fontsize=8,
+        color=brain_color,
+        va="center",
+    )
+    ax.set_xlabel("FLOP per joule")
+    ax.grid(axis="y", visible=False)
+    return finish(
+        fig,
+        source=f"brainflops versus --preset {result.preset}; Epoch AI hardware data",
         credit=EPOCH_CREDIT,
     )

@@ -6,6 +6,8 @@
   years, one curve per result.
 * :func:`calibration_figure` / :func:`plot_calibration`: stated versus achieved coverage of
   backtested interval forecasts.
+* :func:`limits_figure`: brain estimates against physical limits (the CMOS energy limit at
+  a power budget, Landauer's bound on bit erasures).
 
 The ``plot_*`` functions render SVG, PNG or PDF bytes in memory (by the file suffix) and
 write them with :func:`brainflops.outputs.plots.style.save`, so an interrupted run never
@@ -35,12 +37,21 @@ from brainflops.data.datasets import (
     value_unit,
 )
 from brainflops.forecast.timeline import ParityResult, format_year
-from brainflops.forecast.trends import CONFIDENCE, BacktestResult, CalibrationReport, TrendModel
+from brainflops.forecast.trends import (
+    CONFIDENCE,
+    BacktestResult,
+    CalibrationReport,
+    TrendModel,
+    ceiling_from_limit,
+    landauer_bit_erasures_per_second,
+)
 from brainflops.outputs.plots import style
+from brainflops.uncertainty.samples import Samples
 
 __all__ = [
     "BrainBand",
     "calibration_figure",
+    "limits_figure",
     "parity_cdf_figure",
     "plot_calibration",
     "plot_parity_cdf",
@@ -137,6 +148,8 @@ def trend_figure(  # noqa: PLR0913 - keyword-only figure options
             va="center",
             fontsize=8,
             color=style.color(4),
+            zorder=6,  # above the trend curves, on a backing that keeps it readable
+            bbox={"facecolor": "white", "alpha": 0.85, "linewidth": 0, "pad": 1.5},
         )
     ax.scatter(years, frame[column], s=12, color="#222222", zorder=3, label="data")
     rng = np.random.default_rng(seed)
@@ -272,6 +285,11 @@ def plot_parity_cdf(
     return style.save(fig, path, overwrite=overwrite)
 
 
+def _series_title(name: str) -> str:
+    """A series' short human name: its description up to the first comma ("TOP500 #1 system")."""
+    return series_description(name).split(",")[0]
+
+
 def calibration_figure(reports: Sequence[CalibrationReport]) -> Figure:
     """Stated versus achieved coverage of interval forecasts, one line per report and horizon.
 
@@ -298,7 +316,8 @@ def calibration_figure(reports: Sequence[CalibrationReport]) -> Figure:
                 achieved,
                 marker="o",
                 color=style.color(index),
-                label=f"{report.series}, {report.model}, {score.horizon} (n = {score.n})",
+                label=f"{_series_title(report.series)}, {report.model}, {score.horizon} "
+                f"(n = {score.n})",
             )
             index += 1
     ax.set_xlim(0.0, 1.0)
@@ -325,3 +344,61 @@ def plot_calibration(
 ) -> Path:
     """Render :func:`calibration_figure` and write it to ``path`` atomically."""
     return style.save(calibration_figure(reports), path, overwrite=overwrite)
+
+
+def limits_figure(
+    estimates: Mapping[str, Samples],
+    *,
+    brain_power: str = "20 W",
+    machine_power: str = "20 MW",
+) -> Figure:
+    """Brain estimates (median and 90% interval) against physical limits, on one log axis.
+
+    The limits are the CMOS energy-efficiency limit (:data:`CMOS_LIMIT_OPS_PER_JOULE`
+    operations per joule) times ``brain_power`` and times ``machine_power``, and Landauer's
+    bound on irreversible bit erasures per second at ``brain_power`` and body temperature
+    (a count of erasures, not of FLOP: shown for scale).
+
+    Parameters
+    ----------
+    estimates:
+        ``{human label: samples}``, e.g. ``{model.title: model.sample(10_000)}``.
+    brain_power, machine_power:
+        Power budgets as quantities (``"20 W"``, ``"20 MW"``).
+    """
+    limits = [
+        (f"CMOS energy limit at {machine_power}", ceiling_from_limit(machine_power)),
+        (f"CMOS energy limit at {brain_power}", ceiling_from_limit(brain_power)),
+        (
+            f"Landauer bound at {brain_power}, 310 K (bit erasures/s)",
+            landauer_bit_erasures_per_second(brain_power),
+        ),
+    ]
+    rows = len(limits) + len(estimates)
+    fig, (ax,) = style.new_figure(
+        "Brain estimates against physical limits",
+        "Bars: what a machine at the CMOS energy-efficiency limit (Ho, Erdil & Besiroglu "
+        "2023) could compute at each power budget, and Landauer's bound on bit erasures. "
+        "Dots: median of each estimate; whiskers: 90% interval",
+        width=8.0,
+        height=1.9 + 0.42 * rows,
+    )
+    y = np.arange(rows)[::-1]
+    for index, (_, value) in enumerate(limits):
+        ax.barh(y[index], value, color=style.LIGHT_GREY, height=0.55, zorder=2)
+    points = []
+    for offset, samples in enumerate(estimates.values()):
+        p5, p50, p95 = _pow10(samples.percentile_log10(np.asarray([5.0, 50.0, 95.0])))
+        row = y[len(limits) + offset]
+        ax.plot([p5, p95], [row, row], color=style.color(0), lw=2, zorder=3)
+        ax.plot([p50], [row], "o", color=style.color(0), zorder=4)
+        points += [p5, p95]
+    values = [value for _, value in limits] + points
+    ax.set_xlim(min(values) / 30, max(values) * 30)
+    style.log_axis(ax, "x", unit="FLOP/s")
+    ax.set_yticks(y, [label for label, _ in limits] + list(estimates), fontsize=8)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("FLOP/s (the Landauer row: bit erasures per second)")
+    return style.finish(
+        fig, source="brainflops Monte Carlo; CMOS limit: arXiv:2312.08595; Landauer (1961)"
+    )

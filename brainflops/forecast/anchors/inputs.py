@@ -33,12 +33,39 @@ from brainflops.params.parameters import Parameter, parameter_from_record
 
 __all__ = [
     "ANCHOR_UNITS",
+    "INPUT_TITLES",
     "AnchorInputs",
     "inputs_from_text",
     "list_variants",
     "load_inputs",
     "load_variant",
 ]
+
+#: Human labels of the inputs (tables and charts; the ids stay the keys of inputs files).
+INPUT_TITLES: Mapping[str, str] = MappingProxyType(
+    {
+        "brain_flops": "Brain FLOP/s",
+        "nn_efficiency_penalty": "Model vs brain efficiency penalty",
+        "scaling_exponent": "Data scaling exponent",
+        "horizon_short": "Short horizon",
+        "horizon_medium": "Medium horizon",
+        "horizon_long": "Long horizon",
+        "lifetime_penalty": "Lifetime-anchor penalty",
+        "genome_horizon": "Genome horizon",
+        "evolution_individuals": "Ancestral individuals (nematodes)",
+        "evolution_flops_per_individual": "FLOP/s per ancestral brain",
+        "hardware_halving_time": "FLOP/$ halving time",
+        "algorithmic_halving_time": "Algorithmic halving time",
+        "algorithmic_max_reduction": "Algorithmic progress cap",
+        "spend_doubling_time": "Spend doubling time",
+        "weight_short": "Weight: short horizon",
+        "weight_medium": "Weight: medium horizon",
+        "weight_long": "Weight: long horizon",
+        "weight_lifetime": "Weight: lifetime",
+        "weight_genome": "Weight: genome",
+        "weight_evolution": "Weight: evolution",
+    }
+)
 
 #: The unit every input is computed in (and so the dimension it must have).
 ANCHOR_UNITS: Mapping[str, str] = MappingProxyType(

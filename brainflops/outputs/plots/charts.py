@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from brainflops.core import fmt
 from brainflops.core.errors import DataError
@@ -30,8 +30,7 @@ if TYPE_CHECKING:
     from brainflops.models.literature import ReferenceLine
     from brainflops.models.model import Model
     from brainflops.uncertainty.samples import Samples
-    from brainflops.uncertainty.sensitivity import Elasticities, Tornado
-    from brainflops.uncertainty.sobol import SobolIndices
+    from brainflops.uncertainty.sensitivity import Elasticities, SobolIndices, Tornado
 
 __all__ = [
     "breakdown",
@@ -45,47 +44,39 @@ __all__ = [
 ]
 
 _MAX_BARS = 12  # bars beyond this are summed into "all others"
+_LEGEND_ROWS = 3  # empty rows under the comparison's estimates, for its "for scale" legend
 _LABEL_CHARS = 58
 
 
-class _Log10Locator(Locator):
-    """Ticks for an axis in log10 units: whole decades, or 1-2-5 steps when few fit.
-
-    A span under about two decades holds fewer than three whole decades; ticks at 2x and
-    5x keep its labels distinct (MaxNLocator would fall back to 20.25, 20.4, ... which all
-    read as the same power of ten).
-    """
-
-    def __call__(self) -> Sequence[float]:
-        low, high = sorted(self.axis.get_view_interval()) if self.axis else (0.0, 1.0)
-        return self.tick_values(low, high)
-
-    def tick_values(self, vmin: float, vmax: float) -> Sequence[float]:
-        decades = MaxNLocator(nbins=9, integer=True).tick_values(vmin, vmax)
-        if sum(vmin <= d <= vmax and float(d).is_integer() for d in decades) >= 3:
-            return list(decades)
-        candidates = [
-            e + math.log10(m)
-            for e in range(math.floor(vmin), math.ceil(vmax) + 1)
-            for m in (1, 2, 5)
-        ]
-        return [c for c in candidates if vmin <= c <= vmax]
-
-
-def _log10_label(value: float, _position: object = None) -> str:
-    """``10^21`` on a whole decade, ``2×10^20`` between decades."""
-    exponent = math.floor(value + 1e-9)
-    mantissa = 10 ** (value - exponent)
-    if abs(mantissa - 1) < 1e-6:
-        return f"$10^{{{exponent}}}$"
-    return f"${mantissa:.0f}\\times10^{{{exponent}}}$"
-
-
 def _log10_axis(ax: Axes, axis: str = "x") -> None:
-    """A linear axis in log10 units labelled as powers of ten (works beyond float range)."""
+    """A linear axis in log10 units labelled as powers of ten (works beyond float range).
+
+    Spans with fewer than two whole decades get ticks at 1, 2 and 5 times a power of ten
+    (never two ticks both written "10^21").
+    """
     target = ax.xaxis if axis == "x" else ax.yaxis
-    target.set_major_locator(_Log10Locator())
-    target.set_major_formatter(FuncFormatter(_log10_label))
+    low, high = sorted(ax.get_xlim() if axis == "x" else ax.get_ylim())
+    if math.floor(high) - math.ceil(low) >= 1:
+        target.set_major_locator(MaxNLocator(nbins=9, integer=True))
+        target.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{v:.0f}}}$"))
+        return
+    ticks = [
+        exponent + math.log10(mantissa)
+        for exponent in range(math.floor(low), math.ceil(high) + 1)
+        for mantissa in (1, 2, 5)
+        if low <= exponent + math.log10(mantissa) <= high
+    ]
+    # A span too narrow for two such ticks gets evenly spaced ones.
+    target.set_major_locator(FixedLocator(ticks) if len(ticks) >= 2 else MaxNLocator(nbins=5))
+    target.set_major_formatter(FuncFormatter(lambda v, _: _mantissa_power(v)))
+
+
+def _mantissa_power(log10_value: float) -> str:
+    """``2 × 10^20`` (mathtext) for log10 2e20; ``10^21`` for a whole decade."""
+    exponent = math.floor(log10_value + 1e-9)
+    mantissa = f"{10 ** (log10_value - exponent):.2g}"
+    power = f"10^{{{exponent}}}"
+    return f"${power}$" if mantissa == "1" else f"${mantissa} \\times {power}$"
 
 
 def _short(text: str, width: int = _LABEL_CHARS) -> str:
@@ -118,7 +109,7 @@ def distribution(
     )
     fig, (ax,) = style.new_figure(
         title or "How much computation the brain performs: the model's uncertainty",
-        _short(subtitle, 110),
+        subtitle,
         height=4.2,
     )
     counts, edges = samples.histogram(60)
@@ -175,11 +166,8 @@ def breakdown(model: Model, *, source: str = "") -> Figure:
         rows.append(extra)
     fig, (ax,) = style.new_figure(
         "Where the computation goes",
-        _short(
-            f"{model.title}: FLOP/s of each stage at the inputs' central values; total "
-            f"{fmt.from_log10(model.central_log10(), 'FLOP/s')}",
-            110,
-        ),
+        f"{model.title}: FLOP/s of each stage at the inputs' central values; total "
+        f"{fmt.from_log10(model.central_log10(), 'FLOP/s')}",
         height=1.6 + 0.34 * len(rows),
     )
     y = np.arange(len(rows))[::-1]
@@ -226,14 +214,9 @@ def tornado(
     ax.grid(axis="y", visible=False)
     _log10_axis(ax)
     ax.set_xlabel("total FLOP/s (log scale)")
-    # A structural row's ends are alternatives, not percentiles: the legend names them.
-    low_text, high_text = "input at its 5th percentile", "input at its 95th percentile"
-    if result.structural:
-        low_text += f" (structure: {result.alternative_low})"
-        high_text += f" (structure: {result.alternative_high})"
     handles = [
-        Line2D([], [], color=style.color(0), lw=6, label=low_text),
-        Line2D([], [], color=style.color(1), lw=6, label=high_text),
+        Line2D([], [], color=style.color(0), lw=6, label="input at its 5th percentile"),
+        Line2D([], [], color=style.color(1), lw=6, label="input at its 95th percentile"),
     ]
     ax.legend(handles=handles, fontsize=7.5, frameon=False, loc="lower right")
     return style.finish(fig, source=f"brainflops sensitivity --method tornado ({result.model})")
@@ -302,11 +285,10 @@ def sensitivity(
     """The chart of any sensitivity result: :func:`elasticities`, :func:`tornado` or
     :func:`sobol` by its type."""
     from brainflops.uncertainty import sensitivity as analysis  # noqa: PLC0415
-    from brainflops.uncertainty.sobol import SobolIndices as SobolResult  # noqa: PLC0415
 
     if isinstance(result, analysis.Tornado):
         return tornado(result, model=model)
-    if isinstance(result, SobolResult):
+    if isinstance(result, analysis.SobolIndices):
         return sobol(result, model=model)
     return elasticities(result, model=model)
 
@@ -353,6 +335,7 @@ def comparison(
     estimate.
     """
     from brainflops.models import literature  # noqa: PLC0415 - layer below, loaded on use
+    from brainflops.models.presets import load_preset  # noqa: PLC0415
 
     if table is None:
         table = literature.comparison_table(presets)
@@ -360,22 +343,28 @@ def comparison(
         raise DataError("nothing to plot: the comparison table is empty")
     refs = literature.reference_lines() if references is None else list(references)
     blocks = _comparison_rows(table)
+    # A preset is listed under its default variant ("dettmers2015:cerebellar"): match titles.
+    highlight_title = load_preset(highlight).title if highlight else None
     if extra is not None:
         import pandas as pd  # noqa: PLC0415
 
         row = {"preset": "__model__", "group": "this model", "year": None, **extra}
         blocks.insert(0, ("this model", pd.DataFrame([row])))
-    n_rows = sum(len(rows) + 1 for _, rows in blocks)
+    n_rows = sum(len(rows) + 1 for _, rows in blocks) + (_LEGEND_ROWS if refs else 0)
     fig, (ax,) = style.new_figure(
         "Published estimates of the brain's computation",
-        f"Central value and 90% interval of each estimate, in FLOP/s; as of {date.today():%B %Y}",
+        f"Central value and 90% interval of each estimate, in FLOP/s (operations converted "
+        f"to FLOP as each preset states); as of {date.today():%B %Y}",
         width=9.0,
         height=2.4 + 0.27 * n_rows,
     )
     y = 0.0
     ticks, labels, bold = [], [], []
     for index, (group, rows) in enumerate(blocks):
-        colour = "#000000" if group == "this model" else style.color(index)
+        # Six palette colours that read as text on white (yellow does not), black for the model.
+        colour = {"this model": "#000000", "brainflops": style.GREY}.get(
+            group, style.color(index % 6)
+        )
         ax.text(
             0.0,
             y,
@@ -391,7 +380,7 @@ def comparison(
         )
         y += 1.0
         for row in rows.to_dict("records"):
-            mine = row["preset"] in (highlight, "__model__")
+            mine = row["preset"] in (highlight, "__model__") or row["title"] == highlight_title
             row_colour = "#000000" if mine else colour
             low, high = math.log10(row["low"]), math.log10(row["high"])
             if high > low + 1e-9:
@@ -419,7 +408,7 @@ def comparison(
         if is_bold:
             tick.set_fontweight("bold")
     ax.tick_params(axis="y", length=0)
-    ax.set_ylim(y - 0.5, -0.8)
+    ax.set_ylim(y - 0.5 + (_LEGEND_ROWS if refs else 0), -0.8)
     ax.grid(axis="y", visible=False)
     handles = []
     for ref, dash in zip(refs, ("--", ":", "-."), strict=False):
@@ -428,7 +417,7 @@ def comparison(
     if handles:
         ax.legend(
             handles=handles,
-            loc="lower right",
+            loc="lower right",  # in the empty rows kept below the last estimate
             fontsize=7.5,
             frameon=True,
             framealpha=0.9,
@@ -437,7 +426,7 @@ def comparison(
             title_fontsize=7.5,
         )
     _log10_axis(ax)
-    ax.set_xlabel("FLOP/s (log scale; operations converted to FLOP as each preset states)")
+    ax.set_xlabel("FLOP/s (log scale)")
     return style.finish(
         fig,
         source="each source's own inputs and arithmetic (brainflops compare)",

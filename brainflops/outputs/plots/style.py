@@ -273,7 +273,7 @@ def _drawn_texts(fig: Figure) -> list[Text]:
         texts += [*ax.texts, ax.title]
         legend = ax.get_legend()
         if legend is not None:
-            texts += legend.get_texts()
+            texts += [*legend.get_texts(), legend.get_title()]
         for axis in (ax.xaxis, ax.yaxis):
             texts.append(axis.label)
             low, high = sorted(axis.get_view_interval())
@@ -284,7 +284,7 @@ def _drawn_texts(fig: Figure) -> list[Text]:
                 if low - 1e-9 * span <= tick.get_loc() <= high + 1e-9 * span
             ]
     for legend in fig.legends:
-        texts += legend.get_texts()
+        texts += [*legend.get_texts(), legend.get_title()]
     return texts
 
 

@@ -48,7 +48,7 @@ def anchors_section(model: Model, samples: int, seed: int) -> Section:
         [
             row["label"],
             f"{row['weight']:.2f}",
-            *(f"10^{row[q]:.1f}" for q in ("p10", "p50", "p90")),
+            *(fmt.from_log10(row[q]) for q in ("p10", "p50", "p90")),
         ]
         for row in ours.anchor_rows()
     ]

@@ -17,6 +17,7 @@ import sympy as sp
 
 from brainflops.core import fmt
 from brainflops.core.errors import MissingDependencyError, NonMonotoneError
+from brainflops.data.datasets import series_description
 from brainflops.forecast import timeline, trends
 from brainflops.hardware import plan as hardware
 from brainflops.models import literature
@@ -354,7 +355,10 @@ def _timeline(model: Model, samples: Samples, options: Options) -> Section:
     low, high = (float(v) for v in 10 ** criterion.log10_target(np.array([p5, p95])))
     finite = [r.p95_year for r in results.values() if math.isfinite(r.p95_year)]
     trend_fig = brain_band_trend(
-        series, fitted, (f"{model.name} (90%)", low, high), max(finite) if finite else None
+        series,
+        fitted,
+        (f"{model.title.split(':')[0]} (90%)", low, high),
+        max(finite) if finite else None,
     )
     rows = [
         [
@@ -371,8 +375,8 @@ def _timeline(model: Model, samples: Samples, options: Options) -> Section:
         key="timeline",
         title="Timeline",
         paragraphs=(
-            f"Criterion {criterion.name}: {criterion.description} Trends are fitted to "
-            f"{series} in log space; each draw of the estimate meets a draw of the trend's "
+            f"Criterion {criterion.name}: {criterion.description}. Trends are fitted to "
+            f"the {series_description(series)} series in log space; each draw of the estimate meets a draw of the trend's "
             "parameters, and its parity year is when that trend reaches it. The extrapolation "
             "assumes the fitted growth continues, the weakest step of any such forecast." + note,
         ),
@@ -476,11 +480,20 @@ def _link(text: str, url: str) -> Cell:
     return Cell(f"{text} <{url}>", f'{escape(text)} <a href="{escape(url)}">{escape(url)}</a>')
 
 
+def _parameter_cell(name: str, titles: dict[str, str]) -> Cell:
+    """The parameter's human label, with the id that ``--set`` and scenarios use below it."""
+    from html import escape  # noqa: PLC0415
+
+    label = fmt.label(name, titles)
+    return Cell(f"{label} ({name})", f"{escape(label)}<br><code>{escape(name)}</code>")
+
+
 def _assumptions(model: Model) -> Section:
     frame = assumptions_frame(model)
+    titles = dict(model.metadata.get("titles", {}))
     rows = [
         [
-            r["name"],
+            _parameter_cell(r["name"], titles),
             fmt.sci(r["value"], r["unit"]),
             "" if r["low"] is None or math.isnan(r["low"]) else fmt.interval(r["low"], r["high"]),
             r["provenance"] + ("" if r["verified"] else ", unverified"),
