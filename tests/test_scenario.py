@@ -694,9 +694,9 @@ def test_hostile_formula_is_rejected_and_nothing_runs(formula, tmp_path, monkeyp
     monkeypatch.setattr(sp, "sympify", guard(sp.sympify))
     scenario = tmp_path / "evil.toml"
     scenario.write_text(BASE + f'[[formulas]]\nname = "evil"\nformula = {json.dumps(text)}\n')
-    started = time.perf_counter()
+    started = time.process_time()
     problems = validate_scenario(scenario)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert len(problems) == 1
     assert problems[0].startswith(f"{scenario}:3: formulas[0]: ")
     assert not marker.exists()
@@ -722,9 +722,9 @@ def test_hostile_formula_is_rejected_and_nothing_runs(formula, tmp_path, monkeyp
     ],
 )
 def test_hostile_or_unreadable_quantity_text_is_refused_fast(text):
-    started = time.perf_counter()
+    started = time.process_time()
     problems = problems_of(f"[set]\nfiring_rate = {json.dumps(text)}")
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert "set.firing_rate" in problems[0]
 
 
@@ -947,10 +947,10 @@ def test_fuzz_broken_scenarios_raise_a_scenario_error_naming_the_key(case, mutat
         return  # a plain number is right for a dimensionless parameter
     text, key = mutate(document, name)
     text = text if text is not None else scenario_text_with_extras(document)
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ScenarioError) as info:
         scenario_from_text(text, "fuzz.toml")
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert key in "\n".join(info.value.problems), (label, info.value.problems)
 
 
@@ -1069,9 +1069,9 @@ def test_fuzz_arbitrary_documents_never_raise_anything_else(document, with_base)
         text = toml_document(document)
     except TypeError:
         return
-    started = time.perf_counter()
+    started = time.process_time()
     check_outcome(text)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
 
 
 @settings(max_examples=80, deadline=None)
