@@ -489,3 +489,16 @@ def test_timeline_training_run_names_the_first_model(capsys):
                          "--samples", "100")  # fmt: skip
     assert code == 0, err
     assert "already reached" in out
+
+
+def test_timeline_precision_reaches_the_budget_criterion_and_is_refused_elsewhere(capsys):
+    data = run_json(
+        capsys, "timeline", "--brain", "1e16", "--criterion", "budget", "--precision", "bf16"
+    )
+    entry = data[0] if isinstance(data, list) else data
+    assert "gpu-flops-per-dollar-bf16" in json.dumps(entry)
+    code, out, err = run(capsys, "timeline", "--brain", "1e16", "--precision", "bf16")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "--precision" in err

@@ -83,6 +83,9 @@ MIN_KNOWN_CASES = 6  # fewest known errors per member before the ensemble foreca
 # a regime change (the post-2013 slowdown) enters the intervals as soon as it is observed
 # instead of being outvoted by decades of older errors (a choice; see the calibrate docs).
 HALF_LIFE_YEARS = 6.0
+# Years after an origin before the progress towards its target counts as evidence of the
+# pace (a choice, set before any scoring: the #1 staircase takes a step every 1-3 years).
+INTERIM_MIN_YEARS = 2.0
 _H_MIN = 0.5  # years; a forecast is never sooner than one list interval after the origin
 _H_MAX = 500.0  # years; a member that says "never" is scored as this far off
 _EPS = 1e-9
@@ -166,20 +169,42 @@ class CalibrationCase:
     log10_target: float
     horizons: dict[str, float]
     actual_year: float
+    progress: tuple[tuple[float, float], ...] = ()
 
     def log_error(self, member: str, at: float = math.inf) -> float:
         """``ln(h_actual / h_member)`` as known at ``at``; ``nan`` when nothing is known yet.
 
-        Before the target is reached the error is censored: once the member's forecast
-        date has passed, ``ln((at - origin) / h_member)`` is a known lower bound and is
-        used as the error (a miss seen as it happens); before that date, nothing is known.
-        ``nan`` too when the member was not fitted.
+        Before the target is reached the error is estimated from the progress so far
+        (:meth:`interim_log_error`), and once the member's forecast date has passed it is
+        at least the censored bound ``ln((at - origin) / h_member)`` (a miss seen as it
+        happens). ``nan`` when neither is known yet, or when the member was not fitted.
         """
         forecast = min(self.horizons.get(member, math.nan), _H_MAX)
         if self.actual_year <= at + _EPS:
             return math.log((self.actual_year - self.origin) / forecast)
         elapsed = at - self.origin
-        return math.log(elapsed / forecast) if elapsed > forecast else math.nan
+        censored = math.log(elapsed / forecast) if elapsed > forecast else math.nan
+        interim = self.interim_log_error(member, at)
+        return float(np.fmax(censored, interim))
+
+    def interim_log_error(self, member: str, at: float) -> float:
+        """The error implied by the progress made by ``at`` if the series keeps its pace.
+
+        After ``elapsed = at - origin`` years the series has climbed ``p`` of the
+        ``log10(multiple)`` decades to the target; at that pace it needs
+        ``elapsed * log10(multiple) / p`` years in all, which against the member's horizon
+        gives the error. Known only after :data:`INTERIM_MIN_YEARS`, so that one list's
+        noise (or the wait for the next #1 machine) does not count as a trend; ``nan``
+        before that, and the longest horizon (:data:`_H_MAX`) when nothing was gained.
+        """
+        forecast = min(self.horizons.get(member, math.nan), _H_MAX)
+        elapsed = at - self.origin
+        seen = [gain for year, gain in self.progress if year <= at + _EPS]
+        if elapsed < INTERIM_MIN_YEARS or not seen:
+            return math.nan
+        pace = max(seen[-1], 0.0) / elapsed  # decades per year since the origin
+        needed = _H_MAX if pace <= 0 else min(math.log10(self.multiple) / pace, _H_MAX)
+        return math.log(needed / forecast)
 
     def known_at(self, at: float) -> float:
         """The date from which this case's (possibly censored) error is known, ``<= at``."""
@@ -198,7 +223,11 @@ def _cases(frame: pd.DataFrame, name: str) -> tuple[CalibrationCase, ...]:
         targets = record + np.log10(np.array(MULTIPLES))
         _, horizons, _ = member_forecasts(_named(upto, name), targets)
         actual = first_reached_years(frame, targets)
+        # Decades gained over the record at the origin, at each later date (the running
+        # record, so a list below an earlier peak loses nothing).
+        gains = np.maximum.accumulate(log10_values)[index + 1 :] - record
         for k, multiple in enumerate(MULTIPLES):
+            later = years[index + 1 :] < actual[k]
             out.append(
                 CalibrationCase(
                     origin=float(years[index]),
@@ -206,6 +235,10 @@ def _cases(frame: pd.DataFrame, name: str) -> tuple[CalibrationCase, ...]:
                     log10_target=float(targets[k]),
                     horizons={m: float(h[k]) for m, h in horizons.items()},
                     actual_year=float(actual[k]),
+                    progress=tuple(
+                        (float(y), float(g))
+                        for y, g in zip(years[index + 1 :][later], gains[later], strict=True)
+                    ),
                 )
             )
     return tuple(out)
@@ -221,7 +254,10 @@ def _named(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 def _cached_cases(name: str) -> tuple[CalibrationCase, ...]:
     frame, _ = _series_frame(name)
     records = cached(name, frame, lambda: [asdict(case) for case in _cases(frame, name)])
-    return tuple(CalibrationCase(**record) for record in records)
+    return tuple(
+        CalibrationCase(**(record | {"progress": tuple(map(tuple, record["progress"]))}))
+        for record in records
+    )
 
 
 def calibration_cases(series: pd.DataFrame | str) -> tuple[CalibrationCase, ...]:
@@ -263,7 +299,7 @@ def pooled_cases(series: pd.DataFrame | str) -> tuple[CalibrationCase, ...]:
 def _known_series() -> set[str]:
     from brainflops.data.datasets import list_series  # noqa: PLC0415 - only when pooling
 
-    return {*list_series(), ML_TRAINING_SERIES}
+    return {*list_series(precisions=True), ML_TRAINING_SERIES}
 
 
 def _known(cases: tuple[CalibrationCase, ...], at: float) -> list[CalibrationCase]:
