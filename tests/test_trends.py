@@ -587,6 +587,7 @@ def test_cases_use_only_data_up_to_each_origin_and_score_against_the_data():
 
 def test_known_cases_are_strictly_before_the_origin():
     from brainflops.forecast.trends import ensemble as ens
+    from brainflops.forecast.trends.adaptive import INTERIM_MIN_YEARS
 
     cases = ens.calibration_cases(synthetic_staircase())
     at = cases[len(cases) // 2].origin
@@ -608,7 +609,7 @@ def test_known_cases_are_strictly_before_the_origin():
                 censored if math.isnan(interim) else max(censored, interim)
             )
             assert error >= censored > 0
-        elif at - case.origin >= ens.INTERIM_MIN_YEARS:  # open: the pace so far says
+        elif at - case.origin >= INTERIM_MIN_YEARS:  # open: the pace so far says
             assert error == pytest.approx(interim)
         else:  # too early to tell: nothing known
             assert math.isnan(error)

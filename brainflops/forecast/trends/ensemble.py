@@ -50,6 +50,7 @@ from scipy import special
 
 from brainflops.core.errors import InvalidValueError
 from brainflops.data.datasets import value_column, value_unit
+from brainflops.forecast.trends.adaptive import Progress, pace_arrival
 from brainflops.forecast.trends.base import TrendModel, doubling_for_json
 from brainflops.forecast.trends.case_cache import cached
 from brainflops.forecast.trends.fit import doubling, fit_exponential, fit_logistic, fit_piecewise
@@ -83,9 +84,6 @@ MIN_KNOWN_CASES = 6  # fewest known errors per member before the ensemble foreca
 # a regime change (the post-2013 slowdown) enters the intervals as soon as it is observed
 # instead of being outvoted by decades of older errors (a choice; see the calibrate docs).
 HALF_LIFE_YEARS = 6.0
-# Years after an origin before the progress towards its target counts as evidence of the
-# pace (a choice, set before any scoring: the #1 staircase takes a step every 1-3 years).
-INTERIM_MIN_YEARS = 2.0
 _H_MIN = 0.5  # years; a forecast is never sooner than one list interval after the origin
 _H_MAX = 500.0  # years; a member that says "never" is scored as this far off
 _EPS = 1e-9
@@ -169,7 +167,7 @@ class CalibrationCase:
     log10_target: float
     horizons: dict[str, float]
     actual_year: float
-    progress: tuple[tuple[float, float], ...] = ()
+    progress: Progress = ()
 
     def log_error(self, member: str, at: float = math.inf) -> float:
         """``ln(h_actual / h_member)`` as known at ``at``; ``nan`` when nothing is known yet.
@@ -193,18 +191,13 @@ class CalibrationCase:
         After ``elapsed = at - origin`` years the series has climbed ``p`` of the
         ``log10(multiple)`` decades to the target; at that pace it needs
         ``elapsed * log10(multiple) / p`` years in all, which against the member's horizon
-        gives the error. Known only after :data:`INTERIM_MIN_YEARS`, so that one list's
-        noise (or the wait for the next #1 machine) does not count as a trend; ``nan``
-        before that, and the longest horizon (:data:`_H_MAX`) when nothing was gained.
+        gives the error (:func:`~brainflops.forecast.trends.adaptive.pace_arrival`);
+        ``nan`` before :data:`~.adaptive.INTERIM_MIN_YEARS`, and the longest horizon (:data:`_H_MAX`)
+        when nothing was gained.
         """
         forecast = min(self.horizons.get(member, math.nan), _H_MAX)
-        elapsed = at - self.origin
-        seen = [gain for year, gain in self.progress if year <= at + _EPS]
-        if elapsed < INTERIM_MIN_YEARS or not seen:
-            return math.nan
-        pace = max(seen[-1], 0.0) / elapsed  # decades per year since the origin
-        needed = _H_MAX if pace <= 0 else min(math.log10(self.multiple) / pace, _H_MAX)
-        return math.log(needed / forecast)
+        arrival = pace_arrival(self.origin, math.log10(self.multiple), self.progress, at)
+        return math.log(min(arrival - self.origin, _H_MAX) / forecast)
 
     def known_at(self, at: float) -> float:
         """The date from which this case's (possibly censored) error is known, ``<= at``."""
