@@ -587,7 +587,6 @@ def test_cases_use_only_data_up_to_each_origin_and_score_against_the_data():
 
 def test_known_cases_are_strictly_before_the_origin():
     from brainflops.forecast.trends import ensemble as ens
-    from brainflops.forecast.trends.adaptive import INTERIM_MIN_YEARS
 
     cases = ens.calibration_cases(synthetic_staircase())
     at = cases[len(cases) // 2].origin
@@ -601,40 +600,30 @@ def test_known_cases_are_strictly_before_the_origin():
             assert error == pytest.approx(
                 math.log((case.actual_year - case.origin) / case.horizons["exponential"])
             )
-            continue
-        interim = case.interim_log_error("exponential", at)
-        if forecast_date < at:  # overdue: at least the censored lower bound, positive
-            censored = math.log((at - case.origin) / (forecast_date - case.origin))
+        elif forecast_date < at:  # overdue: the censored lower bound, positive
             assert error == pytest.approx(
-                censored if math.isnan(interim) else max(censored, interim)
+                math.log((at - case.origin) / (forecast_date - case.origin))
             )
-            assert error >= censored > 0
-        elif at - case.origin >= INTERIM_MIN_YEARS:  # open: the pace so far says
-            assert error == pytest.approx(interim)
-        else:  # too early to tell: nothing known
+            assert error > 0
+        else:  # still open: nothing known
             assert math.isnan(error)
 
 
-def test_interim_error_is_the_pace_so_far_against_the_forecast():
+def test_cases_record_the_climb_towards_their_target():
     from brainflops.forecast.trends import ensemble as ens
 
-    # Half a decade gained in 3 years: the 10x target needs 6 years; the member said 4.
-    case = ens.CalibrationCase(
-        origin=2000.0,
-        multiple=10.0,
-        log10_target=11.0,
-        horizons={"exponential": 4.0},
-        actual_year=math.inf,
-        progress=((2001.0, 0.1), (2003.0, 0.5), (2004.0, 0.6)),
-    )
-    assert case.interim_log_error("exponential", 2003.0) == pytest.approx(math.log(6.0 / 4.0))
-    assert math.isnan(case.interim_log_error("exponential", 2001.5))  # under two years
-    # overdue at 2004.5: 0.6 decades in 4.5 years needs 7.5; the censored bound is 4.5
-    assert case.log_error("exponential", 2004.5) == pytest.approx(math.log(7.5 / 4.0))
-    stalled = ens.CalibrationCase(
-        2000.0, 10.0, 11.0, {"exponential": 4.0}, math.inf, ((2003.0, 0.0),)
-    )
-    assert stalled.log_error("exponential", 2003.0) == pytest.approx(math.log(ens._H_MAX / 4.0))
+    data = synthetic_staircase()
+    years = data["year"].to_numpy()
+    record = np.maximum.accumulate(np.log10(data["value [FLOP/s]"].to_numpy()))
+    for case in ens.calibration_cases(data)[:8]:
+        at_origin = record[years <= case.origin][-1]
+        expected = [
+            (y, r - at_origin) for y, r in zip(years, record, strict=True)
+            if case.origin < y < case.actual_year
+        ]  # fmt: skip
+        assert [y for y, _ in case.progress] == pytest.approx([y for y, _ in expected])
+        assert [g for _, g in case.progress] == pytest.approx([g for _, g in expected])
+        assert all(g < math.log10(case.multiple) for _, g in case.progress)
 
 
 def test_stacking_weights_favour_the_member_with_smaller_errors():

@@ -14,9 +14,14 @@ for time series prediction", NeurIPS 36), which keeps the draws a distribution:
     log s <- max(log s + ETA (err - alpha), 0),     s capped at MAX_SCALE.
 
 Feedback is delayed: a forecast made at ``t`` is scored once its target is reached (hit or
-miss), or as a miss as soon as its upper bound has passed without the target. Updates are
-applied in the order the scores became known, and only scores known at the forecast
-origin count (strictly out of sample). The floor at 1 keeps the interval at least as wide
+miss), or as a miss as soon as its upper bound has passed without the target, or as a miss
+as soon as the pace the series has kept since ``t`` (at least :data:`INTERIM_MIN_YEARS`
+of it) puts the target outside the interval (:func:`pace_arrival`). A 100x target takes
+8-14 years to be reached, so without that last rule a slowdown widened nothing until the
+forecasts made during it were already scored. Updates are applied in the order the scores
+became known, and only scores known at the forecast origin count (strictly out of
+sample); a pace-based miss is re-judged at every date, so it is withdrawn when the series
+catches up. The floor at 1 keeps the interval at least as wide
 as the observed errors; the cap bounds the width. Both, and ``ETA``, are choices; with them
 the long-run guarantee of ACI no longer holds exactly (it needs unbounded widths).
 """

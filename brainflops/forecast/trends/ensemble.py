@@ -50,7 +50,7 @@ from scipy import special
 
 from brainflops.core.errors import InvalidValueError
 from brainflops.data.datasets import value_column, value_unit
-from brainflops.forecast.trends.adaptive import Progress, pace_arrival
+from brainflops.forecast.trends.adaptive import Progress
 from brainflops.forecast.trends.base import TrendModel, doubling_for_json
 from brainflops.forecast.trends.case_cache import cached
 from brainflops.forecast.trends.fit import doubling, fit_exponential, fit_logistic, fit_piecewise
@@ -172,32 +172,18 @@ class CalibrationCase:
     def log_error(self, member: str, at: float = math.inf) -> float:
         """``ln(h_actual / h_member)`` as known at ``at``; ``nan`` when nothing is known yet.
 
-        Before the target is reached the error is estimated from the progress so far
-        (:meth:`interim_log_error`), and once the member's forecast date has passed it is
-        at least the censored bound ``ln((at - origin) / h_member)`` (a miss seen as it
-        happens). ``nan`` when neither is known yet, or when the member was not fitted.
+        Before the target is reached the error is censored: once the member's forecast
+        date has passed, ``ln((at - origin) / h_member)`` is a known lower bound and is
+        used as the error (a miss seen as it happens); before that date, nothing is known.
+        ``nan`` too when the member was not fitted. (The pace so far, ``progress``, is not
+        an error: it feeds only the hit-or-miss record of the adaptive widening, where one
+        stalled list cannot weigh more than one miss.)
         """
         forecast = min(self.horizons.get(member, math.nan), _H_MAX)
         if self.actual_year <= at + _EPS:
             return math.log((self.actual_year - self.origin) / forecast)
         elapsed = at - self.origin
-        censored = math.log(elapsed / forecast) if elapsed > forecast else math.nan
-        interim = self.interim_log_error(member, at)
-        return float(np.fmax(censored, interim))
-
-    def interim_log_error(self, member: str, at: float) -> float:
-        """The error implied by the progress made by ``at`` if the series keeps its pace.
-
-        After ``elapsed = at - origin`` years the series has climbed ``p`` of the
-        ``log10(multiple)`` decades to the target; at that pace it needs
-        ``elapsed * log10(multiple) / p`` years in all, which against the member's horizon
-        gives the error (:func:`~brainflops.forecast.trends.adaptive.pace_arrival`);
-        ``nan`` before :data:`~.adaptive.INTERIM_MIN_YEARS`, and the longest horizon (:data:`_H_MAX`)
-        when nothing was gained.
-        """
-        forecast = min(self.horizons.get(member, math.nan), _H_MAX)
-        arrival = pace_arrival(self.origin, math.log10(self.multiple), self.progress, at)
-        return math.log(min(arrival - self.origin, _H_MAX) / forecast)
+        return math.log(elapsed / forecast) if elapsed > forecast else math.nan
 
     def known_at(self, at: float) -> float:
         """The date from which this case's (possibly censored) error is known, ``<= at``."""
