@@ -20,7 +20,8 @@ hpcg       hpcg-rank1 (FLOP/s)   ``B``: the HPCG #1 reaches B (Dettmers' metric)
 hpcg-hpl   top500-rank1 (FLOP/s) ``B / ratio``: HPL #1 × measured HPCG/HPL ratio ≥ B
 top500-sum top500-sum (FLOP/s)   ``B``: all 500 systems together
 budget     gpu-flops-per-dollar  ``B / budget``: ``budget`` US$ of accelerators give B
-           (``-P`` at precision P)
+                                 (FP32; at a chosen precision P, the series
+                                 gpu-flops-per-dollar-P)
 energy     green500-rank1        ``B / power``: ``power`` W (default the brain's 20 W,
            (FLOP/s/W)            ``brain_power`` of ``data/facility.toml``) at the
                                  Green500 #1's efficiency give B; at a chosen
@@ -244,27 +245,24 @@ def get_criterion(
     if name == "budget":
         budget = _positive(budget_usd, "budget_usd")
         chosen = precision or "fp32"
-        return Criterion(
+        return _accelerator_criterion(
             name,
-            precision_series("per-dollar", chosen),
-            "FLOP/s/USD",
-            -math.log10(budget),
+            "per-dollar",
+            chosen,
+            budget,
             f"US${budget:,.0f} of accelerators ({chosen.upper()} FLOP/s per nominal "
             "launch-price dollar) reach the brain estimate",
-            "Epoch AI, Data on Machine Learning Hardware (CC BY 4.0)",
         )
     if name == "energy":
         power = _brain_power_w() if power_w is None else _positive(power_w, "power_w")
         if precision is not None:
-            return Criterion(
+            return _accelerator_criterion(
                 name,
-                precision_series("per-watt", precision),
-                "FLOP/s/W",
-                -math.log10(power),
+                "per-watt",
+                precision,
+                power,
                 f"{power:g} W of accelerators (peak {precision.upper()} FLOP/s per W of "
                 "board TDP) reaches the brain estimate",
-                "Epoch AI, Data on Machine Learning Hardware (CC BY 4.0); brain power: "
-                "brain_power of data/facility.toml (literature.md section 3.4)",
             )
         return Criterion(
             name,
@@ -279,6 +277,18 @@ def get_criterion(
     if name == "training-run":
         return _training_run_criterion()
     raise UnknownNameError(kind="criterion", name=str(name), known=_CRITERIA)
+
+
+def _accelerator_criterion(
+    name: str, quantity: str, precision: str, amount: float, description: str
+) -> Criterion:
+    """A criterion on an accelerator frontier: ``amount`` dollars or watts of parts give B."""
+    source = "Epoch AI, Data on Machine Learning Hardware (CC BY 4.0)"
+    if quantity == "per-watt":
+        source += "; brain power: brain_power of data/facility.toml (literature.md section 3.4)"
+    unit = "FLOP/s/USD" if quantity == "per-dollar" else "FLOP/s/W"
+    series = precision_series(quantity, precision)
+    return Criterion(name, series, unit, -math.log10(amount), description, source)
 
 
 # Criteria that compare the brain's FLOP/s directly with a FLOP/s series:
