@@ -38,7 +38,7 @@ import sympy as sp
 from brainflops.core.errors import BrainflopsError, ScenarioError, UnknownNameError
 from brainflops.core.units import as_quantity, ureg
 from brainflops.models.expressions import parse_formula
-from brainflops.models.headline import headline_from_meta, kind_of
+from brainflops.models.headline import Headline, headline_from_meta, kind_of
 from brainflops.models.model import Model, Term, check_formula_units
 from brainflops.ops.stages import POPULATION_ROLES, STAGES
 from brainflops.params.parameters import RECORD_KEYS, Parameter, parameter_from_record
@@ -316,86 +316,20 @@ def _inside_range(record: Mapping[str, Any], value: Any) -> bool:
     return bool(low <= new <= high)
 
 
-def build_model(document: Mapping[str, Any], origin: str = "document") -> Model:  # noqa: PLR0912, PLR0915 - one pass over a preset document's sections
+def build_model(document: Mapping[str, Any], origin: str = "document") -> Model:
     """Build and check a :class:`Model` from a preset or scenario document.
 
     Every problem found is collected and raised together as one
     :class:`~brainflops.core.errors.ScenarioError`.
     """
-    problems: list[str] = []
     if not isinstance(document, Mapping) or not document:
         raise ScenarioError([f"{origin}: the document is empty"])
-    problems += [f"{key}: unknown top-level table" for key in sorted(set(document) - _TOP_KEYS)]
-    meta = document.get("preset", {})
-    if not isinstance(meta, Mapping):
-        problems.append("preset: expected a table")
-        meta = {}
-    problems += [f"preset.{k}: unknown key" for k in sorted(set(meta) - PRESET_KEYS - {"variant"})]
-    for table in ("populations", "formulas", "correlations"):
-        if not isinstance(document.get(table, []), list):
-            problems.append(f"{table}: expected a list of tables ([[{table}]])")
-    for key in ("name", "title"):
-        if not isinstance(meta.get(key), str) or not meta.get(key):
-            problems.append(f"preset.{key}: missing")
-
-    parameters: dict[str, Parameter] = {}
-    try:
-        records = flatten_parameters(document.get("parameters", {}))
-    except ScenarioError as exc:
-        problems += exc.problems
-        records = {}
-    for name, record in records.items():
-        try:
-            parameters[name] = parameter_from_record(name, record)
-        except BrainflopsError as exc:
-            problems.append(f"parameters.{name}: {_reason(exc, name)}")
-    symbols = {name: sp.Symbol(name.replace(".", "__"), positive=True) for name in records}
-    owners: dict[str, str] = {}
-    for name, parameter in parameters.items():
-        # Formulas are shown with these symbols, so two parameters must not share one.
-        other = owners.setdefault(parameter.symbol, name)
-        if other != name:
-            problems.append(f"parameters.{name}: symbol {parameter.symbol!r} is also {other}'s")
-
-    terms: list[Term] = []
-    for index, population in enumerate(_list(document, "populations")):
-        terms += _population_terms(population, index, parameters, symbols, problems)
-    for index, formula in enumerate(_list(document, "formulas")):
-        term = _formula_term(formula, index, parameters, symbols, problems)
-        if term is not None:
-            terms.append(term)
-    if not terms and not problems:
-        problems.append("the model has no populations and no formulas")
-
-    correlations: dict[tuple[str, str], float] = {}
-    for index, item in enumerate(_list(document, "correlations")):
-        where = f"correlations[{index}]"
-        if not isinstance(item, Mapping) or set(item) != CORRELATION_KEYS:
-            problems.append(f"{where}: expected a = ..., b = ..., rho = ...")
-            continue
-        if not all(isinstance(item[key], str) for key in ("a", "b")):
-            problems.append(f"{where}: a and b must be parameter names")
-            continue
-        for key in ("a", "b"):
-            if item[key] not in records:
-                problems.append(
-                    f"{where}.{key}: {UnknownNameError('parameter', str(item[key]), records)}"
-                )
-        rho = item["rho"]
-        if isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 <= rho <= 1:
-            problems.append(f"{where}.rho: must be a number in [-1, 1], got {rho!r}")
-            continue
-        correlations[(str(item["a"]), str(item["b"]))] = float(rho)
-
-    headline = None
-    try:
-        headline = headline_from_meta(meta)
-    except BrainflopsError as exc:
-        problems.append(str(exc))
-    try:
-        kind_of(meta)
-    except BrainflopsError as exc:
-        problems.append(str(exc))
+    problems: list[str] = []
+    meta = _checked_meta(document, problems)
+    records, parameters, symbols = _parameters(document, problems)
+    terms = _terms(document, parameters, symbols, problems)
+    correlations = _correlations(document, records, problems)
+    headline = _headline(meta, problems)
     if problems:
         raise ScenarioError([f"{origin}: {p}" for p in problems])
     hidden = ("name", "title", "reported", "converted")
@@ -415,6 +349,107 @@ def build_model(document: Mapping[str, Any], origin: str = "document") -> Model:
         )
     except BrainflopsError as exc:
         raise ScenarioError([f"{origin}: {exc}"]) from None
+
+
+def _checked_meta(document: Mapping[str, Any], problems: list[str]) -> Mapping[str, Any]:
+    """The ``[preset]`` table; unknown tables and keys, and missing names, go to ``problems``."""
+    problems += [f"{key}: unknown top-level table" for key in sorted(set(document) - _TOP_KEYS)]
+    meta = document.get("preset", {})
+    if not isinstance(meta, Mapping):
+        problems.append("preset: expected a table")
+        meta = {}
+    problems += [f"preset.{k}: unknown key" for k in sorted(set(meta) - PRESET_KEYS - {"variant"})]
+    for table in ("populations", "formulas", "correlations"):
+        if not isinstance(document.get(table, []), list):
+            problems.append(f"{table}: expected a list of tables ([[{table}]])")
+    for key in ("name", "title"):
+        if not isinstance(meta.get(key), str) or not meta.get(key):
+            problems.append(f"preset.{key}: missing")
+    return meta
+
+
+def _parameters(
+    document: Mapping[str, Any], problems: list[str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, Parameter], dict[str, sp.Symbol]]:
+    """The parameter records, the valid parameters, and a sympy symbol for every record."""
+    parameters: dict[str, Parameter] = {}
+    try:
+        records = flatten_parameters(document.get("parameters", {}))
+    except ScenarioError as exc:
+        problems += exc.problems
+        records = {}
+    for name, record in records.items():
+        try:
+            parameters[name] = parameter_from_record(name, record)
+        except BrainflopsError as exc:
+            problems.append(f"parameters.{name}: {_reason(exc, name)}")
+    symbols = {name: sp.Symbol(name.replace(".", "__"), positive=True) for name in records}
+    owners: dict[str, str] = {}
+    for name, parameter in parameters.items():
+        # Formulas are shown with these symbols, so two parameters must not share one.
+        other = owners.setdefault(parameter.symbol, name)
+        if other != name:
+            problems.append(f"parameters.{name}: symbol {parameter.symbol!r} is also {other}'s")
+    return records, parameters, symbols
+
+
+def _terms(
+    document: Mapping[str, Any],
+    parameters: Mapping[str, Parameter],
+    symbols: Mapping[str, sp.Symbol],
+    problems: list[str],
+) -> list[Term]:
+    """The terms of every population's stages, then of every formula."""
+    terms: list[Term] = []
+    for index, population in enumerate(_list(document, "populations")):
+        terms += _population_terms(population, index, parameters, symbols, problems)
+    for index, formula in enumerate(_list(document, "formulas")):
+        term = _formula_term(formula, index, parameters, symbols, problems)
+        if term is not None:
+            terms.append(term)
+    if not terms and not problems:
+        problems.append("the model has no populations and no formulas")
+    return terms
+
+
+def _correlations(
+    document: Mapping[str, Any], records: Mapping[str, Any], problems: list[str]
+) -> dict[tuple[str, str], float]:
+    """The ``[[correlations]]`` as ``(a, b) -> rho``, each checked."""
+    correlations: dict[tuple[str, str], float] = {}
+    for index, item in enumerate(_list(document, "correlations")):
+        where = f"correlations[{index}]"
+        if not isinstance(item, Mapping) or set(item) != CORRELATION_KEYS:
+            problems.append(f"{where}: expected a = ..., b = ..., rho = ...")
+            continue
+        if not all(isinstance(item[key], str) for key in ("a", "b")):
+            problems.append(f"{where}: a and b must be parameter names")
+            continue
+        for key in ("a", "b"):
+            if item[key] not in records:
+                problems.append(
+                    f"{where}.{key}: {UnknownNameError('parameter', str(item[key]), records)}"
+                )
+        rho = item["rho"]
+        if isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 <= rho <= 1:
+            problems.append(f"{where}.rho: must be a number in [-1, 1], got {rho!r}")
+            continue
+        correlations[(str(item["a"]), str(item["b"]))] = float(rho)
+    return correlations
+
+
+def _headline(meta: Mapping[str, Any], problems: list[str]) -> Headline | None:
+    """The source's headline from ``[preset]``; a bad headline or kind goes to ``problems``."""
+    headline = None
+    try:
+        headline = headline_from_meta(meta)
+    except BrainflopsError as exc:
+        problems.append(str(exc))
+    try:
+        kind_of(meta)
+    except BrainflopsError as exc:
+        problems.append(str(exc))
+    return headline
 
 
 def _list(document: Mapping[str, Any], table: str) -> list[Any]:

@@ -94,7 +94,14 @@ class Parameter:
     maximum: float | None = None
     replaces: str = ""
 
-    def __post_init__(self) -> None:  # noqa: PLR0912 - one check per field of a parameter record
+    def __post_init__(self) -> None:
+        self._check_fields()
+        self._check_numbers()
+        self._check_value_placement()
+        self._settle_distribution()
+
+    def _check_fields(self) -> None:
+        """The name, the text fields, ``verified``, the unit and the provenance tag."""
         if not isinstance(self.name, str) or not _NAME.match(self.name):
             raise InvalidValueError(str(self.name), "parameter names are dotted identifiers")
         for label in ("symbol", "unit", "source", "locator", "note", "replaces"):
@@ -110,6 +117,12 @@ class Parameter:
                 self.name,
                 f"provenance must be one of {', '.join(PROVENANCE_TAGS)}",
             )
+
+    def _check_numbers(self) -> None:
+        """Value, range and bounds are positive finite numbers, the range in order.
+
+        Bounds not given are taken from a truncated distribution first.
+        """
         if isinstance(self.distribution, Truncated):
             for key in ("minimum", "maximum"):
                 if getattr(self, key) is None:
@@ -137,7 +150,9 @@ class Parameter:
                 self.name,
                 f"low ({self.low:g}) must be below high ({self.high:g})",
             )
-        self._check_value_placement()
+
+    def _settle_distribution(self) -> None:
+        """Check an explicit shape against the range, or build the default; then truncate."""
         shape = (
             self.distribution.base
             if isinstance(self.distribution, Truncated)
