@@ -395,7 +395,8 @@ def calibrate(
     method = (
         "stacked ensemble; weights and errors from backtests resolved before each origin; "
         "interval widened by adaptive conformal inference (Gibbs & Candes 2021) on the "
-        "forecasts scored before each origin"
+        "forecasts scored before each origin (a miss seen as soon as the pace since the "
+        "forecast puts its target outside the interval)"
         if model == "calibrated"
         else "the fit's parameter uncertainty (Student-t draws)"
     )
