@@ -25,6 +25,7 @@ from brainflops.cli._common import (
     emit,
     seed,
 )
+from brainflops.cli._terminal import fit
 from brainflops.core.errors import InvalidValueError
 from brainflops.outputs.plots import check_path
 
@@ -478,7 +479,7 @@ def _trends_calibrate(args: argparse.Namespace) -> int:
             f"{row.median_width_years:>12.2f}"
         )
     lines.append("  errors: predicted - actual, years; open: targets not reached yet (unscored)")
-    emit("\n".join(lines) + "\n", args)
+    emit(fit("\n".join(lines) + "\n"), args)  # the method line is long: wrap it
     return 0
 
 
