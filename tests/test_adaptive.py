@@ -72,3 +72,12 @@ def test_an_open_forecast_falling_behind_its_interval_counts_as_a_miss() -> None
     # on pace (half a decade in 2 years: 2004, inside): nothing is known until it is reached
     on_pace = ScoredInterval(2000.0, 2003.0, 2006.0, math.inf, 1.0, ((2002.0, 0.5),))
     assert adaptive_scale([on_pace], 2002.5, 0.1) == 1.0
+
+
+def test_step_and_cap_can_be_set() -> None:
+    # the cap bounds the factor, not the state: uncapped, two misses on two dates give
+    # exp(2 x 2.8 x 0.9); capped at 8, the same record gives 8
+    misses = [ScoredInterval(2000.0 + k, 2001.0 + k, 2002.0 + k, math.inf) for k in range(2)]
+    assert adaptive_scale(misses, 2006.0, 0.1, 2.8, math.inf) == math.exp(2 * 2.8 * 0.9)
+    assert adaptive_scale(misses, 2006.0, 0.1, 2.8, 8.0) == 8.0
+    assert adaptive_scale(misses, 2006.0, 0.1) == MAX_SCALE

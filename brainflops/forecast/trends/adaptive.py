@@ -106,9 +106,16 @@ def _error_known(item: ScoredInterval, at: float) -> tuple[float, float] | None:
 
 
 def adaptive_scale(
-    past: Iterable[ScoredInterval], at: float, alpha: float, eta: float = ETA
+    past: Iterable[ScoredInterval],
+    at: float,
+    alpha: float,
+    eta: float = ETA,
+    cap: float = MAX_SCALE,
 ) -> float:
     """The widening factor at ``at`` after the forecasts made and scored before it.
+
+    ``eta`` and ``cap`` default to the shipped setting; other values serve the
+    out-of-sample check of that setting (``benchmarks/bench_calibration_step.py``).
 
     Examples
     --------
@@ -132,4 +139,4 @@ def adaptive_scale(
     log_scale = 0.0
     for when in sorted(by_date):  # in the order the scores became known
         log_scale = max(log_scale + eta * (fmean(by_date[when]) - alpha), 0.0)
-    return float(min(math.exp(log_scale), MAX_SCALE))
+    return float(min(math.exp(log_scale), cap))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -171,6 +171,17 @@ def _ensemble_samples(
     widen: float = 1.0,
 ) -> FloatArray | None:
     """Draws of the ensemble a forecaster could have built at ``case.origin``."""
+    ensemble = _ensemble_at(case, cases)
+    if ensemble is None:
+        return None
+    widened = replace(ensemble, spread=widen)
+    return widened.crossing_year_samples_log10(case.log10_target, _DRAWS, rng)
+
+
+def _ensemble_at(
+    case: CalibrationCase, cases: tuple[CalibrationCase, ...]
+) -> CalibratedTrend | None:
+    """The ensemble, not widened, known at ``case.origin`` (``None``: too few errors)."""
     known = _known(cases, case.origin)
     try:
         weights, errors, bandwidths, recency = calibrate_members(
@@ -181,7 +192,7 @@ def _ensemble_samples(
     # The members were fitted at the origin; the case stores their horizons, so a stand-in
     # whose "trends" return those horizons lets the ensemble's own draw code run unchanged.
     members = {m: _FixedHorizon(case.origin + case.horizons[m]) for m in weights}
-    ensemble = CalibratedTrend(
+    return CalibratedTrend(
         unit="",
         last_year=case.origin,
         members=members,  # type: ignore[arg-type]
@@ -190,9 +201,7 @@ def _ensemble_samples(
         bandwidths=bandwidths,
         recency=recency,
         n_cases=len(known),
-        spread=widen,
     )
-    return ensemble.crossing_year_samples_log10(case.log10_target, _DRAWS, rng)
 
 
 @dataclass(frozen=True)
