@@ -27,7 +27,9 @@ does. Each case is drawn once per setting with the same random numbers. The rule
 * ``mixture``: no choice; the geometric mean of every setting's widening (equal weights,
   the starting point of an aggregation such as AgACI, without its learned weights).
 
-``fixed 0.7 / 3`` is the shipped setting, from :func:`brainflops.forecast.trends.calibrate`.
+``fixed 0.7 / 3`` is the shipped setting, from :func:`brainflops.forecast.trends.calibrate`;
+``fixed 2.8 / 8``, the widest setting of the grid at every origin, shows how much coverage
+any widening of this kind could reach (it is not a rule a forecaster could have chosen).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ SERIES = ("top500-rank1", "top500-rank500", "top500-sum")
 LEVELS = (0.9, 0.8)
 GRID = tuple((cap, step) for cap in (2.0, 4.0, 8.0) for step in (0.35, 0.7, 1.4, 2.8))
 HALF_LIFE_YEARS = 6.0
+WIDEST = "fixed 2.8 / 8"  # the grid's widest setting at every origin (hindsight, for comparison)
 Setting = tuple[float, float]
 Records = dict[Setting, list[ScoredInterval]]
 
@@ -123,7 +126,7 @@ def _replay(confidence: float) -> dict[str, dict[str, list[cal.Forecast]]]:
         for case in calibration_cases(name)
     ]
     records: Records = {setting: [] for setting in GRID}
-    out: dict[str, dict[str, list[cal.Forecast]]] = {r: {} for r in (*RULES, "mixture")}
+    out: dict[str, dict[str, list[cal.Forecast]]] = {r: {} for r in (*RULES, "mixture", WIDEST)}
     for origin, name, case, pooled in sorted(entries, key=lambda e: (e[0], e[1], e[2].multiple)):
         chosen = {rule: _pick(score, records, origin, alpha) for rule, score in RULES.items()}
         widen: dict[Setting | str, float] = {
@@ -149,6 +152,7 @@ def _replay(confidence: float) -> dict[str, dict[str, list[cal.Forecast]]]:
         for rule, setting in chosen.items():
             out[rule].setdefault(name, []).append(forecasts[setting])
         out["mixture"].setdefault(name, []).append(forecasts["mixture"])
+        out[WIDEST].setdefault(name, []).append(forecasts[GRID[-1]])
     return out
 
 
