@@ -26,9 +26,11 @@ import sympy as sp
 
 import brainflops
 from brainflops.core import fmt
+from brainflops.models.alternatives import structural_choice
 from brainflops.models.presets import list_presets, preset_document
 from brainflops.ops.stages import PIPELINE, POPULATION_ROLES
 from brainflops.outputs.export import assumptions
+from brainflops.uncertainty.sensitivity import sobol, tornado
 
 # The average firing rate Jacob Cannell cited against Dettmers (2015) in the r/MachineLearning
 # discussion of the post (reference notes on Dettmers 2015, section 10).
@@ -266,8 +268,43 @@ def sensitivity_summary() -> str:
             f"`dettmers2015` gives {fmt.sci(critiqued.central().m_as('FLOP/s'), 'FLOP/s')}, "
             f"{fmt.sig(ratio)} times less."
         ),
+        *structural_summary(),
     ]
     return "\n".join(lines) + "\n"
+
+
+def structural_summary() -> list[str]:
+    """Per preset that declares structural alternatives: the choice's tornado row and its
+    Sobol' indices (``brainflops sensitivity`` shows the same by default)."""
+    lines = [
+        "",
+        "## Structural alternatives",
+        "",
+        (
+            "A preset that declares alternatives in `[preset.alternatives]` gets them as one "
+            "more, discrete, input: a tornado row spanning the alternatives' lowest and "
+            "highest totals (inputs at their medians) and Sobol' indices with the choice "
+            "drawn by its weights in the same design (n = 1024, seed 0)."
+        ),
+        "",
+        "| preset | choice | alternatives (weight) | swing (decades) | S1 | ST |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in list_presets():
+        choice = structural_choice(name)
+        if choice is None:
+            continue
+        swings = tornado(brainflops.load_preset(name), structural=choice)
+        row = swings.names.index(choice.label)
+        first, total = sobol(choice, 1024, seed=0).index(choice.label)
+        weights = ", ".join(
+            f"`{n}` ({w:.2g})" for n, w in zip(choice.names, choice.weights, strict=True)
+        )
+        lines.append(
+            f"| `{name}` | {choice.label} | {weights} | {fmt.sig(swings.swings[row])} | "
+            f"{first:.3f} | {total:.3f} |"
+        )
+    return lines
 
 
 # ------------------------------------------------------------------------ API

@@ -349,7 +349,22 @@ display(plots.sobol(indices, model=model))
 indices.to_frame()
 """),
     md("""
-## 6. Explore: how wide is the firing-rate range?
+## 6. The reconstruction as one more input
+
+Dettmers' arithmetic survives only as an image, so the preset ships three reconstructions
+of equal standing and declares them as a structural choice. Tornado and Sobol' take it as
+one more, discrete, input: a row from the lowest to the highest reconstruction, and
+indices for the choice drawn by its weights in the same design.
+"""),
+    code("""
+from brainflops.models.alternatives import structural_choice
+
+choice = structural_choice("dettmers2015")
+display(sensitivity.tornado(model, structural=choice).to_frame())
+sensitivity.sobol(choice, base_n, seed=SEED).to_frame()
+"""),
+    md("""
+## 7. Explore: how wide is the firing-rate range?
 
 The firing rate dominates. Narrow or widen its 90% interval and see the distribution of
 the total and its spread change. (Headless, the cell builds the controls and draws once.)

@@ -1,4 +1,8 @@
-"""Start-up cost of the command line: what --help and estimate import, and the summary cache."""
+"""Start-up cost of the command line: what --help and estimate import, and the summary cache.
+
+The shipped results (brainflops.models.prebuilt) have tests of their own in test_prebuilt.py;
+the cache tests here turn them off (``no_prebuilt``) so that the user cache is exercised.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,15 @@ from pathlib import Path
 import pytest
 
 from brainflops.cli import build_parser
+from brainflops.models import prebuilt as prebuilt_module
 from brainflops.models import summary as summary_module
+from brainflops.models.generate_prebuilt import differences
 from brainflops.models.presets import list_presets, load_preset
 from brainflops.models.summary import CentralSummary, preset_summary, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("scipy", "pandas", "sympy", "pint", "matplotlib")
+# numpy too: --help and the shipped answers of estimate and compare need none of it.
+HEAVY = ("scipy", "pandas", "sympy", "pint", "matplotlib", "numpy")
 
 # Runs the CLI in a fresh interpreter and prints the heavy modules it loaded.
 PROBE = f"""
@@ -31,7 +38,7 @@ print('HEAVY=' + ','.join(heavy), file=sys.stderr)
 """
 
 
-def _heavy_modules(*argv: str, cache: Path) -> list[str]:
+def _heavy_modules(*argv: str, cache: Path | str) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BRAINFLOPS_CACHE_DIR": str(cache)}
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *argv],
@@ -57,10 +64,24 @@ def test_help_imports_no_heavy_library(argv, tmp_path):
     assert _heavy_modules(*argv, cache=tmp_path) == []
 
 
-def test_estimate_from_the_cache_imports_no_heavy_library(tmp_path):
-    assert "sympy" in _heavy_modules("estimate", cache=tmp_path)  # first run builds the model
-    assert _heavy_modules("estimate", cache=tmp_path) == []
-    assert _heavy_modules("estimate", "--json", cache=tmp_path) == []
+@pytest.fixture
+def no_prebuilt(monkeypatch):
+    """Make the shipped results look stale, as after an edit to a preset or to the model code."""
+    monkeypatch.setattr(prebuilt_module, "inputs_key", lambda: "another version of the files")
+
+
+@pytest.mark.parametrize("cache", ["empty folder", "off"])
+def test_first_run_of_estimate_and_compare_imports_no_heavy_library(cache, tmp_path):
+    """A first run (no user cache, or caching off) reads the shipped results: no model build."""
+    folder = tmp_path / "cache" if cache == "empty folder" else ""
+    for argv in (["estimate"], ["estimate", "--json"], ["estimate", "--preset", "landauer"]):
+        assert _heavy_modules(*argv, cache=folder) == [], argv
+    assert _heavy_modules("compare", cache=folder) == []
+    assert not (tmp_path / "cache").exists()  # nothing needed building, so nothing stored
+
+
+def test_estimate_with_samples_builds_the_model(tmp_path):
+    assert "sympy" in _heavy_modules("estimate", "--samples", "100", cache=tmp_path)
 
 
 def test_cli_choices_match_the_library():
@@ -91,6 +112,7 @@ def test_cli_choices_match_the_library():
 
 
 @pytest.mark.parametrize("name", list_presets(variants=True))
+@pytest.mark.usefixtures("no_prebuilt")
 def test_cached_summary_equals_the_model(name, tmp_path, monkeypatch):
     monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
     fresh = summarize(load_preset(name))
@@ -114,6 +136,7 @@ def test_summary_against_the_published_figure(tmp_path, monkeypatch):
     assert sum(s.shares()) == pytest.approx(1.0, rel=1e-12)
 
 
+@pytest.mark.usefixtures("no_prebuilt")
 def test_stale_corrupt_or_foreign_entries_are_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
     truth = preset_summary("dettmers2015")
@@ -131,6 +154,7 @@ def test_stale_corrupt_or_foreign_entries_are_rebuilt(tmp_path, monkeypatch):
     assert json.loads(entry.read_text())["key"] == data["key"]
 
 
+@pytest.mark.usefixtures("no_prebuilt")
 def test_unwritable_or_disabled_cache_still_works(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
@@ -149,19 +173,33 @@ def test_unknown_preset_is_not_cached(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_compare_from_the_cache_equals_the_computation_and_imports_nothing_heavy(
-    tmp_path, monkeypatch, capsys
-):
+@pytest.mark.parametrize("name", list_presets(variants=True))
+def test_estimate_from_the_shipped_results_equals_the_computation(name, monkeypatch, capsys):
+    from brainflops.cli import main
+
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", "")
+    assert main(["estimate", "--preset", name, "--json"]) == 0
+    shipped = json.loads(capsys.readouterr().out)
+    monkeypatch.setattr(prebuilt_module, "inputs_key", lambda: "another version of the files")
+    assert main(["estimate", "--preset", name, "--json"]) == 0
+    assert differences(shipped, json.loads(capsys.readouterr().out)) == []
+
+
+def test_compare_shipped_or_cached_equals_the_computation(tmp_path, monkeypatch, capsys):
     from brainflops.cli import main
 
     monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", "")
     assert main(["compare", "--json"]) == 0
-    computed = capsys.readouterr().out
-    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
-    for _ in range(2):  # a miss that stores, then a hit
+    shipped = capsys.readouterr().out
+    with monkeypatch.context() as stale:
+        stale.setattr(prebuilt_module, "inputs_key", lambda: "another version of the files")
         assert main(["compare", "--json"]) == 0
-        assert capsys.readouterr().out == computed
-    assert _heavy_modules("compare", cache=tmp_path) == []
+        computed = capsys.readouterr().out
+        assert differences(json.loads(shipped), json.loads(computed)) == []
+        monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", str(tmp_path))
+        for _ in range(2):  # a miss that stores, then a hit
+            assert main(["compare", "--json"]) == 0
+            assert capsys.readouterr().out == computed
 
 
 def test_cached_json_rebuilds_after_a_source_change(tmp_path, monkeypatch):

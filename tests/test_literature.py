@@ -409,6 +409,7 @@ def _cited_keys() -> set[str]:
         model = load_preset(name)
         keys.add(model.metadata.get("source"))
         keys |= {p.source for p in model.parameters.values()}
+        keys |= {p.bounds_source for p in model.parameters.values() if p.bounds_source}
         variant = model.metadata.get("variant") or {}
         if "years_source" in variant:
             keys.add(variant["years_source"])

@@ -16,6 +16,7 @@ from brainflops.core.errors import (
     UnknownNameError,
 )
 from brainflops.models.presets import build_model, preset_document
+from brainflops.params.distributions import Truncated
 
 DETTMERS = brainflops.load_preset("dettmers2015")
 MODERN = brainflops.load_preset("mechanistic-modern")
@@ -109,7 +110,15 @@ COUNTS_AND_RATES = [
 # The same model without its physical bounds (firing-rate ceiling, at least one time step),
 # so that the algebraic properties below can be probed far outside them.
 UNBOUNDED = DETTMERS.with_parameters(
-    dataclasses.replace(p, minimum=None, maximum=None, distribution=None)
+    dataclasses.replace(
+        p,
+        minimum=None,
+        maximum=None,
+        # the shape before truncation (an explicit shape, such as log-uniform, stays)
+        distribution=p.distribution.base
+        if isinstance(p.distribution, Truncated)
+        else p.distribution,
+    )
     for p in DETTMERS.parameters.values()
     if p.minimum is not None or p.maximum is not None
 )
@@ -137,7 +146,8 @@ def test_linear_in_firing_rate(factor_log10):
 
 @given(
     count=st.floats(0, 250).map(lambda e: 10.0**e),
-    rate=st.floats(-30, 30).map(lambda e: 10.0**e),
+    # up to the refractory ceiling of 1,000 Hz that the preset declares
+    rate=st.floats(-30, 3).map(lambda e: 10.0**e),
 )
 def test_extreme_values_stay_finite(count, rate):
     model = MODERN.with_values(**{"neurons.count": count, "firing_rate": rate})
@@ -265,8 +275,10 @@ def test_with_values_semantics_are_explicit():
     assert not point.is_uncertain
     # keep_range keeps the source's range, rebuilt around the new median.
     kept = DETTMERS.with_values(firing_rate="100 Hz", keep_range=True).parameters["firing_rate"]
-    assert kept.distribution.median == pytest.approx(100.0)
-    assert kept.distribution.interval90() == pytest.approx((50.0, 1000.0))
+    # ... as the shape before the refractory ceiling of 1,000 Hz cuts it
+    assert kept.distribution.base.median == pytest.approx(100.0)
+    assert kept.distribution.base.interval90() == pytest.approx((50.0, 1000.0))
+    assert kept.maximum == 1000
     # A value outside the range is an error with keep_range ...
     with pytest.raises(InvalidValueError, match="outside the range"):
         DETTMERS.with_values(firing_rate="1 Hz", keep_range=True)

@@ -402,8 +402,9 @@ def test_breakdown_never_clips_a_term_beyond_a_float(tmp_path, capsys):
 def test_every_command_on_an_extreme_scenario_answers_or_refuses_in_one_line(
     command, tmp_path, capsys
 ):
-    # Dettmers with a 1e300 Hz firing rate: about 10^318.7 FLOP/s, beyond a float.
-    path = write(tmp_path, BASE + '[set]\nfiring_rate = "1e300 Hz"\n')
+    # Dettmers with 1e300 Purkinje cells: about 10^313 FLOP/s, beyond a float. (A firing
+    # rate cannot carry it: the preset caps rates at the refractory ceiling of 1,000 Hz.)
+    path = write(tmp_path, BASE + '[set]\n"purkinje.count" = "1e300 neuron"\n')
     argv = [*command, "--scenario", path]
     if command[0] == "report":
         argv += ["--out", str(tmp_path / "out")]

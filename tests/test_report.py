@@ -246,7 +246,9 @@ def test_anchors_section_uses_this_brain_and_cotras(report, model):
 
 def test_a_model_beyond_the_reports_float_range_is_refused_in_one_line(tmp_path, capsys):
     scenario = tmp_path / "huge.toml"
-    scenario.write_text('[scenario]\nbase = "dettmers2015"\n[set]\nfiring_rate = "1e287 Hz"\n')
+    scenario.write_text(
+        '[scenario]\nbase = "dettmers2015"\n[set]\n"purkinje.count" = "1e300 neuron"\n'
+    )
     out = tmp_path / "out"
     argv = ["report", "--scenario", str(scenario), "--samples", "200", "--out", str(out)]
     assert main(argv) == 2

@@ -133,9 +133,15 @@ def test_dotted_quoted_and_nested_names_are_the_same_parameter(body):
 
 
 def test_value_outside_range_makes_the_parameter_certain():
-    parameter = build("[set]\nfiring_rate = 5000").parameters["firing_rate"]
-    assert parameter.value == 5000
+    parameter = build("[set]\nfiring_rate = 30").parameters["firing_rate"]
+    assert parameter.value == 30
     assert not parameter.is_uncertain
+
+
+def test_value_beyond_a_physical_bound_is_refused_naming_it():
+    # firing_rate declares a refractory ceiling of 1,000 Hz; 5,000 Hz cannot be a rate.
+    with pytest.raises(ScenarioError, match=r"firing_rate.*physical bounds"):
+        build("[set]\nfiring_rate = 5000")
 
 
 def test_new_range_and_distribution():
@@ -806,9 +812,14 @@ def valid_scenarios(draw):
     overrides, values = {}, {}
     for name in names:
         parameter = base.parameters[name]
-        # a count (cells, synapses, dendrites, steps) is at least one: shapes need it
+        # a count (cells, synapses, dendrites, steps) is at least one: shapes need it; a
+        # declared physical bound (a refractory ceiling) holds the value too
         is_count = any(word in parameter.unit for word in _COUNT_WORDS)
-        value = 10.0 ** draw(st.floats(0.0 if is_count else -30.0, 300))
+        lowest = 0.0 if is_count else -30.0
+        if parameter.minimum is not None:
+            lowest = max(lowest, math.log10(parameter.minimum))
+        highest = 300.0 if parameter.maximum is None else math.log10(parameter.maximum)
+        value = 10.0 ** draw(st.floats(lowest, highest))
         values[name] = value
         form = draw(st.sampled_from(["bare", "text", "table", "range"]))
         if form == "bare":
@@ -1090,8 +1101,9 @@ def test_fuzz_edited_scenario_files_never_raise_anything_else(edits):
 # --------------------------------------------------------------------------- numerics
 @settings(max_examples=30, deadline=None)
 @given(
-    count=st.floats(-30, 290),
-    rate=st.floats(-30, 300),
+    # Within the declared physical bounds: at least one neuron, at most 1,000 Hz.
+    count=st.floats(0, 290),
+    rate=st.floats(-30, 3),
     unit=st.sampled_from(["neuron", "kneuron", "Gneuron"]),
 )
 def test_extreme_values_through_scenario_and_sampling_stay_finite(count, rate, unit):

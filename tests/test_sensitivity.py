@@ -133,17 +133,47 @@ def test_tornado_swings_of_a_product_are_exponent_times_width(widths, powers):
     assert list(result.swings) == sorted(result.swings, reverse=True)
 
 
+def truncated_split_quantile(q, low, value, high, minimum=None, maximum=None):
+    """Closed form: quantile ``q`` of a split log-normal (median ``value``, 5th/95th
+    percentiles ``low``/``high``) truncated to [minimum, maximum]."""
+    from scipy.stats import norm
+
+    z95 = norm.ppf(0.95)
+    below, above = math.log(value / low) / z95, math.log(high / value) / z95
+
+    def cdf(x):
+        spread = below if x < value else above
+        return norm.cdf(math.log(x / value) / spread)
+
+    f_min = 0.0 if minimum is None else cdf(minimum)
+    f_max = 1.0 if maximum is None else cdf(maximum)
+    inner = f_min + q * (f_max - f_min)
+    z = norm.ppf(inner)
+    return value * math.exp(z * (below if z < 0 else above))
+
+
 def test_tornado_of_dettmers_is_led_by_firing_rate_and_uses_medians():
     result = tornado(DETTMERS)
     assert result.names[:2] == ("firing_rate", "time_steps")
-    assert result.swings[0] == pytest.approx(math.log10(1000 / 50), rel=1e-9)
-    assert result.input_low[0] == pytest.approx(50)
-    assert result.input_high[0] == pytest.approx(1000)
-    # The base case puts every input at its median. That is the stated value except for
-    # purkinje.synapses, stated at the top of its log-uniform 75,000-100,000.
+    # firing_rate: the post's 50-1,000 Hz as 5th/95th percentiles around 200 Hz, cut at
+    # the refractory ceiling of 1,000 Hz, which is that shape's own 95th percentile.
+    p5, p95 = (truncated_split_quantile(q, 50, 200, 1000, maximum=1000) for q in (0.05, 0.95))
+    assert result.swings[0] == pytest.approx(math.log10(p95 / p5), rel=1e-9)
+    assert result.input_low[0] == pytest.approx(p5)
+    assert result.input_high[0] == pytest.approx(p95)
+    assert p95 < 1000
+    # The base case puts every input at its median: for purkinje.synapses that of its
+    # log-uniform 75,000-100,000; for firing_rate and time_steps that of the truncated
+    # shapes (time steps are at least one).
     median = math.sqrt(7.5e4 * 1e5)
     assert DETTMERS.parameters["purkinje.synapses"].distribution.median == pytest.approx(median)
-    at_medians = DETTMERS.with_values(**{"purkinje.synapses": median})
+    at_medians = DETTMERS.with_values(
+        **{
+            "purkinje.synapses": median,
+            "firing_rate": truncated_split_quantile(0.5, 50, 200, 1000, maximum=1000),
+            "time_steps": truncated_split_quantile(0.5, 2.4, 5, 6, minimum=1),
+        }
+    )
     assert result.base_log10 == pytest.approx(at_medians.central_log10(), abs=1e-9)
     assert set(result.names) == {
         n for n in DETTMERS.used_parameters() if DETTMERS.parameters[n].is_uncertain
@@ -308,11 +338,46 @@ def test_cli_text_table_and_plot(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
+    ("argv", "row"),
+    [
+        (["--method", "tornado"], True),  # a preset that declares alternatives: on
+        (["--method", "tornado", "--no-structural"], False),
+        (["--method", "tornado", "--preset", "dettmers2015:all-neurons"], False),
+        (["--method", "tornado", "--preset", "dettmers2015:all-neurons", "--structural"], True),
+        (["--method", "sobol", "--samples", "256"], True),
+        (["--method", "sobol", "--samples", "256", "--no-structural"], False),
+    ],
+)
+def test_cli_structural_row_follows_the_declared_alternatives(argv, row, capsys):
+    if "sobol" in argv and not HAVE_SALIB:
+        pytest.skip("SALib is not installed")
+    assert main(["sensitivity", *argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    names = [p["parameter"] for p in data["parameters"]]
+    assert ("structure: reconstruction" in names) is row
+    assert (data["structural"] is not None) is row
+    if row and data["method"] == "tornado":
+        # The row's ends are the reconstructions' totals with their inputs at the medians:
+        # each variant's own tornado base.
+        bases = {
+            name: tornado(brainflops.load_preset(f"dettmers2015:{name}")).base_log10
+            for name in ("cerebellar", "all-neurons", "granule-own-filter")
+        }
+        record = data["parameters"][names.index("structure: reconstruction")]
+        assert record["log10_flops_at_p5"] == pytest.approx(min(bases.values()))
+        assert record["log10_flops_at_p95"] == pytest.approx(max(bases.values()))
+        assert data["structural"]["alternative_at_low"] == min(bases, key=bases.get)
+        assert data["structural"]["alternative_at_high"] == max(bases, key=bases.get)
+
+
+@pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["--method", "tornado", "--samples", "256"], "--samples"),
         (["--plot", "chart.txt"], "--plot"),
         (["--preset", "no-such-preset"], "unknown preset"),
+        (["--structural"], "tornado and sobol only"),
+        (["--method", "tornado", "--preset", "landauer", "--structural"], "declares no"),
     ],
 )
 def test_cli_user_errors_are_one_line(argv, message, capsys):

@@ -61,13 +61,14 @@ def _text(records: list[dict[str, Any]], samples: int) -> str:
 
 
 def _comparison(presets: list[str] | None) -> dict[str, Any]:
-    from brainflops.models import literature
+    from brainflops.models.literature import comparison_summary
 
-    return {"samples": literature.SAMPLES, "records": literature.comparison_records(presets)}
+    return comparison_summary(presets)
 
 
 def _compare(args: argparse.Namespace) -> int:
     from brainflops.core.cache import cached_json
+    from brainflops.models.prebuilt import prebuilt
 
     presets = args.preset or None
     result: dict[str, Any]
@@ -87,8 +88,11 @@ def _compare(args: argparse.Namespace) -> int:
             "records": literature.comparison_records(table=table),
         }
     else:
-        # Deterministic (fixed seeds) and a function of the package's files alone: cached.
-        result = cached_json(f"compare {presets}", lambda: _comparison(presets))
+        # Deterministic (fixed seeds) and a function of the package's files alone: shipped
+        # prebuilt for every built-in preset, else cached once built.
+        result = (prebuilt("compare") if presets is None else None) or cached_json(
+            f"compare {presets}", lambda: _comparison(presets)
+        )
     records = result["records"]
     emit(dumps(records) if args.json else _text(records, result["samples"]), args)
     return 0

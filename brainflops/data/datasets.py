@@ -35,7 +35,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -526,15 +526,7 @@ class HpcgRatio:
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-able dict."""
-        return {
-            "median": self.median,
-            "minimum": self.minimum,
-            "maximum": self.maximum,
-            "latest": self.latest,
-            "latest_date": self.latest_date,
-            "n_results": self.n_results,
-            "source": self.source,
-        }
+        return asdict(self)
 
 
 @functools.lru_cache(maxsize=1)

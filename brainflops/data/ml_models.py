@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -175,15 +175,7 @@ class NotableModel:
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-able dict (with the credit line)."""
-        return {
-            "name": self.name,
-            "organization": self.organization,
-            "date": self.date,
-            "year": self.year,
-            "training_flop": self.training_flop,
-            "confidence": self.confidence,
-            "credit": EPOCH_CREDIT,
-        }
+        return {**asdict(self), "credit": EPOCH_CREDIT}
 
 
 def first_model_above(flop: float) -> NotableModel | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from brainflops.core.errors import InvalidValueError, UnknownNameError
@@ -94,17 +94,7 @@ class DettmersTimeline:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-able dict."""
-        return {
-            "target": self.target,
-            "baseline": self.baseline,
-            "baseline_year": self.baseline_year,
-            "doubling_years": self.doubling_years,
-            "rounding": self.rounding,
-            "exact_doublings": self.exact_doublings,
-            "doublings": self.doublings,
-            "crossing_year": self.crossing_year,
-            "by_year": self.by_year,
-        }
+        return asdict(self)
 
 
 def dettmers_timeline(

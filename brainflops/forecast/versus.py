@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -154,7 +154,7 @@ class Interval:
 
     def to_dict(self) -> dict[str, float]:
         """Return ``{central, p5, p50, p95}``."""
-        return {"central": self.central, "p5": self.p5, "p50": self.p50, "p95": self.p95}
+        return asdict(self)
 
 
 def brain_interval(model: _CentralModel, samples: int = 10_000, seed: int = 0) -> Interval:

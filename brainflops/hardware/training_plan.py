@@ -32,7 +32,7 @@ from brainflops.hardware.training import (
     utilization_parameter,
 )
 from brainflops.params.parameters import Parameter
-from brainflops.uncertainty.samples import draw_samples
+from brainflops.uncertainty.samples import Streaming, draw_samples
 
 __all__ = ["MAX_DEVICES", "MAX_SAMPLES", "TrainingOptions", "TrainingPlan", "train"]
 
@@ -335,8 +335,7 @@ def train(
         opts.samples,
         seed=opts.seed,
         correlations={},
-        chunk_size=opts.samples,
-        progress=False,
+        streaming=Streaming(opts.samples, progress=False),
     )
     days = day_interval(np.power(10.0, drawn.log10))  # type: ignore[arg-type]  # draws kept
     costs = machine_costs(best.layout.devices, chosen, pue, price)

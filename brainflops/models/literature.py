@@ -48,6 +48,7 @@ __all__ = [
     "GROUP_TITLES",
     "ReferenceLine",
     "comparison_records",
+    "comparison_summary",
     "comparison_table",
     "estimate_names",
     "lifetime_anchor",
@@ -271,6 +272,15 @@ def comparison_records(
     for row in frame.to_dict("records"):
         records.append({key: _plain(value) for key, value in row.items()})
     return records
+
+
+def comparison_summary(presets: Iterable[str] | None = None) -> dict[str, Any]:
+    """What ``brainflops compare`` shows: ``{"samples": SAMPLES, "records": [...]}``.
+
+    ``records`` are :func:`comparison_records`; ``samples`` is the number of draws behind
+    their ``low``/``high``.
+    """
+    return {"samples": SAMPLES, "records": comparison_records(presets)}
 
 
 def _plain(value: Any) -> Any:

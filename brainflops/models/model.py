@@ -38,7 +38,7 @@ from brainflops.models.headline import kind_of
 from brainflops.models.logform import LAMBDIFY_MODULES, LogForm, check_formula_units
 from brainflops.ops.operations import Operation
 from brainflops.params.parameters import Parameter
-from brainflops.uncertainty.samples import Samples, draw_samples
+from brainflops.uncertainty.samples import Samples, Streaming, draw_samples
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -362,7 +362,7 @@ class Model:
         """
         pairs = self.correlations if correlations is None else correlations
         return draw_samples(
-            self, n, seed=seed, correlations=pairs, chunk_size=chunk_size, progress=progress
+            self, n, seed=seed, correlations=pairs, streaming=Streaming(chunk_size, progress)
         )
 
     def _repr_html_(self) -> str:

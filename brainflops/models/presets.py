@@ -22,6 +22,10 @@ A preset document has these tables (see ``docs/scenarios.md`` for the full forma
     ``value``/``low``/``high``/``distribution``/``unit``); optional ``parameters`` (tables
     added to the document's) and ``formulas`` (replacing its formulas and populations) for
     a source whose estimates use different arithmetic; ``load_preset("p:variant")``.
+``[preset.alternatives]``
+    Optional structural alternatives among the variants: ``label`` (the sensitivity row),
+    ``weights`` (variant name -> positive weight) and ``note`` (why these weights); see
+    :mod:`brainflops.models.alternatives`.
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ PRESET_KEYS = frozenset(
         "bibliography",
         "converted",
         "kind",
+        "alternatives",
     }
 )
 POPULATION_KEYS = frozenset({"name", "label", "count", "firing_rate", "stages", "bind"})

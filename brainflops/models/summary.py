@@ -1,12 +1,13 @@
-"""A model's central estimate and per-term breakdown, cached on disk for the built-in presets.
+"""A model's central estimate and per-term breakdown, without building it for the presets.
 
 ``brainflops estimate`` needs only the central value of each term, but building a model
 costs sympy, pint and scipy at import (about a second of CPU on a small machine), far more
-than the arithmetic. :func:`preset_summary` therefore keeps the summary of each built-in
-preset in a user cache folder, as JSON keyed by a SHA-256 of this package's source and
-data files: any change to the code or to a preset gives a new key and the summary is
-rebuilt from the model (:func:`brainflops.core.cache.cached_json`). Nothing here imports
-sympy, pint or scipy unless the model has to be built.
+than the arithmetic. :func:`preset_summary` therefore answers a built-in preset from the
+summaries shipped with the package (:mod:`brainflops.models.prebuilt`, used only while
+their key matches the preset files and the code), else from a user cache folder, as JSON
+keyed by a SHA-256 of this package's source and data files
+(:func:`brainflops.core.cache.cached_json`), and builds the model only when neither has
+it. Nothing here imports sympy, pint or scipy unless the model has to be built.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from brainflops.core.cache import cached_json
 from brainflops.core.constants import LN10
 from brainflops.core.logspace import FLOAT_LOG10, check_float_log10
+from brainflops.models.prebuilt import prebuilt
 
 if TYPE_CHECKING:
     from brainflops.models.model import Model
@@ -135,11 +137,16 @@ def summarize(model: Model) -> CentralSummary:
 
 
 def preset_summary(name: str) -> CentralSummary:
-    """The central summary of a built-in preset (``name`` or ``name:variant``), cached."""
+    """The central summary of a built-in preset (``name`` or ``name:variant``).
+
+    Shipped, else cached, else built (see the module's description).
+    """
     base = name.partition(":")[0]
     if not (_PACKAGE / "data" / "presets" / f"{base}.toml").is_file():
         return _from_preset(name)  # not a built-in preset: its error, never a cache entry
-    value = cached_json(f"summary {name}", lambda: _from_preset(name).to_json())
+    value = (prebuilt("summaries") or {}).get(name) or cached_json(
+        f"summary {name}", lambda: _from_preset(name).to_json()
+    )
     try:
         return CentralSummary.from_json(value)
     except (KeyError, TypeError, ValueError):  # a current key over a damaged entry

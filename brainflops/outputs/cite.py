@@ -41,7 +41,8 @@ class Reference:
 def source_keys(model: Model) -> list[str]:
     """Bibliography keys the model cites, in first-use order (its own source first)."""
     keys = [model.metadata.get("source"), model.metadata.get("years_source")]
-    keys += [model.parameters[name].source for name in model.used_parameters()]
+    for name in model.used_parameters():
+        keys += [model.parameters[name].source, model.parameters[name].bounds_source]
     return list(dict.fromkeys(k for k in keys if isinstance(k, str) and k))
 
 

@@ -63,6 +63,8 @@ def _distribution_text(spec: dict) -> str:
         return "point"
     if kind == "mixture":
         return f"mixture of {len(spec['components'])}"
+    if kind == "truncated":  # the shape, cut at the parameter's physical bounds
+        return f"{_distribution_text(spec['base'])}, truncated"
     return kind
 
 
@@ -194,7 +196,7 @@ def assumptions(
     >>> import brainflops
     >>> from brainflops.outputs.export import assumptions
     >>> print(assumptions(brainflops.load_preset("dettmers2015"), "csv").splitlines()[0])
-    name,symbol,unit,value,low,high,distribution,source,locator,provenance,verified,note,minimum,maximum,replaces
+    name,symbol,unit,value,low,high,distribution,source,locator,provenance,verified,note,minimum,maximum,bounds_source,bounds_locator,replaces
     """
     frame = assumptions_frame(model)
     if fmt_name == "text":

@@ -30,6 +30,16 @@ __all__ = ["FIELDS", "PROVENANCE_TAGS", "RECORD_KEYS", "Parameter", "parameter_f
 
 Provenance = Literal["stated", "derived", "assumed", "user"]
 PROVENANCE_TAGS: tuple[str, ...] = ("stated", "derived", "assumed", "user")
+# Free-text fields of a parameter record (the unit is text too, but parsed on its own).
+_TEXT_LABELS = (
+    "symbol",
+    "source",
+    "locator",
+    "note",
+    "replaces",
+    "bounds_source",
+    "bounds_locator",
+)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
 
 
@@ -62,6 +72,9 @@ class Parameter:
         distribution is truncated to them (:func:`~brainflops.params.distributions.truncated`),
         so no draw falls outside; ``low``/``high`` stay the source's range, the 5th/95th
         percentiles of the shape before truncation.
+    bounds_source, bounds_locator:
+        Who says the bounds hold (citation key) and where or why (a count of at least one
+        is ``brainflops`` by definition; a refractory ceiling cites a physiology text).
     source, locator:
         Citation key (see ``data/bibliography.toml``) and where in it (section, figure).
         For a changed value: who changed it (``user`` or the scenario file) and the
@@ -92,6 +105,8 @@ class Parameter:
     note: str = ""
     minimum: float | None = None
     maximum: float | None = None
+    bounds_source: str = ""
+    bounds_locator: str = ""
     replaces: str = ""
 
     def __post_init__(self) -> None:
@@ -104,7 +119,7 @@ class Parameter:
         """The name, the text fields, ``verified``, the unit and the provenance tag."""
         if not isinstance(self.name, str) or not _NAME.match(self.name):
             raise InvalidValueError(str(self.name), "parameter names are dotted identifiers")
-        for label in ("symbol", "unit", "source", "locator", "note", "replaces"):
+        for label in ("unit", *_TEXT_LABELS):
             if not isinstance(getattr(self, label), str):
                 raise InvalidValueError(self.name, f"{label} must be text")
         if not isinstance(self.verified, bool):
@@ -339,6 +354,8 @@ class Parameter:
             "note": self.note,
             "minimum": self.minimum,
             "maximum": self.maximum,
+            "bounds_source": self.bounds_source,
+            "bounds_locator": self.bounds_locator,
             "replaces": self.replaces,
         }
 
@@ -400,7 +417,7 @@ def parameter_from_record(name: str, record: Mapping[str, Any]) -> Parameter:
         for key in ("minimum", "maximum")
     }
     text_fields = {}
-    for key in ("symbol", "source", "locator", "provenance", "note", "replaces"):
+    for key in ("provenance", *_TEXT_LABELS):
         text = record.get(key, "")
         if not isinstance(text, str):
             raise InvalidValueError(name, f"{key} must be a string")
@@ -419,5 +436,7 @@ def parameter_from_record(name: str, record: Mapping[str, Any]) -> Parameter:
         verified=verified,
         note=text_fields["note"],
         replaces=text_fields["replaces"],
+        bounds_source=text_fields["bounds_source"],
+        bounds_locator=text_fields["bounds_locator"],
         **bounds,
     )

@@ -33,7 +33,7 @@ from brainflops.core.validate import positive_int
 from brainflops.params.distributions import copula_cholesky
 from brainflops.uncertainty.protocol import LogModel
 
-__all__ = ["Samples", "draw_parameters", "draw_samples", "flops_from_log10"]
+__all__ = ["Samples", "Streaming", "draw_parameters", "draw_samples", "flops_from_log10"]
 
 _BIN_WIDTH = 1e-3  # decades
 _HIST_LOW, _HIST_HIGH = -400.0, 400.0  # log10 FLOP/s covered by the streaming histogram
@@ -307,28 +307,44 @@ def draw_parameters(
     return dict(zip(names, values, strict=True))
 
 
-def draw_samples(  # noqa: PLR0913 - keyword-only options, as Model.sample
+@dataclass(frozen=True)
+class Streaming:
+    """How a run keeps its draws.
+
+    Attributes
+    ----------
+    chunk_size:
+        Runs of up to this many draws keep every draw; longer runs only update the log10
+        histogram, so their memory does not grow with the number of draws.
+    progress:
+        Show a tqdm bar for a streamed run; None shows it in a terminal or a notebook.
+    """
+
+    chunk_size: int = 1_000_000
+    progress: bool | None = None
+
+
+def draw_samples(
     model: LogModel,
     n: int,
     *,
     seed: int | np.random.Generator | None,
     correlations: Mapping[tuple[str, str], float],
-    chunk_size: int,
-    progress: bool | None,
+    streaming: Streaming,
 ) -> Samples:
     """Draw ``n`` samples of ``model``'s total; see :meth:`Model.sample`.
 
     Draws are generated and evaluated in fixed blocks of :data:`_BLOCK`; up to
-    ``chunk_size`` draws are kept, longer runs only update the log10 histogram, so their
-    memory does not grow with ``n``. The same seed gives the same draws either way.
+    ``streaming.chunk_size`` draws are kept, longer runs only update the log10 histogram,
+    so their memory does not grow with ``n``. The same seed gives the same draws either way.
     """
     count = positive_int("n", n)
-    chunk_size = positive_int("chunk_size", chunk_size)
+    chunk_size = positive_int("chunk_size", streaming.chunk_size)
     streamed = count > chunk_size
     kept = None if streamed else np.empty(count)
     counts = np.zeros(len(_edges()) - 1, dtype=np.int64) if streamed else None
     log10_sum = 0.0
-    bar = _progress_bar(count, progress) if streamed else None
+    bar = _progress_bar(count, streaming.progress) if streamed else None
     done = 0
     try:
         for block in _log_blocks(model, count, seed, correlations):

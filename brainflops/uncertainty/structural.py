@@ -1,16 +1,21 @@
 """How much of an estimate's spread is structural: a weighted choice between model forms.
 
-Tornado and Sobol' analyses see only a model's continuous inputs. Some of the uncertainty
-is a choice of structure instead: which reconstruction of a source's arithmetic (the three
-Dettmers reconstructions), convolutional or point-neuron dendrites. :func:`structural_share`
-treats that choice as one more, discrete, input: alternative ``k`` (a whole model) is taken
-with probability ``w_k``, and each alternative's own inputs are sampled as usual.
+Tornado and Sobol' analyses see a model's continuous inputs. Some of the uncertainty is a
+choice of structure instead: which reconstruction of a source's arithmetic (the three
+Dettmers reconstructions), convolutional or point-neuron dendrites. A
+:class:`StructuralChoice` treats that choice as one more, discrete, input: alternative
+``k`` (a whole model) is taken with probability ``w_k``, and each alternative's own inputs
+are sampled as usual. :func:`~brainflops.uncertainty.sensitivity.tornado` shows it as a row
+(low and high: the alternatives' extremes) and :func:`~brainflops.uncertainty.sobol.sobol`
+gives it first-order and total indices, sampled by its weights inside the same
+pick-freeze design as the continuous inputs.
 
-By the law of total variance, the variance of ``log10 F`` over the mixture splits exactly
-into a *between* part (the spread of the alternatives' means: the discrete choice's
-first-order Sobol' index times the total) and a *within* part (the weighted mean of each
-alternative's own variance). The structural share is between / total. The tornado-style
-swing of the choice is the range of the alternatives' central values, in decades.
+:func:`structural_share` is the plain Monte Carlo view. By the law of total variance, the
+variance of ``log10 F`` over the mixture splits exactly into a *between* part (the spread of
+the alternatives' means: the choice's first-order Sobol' index times the total) and a
+*within* part (the weighted mean of each alternative's own variance). The structural share
+is between / total. The tornado-style swing of the choice is the range of the alternatives'
+central values, in decades.
 
 Examples
 --------
@@ -26,19 +31,100 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from brainflops.core.errors import InvalidValueError
+from brainflops.uncertainty._common import (
+    LN10,
+    logs_at_quantiles,
+    median_logs,
+    uncertain_inputs,
+)
 from brainflops.uncertainty.protocol import LogModel
-from brainflops.uncertainty.samples import draw_samples
+from brainflops.uncertainty.samples import Streaming, draw_samples
 
-__all__ = ["StructuralShare", "structural_share"]
+__all__ = ["StructuralChoice", "StructuralShare", "structural_share"]
 
 _MAX_DRAWS = 10_000_000
+
+
+@dataclass(frozen=True)
+class StructuralChoice:
+    """A discrete input: one of several whole models, taken with given probabilities.
+
+    Build it with :meth:`of`. ``weights`` sum to 1.
+
+    Examples
+    --------
+    >>> from brainflops.models.presets import load_preset
+    >>> choice = StructuralChoice.of("reconstruction", {
+    ...     "a": (load_preset("dettmers2015:cerebellar"), 1),
+    ...     "b": (load_preset("dettmers2015:all-neurons"), 3)})
+    >>> choice.weights, choice.pick(np.array([0.1, 0.3, 0.99])).tolist()
+    ((0.25, 0.75), [0, 1, 1])
+    """
+
+    label: str
+    names: tuple[str, ...]
+    models: tuple[LogModel, ...]
+    weights: tuple[float, ...]
+
+    @classmethod
+    def of(
+        cls, label: str, alternatives: Mapping[str, tuple[LogModel, float]]
+    ) -> StructuralChoice:
+        """``{name: (model, weight)}`` with two or more entries; weights are normalised."""
+        if not isinstance(label, str) or not label.strip():
+            raise InvalidValueError("label", "a structural choice needs a name")
+        if len(alternatives) < 2:
+            raise InvalidValueError(label, "a structural choice needs two or more models")
+        weights = [w for _, w in alternatives.values()]
+        if not all(
+            isinstance(w, int | float) and not isinstance(w, bool) and math.isfinite(w) and w > 0
+            for w in weights
+        ):
+            raise InvalidValueError(label, f"weights must be positive and finite, got {weights}")
+        total = float(sum(weights))
+        return cls(
+            label=label,
+            names=tuple(alternatives),
+            models=tuple(model for model, _ in alternatives.values()),
+            weights=tuple(float(w) / total for w in weights),
+        )
+
+    def pick(self, uniforms: np.ndarray) -> np.ndarray:
+        """The alternative (its index) for each uniform number: the weights' inverse CDF."""
+        edges = np.cumsum(self.weights)[:-1]
+        return np.searchsorted(edges, np.asarray(uniforms, dtype=float), side="right")
+
+    def median_log10(self) -> tuple[float, ...]:
+        """``log10 F`` of each alternative with its uncertain inputs at their medians."""
+        return tuple(
+            float(model.evaluate_logs(median_logs(model)[:, None])[0]) / LN10
+            for model in self.models
+        )
+
+    def inputs(self) -> list[str]:
+        """The uncertain, used inputs of every alternative (first appearance order)."""
+        return list(dict.fromkeys(n for m in self.models for n in uncertain_inputs(m)))
+
+    def evaluate_log10(
+        self, names: Sequence[str], quantiles: np.ndarray, uniforms: np.ndarray
+    ) -> np.ndarray:
+        """``log10 F`` for each design row: its alternative picked by ``uniforms``, that
+        alternative's inputs ``names`` set to the row's ``quantiles``."""
+        chosen = self.pick(uniforms)
+        out = np.empty(len(quantiles))
+        for k, model in enumerate(self.models):
+            rows = chosen == k
+            if rows.any():
+                logs = logs_at_quantiles(model, names, quantiles[rows])
+                out[rows] = model.evaluate_logs(logs) / LN10
+        return out
 
 
 @dataclass(frozen=True)
@@ -126,27 +212,22 @@ def structural_share(
     seed:
         Seed of every alternative's draws (common random numbers).
     """
-    if len(alternatives) < 2:
-        raise InvalidValueError("alternatives", "a structural choice needs two or more models")
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= _MAX_DRAWS:
         raise InvalidValueError("n", f"must be an integer from 1 to {_MAX_DRAWS:,}, got {n!r}")
-    weights = [float(w) for _, w in alternatives.values()]
-    if not all(math.isfinite(w) and w > 0 for w in weights):
-        raise InvalidValueError("weights", f"must be positive and finite, got {weights}")
-    total = sum(weights)
+    choice = StructuralChoice.of("alternatives", alternatives)
     means, variances, centrals = [], [], []
-    for model, _ in alternatives.values():
+    for model in choice.models:
         draws = draw_samples(
-            model, n, seed=seed, correlations=model.correlations, chunk_size=n, progress=False
+            model, n, seed=seed, correlations=model.correlations, streaming=Streaming(n, False)
         ).log10
         assert draws is not None  # chunk_size = n keeps every draw
         means.append(float(np.mean(draws)))
         variances.append(float(np.var(draws)))
         central = model.evaluate_logs(model.central_logs()[:, None])[0]
-        centrals.append(float(central) / math.log(10))
+        centrals.append(float(central) / LN10)
     return StructuralShare(
-        names=tuple(alternatives),
-        weights=tuple(w / total for w in weights),
+        names=choice.names,
+        weights=choice.weights,
         central_log10=tuple(centrals),
         means=tuple(means),
         variances=tuple(variances),

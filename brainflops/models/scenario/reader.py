@@ -60,7 +60,9 @@ _TOP_KEYS = (
     "correlations",
     "bibliography",
 )
-_META_TEXT = tuple(sorted(PRESET_KEYS - {"reported", "year", "scenario", "bibliography"}))
+# A preset's structural alternatives name its variants, which a scenario drops with them.
+_NOT_TEXT = {"reported", "year", "scenario", "bibliography", "alternatives"}
+_META_TEXT = tuple(sorted(PRESET_KEYS - _NOT_TEXT))
 _META_KEYS = frozenset({"base", "remove", "reported", "year", *_META_TEXT})
 _ORIGIN = "\x00scenario\x00"  # marks build_model's prefix so it can be replaced
 
@@ -416,7 +418,8 @@ class _Reader:
 
     def _meta_table(self, document: Mapping[str, Any], *, preset_form: bool) -> dict[str, Any]:
         meta = self._table(document, self.meta_key)
-        allowed = _META_KEYS - {"remove"} if preset_form else _META_KEYS
+        # A copied preset file keeps its alternatives table; it goes with the variants.
+        allowed = (_META_KEYS - {"remove"}) | {"alternatives"} if preset_form else _META_KEYS
         for name in meta:
             if name not in allowed:
                 self.log.add(f"{self.meta_key}.{name}", f"unknown key{suggest(name, allowed)}")
@@ -453,7 +456,9 @@ class _Reader:
         out = {
             k: v
             for k, v in base_meta.items()
-            if (k != "variant" or base is not None) and (k != "reported" or base is None)
+            if (k != "variant" or base is not None)
+            and (k != "reported" or base is None)
+            and k != "alternatives"
         }
         prefix = self.meta_key
         for field in _META_TEXT:

@@ -15,7 +15,7 @@ Compute* appendix (``../shared/reference/dl_workloads.md`` rows 5 and 6b).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from brainflops.core.errors import InvalidValueError
@@ -61,15 +61,7 @@ class PublishedFigure:
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-able dict."""
-        return {
-            "quantity": self.quantity,
-            "reported": self.reported,
-            "reported_unit": self.reported_unit,
-            "value": self.value,
-            "source": self.source,
-            "locator": self.locator,
-            "provenance": self.provenance,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from brainflops.models.literature import ReferenceLine
     from brainflops.models.model import Model
     from brainflops.uncertainty.samples import Samples
-    from brainflops.uncertainty.sensitivity import Elasticities, SobolIndices, Tornado
+    from brainflops.uncertainty.sensitivity import Elasticities, Tornado
+    from brainflops.uncertainty.sobol import SobolIndices
 
 __all__ = [
     "breakdown",
@@ -195,9 +196,14 @@ def tornado(
     ax.grid(axis="y", visible=False)
     _log10_axis(ax)
     ax.set_xlabel("total FLOP/s (log scale)")
+    # A structural row's ends are alternatives, not percentiles: the legend names them.
+    low_text, high_text = "input at its 5th percentile", "input at its 95th percentile"
+    if result.structural:
+        low_text += f" (structure: {result.alternative_low})"
+        high_text += f" (structure: {result.alternative_high})"
     handles = [
-        Line2D([], [], color=style.color(0), lw=6, label="input at its 5th percentile"),
-        Line2D([], [], color=style.color(1), lw=6, label="input at its 95th percentile"),
+        Line2D([], [], color=style.color(0), lw=6, label=low_text),
+        Line2D([], [], color=style.color(1), lw=6, label=high_text),
     ]
     ax.legend(handles=handles, fontsize=7.5, frameon=False, loc="lower right")
     return style.finish(fig, source=f"brainflops sensitivity --method tornado ({result.model})")
@@ -266,10 +272,11 @@ def sensitivity(
     """The chart of any sensitivity result: :func:`elasticities`, :func:`tornado` or
     :func:`sobol` by its type."""
     from brainflops.uncertainty import sensitivity as analysis  # noqa: PLC0415
+    from brainflops.uncertainty.sobol import SobolIndices as SobolResult  # noqa: PLC0415
 
     if isinstance(result, analysis.Tornado):
         return tornado(result, model=model)
-    if isinstance(result, analysis.SobolIndices):
+    if isinstance(result, SobolResult):
         return sobol(result, model=model)
     return elasticities(result, model=model)
 

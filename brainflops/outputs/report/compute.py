@@ -20,6 +20,7 @@ from brainflops.core.errors import MissingDependencyError, NonMonotoneError
 from brainflops.forecast import timeline, trends
 from brainflops.hardware import plan as hardware
 from brainflops.models import literature
+from brainflops.models.alternatives import choice_for
 from brainflops.models.headline import compare_lines
 from brainflops.models.presets import preset_document
 from brainflops.ops.stages import STAGES
@@ -31,6 +32,7 @@ from brainflops.outputs.report.document import Cell, Report, ReportFigure, Secti
 from brainflops.outputs.report.figures import as_report_figure, brain_band_trend
 from brainflops.outputs.report.versus import versus_section
 from brainflops.uncertainty import sensitivity
+from brainflops.uncertainty.sobol import sobol
 
 if TYPE_CHECKING:
     from brainflops.models.model import Model
@@ -175,16 +177,19 @@ def _distribution(model: Model, samples: Samples) -> Section:
 
 
 def _sensitivity(model: Model, seed: int) -> Section | None:
-    if not sensitivity.uncertain_inputs(model):
+    choice = choice_for(model)
+    if not sensitivity.uncertain_inputs(model) and choice is None:
         return None
-    swings = sensitivity.tornado(model)
+    swings = sensitivity.tornado(model, structural=choice)
     elasticity = sensitivity.elasticities(model)
     rows = [
         [
             fmt.label(name),
-            fmt.interval(lo, hi, unit),
+            f"alternatives {swings.alternative_low} to {swings.alternative_high}"
+            if name == swings.structural
+            else fmt.interval(lo, hi, unit),
             fmt.sig(abs(h - lo_out)),
-            fmt.sig(elasticity.value(name)),
+            "—" if name == swings.structural else fmt.sig(elasticity.value(name)),
         ]
         for name, unit, lo, hi, lo_out, h in zip(
             swings.names,
@@ -211,8 +216,16 @@ def _sensitivity(model: Model, seed: int) -> Section | None:
             "others stay at their medians."
         )
     ]
+    if choice is not None:
+        paragraphs.append(
+            f"{fmt.label(choice.label)} is a structural choice between "
+            f"{', '.join(choice.names)} (weights "
+            f"{', '.join(f'{w:.2g}' for w in choice.weights)}): its tornado row spans the "
+            "alternatives' lowest and highest totals, inputs at their medians, and Sobol' "
+            "draws it by its weights as one more input."
+        )
     try:
-        indices = sensitivity.sobol(model, _SOBOL_N, seed=seed)
+        indices = sobol(model if choice is None else choice, _SOBOL_N, seed=seed)
     except MissingDependencyError:
         paragraphs.append("Sobol' indices need SALib (pip install 'brainflops[sensitivity]').")
     else:

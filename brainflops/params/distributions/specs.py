@@ -133,14 +133,17 @@ def truncated(
 ) -> Distribution:
     """``base`` restricted to ``[minimum, maximum]``; ``base`` itself when both are ``None``.
 
-    A bound the distribution cannot reach anyway (``cdf`` exactly 0 below ``minimum`` and
-    exactly 1 at ``maximum``) is dropped, so bounded kinds stay what they are.
+    A bound the distribution cannot reach anyway (its whole support, ``ppf`` at 0 and 1,
+    lies inside it) is dropped, so bounded kinds stay what they are. A bound that only a
+    negligible tail crosses (``cdf`` rounding to 0 or 1) is kept: the tail is still
+    reachable in principle, and the bound is then the distribution's true end.
     """
     with _named(name):
         if base.kind == "truncated" or isinstance(base, Point):
             return base
-        low = None if minimum is None or float(base.cdf(minimum)) == 0.0 else minimum
-        high = None if maximum is None or float(base.cdf(maximum)) == 1.0 else maximum
+        lowest, highest = (float(v) for v in base.ppf([0.0, 1.0]))
+        low = None if minimum is None or lowest >= minimum else minimum
+        high = None if maximum is None or highest <= maximum else maximum
         if low is None and high is None:
             return base
         return Truncated(base, low, high)
