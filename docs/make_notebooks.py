@@ -552,7 +552,9 @@ The default model combines exponential (all data and the last 10 years), piecewi
 logistic and growth-from-the-last-record members, weighted by stacking of their
 out-of-sample predictive densities (Yao et al. 2018), with intervals made of their past
 out-of-sample errors by horizon (Williams & Goodman 1971), widened on the TOP500 series by
-adaptive conformal inference after misses (Gibbs & Candès 2021). `trends.calibrate` replays
+adaptive conformal inference after misses (Gibbs & Candès 2021); a forecast counts as a
+miss as soon as the pace the series has kept since it was made puts its target outside its
+interval, so a slowdown widens the intervals while it happens. `trends.calibrate` replays
 rolling-origin backtests (an origin at every list, targets 10x and 100x the record) and
 scores each forecast against what happened, using at each origin only the errors known
 then. The figure compares stated and achieved coverage.
@@ -596,6 +598,15 @@ for name in timeline.criteria():
                   "5%": result.p5_year, "95%": result.p95_year,
                   "already reached": result.reached_fraction, "never": result.never_fraction}
 pd.DataFrame(rows).T
+"""),
+    md("""
+The `budget` and `energy` criteria take the arithmetic precision, as the hardware plans do:
+the accelerators' peak at that precision per launch-price dollar (or per W of board TDP).
+"""),
+    code("""
+bf16 = timeline.get_criterion("budget", precision="bf16")
+result = timeline.forecast_parity(dettmers.log10, bf16, seed=SEED)
+bf16.series, result.median_year, result.p5_year, result.p95_year
 """),
     md("""
 ### Dettmers' own arithmetic as named scenarios

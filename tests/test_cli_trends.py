@@ -445,7 +445,7 @@ def test_timeline_and_report_give_the_same_parity_years_for_the_same_seed(capsys
 # --------------------------------------------------------------------------- calibration
 
 
-def test_calibrate_command_reports_each_horizon(capsys, tmp_path):
+def test_calibrate_command_reports_each_horizon(capsys, tmp_path, monkeypatch):
     data = run_json(capsys, "trends", "calibrate", "--series", "top500-rank500")
     assert data["model"] == "calibrated"
     assert data["confidence"] == 0.9
@@ -454,9 +454,11 @@ def test_calibrate_command_reports_each_horizon(capsys, tmp_path):
         for key in ("n", "coverage", "mean_error_years", "median_error_years",
                     "median_width_years", "unresolved"):  # fmt: skip
             assert key in row
+    monkeypatch.setenv("COLUMNS", "100")
     code, out, _ = run(capsys, "trends", "calibrate", "--series", "top500-rank500")
     assert code == 0
     assert "achieved" in out
+    assert max(map(len, out.splitlines())) <= 100  # the long method line is wrapped
     png = tmp_path / "calibration.png"
     code, _, err = run(capsys, "trends", "calibrate", "--series", "top500-rank500",
                        "--model", "exponential", "--plot", str(png))  # fmt: skip
@@ -489,3 +491,16 @@ def test_timeline_training_run_names_the_first_model(capsys):
                          "--samples", "100")  # fmt: skip
     assert code == 0, err
     assert "already reached" in out
+
+
+def test_timeline_precision_reaches_the_budget_criterion_and_is_refused_elsewhere(capsys):
+    data = run_json(
+        capsys, "timeline", "--brain", "1e16", "--criterion", "budget", "--precision", "bf16"
+    )
+    entry = data[0] if isinstance(data, list) else data
+    assert "gpu-flops-per-dollar-bf16" in json.dumps(entry)
+    code, out, err = run(capsys, "timeline", "--brain", "1e16", "--precision", "bf16")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "--precision" in err

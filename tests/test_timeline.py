@@ -384,3 +384,46 @@ def test_training_run_criterion_uses_the_lifetime_and_names_the_first_model():
     assert result.observed is not None
     assert result.observed.label == first.name
     assert result.observed.date == first.date
+
+
+@pytest.mark.parametrize("precision", ["fp64", "fp32", "bf16", "fp16", "int8"])
+def test_budget_and_energy_read_the_accelerators_at_the_chosen_precision(precision):
+    import csv
+    from importlib import resources
+
+    from brainflops.data.accelerators import PRECISION_COLUMNS
+    from brainflops.data.datasets import load_series
+
+    # Oracle: the raw file, read with csv, best rate per dollar (per W) of each release year.
+    file_column = {
+        "fp64 [FLOP/s]": "fp64_tflops",
+        "fp32 [FLOP/s]": "fp32_tflops",
+        "fp16 [FLOP/s]": "fp16_nontensor_tflops",
+        "tensor_fp16_bf16 [FLOP/s]": "tensor_fp16_bf16_dense_tflops",
+        "int8 [OP/s]": "int8_tops",
+    }
+    text = resources.files("brainflops.data").joinpath("hpc/epoch_ml_hardware_2025-11.csv")
+    rows = list(csv.DictReader(text.read_text("utf-8").splitlines()))
+    for criterion, per in (("budget", "launch_price_usd"), ("energy", "tdp_w")):
+        crit = tl.get_criterion(criterion, precision=precision)
+        best: dict[str, float] = {}
+        for row in rows:
+            rates = [row[file_column[c]] for c in PRECISION_COLUMNS[precision]]
+            rate = next((float(r) for r in rates if r), None)
+            if rate is None or not row[per] or not row["release_date"]:
+                continue
+            year, value = row["release_date"][:4], rate * 1e12 / float(row[per])
+            best[year] = max(best.get(year, 0.0), value)
+        got = load_series(crit.series)
+        assert got.iloc[:, 2].to_numpy() == pytest.approx([best[y] for y in sorted(best)])
+        assert precision.upper() in crit.description
+
+
+def test_precision_keeps_the_fp32_budget_and_applies_to_budget_and_energy_only():
+    assert tl.get_criterion("budget", precision="fp32").series == "gpu-flops-per-dollar"
+    assert tl.get_criterion("budget").series == "gpu-flops-per-dollar"
+    assert tl.get_criterion("energy").series == "green500-rank1"
+    with pytest.raises(InvalidValueError, match="precision"):
+        tl.get_criterion("hpl", precision="fp16")
+    with pytest.raises(UnknownNameError):
+        tl.get_criterion("budget", precision="fp4")

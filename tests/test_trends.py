@@ -609,6 +609,23 @@ def test_known_cases_are_strictly_before_the_origin():
             assert math.isnan(error)
 
 
+def test_cases_record_the_climb_towards_their_target():
+    from brainflops.forecast.trends import ensemble as ens
+
+    data = synthetic_staircase()
+    years = data["year"].to_numpy()
+    record = np.maximum.accumulate(np.log10(data["value [FLOP/s]"].to_numpy()))
+    for case in ens.calibration_cases(data)[:8]:
+        at_origin = record[years <= case.origin][-1]
+        expected = [
+            (y, r - at_origin) for y, r in zip(years, record, strict=True)
+            if case.origin < y < case.actual_year
+        ]  # fmt: skip
+        assert [y for y, _ in case.progress] == pytest.approx([y for y, _ in expected])
+        assert [g for _, g in case.progress] == pytest.approx([g for _, g in expected])
+        assert all(g < math.log10(case.multiple) for _, g in case.progress)
+
+
 def test_stacking_weights_favour_the_member_with_smaller_errors():
     from brainflops.forecast.trends import ensemble as ens
 

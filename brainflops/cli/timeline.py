@@ -22,6 +22,7 @@ from brainflops.cli._common import (
     seed,
 )
 from brainflops.cli._terminal import add_quiet_argument, stage
+from brainflops.cli.hardware import PRECISIONS
 from brainflops.cli.trends import (
     CRITERIA,
     DEFAULT_BUDGET_USD,
@@ -96,6 +97,11 @@ def _criteria(args: argparse.Namespace) -> list[Any]:
             raise InvalidValueError(
                 name=flag, reason=f"applies to --criterion {applies} only, not {', '.join(names)}"
             )
+    if args.precision is not None and not {"budget", "energy"} & set(names):
+        raise InvalidValueError(
+            name="--precision",
+            reason=f"applies to --criterion budget or energy only, not {', '.join(names)}",
+        )
     options: dict[str, float] = {}
     if args.budget is not None:
         options["budget_usd"] = tr.parse_value(args.budget, "USD", "--budget")
@@ -103,7 +109,8 @@ def _criteria(args: argparse.Namespace) -> list[Any]:
         options["power_w"] = tr.parse_value(args.power, "W", "--power")
     out = []
     for name in names:
-        criterion = tl.get_criterion(name, **options)
+        precision = args.precision if name in ("budget", "energy") else None
+        criterion = tl.get_criterion(name, precision=precision, **options)
         if args.series is not None and args.series != criterion.series:
             datasets.series_unit(args.series)  # an unknown name is reported as such
             matching = [c for c in tl.criteria() if tl.get_criterion(c).series == args.series]
@@ -291,6 +298,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="W",
         help="energy criterion: power budget in W, e.g. 20 or 1MW (default: the brain's "
         "power, brain_power of data/facility.toml)",
+    )
+    time.add_argument(
+        "--precision",
+        default=None,
+        choices=PRECISIONS,
+        help="budget and energy criteria: the accelerators' peak at this precision, as in "
+        "'hardware' (default: FP32 per dollar for budget; the Green500 #1, HPL FP64, "
+        "for energy)",
     )
     time.add_argument(
         "--samples",

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from brainflops.core.errors import DataError, InvalidValueError, UnknownNameError
+from brainflops.data.accelerators import PRECISION_COLUMNS
 from brainflops.data.packaged import (
     EPOCH_CREDIT,
     EPOCH_MODELS_SOURCE,
@@ -57,6 +58,7 @@ __all__ = [
     "list_series",
     "load_accelerators",
     "load_series",
+    "precision_series",
     "read_packaged_csv",
     "series_citations",
     "series_description",
@@ -231,12 +233,21 @@ def _gpu_tensor_fp16() -> pd.DataFrame:
     return _accelerator_frontier(lambda a: a["tensor_fp16_bf16 [FLOP/s]"], "FLOP/s")
 
 
-def _gpu_per_dollar() -> pd.DataFrame:
-    return _accelerator_frontier(lambda a: a["fp32 [FLOP/s]"] / a["price [USD]"], "FLOP/s/USD")
+def _peak(acc: pd.DataFrame, precision: str) -> pd.Series:
+    """Each part's peak rate at ``precision``: the first of its columns that has a value."""
+    columns = PRECISION_COLUMNS[precision]
+    peak = acc[columns[0]]
+    for column in columns[1:]:
+        peak = peak.fillna(acc[column])
+    return peak
 
 
-def _gpu_per_watt() -> pd.DataFrame:
-    return _accelerator_frontier(lambda a: a["fp32 [FLOP/s]"] / a["tdp [W]"], "FLOP/s/W")
+def _gpu_per_dollar(precision: str = "fp32") -> pd.DataFrame:
+    return _accelerator_frontier(lambda a: _peak(a, precision) / a["price [USD]"], "FLOP/s/USD")
+
+
+def _gpu_per_watt(precision: str = "fp32") -> pd.DataFrame:
+    return _accelerator_frontier(lambda a: _peak(a, precision) / a["tdp [W]"], "FLOP/s/W")
 
 
 def _ml_training(kind: str) -> pd.DataFrame:
@@ -344,14 +355,60 @@ _SERIES: dict[str, _SeriesSpec] = {
 }
 
 
-def list_series() -> list[str]:
-    """Return the names of the packaged series, sorted."""
-    return sorted(_SERIES)
+# The same two accelerator frontiers at every other precision of the hardware plans
+# (``gpu-flops-per-dollar-bf16``...), for the budget and energy criteria at the precision
+# the user chose. Not listed by :func:`list_series` (they repeat the table at another
+# column); loaded by name like the others.
+_PRECISION_SERIES: dict[str, _SeriesSpec] = {
+    f"{name}-{precision}": _SeriesSpec(
+        unit,
+        f"best {precision.upper()} {what}, one part per release year",
+        _EPOCH_SOURCE,
+        functools.partial(build, precision),
+        citation="epoch-ml-hardware",
+    )
+    for precision in PRECISION_COLUMNS
+    if precision != "fp32"
+    for name, unit, what, build in (
+        (
+            "gpu-flops-per-dollar",
+            "FLOP/s/USD",
+            "FLOP/s per nominal launch-price US dollar",
+            _gpu_per_dollar,
+        ),
+        ("gpu-flops-per-watt", "FLOP/s/W", "FLOP/s per W of board TDP", _gpu_per_watt),
+    )
+}
+
+
+def precision_series(quantity: str, precision: str) -> str:
+    """The accelerator frontier of ``quantity`` (``per-dollar``/``per-watt``) at a precision.
+
+    Examples
+    --------
+    >>> precision_series("per-dollar", "fp32"), precision_series("per-watt", "bf16")
+    ('gpu-flops-per-dollar', 'gpu-flops-per-watt-bf16')
+    """
+    if quantity not in ("per-dollar", "per-watt"):
+        raise UnknownNameError(kind="quantity", name=quantity, known=("per-dollar", "per-watt"))
+    if precision not in PRECISION_COLUMNS:
+        raise UnknownNameError(kind="precision", name=precision, known=PRECISION_COLUMNS)
+    base = f"gpu-flops-{quantity}"
+    return base if precision == "fp32" else f"{base}-{precision}"
+
+
+def list_series(*, precisions: bool = False) -> list[str]:
+    """Return the names of the packaged series, sorted.
+
+    The per-precision accelerator frontiers (:func:`precision_series`) are included only
+    with ``precisions=True``.
+    """
+    return sorted([*_SERIES, *(_PRECISION_SERIES if precisions else ())])
 
 
 def _spec(name: str) -> _SeriesSpec:
     try:
-        return _SERIES[name]
+        return _SERIES[name] if name in _SERIES else _PRECISION_SERIES[name]
     except KeyError:
         raise UnknownNameError(kind="series", name=name, known=_SERIES) from None
 

@@ -20,9 +20,13 @@ hpcg       hpcg-rank1 (FLOP/s)   ``B``: the HPCG #1 reaches B (Dettmers' metric)
 hpcg-hpl   top500-rank1 (FLOP/s) ``B / ratio``: HPL #1 × measured HPCG/HPL ratio ≥ B
 top500-sum top500-sum (FLOP/s)   ``B``: all 500 systems together
 budget     gpu-flops-per-dollar  ``B / budget``: ``budget`` US$ of accelerators give B
+                                 (FP32; at a chosen precision P, the series
+                                 gpu-flops-per-dollar-P)
 energy     green500-rank1        ``B / power``: ``power`` W (default the brain's 20 W,
            (FLOP/s/W)            ``brain_power`` of ``data/facility.toml``) at the
-                                 Green500 #1's efficiency give B
+                                 Green500 #1's efficiency give B; at a chosen
+                                 precision P, accelerators' P FLOP/s per W of TDP
+                                 (gpu-flops-per-watt-P)
 training-  ml-training-largest   ``B × age``: the largest ML training run's compute
 run        (FLOP)                reaches the brain's compute over ``lifetime_seconds``
                                  (1e9 s) of ``data/facility.toml``
@@ -52,7 +56,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from brainflops.core.errors import InvalidValueError, UnitMismatchError, UnknownNameError
-from brainflops.data.datasets import hpcg_hpl_ratio
+from brainflops.data.datasets import hpcg_hpl_ratio, precision_series
 from brainflops.forecast.dettmers import (
     DETTMERS_BASELINE_FLOPS,
     DETTMERS_BASELINE_YEAR,
@@ -203,6 +207,7 @@ def get_criterion(
     *,
     budget_usd: float = DEFAULT_BUDGET_USD,
     power_w: float | None = None,
+    precision: str | None = None,
 ) -> Criterion:
     """Return the :class:`Criterion` called ``name`` (see the module docstring).
 
@@ -215,7 +220,23 @@ def get_criterion(
     power_w:
         Power budget for ``energy`` (W); default the brain's power, ``brain_power`` of
         ``data/facility.toml`` (20 W).
+    precision:
+        Arithmetic precision of ``budget`` and ``energy``, as in the hardware plans
+        (:data:`~brainflops.data.accelerators.PRECISION_COLUMNS`): the accelerators' peak at
+        that precision per launch-price dollar, or per W of board TDP. ``None``: FP32 per
+        dollar for ``budget``, and for ``energy`` the Green500 #1 (HPL, FP64, whole system).
+
+    Examples
+    --------
+    >>> get_criterion("budget", precision="bf16").series
+    'gpu-flops-per-dollar-bf16'
+    >>> get_criterion("energy").series, get_criterion("energy", precision="fp32").series
+    ('green500-rank1', 'gpu-flops-per-watt')
     """
+    if precision is not None and name not in ("budget", "energy"):
+        raise InvalidValueError(
+            name="precision", reason=f"applies to the budget and energy criteria, not {name!r}"
+        )
     if name in _FIXED_CRITERIA:
         series, description, source = _FIXED_CRITERIA[name]
         return Criterion(name, series, "FLOP/s", 0.0, description, source)
@@ -223,17 +244,26 @@ def get_criterion(
         return _hpcg_hpl_criterion()
     if name == "budget":
         budget = _positive(budget_usd, "budget_usd")
-        return Criterion(
+        chosen = precision or "fp32"
+        return _accelerator_criterion(
             name,
-            "gpu-flops-per-dollar",
-            "FLOP/s/USD",
-            -math.log10(budget),
-            f"US${budget:,.0f} of accelerators (FP32 FLOP/s per nominal launch-price dollar) "
-            "reach the brain estimate",
-            "Epoch AI, Data on Machine Learning Hardware (CC BY 4.0)",
+            "per-dollar",
+            chosen,
+            budget,
+            f"US${budget:,.0f} of accelerators ({chosen.upper()} FLOP/s per nominal "
+            "launch-price dollar) reach the brain estimate",
         )
     if name == "energy":
         power = _brain_power_w() if power_w is None else _positive(power_w, "power_w")
+        if precision is not None:
+            return _accelerator_criterion(
+                name,
+                "per-watt",
+                precision,
+                power,
+                f"{power:g} W of accelerators (peak {precision.upper()} FLOP/s per W of "
+                "board TDP) reaches the brain estimate",
+            )
         return Criterion(
             name,
             "green500-rank1",
@@ -247,6 +277,18 @@ def get_criterion(
     if name == "training-run":
         return _training_run_criterion()
     raise UnknownNameError(kind="criterion", name=str(name), known=_CRITERIA)
+
+
+def _accelerator_criterion(
+    name: str, quantity: str, precision: str, amount: float, description: str
+) -> Criterion:
+    """A criterion on an accelerator frontier: ``amount`` dollars or watts of parts give B."""
+    source = "Epoch AI, Data on Machine Learning Hardware (CC BY 4.0)"
+    if quantity == "per-watt":
+        source += "; brain power: brain_power of data/facility.toml (literature.md section 3.4)"
+    unit = "FLOP/s/USD" if quantity == "per-dollar" else "FLOP/s/W"
+    series = precision_series(quantity, precision)
+    return Criterion(name, series, unit, -math.log10(amount), description, source)
 
 
 # Criteria that compare the brain's FLOP/s directly with a FLOP/s series:

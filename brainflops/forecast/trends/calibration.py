@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ import pandas as pd
 
 from brainflops.core.errors import InvalidValueError, UnknownNameError
 from brainflops.data.datasets import value_unit
-from brainflops.forecast.trends.adaptive import ScoredInterval, adaptive_scale
+from brainflops.forecast.trends.adaptive import Progress, ScoredInterval, adaptive_scale
 from brainflops.forecast.trends.case_cache import cached
 from brainflops.forecast.trends.ensemble import (
     _EPS,
@@ -71,6 +71,7 @@ class Forecast:
     interval: tuple[float, float]
     actual_year: float | None
     intervals: dict[float, tuple[float, float]] = field(repr=False)
+    progress: Progress = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,10 @@ class CalibrationReport:
     forecasts: tuple[Forecast, ...] = field(repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-able dict (scores only; forecasts as compact rows)."""
+        """Return a JSON-able dict (scores only; forecasts as compact rows).
+
+        A forecast year that is never reached (a member that stops growing) is ``null``.
+        """
         return {
             "series": self.series,
             "model": self.model,
@@ -128,13 +132,18 @@ class CalibrationReport:
                 {
                     "origin": f.origin,
                     "multiple": f.multiple,
-                    "predicted_year": f.predicted_year,
-                    "predicted_interval": list(f.interval),
+                    "predicted_year": _year_for_json(f.predicted_year),
+                    "predicted_interval": [_year_for_json(year) for year in f.interval],
                     "actual_year": f.actual_year,
                 }
                 for f in self.forecasts
             ],
         }
+
+
+def _year_for_json(year: float) -> float | None:
+    """A forecast year for JSON: ``None`` for "never" (JSON has no infinity)."""
+    return year if math.isfinite(year) else None
 
 
 def _bounds(confidence: float) -> list[float]:
@@ -151,6 +160,7 @@ def _forecast(case: CalibrationCase, samples: FloatArray, confidence: float) -> 
         interval=intervals[confidence],  # type: ignore[arg-type]
         actual_year=case.actual_year if math.isfinite(case.actual_year) else None,
         intervals=intervals,  # type: ignore[arg-type]
+        progress=case.progress,
     )
 
 
@@ -161,6 +171,17 @@ def _ensemble_samples(
     widen: float = 1.0,
 ) -> FloatArray | None:
     """Draws of the ensemble a forecaster could have built at ``case.origin``."""
+    ensemble = _ensemble_at(case, cases)
+    if ensemble is None:
+        return None
+    widened = replace(ensemble, spread=widen)
+    return widened.crossing_year_samples_log10(case.log10_target, _DRAWS, rng)
+
+
+def _ensemble_at(
+    case: CalibrationCase, cases: tuple[CalibrationCase, ...]
+) -> CalibratedTrend | None:
+    """The ensemble, not widened, known at ``case.origin`` (``None``: too few errors)."""
     known = _known(cases, case.origin)
     try:
         weights, errors, bandwidths, recency = calibrate_members(
@@ -171,7 +192,7 @@ def _ensemble_samples(
     # The members were fitted at the origin; the case stores their horizons, so a stand-in
     # whose "trends" return those horizons lets the ensemble's own draw code run unchanged.
     members = {m: _FixedHorizon(case.origin + case.horizons[m]) for m in weights}
-    ensemble = CalibratedTrend(
+    return CalibratedTrend(
         unit="",
         last_year=case.origin,
         members=members,  # type: ignore[arg-type]
@@ -180,9 +201,7 @@ def _ensemble_samples(
         bandwidths=bandwidths,
         recency=recency,
         n_cases=len(known),
-        spread=widen,
     )
-    return ensemble.crossing_year_samples_log10(case.log10_target, _DRAWS, rng)
 
 
 @dataclass(frozen=True)
@@ -209,7 +228,13 @@ def _model_samples(
 
 def _scored(forecasts: Sequence[Forecast]) -> list[ScoredInterval]:
     return [
-        ScoredInterval(f.origin, *f.interval, f.actual_year if f.actual_year else math.inf)
+        ScoredInterval(
+            f.origin,
+            *f.interval,
+            f.actual_year if f.actual_year else math.inf,
+            math.log10(f.multiple),
+            f.progress,
+        )
         for f in forecasts
     ]
 
@@ -379,7 +404,8 @@ def calibrate(
     method = (
         "stacked ensemble; weights and errors from backtests resolved before each origin; "
         "interval widened by adaptive conformal inference (Gibbs & Candes 2021) on the "
-        "forecasts scored before each origin"
+        "forecasts scored before each origin (a miss seen as soon as the pace since the "
+        "forecast puts its target outside the interval)"
         if model == "calibrated"
         else "the fit's parameter uncertainty (Student-t draws)"
     )

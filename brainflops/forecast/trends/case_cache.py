@@ -20,7 +20,7 @@ from brainflops.core.cache import cache_folder, store_entry
 
 __all__ = ["cached"]
 
-_FORMAT = 1  # bump when the stored layout changes
+_FORMAT = 2  # bump when the stored layout changes
 _CODE = Path(__file__).resolve().parent
 
 

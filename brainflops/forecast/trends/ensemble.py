@@ -50,6 +50,7 @@ from scipy import special
 
 from brainflops.core.errors import InvalidValueError
 from brainflops.data.datasets import value_column, value_unit
+from brainflops.forecast.trends.adaptive import Progress
 from brainflops.forecast.trends.base import TrendModel, doubling_for_json
 from brainflops.forecast.trends.case_cache import cached
 from brainflops.forecast.trends.fit import doubling, fit_exponential, fit_logistic, fit_piecewise
@@ -166,6 +167,7 @@ class CalibrationCase:
     log10_target: float
     horizons: dict[str, float]
     actual_year: float
+    progress: Progress = ()
 
     def log_error(self, member: str, at: float = math.inf) -> float:
         """``ln(h_actual / h_member)`` as known at ``at``; ``nan`` when nothing is known yet.
@@ -173,7 +175,9 @@ class CalibrationCase:
         Before the target is reached the error is censored: once the member's forecast
         date has passed, ``ln((at - origin) / h_member)`` is a known lower bound and is
         used as the error (a miss seen as it happens); before that date, nothing is known.
-        ``nan`` too when the member was not fitted.
+        ``nan`` too when the member was not fitted. (The pace so far, ``progress``, is not
+        an error: it feeds only the hit-or-miss record of the adaptive widening, where one
+        stalled list cannot weigh more than one miss.)
         """
         forecast = min(self.horizons.get(member, math.nan), _H_MAX)
         if self.actual_year <= at + _EPS:
@@ -198,7 +202,11 @@ def _cases(frame: pd.DataFrame, name: str) -> tuple[CalibrationCase, ...]:
         targets = record + np.log10(np.array(MULTIPLES))
         _, horizons, _ = member_forecasts(_named(upto, name), targets)
         actual = first_reached_years(frame, targets)
+        # Decades gained over the record at the origin, at each later date (the running
+        # record, so a list below an earlier peak loses nothing).
+        gains = np.maximum.accumulate(log10_values)[index + 1 :] - record
         for k, multiple in enumerate(MULTIPLES):
+            later = years[index + 1 :] < actual[k]
             out.append(
                 CalibrationCase(
                     origin=float(years[index]),
@@ -206,6 +214,10 @@ def _cases(frame: pd.DataFrame, name: str) -> tuple[CalibrationCase, ...]:
                     log10_target=float(targets[k]),
                     horizons={m: float(h[k]) for m, h in horizons.items()},
                     actual_year=float(actual[k]),
+                    progress=tuple(
+                        (float(y), float(g))
+                        for y, g in zip(years[index + 1 :][later], gains[later], strict=True)
+                    ),
                 )
             )
     return tuple(out)
@@ -221,7 +233,10 @@ def _named(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 def _cached_cases(name: str) -> tuple[CalibrationCase, ...]:
     frame, _ = _series_frame(name)
     records = cached(name, frame, lambda: [asdict(case) for case in _cases(frame, name)])
-    return tuple(CalibrationCase(**record) for record in records)
+    return tuple(
+        CalibrationCase(**(record | {"progress": tuple(map(tuple, record["progress"]))}))
+        for record in records
+    )
 
 
 def calibration_cases(series: pd.DataFrame | str) -> tuple[CalibrationCase, ...]:
@@ -263,7 +278,7 @@ def pooled_cases(series: pd.DataFrame | str) -> tuple[CalibrationCase, ...]:
 def _known_series() -> set[str]:
     from brainflops.data.datasets import list_series  # noqa: PLC0415 - only when pooling
 
-    return {*list_series(), ML_TRAINING_SERIES}
+    return {*list_series(precisions=True), ML_TRAINING_SERIES}
 
 
 def _known(cases: tuple[CalibrationCase, ...], at: float) -> list[CalibrationCase]:

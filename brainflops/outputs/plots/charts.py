@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from brainflops.models.literature import ReferenceLine
     from brainflops.models.model import Model
     from brainflops.uncertainty.samples import Samples
-    from brainflops.uncertainty.sensitivity import Elasticities, SobolIndices, Tornado
+    from brainflops.uncertainty.sensitivity import Elasticities, Tornado
+    from brainflops.uncertainty.sobol import SobolIndices
 
 __all__ = [
     "breakdown",
@@ -285,10 +286,11 @@ def sensitivity(
     """The chart of any sensitivity result: :func:`elasticities`, :func:`tornado` or
     :func:`sobol` by its type."""
     from brainflops.uncertainty import sensitivity as analysis  # noqa: PLC0415
+    from brainflops.uncertainty.sobol import SobolIndices  # noqa: PLC0415
 
     if isinstance(result, analysis.Tornado):
         return tornado(result, model=model)
-    if isinstance(result, analysis.SobolIndices):
+    if isinstance(result, SobolIndices):
         return sobol(result, model=model)
     return elasticities(result, model=model)
 
