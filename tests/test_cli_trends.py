@@ -504,3 +504,14 @@ def test_timeline_precision_reaches_the_budget_criterion_and_is_refused_elsewher
     assert out == ""
     assert err.count("\n") == 1
     assert "--precision" in err
+
+
+def test_calibrate_a_series_too_short_for_any_backtest(capsys):
+    # The bf16 price-performance series starts too late for a single backtest: once a
+    # KeyError, now a table with nothing scored, blank where a figure would be nan.
+    code, out, err = run(capsys, "trends", "calibrate", "--series", "gpu-flops-per-dollar-bf16")
+    assert code == 0, err
+    assert "nan" not in out
+    data = run_json(capsys, "trends", "calibrate", "--series", "gpu-flops-per-dollar-bf16")
+    assert [h["n"] for h in data["horizons"]] == [0, 0]
+    assert all(h["coverage"] is None for h in data["horizons"])

@@ -254,3 +254,32 @@ def test_a_model_beyond_the_reports_float_range_is_refused_in_one_line(tmp_path,
     assert len(err) == 1
     assert "brainflops estimate" in err[0]
     assert not out.exists()
+
+
+def test_timeline_defaults_to_the_calibrated_ensemble_of_the_timeline_command(report, model):
+    from brainflops.forecast import timeline
+
+    section = next(s for s in report.sections if s.key == "timeline")
+    default, *singles = section.tables[0].rows
+    assert default[0] == "calibrated ensemble (default)"
+    assert [row[0] for row in singles] == ["exponential (all years)", "piecewise (estimated break)"]
+    # The library's entry point (what `brainflops timeline` prints) on the same draws.
+    expected = timeline.forecast_parity(model.sample(SAMPLES, seed=1).log10, "hpcg", seed=1)
+    assert default[2] == timeline.format_year(expected.median_year, 1)
+    assert default[5] == fmt.share(expected.reached_fraction)
+    assert "calibration" in {f.name for f in report.figures}
+    assert "covered the actual year" in " ".join(section.paragraphs)
+
+
+def test_budget_timeline_reads_the_hardware_sections_precision(model):
+    from brainflops.forecast import timeline
+    from brainflops.outputs.report.compute import _timeline
+
+    samples = model.sample(SAMPLES, seed=1)
+    options = Options(samples=SAMPLES, seed=1, precision="bf16", criterion="budget")
+    rows = _timeline(model, samples, options).tables[0].rows
+    bf16 = timeline.get_criterion("budget", precision="bf16")
+    expected = timeline.forecast_parity(samples.log10, bf16, seed=1)
+    assert rows[0][2] == timeline.format_year(expected.median_year, 1)
+    fp32 = timeline.forecast_parity(samples.log10, "budget", seed=1)
+    assert rows[0][2] != timeline.format_year(fp32.median_year, 1)

@@ -473,11 +473,15 @@ def _trends_calibrate(args: argparse.Namespace) -> int:
             f"{'mean err':>8} {'median err':>10} {'median width':>12}"
         ),
     ]
+    def cell(value: float, width: int) -> str:
+        """Blank where nothing was scored (no backtest reached its target)."""
+        return f"{value:>{width}.2f}" if math.isfinite(value) else " " * width
+
     for row in report.scores:
         lines.append(
             f"  {row.horizon:>7} {row.n:>4} {row.unresolved:>4} {row.confidence:>6.2f} "
-            f"{row.coverage:>8.2f} {row.mean_error_years:>8.2f} {row.median_error_years:>10.2f} "
-            f"{row.median_width_years:>12.2f}"
+            f"{cell(row.coverage, 8)} {cell(row.mean_error_years, 8)} "
+            f"{cell(row.median_error_years, 10)} {cell(row.median_width_years, 12)}".rstrip()
         )
     lines.append("  errors: predicted - actual, years; open: targets not reached yet (unscored)")
     emit(_terminal.fit("\n".join(lines) + "\n", _terminal.width()), args)

@@ -382,7 +382,8 @@ def calibrate(
         raise InvalidValueError(name="confidence", reason="must lie strictly between 0 and 1")
     frame, name = _series_frame(series)
     if model == "calibrated":
-        forecasts, skipped = _replay(_aci_group(series), confidence, seed)[name]
+        # A series too short for any backtest has no entry: nothing to score.
+        forecasts, skipped = _replay(_aci_group(series), confidence, seed).get(name, ([], set()))
     else:
         rng = np.random.default_rng(seed)
         forecasts, skipped = [], set()

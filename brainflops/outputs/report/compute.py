@@ -334,10 +334,19 @@ def _comparison(model: Model, samples: Samples) -> Section:
     )
 
 
+_MEMBER_MIN_WEIGHT = 0.01  # ensemble members below this weight are not drawn
+
+
 def _timeline(model: Model, samples: Samples, options: Options) -> Section:
-    criterion = timeline.get_criterion(options.criterion)
+    # The budget and energy series are read at the hardware section's precision, so the
+    # report's plan and its timeline price the same arithmetic.
+    accelerator = options.criterion in ("budget", "energy")
+    criterion = timeline.get_criterion(
+        options.criterion, precision=options.precision if accelerator else None
+    )
     series = criterion.series
-    fitted = {
+    ensemble = trends.fit_calibrated(series)
+    single = {
         "exponential (all years)": trends.fit_model("exponential", series, None, None),
         "piecewise (estimated break)": trends.fit_model("piecewise", series, None, None),
     }
@@ -347,39 +356,88 @@ def _timeline(model: Model, samples: Samples, options: Options) -> Section:
         log10 = model.sample(DEFAULT_SAMPLES, seed=options.seed).log10
         note = f" (The parity years use the first {DEFAULT_SAMPLES:,} draws of this seed.)"
     assert log10 is not None
+    default_label = "calibrated ensemble (default)"
     results = {
         label: timeline.parity_years(log10, trend, timeline.trend_rng(options.seed), criterion)
-        for label, trend in fitted.items()
+        for label, trend in {default_label: ensemble, **single}.items()
     }
     p5, _, p95 = _interval(samples)
     low, high = (float(v) for v in 10 ** criterion.log10_target(np.array([p5, p95])))
     finite = [r.p95_year for r in results.values() if math.isfinite(r.p95_year)]
+    members = {
+        f"{name} (ensemble weight {weight:.2f})": ensemble.members[name]
+        for name, weight in ensemble.weights.items()
+        if weight >= _MEMBER_MIN_WEIGHT
+    }
     trend_fig = brain_band_trend(
         series,
-        fitted,
+        members,
         (f"{model.title.split(':')[0]} (90%)", low, high),
         max(finite) if finite else None,
     )
+    doubling = {label: fmt.sig(trend.doubling_time_years) for label, trend in single.items()}
     rows = [
         [
             label,
-            fmt.sig(fitted[label].doubling_time_years),
+            doubling.get(label, ""),
             timeline.format_year(r.median_year, 1),
             timeline.format_year(r.p5_year, 1),
             timeline.format_year(r.p95_year, 1),
+            fmt.share(r.reached_fraction),
             fmt.share(r.never_fraction),
         ]
         for label, r in results.items()
     ]
+    calibration = trends.calibrate(series, seed=options.seed)
+    scored = [score for score in calibration.scores if score.n]
+    coverage = "; ".join(
+        f"{score.coverage:.0%} of {score.n} forecasts of {score.horizon} targets"
+        for score in scored
+    )
+    paragraphs = [
+        f"Criterion {criterion.name}: {criterion.description}. Trends are fitted to the "
+        f"{series_description(series)} series in log space; the default is the "
+        "calibrated ensemble: exponential, piecewise, logistic and last-record members "
+        "weighted by their out-of-sample skill, with intervals set by the errors of "
+        "rolling-origin backtests and widened after misses (adaptive conformal inference). "
+        "Each draw of the estimate meets a draw of the trend, and its parity year is when "
+        "that trend reaches it; a target the data already reached is reported as reached. "
+        "Two single fits are shown for comparison. Any extrapolation assumes the past's "
+        "growth, or its slowing, carries on: the weakest step of such a forecast." + note,
+        (
+            f"On the backtests of this series, the default's stated "
+            f"{calibration.confidence:.0%} intervals covered the actual year in {coverage} "
+            "(each forecast calibrated only on what was known at its date)."
+            if scored
+            else "This series has too little history to score the intervals on backtests."
+        ),
+    ]
+    figures = [
+        as_report_figure(
+            "trend",
+            "The hardware series, the ensemble's members with their weights and 95% bands, "
+            "and this estimate's 90% interval.",
+            trend_fig,
+        ),
+        as_report_figure(
+            "parity",
+            "Probability that the trend has reached the estimate by each year.",
+            plots.parity_cdf(results),
+        ),
+    ]
+    if scored:
+        figures.append(
+            as_report_figure(
+                "calibration",
+                "Stated against achieved coverage of the default's intervals on "
+                "rolling-origin backtests of this series.",
+                plots.calibration([calibration]),
+            )
+        )
     return Section(
         key="timeline",
         title="Timeline",
-        paragraphs=(
-            f"Criterion {criterion.name}: {criterion.description}. Trends are fitted to "
-            f"the {series_description(series)} series in log space; each draw of the estimate meets a draw of the trend's "
-            "parameters, and its parity year is when that trend reaches it. The extrapolation "
-            "assumes the fitted growth continues, the weakest step of any such forecast." + note,
-        ),
+        paragraphs=tuple(paragraphs),
         tables=(
             table(
                 "parity",
@@ -390,24 +448,13 @@ def _timeline(model: Model, samples: Samples, options: Options) -> Section:
                     "median year",
                     "5th percentile",
                     "95th percentile",
+                    "already reached",
                     "never",
                 ),
                 rows,
             ),
         ),
-        figures=(
-            as_report_figure(
-                "trend",
-                "The hardware series, its fitted trends with 95% bands, "
-                "and this estimate's 90% interval.",
-                trend_fig,
-            ),
-            as_report_figure(
-                "parity",
-                "Probability that the trend has reached the estimate by each year.",
-                plots.parity_cdf(results),
-            ),
-        ),
+        figures=tuple(figures),
     )
 
 

@@ -106,6 +106,6 @@ def write_report(
 
 #: Every figure a report can hold (a section that does not apply leaves its figures out).
 FIGURES = (
-    "breakdown", "distribution", "tornado", "comparison", "trend", "parity", "training-runs",
-    "tai", "roofline",
+    "breakdown", "distribution", "tornado", "comparison", "trend", "parity", "calibration",
+    "training-runs", "tai", "roofline",
 )  # fmt: skip
