@@ -262,7 +262,10 @@ def test_timeline_defaults_to_the_calibrated_ensemble_of_the_timeline_command(re
     section = next(s for s in report.sections if s.key == "timeline")
     default, *singles = section.tables[0].rows
     assert default[0] == "calibrated ensemble (default)"
-    assert [row[0] for row in singles] == ["exponential (all years)", "piecewise (estimated break)"]
+    assert [row[0] for row in singles] == [
+        "exponential (all years)",
+        "piecewise (estimated break)",
+    ]
     # The library's entry point (what `brainflops timeline` prints) on the same draws.
     expected = timeline.forecast_parity(model.sample(SAMPLES, seed=1).log10, "hpcg", seed=1)
     assert default[2] == timeline.format_year(expected.median_year, 1)

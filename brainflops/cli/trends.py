@@ -473,6 +473,7 @@ def _trends_calibrate(args: argparse.Namespace) -> int:
             f"{'mean err':>8} {'median err':>10} {'median width':>12}"
         ),
     ]
+
     def cell(value: float, width: int) -> str:
         """Blank where nothing was scored (no backtest reached its target)."""
         return f"{value:>{width}.2f}" if math.isfinite(value) else " " * width
