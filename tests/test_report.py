@@ -286,3 +286,16 @@ def test_budget_timeline_reads_the_hardware_sections_precision(model):
     assert rows[0][2] == timeline.format_year(expected.median_year, 1)
     fp32 = timeline.forecast_parity(samples.log10, "budget", seed=1)
     assert rows[0][2] != timeline.format_year(fp32.median_year, 1)
+
+
+def test_comparison_sources_are_short_citations_linked_to_their_entries(report):
+    from brainflops.data.citations import entry
+    from brainflops.outputs.report.document import Cell
+
+    rows = report.sections[3].tables[0].rows[1:]
+    moravec = next(row for row in rows if str(row[0]).startswith("Moravec"))
+    cell = moravec[5]
+    assert isinstance(cell, Cell)
+    url = entry("moravec1998", {})["url"]
+    assert cell.text == f"[Moravec (1998)]({url})"
+    assert f'href="{url}"' in cell.html

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from brainflops.models.model import Model
 
-__all__ = ["Reference", "bibtex", "references", "source_keys"]
+__all__ = ["Reference", "bibtex", "reference", "references", "source_keys"]
 
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\..+)$")
 
@@ -36,6 +36,7 @@ class Reference:
     text: str
     link: str
     doi: str
+    short: str = ""  # "Moravec (1998)", "Azevedo et al. (2009)"
 
 
 def source_keys(model: Model) -> list[str]:
@@ -57,6 +58,32 @@ def _doi(fields: Mapping[str, Any]) -> str:
     return match["doi"] if match else ""
 
 
+def reference(key: str, own: Mapping[str, Mapping[str, Any]] | None = None) -> Reference:
+    """The source ``key`` (from ``own`` entries first, then the bibliography), ready to show.
+
+    >>> reference("landauer1961").short, reference("landauer1961").link
+    ('Landauer (1961)', 'https://doi.org/10.1147/rd.53.0183')
+
+    Raises
+    ------
+    UnknownNameError
+        Naming a key found neither in ``own`` nor in the bibliography.
+    """
+    fields = entry(key, own or {})
+    doi = _doi(fields)
+    link = f"https://doi.org/{doi}" if doi else str(fields.get("url", ""))
+    year = fields.get("year", "n.d.")
+    author = str(fields["author"])
+    names = [name.strip() for name in author.split(";") if name.strip()]
+    # "Surname, Initials" bylines are cut to the surname; an organisation stays whole.
+    surnames = [name.split(",")[0] if "," in name else name for name in names]
+    lead = " & ".join(surnames) if len(surnames) == 2 else surnames[0]
+    short = f"{lead}{' et al.' if len(surnames) > 2 else ''} ({year})"
+    parts = [f"{author} ({year})", fields["title"], fields.get("venue")]
+    text = ". ".join(str(p) for p in parts if p) + "."
+    return Reference(key, text, link, doi, short)
+
+
 def references(model: Model) -> list[Reference]:
     """Every source of ``model`` with a readable citation and its best link.
 
@@ -65,15 +92,7 @@ def references(model: Model) -> list[Reference]:
     UnknownNameError
         Naming a source key found neither in the scenario nor in the bibliography.
     """
-    out = []
-    for key in source_keys(model):
-        fields = entry(key, _own_entries(model))
-        doi = _doi(fields)
-        link = f"https://doi.org/{doi}" if doi else str(fields.get("url", ""))
-        year = fields.get("year", "n.d.")
-        parts = [f"{fields['author']} ({year})", fields["title"], fields.get("venue")]
-        out.append(Reference(key, ". ".join(str(p) for p in parts if p) + ".", link, doi))
-    return out
+    return [reference(key, _own_entries(model)) for key in source_keys(model)]
 
 
 def _latex(text: str) -> str:

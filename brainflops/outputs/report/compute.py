@@ -305,7 +305,7 @@ def _comparison(model: Model, samples: Samples) -> Section:
                 str(row["method"]),
                 fmt.sci(row["central"]),
                 fmt.interval(row["low"], row["high"]),
-                row["source"],
+                _source_cell(str(row["source"])),
             ]
         )
     return Section(
@@ -525,6 +525,18 @@ def _link(text: str, url: str) -> Cell:
     if not url:
         return Cell(text, escape(text))
     return Cell(f"{text} <{url}>", f'{escape(text)} <a href="{escape(url)}">{escape(url)}</a>')
+
+
+def _source_cell(key: str) -> Cell:
+    """A short citation linked to its DOI or URL (the key itself when none is known)."""
+    from html import escape  # noqa: PLC0415
+
+    ref = cite.reference(key)
+    if not ref.link:
+        return Cell(ref.short, escape(ref.short))
+    return Cell(
+        f"[{ref.short}]({ref.link})", f'<a href="{escape(ref.link)}">{escape(ref.short)}</a>'
+    )
 
 
 def _parameter_cell(name: str, titles: dict[str, str]) -> Cell:
