@@ -13,13 +13,12 @@ reported, with its ratio to the baseline ``python -c "import numpy"``.
 A *first run* is a fresh interpreter with no user cache: ``BRAINFLOPS_CACHE_DIR`` names
 an empty folder, emptied again before every repeat, and a second row has caching turned off
 (``BRAINFLOPS_CACHE_DIR=""``). ``estimate`` (a built-in preset or variant, no
-``--samples``, ``--plot`` or ``--scenario``) and ``compare`` (no ``--preset`` or ``--plot``)
-then answer from the results shipped with the package (``data/presets/prebuilt.json``, see
+``--samples``, ``--plot`` or ``--scenario``) and ``compare`` (built-in presets, no
+``--plot``) then answer from the results shipped with the package (``data/presets/prebuilt.json``, see
 :mod:`brainflops.models.prebuilt`), so they build no model. Everything else that needs a
 model builds it on every first run and pays for sympy, pint and the unit registry (over a
 second of CPU) before its own work: ``estimate --samples N``, ``--plot`` and
-``--scenario FILE``, ``compare --preset`` (cached per user after its first run) and
-``--plot``, and ``estimate``/``compare`` themselves after an edit to a preset or to the
+``--scenario FILE``, ``explain``, ``compare --plot``, and ``estimate``/``compare`` themselves after an edit to a preset or to the
 model code, until ``python -m brainflops.models.generate_prebuilt`` is run. Two such rows,
 marked "builds", are measured for reference; they include the commands' work and have no
 target.
@@ -59,12 +58,13 @@ CASES: list[tuple[str, list[str], str, float | None, bool]] = [
         False,
     ),
     (
-        "compare --preset dettmers2015 (builds)",
+        "brainflops compare --preset dettmers2015 (first run)",
         [*CLI, "compare", "--preset", "dettmers2015"],
         "empty",
         None,
-        False,
+        True,
     ),
+    ("explain (builds)", [*CLI, "explain"], "empty", None, False),
 ]
 LIMIT_S = 1.0
 
@@ -116,13 +116,16 @@ def main() -> int:
         print(json.dumps({"baseline_cpu_s": baseline, "repeats": args.repeats, "rows": rows}))
     else:
         print(f'baseline  python -c "import numpy": {baseline:.3f} s CPU (best of {args.repeats})')
+        label_width = max(len(row["command"]) for row in rows)
         for row in rows:
             if not row["checked"]:
                 verdict = "(no target)"
             else:
                 target = f"<= {row['target']}x" if row["target"] else f"<= {LIMIT_S:g} s"
                 verdict = f"(target {target}) " + ("ok" if row["ok"] else "MISSED")
-            print(f"{row['command']:40} {row['cpu_s']:.3f} s  {row['ratio']:5.2f}x  {verdict}")
+            print(
+                f"{row['command']:{label_width}} {row['cpu_s']:.3f} s  {row['ratio']:5.2f}x  {verdict}"
+            )
     return 0 if all(row["ok"] for row in rows) else 1
 
 

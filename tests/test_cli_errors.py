@@ -168,9 +168,9 @@ def test_closed_stdout_is_a_user_error():
 @pytest.mark.parametrize("delay", [0.0, 0.2, 0.6])
 def test_ctrl_c_at_any_time_is_one_line_and_130(delay):
     # The child says when main() is about to start; from then on, the command's imports
-    # (the whole library for ``compare --preset``, which builds its models: plain
-    # ``compare`` answers from the shipped results in a few hundredths of a second) and its
-    # work are all inside main()'s handling. Before that there is only Python's own
+    # (the whole library for ``estimate --samples``, which builds and samples its model:
+    # plain ``estimate`` and ``compare`` answer from the shipped results in a few hundredths
+    # of a second) and its work are all inside main()'s handling. Before that there is only Python's own
     # start-up and two tiny modules of ours.
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BRAINFLOPS_CACHE_DIR": ""}
     process = subprocess.Popen(
@@ -179,7 +179,7 @@ def test_ctrl_c_at_any_time_is_one_line_and_130(delay):
             "-c",
             (
                 "import brainflops.cli as c, sys; print('ready', flush=True); "
-                "sys.exit(c.main(['compare', '--preset', 'dettmers2015']))"
+                "sys.exit(c.main(['estimate', '--samples', '300000']))"
             ),
         ],
         env=env,

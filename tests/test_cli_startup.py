@@ -77,6 +77,7 @@ def test_first_run_of_estimate_and_compare_imports_no_heavy_library(cache, tmp_p
     for argv in (["estimate"], ["estimate", "--json"], ["estimate", "--preset", "landauer"]):
         assert _heavy_modules(*argv, cache=folder) == [], argv
     assert _heavy_modules("compare", cache=folder) == []
+    assert _heavy_modules("compare", "--preset", "dettmers2015", cache=folder) == []
     assert not (tmp_path / "cache").exists()  # nothing needed building, so nothing stored
 
 
@@ -217,3 +218,32 @@ def test_cached_json_rebuilds_after_a_source_change(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "source_key", lambda: "another version of the package")
     assert cache.cached_json("test entry", build) == {"value": 2}  # stale: rebuilt
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        ["dettmers2015"],  # a preset: its variants, in file order
+        ["merkle1989", "carlsmith2020:limit", "dettmers2015:all-neurons"],
+        ["landauer", "landauer"],
+    ],
+)
+def test_compare_of_chosen_presets_from_the_shipped_rows_equals_a_build(
+    selection, monkeypatch, capsys
+):
+    from brainflops.cli import main
+    from brainflops.models.literature import comparison_summary
+
+    monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", "")
+    argv = ["compare", "--json"] + [arg for name in selection for arg in ("--preset", name)]
+    assert main(argv) == 0
+    shipped = json.loads(capsys.readouterr().out)
+    built = comparison_summary(selection)["records"]
+    assert differences(shipped, built) == []
+
+
+def test_compare_of_an_unknown_preset_is_refused_after_the_shipped_rows_miss(capsys):
+    from brainflops.cli import main
+
+    assert main(["compare", "--preset", "no-such-preset"]) == 2
+    assert "no-such-preset" in capsys.readouterr().err

@@ -69,6 +69,26 @@ def _comparison(presets: list[str] | None) -> dict[str, Any]:
     return comparison_summary(presets)
 
 
+def _shipped(shipped: dict[str, Any] | None, presets: list[str] | None) -> dict[str, Any] | None:
+    """The shipped comparison, or its rows for ``presets`` in the order a build gives them.
+
+    A preset name selects its rows (its variants, in file order), a ``preset:variant`` name
+    its one row; a name with no shipped row gives None, so the comparison is built and
+    an unknown name is refused there.
+    """
+    if shipped is None or presets is None:
+        return shipped
+    records = shipped["records"]
+    chosen = []
+    for name in presets:
+        key = "preset" if ":" in name else "base"
+        rows = [record for record in records if record[key] == name]
+        if not rows:
+            return None
+        chosen += rows
+    return {"samples": shipped["samples"], "records": chosen}
+
+
 def _compare(args: argparse.Namespace) -> int:
     from brainflops.core.cache import cached_json
     from brainflops.models.prebuilt import prebuilt
@@ -93,7 +113,7 @@ def _compare(args: argparse.Namespace) -> int:
     else:
         # Deterministic (fixed seeds) and a function of the package's files alone: shipped
         # prebuilt for every built-in preset, else cached once built.
-        result = (prebuilt("compare") if presets is None else None) or cached_json(
+        result = _shipped(prebuilt("compare"), presets) or cached_json(
             f"compare {presets}", lambda: _comparison(presets)
         )
     records = result["records"]
