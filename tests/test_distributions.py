@@ -765,3 +765,34 @@ def test_two_piece_log_matches_split_lognormal() -> None:
     expected = np.where(z < 0, math.log(5.0) + z * below, math.log(5.0) + z * above)
     assert two_piece_lognormal_log(z, math.log(5.0), below, above) == pytest.approx(expected)
     assert d.log_ppf_from_normal(z) == pytest.approx(expected)
+
+
+def test_few_point_normal_cdf_and_ppf_agree_with_scipy():
+    # Building a distribution evaluates Phi and Phi^-1 at a few points with the standard
+    # library (no scipy import); draws use scipy's ufuncs. Both must agree.
+    from scipy.special import ndtr, ndtri
+
+    from brainflops.params.distributions.base import normal_cdf, normal_ppf
+
+    z = np.concatenate([np.linspace(-8, 8, 161), [-np.inf, np.inf, np.nan]])
+    for chunk in np.array_split(z, 12):  # 12-14 points: the standard-library path
+        np.testing.assert_allclose(normal_cdf(chunk), ndtr(chunk), rtol=1e-13, atol=0)
+    q = np.concatenate([np.logspace(-15, -1, 60), np.linspace(0.02, 0.98, 49), [0.0, 1.0, 1.5]])
+    q = np.concatenate([q, 1 - np.logspace(-15, -1, 60)])
+    for chunk in np.array_split(q, 14):
+        np.testing.assert_allclose(normal_ppf(chunk), ndtri(chunk), rtol=1e-13, atol=0)
+
+
+def test_building_every_preset_imports_no_scipy_special():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, brainflops\n"
+        "for name in brainflops.list_presets(variants=True): brainflops.load_preset(name)\n"
+        "print('scipy.special' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    ).stdout
+    assert out.strip() == "False"
