@@ -66,7 +66,7 @@ def _declared(kind):
     out = []
     for preset in PRESETS:
         for name, p in load_preset(preset).parameters.items():
-            rate = p.unit in {"Hz", "spike/s"} and "firing_rate" in name
+            rate = p.unit in {"Hz", "spike/s"}  # by unit: merkle1989 calls it impulse_rate
             count = p.unit in {"step", "synapse/neuron", "synapse", "neuron"} and p.is_uncertain
             if (kind == "rate" and rate) or (kind == "count" and (count or name == "time_steps")):
                 out.append((preset, name))
@@ -77,9 +77,17 @@ def _declared(kind):
 def test_every_firing_rate_has_the_refractory_ceiling(preset, name):
     parameter = load_preset(preset).parameters[name]
     assert parameter.maximum == 1000  # Hz or spike/s: about 1 / (1 ms)
-    # Dettmers' own range tops out at the ceiling, so his preset cites the post for it.
-    assert parameter.bounds_source in {"kalat-refractory", "dettmers2015"}
+    assert parameter.bounds_source == "kalat-refractory"
     assert "refractory" in parameter.bounds_locator
+
+
+def test_the_rate_selection_is_not_empty():
+    # A renamed unit or parameter must not empty the parametrisation above silently.
+    assert {preset for preset, _ in _declared("rate")} >= {
+        "dettmers2015",
+        "mechanistic-modern",
+        "merkle1989",
+    }
 
 
 @pytest.mark.parametrize(("preset", "name"), _declared("count"))

@@ -128,7 +128,7 @@ def test_comparison_highlights_a_preset_named_without_its_default_variant():
     assert bold[0].startswith("Dettmers (2015), reconstruction (a)")
 
 
-@pytest.mark.parametrize("span", [(20.27, 21.74), (20.31, 20.39), (13.0, 17.0)])
+@pytest.mark.parametrize("span", [(20.27, 21.74), (20.31, 20.39), (20.30, 20.33), (13.0, 17.0)])
 def test_log_axis_ticks_are_distinct_powers_of_ten_or_multiples(span):
     from matplotlib.figure import Figure
 
@@ -242,7 +242,9 @@ def test_tai_curve_labels_stay_inside_the_figure():
     assert max(ends) <= fig.bbox.width
 
 
-@pytest.mark.parametrize(("low", "high"), [(20.25, 21.59), (13.7, 15.2), (12.8, 17.2), (3.0, 3.4)])
+@pytest.mark.parametrize(
+    ("low", "high"), [(20.25, 21.59), (13.7, 15.2), (12.8, 17.2), (3.0, 3.4), (20.30, 20.33)]
+)
 def test_log10_axis_labels_are_distinct_and_read_their_own_value(low, high):
     # A tornado of dettmers2015 spans 1.3 decades: its ticks once all read "10^20" or "10^21".
     fig = style.new_figure("t")[0]
@@ -257,5 +259,26 @@ def test_log10_axis_labels_are_distinct_and_read_their_own_value(low, high):
     for tick, label in zip(ticks, labels, strict=True):
         match = re.fullmatch(r"\$(?:([\d.]+) \\times )?10\^\{(-?\d+)\}\$", label)
         mantissa, exponent = match.groups()
-        # Two significant figures: the label reads its tick's value to within 5%.
+        # At least two significant figures: a label reads its tick's value within 5%.
         assert 10.0**tick == pytest.approx(float(mantissa or 1) * 10.0 ** int(exponent), rel=0.05)
+
+
+def test_a_structural_tornado_row_is_hatched_and_its_alternatives_named():
+    from brainflops.models.alternatives import choice_for
+
+    result = tornado(MODEL, structural=choice_for(MODEL))
+    fig = plots.tornado(result, model=MODEL)
+    (ax,) = fig.axes
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"{result.alternative_low} (lowest)" in legend
+    assert f"{result.alternative_high} (highest)" in legend
+    hatched = [bar for bar in ax.patches if bar.get_hatch() == "//"]
+    assert len(hatched) == 2  # the structural row's two ends, and nothing else
+
+
+def test_plans_of_devices_without_price_or_power_say_so_instead_of_failing():
+    # Many devices in the table have no launch price: min() of nothing once raised.
+    unpriced = plan(brainflops.load_preset("mechanistic-modern"), "NVIDIA Quadro K1200", "fp32")
+    assert unpriced.cost_usd is None
+    fig = plots.plans({"mechanistic-modern": unpriced})
+    assert "not known" in _texts(fig)

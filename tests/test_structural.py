@@ -80,8 +80,21 @@ def test_dettmers_reconstructions_report_their_structural_share():
         for name in ("cerebellar", "all-neurons", "granule-own-filter")
     }
     result = structural_share(alternatives, n=4000, seed=2)
-    centrals = [math.log10(m.central().m_as("FLOP/s")) for m, _ in alternatives.values()]
-    assert result.swing == pytest.approx(max(centrals) - min(centrals))
+    # Oracle: each reconstruction rebuilt with every uncertain input fixed at its median
+    # (a truncated firing rate's median is 190 Hz, not the stated 200).
+    medians = []
+    for model, _ in alternatives.values():
+        fixed = {
+            name: float(p.distribution.ppf(0.5))
+            for name, p in model.parameters.items()
+            if p.is_uncertain and name in model.used_parameters()
+        }
+        medians.append(math.log10(model.with_values(**fixed).central().m_as("FLOP/s")))
+    assert result.swing == pytest.approx(max(medians) - min(medians), abs=1e-9)
+    # ...the same ends as the tornado row of the preset's declared choice.
+    row = tornado(load_preset("dettmers2015"), structural=choice_for(load_preset("dettmers2015")))
+    k = row.names.index(row.structural)
+    assert row.output_high[k] - row.output_low[k] == pytest.approx(result.swing, abs=1e-9)
     assert 0.0 <= result.share <= 1.0
     record = result.to_dict()
     assert [a["name"] for a in record["alternatives"]] == list(alternatives)

@@ -162,15 +162,20 @@ def _sensitivity(args: argparse.Namespace) -> int:
     # Only Sobol' takes long enough (seconds) to need a progress line.
     with stage("Sobol' indices", args) if args.method == "sobol" else nullcontext():
         result = analyse(model, args.method, n=samples, seed=args.seed, structural=choice)
+    # Sobol' over a structural choice analyses the mixture of the alternatives, not the
+    # preset's default variant: its title says so.
+    mixture = choice is not None and args.method == "sobol"
+    title = f"{model.name} over its alternatives ({result.model})" if mixture else model.title
     if args.plot is not None:
         from brainflops.outputs import plots
 
-        plots.save(plots.sensitivity(result, model=model), args.plot, overwrite=args.force)
+        figure = plots.sensitivity(result, model=None if mixture else model)
+        plots.save(figure, args.plot, overwrite=args.force)
         print(f"wrote {args.plot}", file=sys.stderr)
     if args.json:
-        emit(dumps({"preset": model.name, "title": model.title, **result.to_dict()}), args)
+        emit(dumps({"preset": model.name, "title": title, **result.to_dict()}), args)
         return 0
-    emit("\n".join([*_summary(result, model.title), *_table(result)]) + "\n", args)
+    emit("\n".join([*_summary(result, title), *_table(result)]) + "\n", args)
     return 0
 
 

@@ -236,7 +236,7 @@ def sobol(
     _check_sobol_arguments(n, seed, num_resamples, confidence)
     sample_module, analyse_module = _salib()
     if isinstance(model, StructuralChoice):
-        name, models = "; ".join(model.names), model.models
+        name, models = f"{model.label}, {' / '.join(model.names)}", model.models
         names = model.inputs()
         factors = [*names, model.label]
         if model.label in names:

@@ -14,8 +14,8 @@ pick-freeze design as the continuous inputs.
 variance of ``log10 F`` over the mixture splits exactly into a *between* part (the spread of
 the alternatives' means: the choice's first-order Sobol' index times the total) and a
 *within* part (the weighted mean of each alternative's own variance). The structural share
-is between / total. The tornado-style swing of the choice is the range of the alternatives'
-central values, in decades.
+is between / total. The swing of the choice is the range of the alternatives' ``log10 F``
+with their inputs at their medians, in decades: the same ends as the tornado row.
 
 Examples
 --------
@@ -25,7 +25,7 @@ Examples
 ...      "(c) granule filter": (load_preset("dettmers2015:granule-own-filter"), 0.5)},
 ...     n=2000, seed=1)
 >>> 0 <= result.share <= 1, round(result.swing, 3)
-(True, 0.031)
+(True, 0.036)
 """
 
 from __future__ import annotations
@@ -135,15 +135,16 @@ class StructuralShare:
     ----------
     names, weights:
         The alternatives and their probabilities (summing to 1).
-    central_log10:
-        Each alternative's central ``log10 F``.
+    median_log10:
+        Each alternative's ``log10 F`` with its uncertain inputs at their medians (the
+        tornado row's ends; a truncated input's median differs from its stated value).
     means, variances:
         Mean and variance of ``log10 F`` over each alternative's own draws.
     """
 
     names: tuple[str, ...]
     weights: tuple[float, ...]
-    central_log10: tuple[float, ...]
+    median_log10: tuple[float, ...]
     means: tuple[float, ...]
     variances: tuple[float, ...]
 
@@ -170,18 +171,18 @@ class StructuralShare:
 
     @property
     def swing(self) -> float:
-        """Tornado swing of the choice: range of the central values, in decades."""
-        return max(self.central_log10) - min(self.central_log10)
+        """Tornado swing of the choice: range of :attr:`median_log10`, in decades."""
+        return max(self.median_log10) - min(self.median_log10)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
         return {
             "alternatives": [
-                {"name": n, "weight": w, "central_log10": c, "mean_log10": m, "var_log10": v}
+                {"name": n, "weight": w, "median_log10": c, "mean_log10": m, "var_log10": v}
                 for n, w, c, m, v in zip(
                     self.names,
                     self.weights,
-                    self.central_log10,
+                    self.median_log10,
                     self.means,
                     self.variances,
                     strict=True,
@@ -215,7 +216,7 @@ def structural_share(
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= _MAX_DRAWS:
         raise InvalidValueError("n", f"must be an integer from 1 to {_MAX_DRAWS:,}, got {n!r}")
     choice = StructuralChoice.of("alternatives", alternatives)
-    means, variances, centrals = [], [], []
+    means, variances = [], []
     for model in choice.models:
         draws = draw_samples(
             model, n, seed=seed, correlations=model.correlations, streaming=Streaming(n, False)
@@ -223,12 +224,10 @@ def structural_share(
         assert draws is not None  # chunk_size = n keeps every draw
         means.append(float(np.mean(draws)))
         variances.append(float(np.var(draws)))
-        central = model.evaluate_logs(model.central_logs()[:, None])[0]
-        centrals.append(float(central) / LN10)
     return StructuralShare(
         names=choice.names,
         weights=choice.weights,
-        central_log10=tuple(centrals),
+        median_log10=choice.median_log10(),
         means=tuple(means),
         variances=tuple(variances),
     )

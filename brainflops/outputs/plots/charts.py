@@ -14,9 +14,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
 
 from brainflops.core import fmt
 from brainflops.core.errors import DataError
@@ -52,8 +54,9 @@ _LABEL_CHARS = 58
 def _log10_axis(ax: Axes, axis: str = "x") -> None:
     """A linear axis in log10 units labelled as powers of ten (works beyond float range).
 
-    Spans with fewer than two whole decades get ticks at 1, 2 and 5 times a power of ten
-    (never two ticks both written "10^21").
+    A span holding fewer than two whole-decade ticks gets ticks at 1, 2 and 5 times a power
+    of ten, or evenly spaced ones when it is narrower still, labelled with as many digits
+    as keep them distinct (never two ticks both written "10^21").
     """
     target = ax.xaxis if axis == "x" else ax.yaxis
     low, high = sorted(ax.get_xlim() if axis == "x" else ax.get_ylim())
@@ -69,15 +72,30 @@ def _log10_axis(ax: Axes, axis: str = "x") -> None:
     ]
     # A span too narrow for two such ticks gets evenly spaced ones.
     target.set_major_locator(FixedLocator(ticks) if len(ticks) >= 2 else MaxNLocator(nbins=5))
-    target.set_major_formatter(FuncFormatter(lambda v, _: _mantissa_power(v)))
+    target.set_major_formatter(_MantissaPowerFormatter())
 
 
-def _mantissa_power(log10_value: float) -> str:
+def _mantissa_power(log10_value: float, digits: int = 2) -> str:
     """``2 × 10^20`` (mathtext) for log10 2e20; ``10^21`` for a whole decade."""
     exponent = math.floor(log10_value + 1e-9)
-    mantissa = f"{10 ** (log10_value - exponent):.2g}"
+    mantissa = f"{10 ** (log10_value - exponent):.{digits}g}"
     power = f"10^{{{exponent}}}"
     return f"${power}$" if mantissa == "1" else f"${mantissa} \\times {power}$"
+
+
+class _MantissaPowerFormatter(Formatter):
+    """:func:`_mantissa_power` labels with as many digits as keep every tick distinct."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:  # noqa: ARG002 - matplotlib API
+        return _mantissa_power(x)
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        labels = [_mantissa_power(v) for v in values]
+        for digits in range(3, 8):  # a span of a few hundredths of a decade needs more
+            if len(set(labels)) == len(labels):
+                break
+            labels = [_mantissa_power(v, digits) for v in values]
+        return labels
 
 
 def _short(text: str, width: int = _LABEL_CHARS) -> str:
@@ -208,17 +226,29 @@ def tornado(
     y = np.arange(len(names))[::-1]
     low = np.array(result.output_low[: len(names)]) - base
     high = np.array(result.output_high[: len(names)]) - base
-    ax.barh(y, low, left=base, color=style.color(0), height=0.6)
-    ax.barh(y, high, left=base, color=style.color(1), height=0.6)
+    # A structural row's ends are whole alternatives, not percentiles: hatched, and named
+    # in the legend.
+    hatch = ["//" if name == result.structural else "" for name in names]
+    ax.barh(y, low, left=base, color=style.color(0), height=0.6, hatch=hatch)
+    ax.barh(y, high, left=base, color=style.color(1), height=0.6, hatch=hatch)
     ax.axvline(base, color="#222222", lw=0.8)
     ax.set_yticks(y, labels, fontsize=8)
     ax.grid(axis="y", visible=False)
     _log10_axis(ax)
     ax.set_xlabel("total FLOP/s (log scale)")
-    handles = [
+    handles: list[Artist] = [
         Line2D([], [], color=style.color(0), lw=6, label="input at its 5th percentile"),
         Line2D([], [], color=style.color(1), lw=6, label="input at its 95th percentile"),
     ]
+    if result.structural in names:
+        handles += [
+            Patch(
+                facecolor=style.color(0), hatch="//", label=f"{result.alternative_low} (lowest)"
+            ),
+            Patch(
+                facecolor=style.color(1), hatch="//", label=f"{result.alternative_high} (highest)"
+            ),
+        ]
     ax.legend(handles=handles, fontsize=7.5, frameon=False, loc="lower right")
     return style.finish(fig, source=f"brainflops sensitivity --method tornado ({result.model})")
 

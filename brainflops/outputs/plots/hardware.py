@@ -98,7 +98,7 @@ def plans(by_label: Mapping[str, HardwarePlan]) -> Figure:
     fig, axes = style.new_figure(
         f"What running each estimate in real time takes on {first.device.name}",
         f"{first.precision}; formula presets have no operations, so they are counted "
-        "compute-bound (a lower bound on devices); bars on log axes",
+        "compute-bound (a lower bound on devices); log axes",
         width=9.0,
         height=1.9 + 0.3 * rows,
         grid=(1, 3),
@@ -111,9 +111,17 @@ def plans(by_label: Mapping[str, HardwarePlan]) -> Figure:
     )
     for index, (ax, (name, values, unit)) in enumerate(zip(axes, panels, strict=True)):
         finite = [v for v in values if v > 0]  # NaN (unknown for that plan) compares False
-        ax.barh(y, values, color=style.color(index), height=0.65, zorder=2)
-        ax.set_xlim(min(finite) / 3, max(finite) * 3)
-        style.log_axis(ax, "x", unit=unit, labels="si" if unit == "W" else "power", max_ticks=4)
+        # Dots, not bars: on a log axis a bar's length depends on where the axis starts.
+        ax.plot(values, y, "o", color=style.color(index), markersize=5, zorder=2)
+        ax.set_ylim(-0.6, rows - 0.4)
+        if finite:
+            ax.set_xlim(min(finite) / 3, max(finite) * 3)
+            style.log_axis(
+                ax, "x", unit=unit, labels="si" if unit == "W" else "power", max_ticks=4
+            )
+        else:  # e.g. devices with no known price: say so rather than draw an empty axis
+            ax.set_xticks([])
+            ax.text(0.5, 0.5, "not known", transform=ax.transAxes, ha="center", color=style.GREY)
         ax.set_xlabel({"devices": "devices", "power": "power", "purchase": "purchase (US$)"}[name])
         ax.grid(axis="y", visible=False)
         ax.set_yticks(y, [_short(label) for label in by_label] if index == 0 else [], fontsize=7.5)
