@@ -11,6 +11,9 @@ the environment is then created without pip, and pip's wheel is fetched from PyP
 release PyPI lists as current, checked against the SHA-256 digest PyPI publishes) and
 installs itself into it, since pip runs from its own wheel. So the only server needed is
 PyPI. Only the standard library is used; a second run reuses the environment.
+
+Exit status: 0 on success; 2 for an unknown extra; 1 when pip cannot be fetched, checked
+or installed (one line on stderr says why); otherwise pip's own status.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import sys
 import urllib.parse
 import urllib.request
 import venv
+from http.client import HTTPException
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -56,16 +60,22 @@ def fetch_pip_wheel(folder: Path, releases: str | None = None) -> Path:
     try:
         with urllib.request.urlopen(releases, timeout=60) as response:
             listing = json.load(response)
+        # pip publishes one py3-none-any wheel per release; the first wheel listed is it.
         wheel = next(f for f in listing["urls"] if f["packagetype"] == "bdist_wheel")
+        digest = str(wheel["digests"]["sha256"])
+        # Only a plain wheel name, never a path from the listing (no "../" escapes).
+        name = Path(str(wheel["filename"])).name
+        if not name.endswith(".whl") or name != wheel["filename"]:
+            raise ValueError(f"unexpected wheel name {wheel['filename']!r}")
         # A mirror may list the file relative to the listing; PyPI lists it absolute.
         url = urllib.parse.urljoin(releases, wheel["url"])
         with urllib.request.urlopen(url, timeout=300) as response:
             data = response.read()
-    except (OSError, ValueError, KeyError, StopIteration) as exc:
-        raise BootstrapError(f"cannot fetch pip from {releases}: {exc}") from exc
-    if hashlib.sha256(data).hexdigest() != wheel["digests"]["sha256"]:
+    except (OSError, ValueError, KeyError, TypeError, StopIteration, HTTPException) as exc:
+        raise BootstrapError(f"cannot fetch pip from {releases}: {exc!r}") from exc
+    if hashlib.sha256(data).hexdigest() != digest:
         raise BootstrapError(f"pip's wheel from {url} does not match PyPI's SHA-256 digest")
-    target = folder / wheel["filename"]
+    target = folder / name
     target.write_bytes(data)
     return target
 

@@ -83,6 +83,37 @@ def test_a_wheel_that_does_not_match_its_digest_is_refused(tmp_path):
     assert not (tmp_path / "pip-99.0-py3-none-any.whl").exists()
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: entry.update(filename="../escaped.whl"),  # a path out of the folder
+        lambda entry: entry.update(filename="pip-99.0.tar.gz"),  # not a wheel
+        lambda entry: entry.pop("digests"),  # no digest to check against
+        lambda entry: entry.update(digests=None),
+    ],
+)
+def test_a_malformed_listing_is_a_bootstrap_error_and_writes_nothing(tmp_path, damage):
+    module = _bootstrap()
+    listing = _release_listing(tmp_path, b"wheel bytes")
+    path = tmp_path / "pip.json"
+    data = json.loads(path.read_text())
+    damage(data["urls"][1])
+    path.write_text(json.dumps(data))
+    target = tmp_path / "env" / "sub"
+    target.mkdir(parents=True)
+    with pytest.raises(module.BootstrapError, match="cannot fetch pip"):
+        module.fetch_pip_wheel(target, listing)
+    assert not list(target.iterdir())
+    assert not (tmp_path / "env" / "escaped.whl").exists()
+
+
+def test_a_listing_without_files_is_a_bootstrap_error(tmp_path):
+    module = _bootstrap()
+    (tmp_path / "pip.json").write_text(json.dumps({"urls": None}))
+    with pytest.raises(module.BootstrapError, match="cannot fetch pip"):
+        module.fetch_pip_wheel(tmp_path, (tmp_path / "pip.json").as_uri())
+
+
 def test_an_unreachable_index_is_one_line_and_status_1(tmp_path, monkeypatch, capsys):
     module = _bootstrap()
     monkeypatch.setattr(module, "ENV", tmp_path / "env")
