@@ -282,3 +282,41 @@ def test_plans_of_devices_without_price_or_power_say_so_instead_of_failing():
     assert unpriced.cost_usd is None
     fig = plots.plans({"mechanistic-modern": unpriced})
     assert "not known" in _texts(fig)
+
+
+def test_tai_curves_of_two_input_sets_are_told_apart():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    import brainflops
+    from brainflops.forecast.anchors.inputs import load_variant
+    from brainflops.forecast.anchors.montecarlo import forecast
+    from brainflops.outputs import plots
+
+    brain = brainflops.load_preset("cotra2020")
+    runs = [forecast(load_variant(v), brain, n=300, seed=1) for v in ("cotra2020", "cotra2022")]
+    fig = plots.tai(runs)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert len(set(labels)) == 2  # once both read "brain: Cotra (2020) / median ..."
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    ends = [t.get_window_extent(canvas.get_renderer()).x1 for t in fig.axes[0].texts]
+    assert max(ends) <= fig.bbox.width
+
+
+@pytest.mark.parametrize("dpi", [80, 300])
+def test_titles_and_subtitles_stay_inside_the_figure_at_any_dpi(figures, dpi):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from brainflops.ops.networks import get_network
+
+    shares = plots.operation_shares([get_network(n) for n in ("resnet50", "gpt3-175b")])
+    for name, fig in {**figures, "operation_shares": shares}.items():
+        original = fig.get_dpi()
+        fig.set_dpi(dpi)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        ends = [t.get_window_extent(canvas.get_renderer()).x1 for t in fig.texts]
+        width = fig.bbox.width
+        fig.set_dpi(original)  # the figures are shared with the other tests
+        # title, subtitle, source and credit lines
+        assert max(ends) <= width + 1, (name, dpi)

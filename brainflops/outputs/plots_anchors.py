@@ -49,11 +49,17 @@ def _median_text(result: Forecast) -> str:
     return str(result.median_year) if result.median_year else f"after {LAST_YEAR}"
 
 
+def _short_inputs(title: str) -> str:
+    """An input set's title up to its first comma or colon ("Cotra (2020)")."""
+    return title.split(":", maxsplit=1)[0].split(",", maxsplit=1)[0]
+
+
 def tai_figure(results: Sequence[Forecast], *, last_year: int = 2100) -> Figure:
     """Cumulative probability of transformative AI by year, one labelled curve per result."""
     if not results:
         raise ValueError("tai_figure needs at least one forecast")
-    variants = ", ".join(dict.fromkeys(r.inputs.title for r in results))
+    titles = list(dict.fromkeys(r.inputs.title for r in results))
+    variants = "; ".join(titles)  # titles hold commas of their own
     fig, (ax,) = style.new_figure(
         "Probability of transformative AI by year, biological anchors",
         f"{variants}; {results[0].n:,} Monte Carlo draws per curve; each curve ends at its "
@@ -66,6 +72,8 @@ def tai_figure(results: Sequence[Forecast], *, last_year: int = 2100) -> Figure:
         ax.step(result.years[shown], result.cdf[shown], where="post", color=colour, lw=1.8)
         # Two short lines: a brain's title beside the curve would run off the figure.
         text = f"brain: {_brain_title(result.brain_name)}\nmedian {_median_text(result)}"
+        if len(titles) > 1:  # curves of different input sets: say which set each one is
+            text = f"{_short_inputs(result.inputs.title)}, {text}"
         labels.append(style.DirectLabel(last_year, float(result.cdf[shown][-1]), text, colour))
     _room_for_labels(ax, int(min(r.years[0] for r in results)), last_year, 0.7)
     ax.set_ylim(0, 1)
