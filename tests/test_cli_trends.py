@@ -517,3 +517,25 @@ def test_calibrate_a_series_too_short_for_any_backtest(capsys):
     data = run_json(capsys, "trends", "calibrate", "--series", "gpu-flops-per-dollar-bf16")
     assert [h["n"] for h in data["horizons"]] == [0, 0]
     assert all(h["coverage"] is None for h in data["horizons"])
+
+
+def test_a_precision_whose_frontier_is_too_short_is_refused(capsys):
+    # FP8 parts have two release years with a launch price: no trend to fit.
+    code, _, err = run(
+        capsys, "timeline", "--preset", "dettmers2015", "--criterion", "budget",
+        "--precision", "fp8",
+    )  # fmt: skip
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "only 2 release years" in err
+
+
+def test_calibrate_json_has_no_infinity_and_says_where_no_widening_applies(capsys):
+    # A piecewise fit that stops growing never reaches some targets: an infinite mean
+    # error, which JSON cannot hold (once a ValueError in the JSON writer).
+    data = run_json(
+        capsys, "trends", "calibrate", "--series", "ml-training-frontier", "--model", "piecewise"
+    )
+    assert any(h["mean_error_years"] is None and h["n"] > 0 for h in data["horizons"])
+    calibrated = run_json(capsys, "trends", "calibrate", "--series", "ml-training-largest")
+    assert "no adaptive widening" in calibrated["method"]

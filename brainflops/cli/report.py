@@ -126,7 +126,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--criterion",
         default="hpl",
         choices=CRITERIA,
-        help="what the timeline compares with (default hpl: the TOP500 #1)",
+        help="what the timeline compares with (default hpl: the TOP500 #1); budget and energy "
+        "read accelerators at --precision, as the hardware section does",
     )
     add_quiet_argument(p)
     p.set_defaults(handler=_report, out_is_folder=True)

@@ -114,11 +114,12 @@ def _criteria(args: argparse.Namespace) -> list[Any]:
         if args.series is not None and args.series != criterion.series:
             datasets.series_unit(args.series)  # an unknown name is reported as such
             matching = [c for c in tl.criteria() if tl.get_criterion(c).series == args.series]
-            hint = (
-                f"use --criterion {' or --criterion '.join(matching)} for {args.series}"
-                if matching
-                else f"no criterion compares with {args.series}"
-            )
+            if precision is not None and name in matching:
+                hint = f"{args.series} is the {name} criterion without --precision: drop one"
+            elif matching:
+                hint = f"use --criterion {' or --criterion '.join(matching)} for {args.series}"
+            else:
+                hint = f"no criterion compares with {args.series}"
             raise InvalidValueError(
                 name="--series",
                 reason=f"the {criterion.name} criterion compares with {criterion.series} "

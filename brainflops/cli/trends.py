@@ -475,8 +475,10 @@ def _trends_calibrate(args: argparse.Namespace) -> int:
     ]
 
     def cell(value: float, width: int) -> str:
-        """Blank where nothing was scored (no backtest reached its target)."""
-        return f"{value:>{width}.2f}" if math.isfinite(value) else " " * width
+        """Blank where nothing was scored; "inf" where a scored forecast never arrives."""
+        if math.isnan(value):
+            return " " * width
+        return f"{value:>{width}.2f}" if math.isfinite(value) else f"{value:>{width}}"
 
     for row in report.scores:
         lines.append(

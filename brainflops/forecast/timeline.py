@@ -56,7 +56,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from brainflops.core.errors import InvalidValueError, UnitMismatchError, UnknownNameError
-from brainflops.data.datasets import hpcg_hpl_ratio, precision_series
+from brainflops.data.datasets import hpcg_hpl_ratio, load_series, precision_series
 from brainflops.forecast.dettmers import (
     DETTMERS_BASELINE_FLOPS,
     DETTMERS_BASELINE_YEAR,
@@ -288,7 +288,18 @@ def _accelerator_criterion(
         source += "; brain power: brain_power of data/facility.toml (literature.md section 3.4)"
     unit = "FLOP/s/USD" if quantity == "per-dollar" else "FLOP/s/W"
     series = precision_series(quantity, precision)
+    points = len(load_series(series))
+    if points < _MIN_FRONTIER_POINTS:
+        reason = (
+            f"the {precision.upper()} FLOP/s {quantity} frontier has only {points} release "
+            f"years of data, too few to fit a trend (at least {_MIN_FRONTIER_POINTS})"
+        )
+        raise InvalidValueError(name="precision", reason=reason)
     return Criterion(name, series, unit, -math.log10(amount), description, source)
+
+
+# Fewer release years than this leave a trend fit to two or three parts (FP8: 2-3).
+_MIN_FRONTIER_POINTS = 6
 
 
 # Criteria that compare the brain's FLOP/s directly with a FLOP/s series:

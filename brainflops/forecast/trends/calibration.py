@@ -94,12 +94,14 @@ class HorizonScore:
     coverage_by_confidence: dict[str, float]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-able dict; a score of a horizon with no scored forecast is null."""
+        """Return a JSON-able dict. A score that is not a finite number is null: a horizon
+        with no scored forecast (nan), or a mean error that is infinite because a scored
+        forecast never reaches its target (the medians stay finite)."""
 
         def known(value: Any) -> Any:
             if isinstance(value, dict):
                 return {k: known(v) for k, v in value.items()}
-            return None if isinstance(value, float) and math.isnan(value) else value
+            return None if isinstance(value, float) and not math.isfinite(value) else value
 
         return {key: known(value) for key, value in asdict(self).items()}
 
@@ -402,11 +404,16 @@ def calibrate(
         )
         for multiple in MULTIPLES
     )
-    method = (
-        "stacked ensemble; weights and errors from backtests resolved before each origin; "
-        "interval widened by adaptive conformal inference (Gibbs & Candes 2021) on the "
+    widening = (
+        "; interval widened by adaptive conformal inference (Gibbs & Candes 2021) on the "
         "forecasts scored before each origin (a miss seen as soon as the pace since the "
         "forecast puts its target outside the interval)"
+        if _adapts(_aci_group(series))
+        else "; no adaptive widening (applied to the TOP500 series only)"
+    )
+    method = (
+        "stacked ensemble; weights and errors from backtests resolved before each origin"
+        + widening
         if model == "calibrated"
         else "the fit's parameter uncertainty (Student-t draws)"
     )

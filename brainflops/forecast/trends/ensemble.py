@@ -126,7 +126,9 @@ def _member_trends(frame: pd.DataFrame, name: str) -> dict[str, TrendModel]:
     for member, make in fits.items():
         try:
             members[member] = make()
-        except InvalidValueError:  # too few points for this member at an early origin
+        except (InvalidValueError, np.linalg.LinAlgError):
+            # Too few points for this member at an early origin, or points it cannot
+            # separate (a singular design, e.g. a breakpoint among repeated years).
             continue
     recent = members.get("exponential-recent")
     if recent is not None and math.isfinite(recent.doubling_time_years):
