@@ -228,6 +228,7 @@ matter: exact elasticities, a one-at-a-time tornado, and Sobol' variance shares.
 """),
     code(SETUP.format(default=100_000)),
     code("""
+import math
 from dataclasses import replace
 
 from IPython.display import display
@@ -258,7 +259,7 @@ kinds = {
 }
 display(plots.distributions(
     {label: dist.sample(N_SAMPLES, rng) for label, dist in kinds.items()},
-    title="Four distributions with the same 90% range, 1e14 to 1e15",
+    title="Four distributions specified by 1e14 and 1e15",
     subtitle=f"{N_SAMPLES:,} draws each (the normal's non-positive draws are left out)",
     unit="value", source="brainflops.params.distributions",
 ))
@@ -361,27 +362,32 @@ the total and its spread change. (Headless, the cell builds the controls and dra
 import ipywidgets as widgets
 
 rate = model.parameter("firing_rate")
+# Up to the refractory ceiling (rate.maximum, 1,000 Hz): the preset truncates there anyway.
 low = widgets.FloatLogSlider(value=rate.low, base=10, min=-1, max=2.2, description="rate 5% [Hz]")
-high = widgets.FloatLogSlider(value=rate.high, base=10, min=2.31, max=3.5,
+high = widgets.FloatLogSlider(value=rate.high, base=10, min=2.31, max=math.log10(rate.maximum),
                               description="rate 95% [Hz]")
 output = widgets.Output()
 
 
+def draws_for(low_hz, high_hz):
+    # The parameter keeps its declared ceiling: the new shape is truncated at it too.
+    changed = replace(rate, low=low_hz, high=high_hz,
+                      distribution=distributions.lognormal90(low_hz, high_hz))
+    return model.with_parameters([changed]).sample(N_SAMPLES, seed=SEED)
+
+
 def update(change=None):
-    changed = replace(rate, low=low.value, high=high.value,
-                      distribution=distributions.lognormal90(low.value, high.value))
-    draws = model.with_parameters([changed]).sample(N_SAMPLES, seed=SEED)
     with output:
         output.clear_output(wait=True)
-        display(plots.distribution(draws, model_title="your firing-rate range"))
-    return draws
+        display(plots.distribution(draws_for(low.value, high.value),
+                                   model_title="your firing-rate range"))
 
 
 for w in (low, high):
     w.observe(update, names="value")
 display(widgets.VBox([low, high, output]))
-# Outside the widget too, so a static copy of the notebook shows the chart.
-display(plots.distribution(update(), model_title="your firing-rate range"))
+# The starting chart outside the widget, so a static copy of the notebook shows it once.
+display(plots.distribution(draws_for(low.value, high.value), model_title="your firing-rate range"))
 """),
 ]
 

@@ -320,3 +320,10 @@ def test_titles_and_subtitles_stay_inside_the_figure_at_any_dpi(figures, dpi):
         fig.set_dpi(original)  # the figures are shared with the other tests
         # title, subtitle, source and credit lines
         assert max(ends) <= width + 1, (name, dpi)
+
+
+def test_comparison_highlight_of_a_name_that_is_no_preset_highlights_nothing():
+    # A scenario's name, or a row of the caller's own table: no error, nothing bold.
+    fig = plots.comparison(presets=["merkle1989", "landauer"], highlight="my-scenario")
+    (ax,) = fig.axes
+    assert not [t for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]

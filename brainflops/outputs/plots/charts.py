@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
 
 from brainflops.core import fmt
-from brainflops.core.errors import DataError
+from brainflops.core.errors import BrainflopsError, DataError
 from brainflops.outputs.plots import style
 
 if TYPE_CHECKING:
@@ -96,6 +96,17 @@ class _MantissaPowerFormatter(Formatter):
                 break
             labels = [_mantissa_power(v, digits) for v in values]
         return labels
+
+
+def _preset_title(name: str) -> str | None:
+    """A built-in preset's title; None for a name that is not one (a scenario, a row of
+    the caller's own table), which is then matched by its row name alone."""
+    from brainflops.models.presets import load_preset  # noqa: PLC0415 - loaded on use
+
+    try:
+        return load_preset(name).title
+    except BrainflopsError:
+        return None
 
 
 def _short(text: str, width: int = _LABEL_CHARS) -> str:
@@ -367,7 +378,6 @@ def comparison(
     estimate.
     """
     from brainflops.models import literature  # noqa: PLC0415 - layer below, loaded on use
-    from brainflops.models.presets import load_preset  # noqa: PLC0415
 
     if table is None:
         table = literature.comparison_table(presets)
@@ -376,7 +386,7 @@ def comparison(
     refs = literature.reference_lines() if references is None else list(references)
     blocks = _comparison_rows(table)
     # A preset is listed under its default variant ("dettmers2015:cerebellar"): match titles.
-    highlight_title = load_preset(highlight).title if highlight else None
+    highlight_title = _preset_title(highlight) if highlight else None
     if extra is not None:
         import pandas as pd  # noqa: PLC0415
 
