@@ -128,7 +128,7 @@ def distribution(
     >>> import brainflops
     >>> from brainflops.outputs.plots import distribution
     >>> fig = distribution(brainflops.load_preset("mechanistic-modern").sample(2000, seed=1))
-    >>> fig.texts[0].get_text()
+    >>> " ".join(fig.texts[0].get_text().split())  # the title, wrapped to the figure
     "How much computation the brain performs: the model's uncertainty"
     """
     p5, p50, p95 = (float(samples.percentile_log10(q)) for q in (5, 50, 95))
