@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from brainflops.core import fmt
+from brainflops.core.constants import LN10
 from brainflops.core.errors import InvalidValueError
+from brainflops.params.distributions.base import open_unit
 from brainflops.uncertainty.protocol import LogModel
 
 __all__ = [
@@ -26,11 +28,6 @@ __all__ = [
     "uncertain_inputs",
     "value_from_log",
 ]
-
-LN10 = math.log(10.0)
-# Keep the unit hypercube open: ppf(0) and ppf(1) are infinite for unbounded distributions.
-_OPEN_LOW = 2.0**-54
-_OPEN_HIGH = 1.0 - 2.0**-53
 
 
 def uncertain_inputs(model: LogModel) -> list[str]:
@@ -65,11 +62,6 @@ def median_logs(model: LogModel) -> np.ndarray:
         if parameter.is_uncertain:
             logs[i] = float(parameter.distribution.log_ppf(0.5)) + log_factor(model, name)
     return logs
-
-
-def open_unit(points: np.ndarray) -> np.ndarray:
-    """``points`` clipped into the open unit interval, so that every quantile is finite."""
-    return np.clip(points, _OPEN_LOW, _OPEN_HIGH)
 
 
 def logs_at_quantiles(model: LogModel, names: Sequence[str], quantiles: np.ndarray) -> np.ndarray:

@@ -25,6 +25,15 @@ _OPEN_LOW = 2.0**-54
 _OPEN_HIGH = 1.0 - 2.0**-53
 
 
+def open_unit(points: ArrayLike) -> FloatArray:
+    """``points`` clipped into the open unit interval, so that every quantile is finite.
+
+    >>> open_unit([0.0, 0.5, 1.0]).tolist() == [2.0**-54, 0.5, 1.0 - 2.0**-53]
+    True
+    """
+    return np.clip(np.asarray(points, dtype=np.float64), _OPEN_LOW, _OPEN_HIGH)
+
+
 # scipy.special is imported on first use, not with this module: it costs about a quarter
 # of a second of CPU to import on a small machine. Building a distribution (every preset
 # load) evaluates the normal CDF and quantile only at a few points (the ends of a support,
@@ -225,9 +234,7 @@ class Distribution(ABC):
         Sampling draws normal scores (so that a Gaussian copula can correlate them);
         log-normal kinds map them linearly and skip the normal CDF round trip.
         """
-        return self.log_ppf(
-            np.clip(normal_cdf(np.asarray(z, dtype=np.float64)), _OPEN_LOW, _OPEN_HIGH)
-        )
+        return self.log_ppf(open_unit(normal_cdf(np.asarray(z, dtype=np.float64))))
 
     def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
         """Draw ``n`` values as ``ppf(Phi(z))`` of ``n`` standard normal scores from ``rng``.
@@ -248,7 +255,7 @@ class Distribution(ABC):
         count = _check_count(n)
         _check_rng(rng)
         z = rng.standard_normal(count)
-        return self.ppf(np.clip(normal_cdf(z), _OPEN_LOW, _OPEN_HIGH))
+        return self.ppf(open_unit(normal_cdf(z)))
 
     def interval90(self) -> tuple[float, float]:
         """The 5th and 95th percentiles."""

@@ -13,14 +13,13 @@ from numpy.typing import ArrayLike
 
 from brainflops.core.errors import InvalidValueError
 from brainflops.params.distributions.base import (
-    _OPEN_HIGH,
-    _OPEN_LOW,
     Distribution,
     FloatArray,
     _points,
     _positive_factor,
     _quantiles,
     _real,
+    open_unit,
 )
 from brainflops.params.distributions.simple import Point
 
@@ -279,7 +278,7 @@ class Truncated(Distribution):
 
     def _inner(self, q: FloatArray) -> FloatArray:
         low, high = self._masses()
-        return np.clip(low + q * (high - low), _OPEN_LOW, _OPEN_HIGH)
+        return open_unit(low + q * (high - low))
 
     def _clip(self, x: FloatArray) -> FloatArray:
         lo = -np.inf if self.minimum is None else self.minimum
