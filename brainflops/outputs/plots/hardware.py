@@ -80,6 +80,8 @@ def generations(plans: Sequence[HardwarePlan]) -> Figure:
             va="top",
             fontsize=7,
             color=style.color(1),
+            zorder=4,  # above the dots and the record line, on a white backing
+            bbox={"facecolor": "white", "alpha": 0.85, "linewidth": 0, "pad": 1.5},
         )
         text.set_in_layout(False)
     return style.finish(
