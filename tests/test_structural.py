@@ -213,3 +213,22 @@ def test_only_the_unchanged_base_preset_gets_its_choice():
     assert choice_for(load_preset("dettmers2015:all-neurons")) is None
     assert choice_for(base.with_values(firing_rate="100 Hz")) is None
     assert choice_for(load_preset("mechanistic-modern")) is None
+
+
+@pytest.mark.parametrize("method", ["tornado", "sobol"])
+def test_a_choice_named_like_an_input_is_refused_by_both_analyses(method):
+    # Two rows of one name would mix the choice's ends with the input's percentiles.
+    base = load_preset("dettmers2015")
+    choice = StructuralChoice.of(
+        "firing_rate",
+        {
+            "a": (load_preset("dettmers2015:cerebellar"), 1.0),
+            "b": (load_preset("dettmers2015:all-neurons"), 1.0),
+        },
+    )
+    run = {
+        "tornado": lambda: tornado(base, structural=choice),
+        "sobol": lambda: sobol(choice, 64, seed=0),
+    }[method]
+    with pytest.raises(InvalidValueError, match="names both a parameter and the choice"):
+        run()

@@ -288,6 +288,8 @@ def tornado(model: LogModel, *, structural: StructuralChoice | None = None) -> T
     ('firing_rate', 1.16)
     """
     names = uncertain_inputs(model) if structural else require_uncertain(model, "nothing to swing")
+    if structural is not None and structural.label in names:  # two rows of one name
+        raise InvalidValueError(structural.label, "names both a parameter and the choice")
     base = median_logs(model)
     index = {n: i for i, n in enumerate(model.parameter_names)}
     columns = np.repeat(base[:, None], 1 + 2 * len(names), axis=1)

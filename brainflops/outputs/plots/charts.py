@@ -23,6 +23,7 @@ from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocato
 from brainflops.core import fmt
 from brainflops.core.errors import BrainflopsError, DataError
 from brainflops.outputs.plots import style
+from brainflops.outputs.plots.style import short_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -110,7 +111,7 @@ def _preset_title(name: str) -> str | None:
 
 
 def _short(text: str, width: int = _LABEL_CHARS) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip(" ,:;(") + "…"
+    return short_label(text, width)
 
 
 def _titles(model: Model | None) -> dict[str, str]:

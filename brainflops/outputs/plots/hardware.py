@@ -14,6 +14,7 @@ from brainflops.core import fmt
 from brainflops.core.errors import DataError
 from brainflops.outputs.plots import style
 from brainflops.outputs.plots.paths import EPOCH_CREDIT
+from brainflops.outputs.plots.style import short_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -72,7 +73,7 @@ def generations(plans: Sequence[HardwarePlan]) -> Figure:
     for name, year, count in labelled:
         left = year < middle  # names run into the plot, away from the nearer edge
         text = ax.annotate(
-            f"{_short(name)}: {fmt.count(count)}",
+            f"{short_label(name, _LABEL_CHARS)}: {fmt.count(count)}",
             (year, count),
             xytext=(5 if left else -5, -9),
             textcoords="offset points",
@@ -126,13 +127,13 @@ def plans(by_label: Mapping[str, HardwarePlan]) -> Figure:
             ax.text(0.5, 0.5, "not known", transform=ax.transAxes, ha="center", color=style.GREY)
         ax.set_xlabel({"devices": "devices", "power": "power", "purchase": "purchase (US$)"}[name])
         ax.grid(axis="y", visible=False)
-        ax.set_yticks(y, [_short(label) for label in by_label] if index == 0 else [], fontsize=7.5)
+        ax.set_yticks(
+            y,
+            [short_label(label, _LABEL_CHARS) for label in by_label] if index == 0 else [],
+            fontsize=7.5,
+        )
     return style.finish(
         fig,
         source="brainflops hardware, every preset on one device",
         credit=EPOCH_CREDIT,
     )
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1].rstrip(" ,:;(") + "…"

@@ -78,6 +78,15 @@ def color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+def short_label(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis (a label, not a sentence).
+
+    >>> short_label("Carlsmith (2020), mechanistic method", 20)
+    'Carlsmith (2020), m…'
+    """
+    return text if len(text) <= width else text[: width - 1].rstrip(" ,:;(") + "…"
+
+
 def _wrap_within(artist: Text, text: str, chars: int, share: float) -> list[str]:
     """Wrap ``text`` into ``artist`` at ``chars`` per line, or fewer until the rendered
     lines fit ``share`` of the figure's width (the per-inch estimate is only a start)."""
