@@ -125,3 +125,17 @@ def test_shapes_never_parse_text():
     # strict sympify: a shape given as text is refused, never parsed (and so never run)
     with pytest.raises(sp.SympifyError):
         activation(['__import__("os").getcwd()'])
+
+
+def test_shape_text_is_refused_never_parsed(tmp_path):
+    # Shapes are numbers or sympy expressions; sympify(strict=True) refuses text, so a
+    # string that would run code if parsed is an error and nothing runs.
+    import sympy as sp
+
+    from brainflops.ops import operations
+
+    marker = tmp_path / "ran"
+    hostile = f"__import__('pathlib').Path({str(marker)!r}).touch()"
+    with pytest.raises(sp.SympifyError):
+        operations.dense(hostile, 5)
+    assert not marker.exists()

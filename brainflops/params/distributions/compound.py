@@ -301,7 +301,10 @@ class Truncated(Distribution):
         self._require_positive()
         if not self.base.positive:
             return np.log(self.ppf(q))
-        logs = self.base.log_ppf(self._inner(_quantiles(q)))
+        return self._clip_log(self.base.log_ppf(self._inner(_quantiles(q))))
+
+    def _clip_log(self, logs: FloatArray) -> FloatArray:
+        """``logs`` clipped to the logs of the bounds (a positive base only)."""
         lo = -np.inf if self.minimum is None else math.log(self.minimum)
         hi = np.inf if self.maximum is None else math.log(self.maximum)
         return np.clip(logs, lo, hi)
@@ -319,9 +322,7 @@ class Truncated(Distribution):
         low, high = self._masses()
         if low + (1.0 - high) >= NEGLIGIBLE_MASS or not self.base.positive:
             return Distribution.log_ppf_from_normal(self, z)  # slots: no zero-argument super()
-        lo = -np.inf if self.minimum is None else math.log(self.minimum)
-        hi = np.inf if self.maximum is None else math.log(self.maximum)
-        return np.clip(self.base.log_ppf_from_normal(z), lo, hi)
+        return self._clip_log(self.base.log_ppf_from_normal(z))
 
     def cdf(self, x: ArrayLike) -> FloatArray:
         low, high = self._masses()
