@@ -563,13 +563,16 @@ miss as soon as the pace the series has kept since it was made puts its target o
 interval, so a slowdown widens the intervals while it happens. `trends.calibrate` replays
 rolling-origin backtests (an origin at every list, targets 10x and 100x the record) and
 scores each forecast against what happened, using at each origin only the errors known
-then. The figure compares stated and achieved coverage.
+then. Forecasts made a list apart are judged on nearly the same later lists, so `windows`
+counts how many of them are independent and `coverage_interval` is the 90% Jeffreys
+interval of the achieved coverage with that many trials. The figure compares stated and
+achieved coverage, with those intervals as whiskers.
 """),
     code("""
 reports = [trends.calibrate(series), trends.calibrate(series, "exponential")]
 pd.DataFrame([dict(model=r.model, **s.to_dict()) for r in reports for s in r.scores])[
-    ["model", "horizon", "n", "confidence", "coverage", "median_error_years",
-     "median_width_years"]]
+    ["model", "horizon", "n", "windows", "confidence", "coverage", "coverage_interval",
+     "median_error_years", "median_width_years"]]
 """),
     code("""
 display(plots.calibration(reports))

@@ -454,12 +454,18 @@ def test_calibrate_command_reports_each_horizon(capsys, tmp_path, monkeypatch):
     assert [h["horizon"] for h in data["horizons"]] == ["10x", "100x"]
     for row in data["horizons"]:
         for key in ("n", "coverage", "mean_error_years", "median_error_years",
-                    "median_width_years", "unresolved"):  # fmt: skip
+                    "median_width_years", "unresolved", "windows"):  # fmt: skip
             assert key in row
+        # the #500's forecasts overlap: a handful of independent windows, a wide range
+        assert 1 <= row["windows"] < row["n"]
+        low, high = row["coverage_interval"]
+        assert low <= row["coverage"] <= high
+        assert high - low > 0.3
     monkeypatch.setenv("COLUMNS", "100")
     code, out, _ = run(capsys, "trends", "calibrate", "--series", "top500-rank500")
     assert code == 0
     assert "achieved" in out
+    assert "90% range" in out
     assert max(map(len, out.splitlines())) <= 100  # the long method line is wrapped
     png = tmp_path / "calibration.png"
     code, _, err = run(capsys, "trends", "calibrate", "--series", "top500-rank500",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -682,6 +683,64 @@ def test_calibrate_reports_every_horizon_and_refuses_bad_input():
         tr.calibrate(synthetic_staircase(), "logistic")
     with pytest.raises(InvalidValueError):
         tr.calibrate(synthetic_staircase(), confidence=1.0)
+
+
+def test_calibrate_scores_say_how_many_forecasts_are_independent():
+    report = tr.calibrate(synthetic_staircase(n=50), confidence=0.8)
+    for score in report.scores:
+        if not score.n:
+            continue
+        # Forecasts made a list apart are judged on overlapping lists: far fewer windows.
+        assert 1 <= score.windows < score.n
+        low, high = score.coverage_interval
+        assert low <= score.coverage <= high
+        row = json.loads(json.dumps(report.to_dict()))["horizons"][0]
+        assert row["windows"] == report.scores[0].windows
+        assert len(row["coverage_interval"]) == 2
+
+
+def _most_disjoint(windows: list[tuple[float, float]]) -> int:
+    """Oracle: the largest subset of windows of which no two overlap, by trying every subset."""
+    best = 0
+    for mask in range(1 << len(windows)):
+        chosen = sorted(w for k, w in enumerate(windows) if mask >> k & 1)
+        if all(a[1] <= b[0] for a, b in itertools.pairwise(chosen)):
+            best = max(best, len(chosen))
+    return best
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(1, 15)).map(
+            lambda w: (w[0] / 2, (w[0] + w[1]) / 2)
+        ),
+        max_size=8,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_independent_windows_is_the_largest_disjoint_set(windows):
+    assert tr.independent_windows(windows) == _most_disjoint(windows)
+
+
+@given(st.floats(0.0, 1.0), st.integers(1, 200))
+@settings(max_examples=200, deadline=None)
+def test_coverage_interval_is_the_jeffreys_interval(coverage, trials):
+    from scipy import stats
+
+    low, high = tr.coverage_interval(coverage, trials)
+    hits = coverage * trials
+    posterior = stats.beta(hits + 0.5, trials - hits + 0.5)
+    lower = 0.0 if hits == 0 else min(posterior.ppf(0.05), coverage)
+    upper = 1.0 if hits == trials else max(posterior.ppf(0.95), coverage)
+    assert (low, high) == (pytest.approx(lower, abs=1e-9), pytest.approx(upper, abs=1e-9))
+    # more independent trials, same share: never a wider interval
+    wider_low, wider_high = tr.coverage_interval(coverage, trials * 4)
+    assert wider_high - wider_low <= high - low + 1e-12
+
+
+def test_coverage_interval_without_trials_is_unknown():
+    assert all(math.isnan(end) for end in tr.coverage_interval(0.9, 0))
+    assert all(math.isnan(end) for end in tr.coverage_interval(math.nan, 5))
 
 
 def test_calibrated_backtest_keeps_the_backtest_keys():

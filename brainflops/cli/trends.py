@@ -470,6 +470,7 @@ def _trends_calibrate(args: argparse.Namespace) -> int:
         f"  origins skipped (too few resolved backtests before them): {report.skipped_origins}",
         (
             f"  {'horizon':>7} {'n':>4} {'open':>4} {'stated':>6} {'achieved':>8} "
+            f"{'windows':>7} {'90% range':>9} "
             f"{'mean err':>8} {'median err':>10} {'median width':>12}"
         ),
     ]
@@ -481,12 +482,19 @@ def _trends_calibrate(args: argparse.Namespace) -> int:
         return f"{value:>{width}.2f}" if math.isfinite(value) else f"{value:>{width}}"
 
     for row in report.scores:
+        low, high = row.coverage_interval
+        span = f"{low:.2f}-{high:.2f}" if row.windows else ""
         lines.append(
             f"  {row.horizon:>7} {row.n:>4} {row.unresolved:>4} {row.confidence:>6.2f} "
-            f"{cell(row.coverage, 8)} {cell(row.mean_error_years, 8)} "
+            f"{cell(row.coverage, 8)} {row.windows:>7} {span:>9} "
+            f"{cell(row.mean_error_years, 8)} "
             f"{cell(row.median_error_years, 10)} {cell(row.median_width_years, 12)}".rstrip()
         )
-    lines.append("  errors: predicted - actual, years; open: targets not reached yet (unscored)")
+    lines += [
+        "  errors: predicted - actual, years; open: targets not reached yet (unscored)",
+        "  windows: scored forecasts of which no two are judged on a common list; 90% range:",
+        "  Jeffreys interval of the achieved coverage with that many independent trials",
+    ]
     emit(_terminal.fit("\n".join(lines) + "\n", _terminal.width()), args)
     return 0
 

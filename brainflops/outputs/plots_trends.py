@@ -43,6 +43,7 @@ from brainflops.forecast.trends import (
     CalibrationReport,
     TrendModel,
     ceiling_from_limit,
+    coverage_interval,
     landauer_bit_erasures_per_second,
 )
 from brainflops.outputs.plots import style
@@ -293,15 +294,20 @@ def _series_title(name: str) -> str:
 def calibration_figure(reports: Sequence[CalibrationReport]) -> Figure:
     """Stated versus achieved coverage of interval forecasts, one line per report and horizon.
 
-    A calibrated forecaster lies on the diagonal; below it, intervals are too narrow. Each
-    point is labelled with the number of scored backtests behind it.
+    A calibrated forecaster lies on the diagonal; below it, intervals are too narrow. The
+    legend gives the number of scored backtests behind each line and how many of them are
+    independent windows; the whiskers are the 90% interval of each achieved coverage with
+    that many independent trials (:func:`~brainflops.forecast.trends.coverage_interval`).
     """
+    lines = sum(1 for report in reports for score in report.scores if score.n)
+    models = sorted({report.model for report in reports})
     fig, (ax,) = style.new_figure(
         "Do the stated intervals cover what happened?",
-        "Rolling-origin backtests: share of actual crossing years inside the stated "
-        "interval; each origin calibrated only on errors known before it",
+        f"Rolling-origin backtests of the {', '.join(models)} model: share of actual "
+        "crossing years inside the stated interval; each origin calibrated only on errors "
+        "known before it; whiskers: 90% interval given the number of independent windows",
         width=7.0,
-        height=5.0,
+        height=4.8 + 0.2 * (lines + 1),  # room for the legend under the axes
     )
     ax.plot([0, 1], [0, 1], color=style.GREY, linestyle="--", linewidth=1, label="calibrated")
     index = 0
@@ -311,13 +317,19 @@ def calibration_figure(reports: Sequence[CalibrationReport]) -> Figure:
                 continue
             stated = [float(c) for c in score.coverage_by_confidence]
             achieved = list(score.coverage_by_confidence.values())
-            ax.plot(
-                stated,
+            spans = np.array([coverage_interval(c, score.windows) for c in achieved]).T
+            # Offset along x so the whiskers of several lines at one stated level stay apart.
+            shift = 0.005 * (index - 0.5 * (lines - 1))
+            ax.errorbar(
+                np.array(stated) + shift,
                 achieved,
+                yerr=np.abs(spans - np.array(achieved)),
                 marker="o",
+                capsize=2.5,
+                elinewidth=0.8,
                 color=style.color(index),
-                label=f"{_series_title(report.series)}, {report.model}, {score.horizon} "
-                f"(n = {score.n})",
+                label=f"{_series_title(report.series).split(' (')[0]}, {score.horizon} "
+                f"(n = {score.n}; {score.windows} independent)",
             )
             index += 1
     ax.set_xlim(0.0, 1.0)
@@ -326,7 +338,8 @@ def calibration_figure(reports: Sequence[CalibrationReport]) -> Figure:
     ax.set_ylabel("achieved coverage")
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.share(v)))
-    ax.legend(fontsize=7.5, loc="upper left", frameon=False)
+    # Below the axes: the whiskers fill most of the plot area.
+    ax.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(0.0, -0.12), frameon=False)
     citations = series_citations()
     epoch = any(citations.get(r.series, "").startswith("epoch") for r in reports)
     return style.finish(

@@ -54,7 +54,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "CalibrationReport",
         "HorizonScore",
         "calibrate",
+        "coverage_interval",
         "fit_calibrated",
+        "independent_windows",
     ),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
@@ -87,6 +89,7 @@ __all__ = [  # noqa: RUF022 - sorted, as the test of the lazy exports checks
     "calibrate",
     "calibration_cases",
     "ceiling_from_limit",
+    "coverage_interval",
     "doubling",
     "first_reached",
     "first_reached_record",
@@ -96,6 +99,7 @@ __all__ = [  # noqa: RUF022 - sorted, as the test of the lazy exports checks
     "fit_logistic",
     "fit_model",
     "fit_piecewise",
+    "independent_windows",
     "landauer_bit_erasures_per_second",
     "landauer_joules_per_bit",
     "load_any_series",

@@ -14,6 +14,13 @@ the fit's own parameter uncertainty (Student-t draws), the method the ensemble r
 Forecasts whose target is not reached yet cannot be scored; they are counted as
 ``unresolved``. Dropping them favours forecasts that came true early, so the achieved
 coverage of the latest origins is optimistic; the count says how many were dropped.
+
+Forecasts made a list apart are judged on nearly the same later lists, so their hits and
+misses come in runs (one slowdown misses every forecast made in the years before it). The
+achieved coverage therefore carries far less evidence than its count suggests. Each score
+says how many of its forecasts are *independent windows* (:func:`independent_windows`: the
+most scored forecasts of which no two are judged on a common list) and gives the Jeffreys
+interval of the coverage with that many trials (:func:`coverage_interval`).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from brainflops.core.errors import InvalidValueError, UnknownNameError
 from brainflops.data.datasets import value_unit
@@ -53,12 +61,15 @@ __all__ = [
     "CalibrationReport",
     "HorizonScore",
     "calibrate",
+    "coverage_interval",
     "fit_calibrated",
+    "independent_windows",
 ]
 
 DEFAULT_CONFIDENCE = 0.9  # the 5-95 % interval every timeline reports
 CURVE_CONFIDENCES = (0.5, 0.8, 0.9, 0.95)  # points of the stated-vs-achieved curve
 _DRAWS = 2000  # draws per scored forecast; the interval ends move by about 0.1 year
+COVERAGE_INTERVAL_LEVEL = 0.9  # level of the interval on an achieved coverage
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,10 @@ class HorizonScore:
     """Scores of the resolved forecasts of one target multiple (horizon).
 
     ``coverage`` is the share whose actual year lay inside the stated interval; errors are
-    ``predicted - actual`` in years (positive: predicted too late).
+    ``predicted - actual`` in years (positive: predicted too late). ``windows`` is the
+    number of independent windows among the ``n`` forecasts (:func:`independent_windows`)
+    and ``coverage_interval`` the 90% Jeffreys interval of ``coverage`` with that many
+    trials (:func:`coverage_interval`).
     """
 
     horizon: str
@@ -92,6 +106,8 @@ class HorizonScore:
     median_abs_error_years: float
     median_width_years: float
     coverage_by_confidence: dict[str, float]
+    windows: int = 0
+    coverage_interval: tuple[float, float] = (math.nan, math.nan)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-able dict. A score that is not a finite number is null: a horizon
@@ -101,6 +117,8 @@ class HorizonScore:
         def known(value: Any) -> Any:
             if isinstance(value, dict):
                 return {k: known(v) for k, v in value.items()}
+            if isinstance(value, tuple):
+                return [known(v) for v in value]
             return None if isinstance(value, float) and not math.isfinite(value) else value
 
         return {key: known(value) for key, value in asdict(self).items()}
@@ -337,6 +355,7 @@ def _score(
         return float(np.mean(inside)) if inside else math.nan
 
     error = predicted - actual
+    windows = independent_windows([(f.origin, f.actual_year) for f in done])  # type: ignore[misc]
     return HorizonScore(
         horizon=f"{multiple:g}x",
         n=len(done),
@@ -350,7 +369,62 @@ def _score(
         coverage_by_confidence={
             f"{c:g}": coverage(c) for c in sorted({confidence, *CURVE_CONFIDENCES})
         },
+        windows=windows,
+        coverage_interval=coverage_interval(coverage(confidence), windows),
     )
+
+
+def independent_windows(windows: Sequence[tuple[float, float]]) -> int:
+    """The most forecasts among ``windows`` of which no two are judged on a common list.
+
+    A scored forecast made at ``origin`` and reached at ``actual`` is judged on the lists
+    dated after its origin up to ``actual``; two forecasts are independent trials of the
+    interval when those spans do not overlap (the list that settles one may train the next).
+    The largest such set is found by taking the earliest-settled forecast first (the
+    greedy rule for interval scheduling, optimal for this problem).
+
+    Examples
+    --------
+    >>> independent_windows([(2000.0, 2004.0), (2000.5, 2004.5), (2004.0, 2008.0)])
+    2
+    >>> independent_windows([])
+    0
+    """
+    count, free_from = 0, -math.inf
+    for origin, actual in sorted(windows, key=lambda window: window[1]):
+        if origin >= free_from - _EPS:
+            count, free_from = count + 1, actual
+    return count
+
+
+def coverage_interval(
+    coverage: float, trials: int, level: float = COVERAGE_INTERVAL_LEVEL
+) -> tuple[float, float]:
+    """Jeffreys interval of a coverage observed as a share of ``trials`` independent trials.
+
+    The equal-tailed interval of the Beta(``k`` + 1/2, ``trials`` - ``k`` + 1/2) posterior
+    with ``k = coverage * trials`` hits (Brown, Cai & DasGupta 2001, Statistical Science
+    16(2), section 4.1.2), its lower end 0 when no trial was a hit and its upper end 1 when
+    every trial was. ``k`` need not be whole: the coverage of correlated forecasts is spread
+    over fewer independent trials than forecasts. The interval is stretched to contain the
+    observed share where the equal-tailed one would miss it (a fraction of a hit or of a
+    miss). ``(nan, nan)`` without trials.
+
+    Examples
+    --------
+    >>> [round(end, 2) for end in coverage_interval(0.9, 100)]
+    [0.84, 0.94]
+    >>> [round(end, 2) for end in coverage_interval(0.9, 4)]  # four independent windows
+    [0.5, 0.99]
+    """
+    if trials < 1 or math.isnan(coverage):
+        return (math.nan, math.nan)
+    hits = coverage * trials
+    a, b = hits + 0.5, trials - hits + 0.5
+    tail = (1.0 - level) / 2.0
+    low = 0.0 if hits <= 0.0 else float(special.betaincinv(a, b, tail))
+    high = 1.0 if hits >= trials else float(special.betaincinv(a, b, 1.0 - tail))
+    return (min(low, coverage), max(high, coverage))
 
 
 def calibrate(

@@ -392,7 +392,9 @@ def _timeline(model: Model, samples: Samples, options: Options) -> Section:
     calibration = trends.calibrate(series, seed=0)
     scored = [score for score in calibration.scores if score.n]
     coverage = "; ".join(
-        f"{score.coverage:.0%} of {score.n} forecasts of {score.horizon} targets"
+        f"{score.coverage:.0%} of {score.n} forecasts of {score.horizon} targets "
+        f"({score.windows} of them independent; 90% range "
+        f"{score.coverage_interval[0]:.0%}-{score.coverage_interval[1]:.0%})"
         for score in scored
     )
     paragraphs = [
@@ -410,7 +412,9 @@ def _timeline(model: Model, samples: Samples, options: Options) -> Section:
         (
             f"On the backtests of this series, the default's stated "
             f"{calibration.confidence:.0%} intervals covered the actual year in {coverage} "
-            "(each forecast calibrated only on what was known at its date)."
+            "(each forecast calibrated only on what was known at its date). Forecasts "
+            "made a list apart are judged on nearly the same later lists, so only the "
+            "independent ones count as trials of the range."
             if scored
             else "This series has too little history to score the intervals on backtests."
         ),
@@ -433,7 +437,8 @@ def _timeline(model: Model, samples: Samples, options: Options) -> Section:
             as_report_figure(
                 "calibration",
                 "Stated against achieved coverage of the default's intervals on "
-                "rolling-origin backtests of this series.",
+                "rolling-origin backtests of this series, with 90% ranges given the "
+                "number of independent forecasts.",
                 plots.calibration([calibration]),
             )
         )
