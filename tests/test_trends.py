@@ -743,6 +743,27 @@ def test_coverage_interval_without_trials_is_unknown():
     assert all(math.isnan(end) for end in tr.coverage_interval(math.nan, 5))
 
 
+def test_a_member_that_saw_no_growth_gives_no_lead_time_error():
+    from brainflops.forecast.trends.ensemble import NO_GROWTH_DOUBLING_YEARS, CalibrationCase
+
+    # The HPCG #1's members in 2017: 477 years for a 10x that took 2.6.
+    case = CalibrationCase(2017.875, 10.0, 16.0, {"flat": 477.0, "grows": 4.0}, 2020.46)
+    assert math.isnan(case.log_error("flat"))
+    assert case.log_error("grows") == pytest.approx(math.log(2.585 / 4.0), abs=1e-3)
+    limit = NO_GROWTH_DOUBLING_YEARS * math.log2(100.0)  # the same rule for a 100x target
+    at_limit = CalibrationCase(2000.0, 100.0, 16.0, {"m": limit, "n": limit * 0.99}, 2010.0)
+    assert math.isnan(at_limit.log_error("m"))
+    assert math.isfinite(at_limit.log_error("n"))
+
+
+def test_no_ensemble_draw_outruns_every_growth_rate_in_the_data():
+    # US$1,000 buying 10^20.85 FLOP/s needs 10^17.85 FLOP/s per dollar: over six decades
+    # above the frontier, 20 years even at a doubling a year (faster than any packaged trend).
+    ensemble = tr.fit_calibrated("gpu-flops-per-dollar")
+    draws = ensemble.crossing_year_samples_log10(17.85, 20_000, 1)
+    assert np.nanmin(draws) > ensemble.last_year + 15.0
+
+
 def test_calibrated_backtest_keeps_the_backtest_keys():
     result = tr.backtest("top500-rank1", 2013, 1e18)
     data = result.to_dict()

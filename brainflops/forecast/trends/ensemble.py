@@ -85,7 +85,10 @@ MIN_KNOWN_CASES = 6  # fewest known errors per member before the ensemble foreca
 # instead of being outvoted by decades of older errors (a choice; see the calibrate docs).
 HALF_LIFE_YEARS = 6.0
 _H_MIN = 0.5  # years; a forecast is never sooner than one list interval after the origin
-_H_MAX = 500.0  # years; a member that says "never" is scored as this far off
+# A member whose forecast implies a doubling time of this many years or more saw no growth
+# in its fit (the packaged hardware trends double every 1-5 years): it gave no lead time,
+# so its case gives it no error (a choice; see CalibrationCase.log_error).
+NO_GROWTH_DOUBLING_YEARS = 30.0
 _EPS = 1e-9
 
 # Facility powers behind the logistic member's ceilings (assumed round numbers, not data):
@@ -177,11 +180,18 @@ class CalibrationCase:
         Before the target is reached the error is censored: once the member's forecast
         date has passed, ``ln((at - origin) / h_member)`` is a known lower bound and is
         used as the error (a miss seen as it happens); before that date, nothing is known.
-        ``nan`` too when the member was not fitted. (The pace so far, ``progress``, is not
-        an error: it feeds only the hit-or-miss record of the adaptive widening, where one
-        stalled list cannot weigh more than one miss.)
+        ``nan`` too when the member was not fitted, or when its forecast implies a
+        doubling time of :data:`NO_GROWTH_DOUBLING_YEARS` or more: a fit that saw no
+        growth, such as the HPCG #1's in 2017 after four flat years, forecasts no lead
+        time to compare with (its 477 years against the 2.6 the 10x target took, a ratio
+        of e^-5.2, would put the crossing of any later 100-year forecast within months).
+        (The pace so far, ``progress``, is not an error: it feeds only the hit-or-miss
+        record of the adaptive widening, where one stalled list cannot weigh more than
+        one miss.)
         """
-        forecast = min(self.horizons.get(member, math.nan), _H_MAX)
+        forecast = self.horizons.get(member, math.nan)
+        if not forecast < NO_GROWTH_DOUBLING_YEARS * math.log2(self.multiple):
+            return math.nan
         if self.actual_year <= at + _EPS:
             return math.log((self.actual_year - self.origin) / forecast)
         elapsed = at - self.origin
