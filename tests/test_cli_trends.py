@@ -545,3 +545,27 @@ def test_calibrate_json_has_no_infinity_and_says_where_no_widening_applies(capsy
     assert any(h["mean_error_years"] is None and h["n"] > 0 for h in data["horizons"])
     calibrated = run_json(capsys, "trends", "calibrate", "--series", "ml-training-largest")
     assert "no adaptive widening" in calibrated["method"]
+
+
+def test_calibrate_widening_can_be_turned_on_or_off(capsys):
+    default = run_json(capsys, "trends", "calibrate", "--series", "top500-rank500")
+    off = run_json(
+        capsys, "trends", "calibrate", "--series", "top500-rank500", "--widening", "off"
+    )
+    assert "turned off" in off["method"]
+    # without the widening the intervals are narrower and cover less (observed errors only)
+    for with_it, without in zip(default["horizons"], off["horizons"], strict=True):
+        assert without["median_width_years"] < with_it["median_width_years"]
+        assert without["coverage"] <= with_it["coverage"]
+    on = run_json(
+        capsys, "trends", "calibrate", "--series", "ml-training-largest", "--widening", "on"
+    )
+    assert "widened by adaptive conformal inference" in on["method"]
+    code, out, err = run(
+        capsys, "trends", "calibrate", "--series", "top500-rank1", "--model", "exponential",
+        "--widening", "on",
+    )  # fmt: skip
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "calibrated ensemble" in err

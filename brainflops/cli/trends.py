@@ -457,7 +457,13 @@ def _trends_calibrate(args: argparse.Namespace) -> int:
 
     _check_plot(args)
     with _terminal.stage(f"rolling-origin backtests of {args.series}", args):
-        report = tr.calibrate(args.series, args.model, confidence=args.confidence, seed=args.seed)
+        report = tr.calibrate(
+            args.series,
+            args.model,
+            confidence=args.confidence,
+            seed=args.seed,
+            widening=None if args.widening is None else args.widening == "on",
+        )
     if args.plot:
         from brainflops.outputs.plots_trends import plot_calibration
 
@@ -591,6 +597,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"stated confidence of the interval (default: {DEFAULT_CONFIDENCE:g})",
     )
     calib.add_argument("--seed", type=seed, default=0, help="seed of the interval's draws")
+    calib.add_argument(
+        "--widening",
+        choices=("on", "off"),
+        help="adaptive widening of the ensemble's intervals (default: on for the TOP500 "
+        "series, off elsewhere, as in timelines)",
+    )
     calib.add_argument("--json", action="store_true", help="print JSON")
     calib.add_argument(
         "--plot", metavar="FILE.png", help="write stated vs achieved coverage (--force overwrites)"

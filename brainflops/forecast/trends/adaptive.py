@@ -17,7 +17,7 @@ Feedback is delayed: a forecast made at ``t`` is scored once its target is reach
 miss), or as a miss as soon as its upper bound has passed without the target, or as a miss
 as soon as the pace the series has kept since ``t`` (at least :data:`INTERIM_MIN_YEARS`
 of it) puts the target outside the interval (:func:`pace_arrival`). A 100x target takes
-8-14 years to be reached, so without that last rule a slowdown widened nothing until the
+6-15 years to be reached, so without that last rule a slowdown widened nothing until the
 forecasts made during it were already scored. Updates are applied in the order the scores
 became known, and only scores known at the forecast origin count (strictly out of
 sample); a pace-based miss is re-judged at every date, so it is withdrawn when the series
