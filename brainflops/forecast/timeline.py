@@ -81,6 +81,7 @@ from brainflops.forecast.trends import (
     fit_calibrated,
     fit_model,
     load_any_series,
+    never_as_null,
     sample_quantiles,
 )
 from brainflops.forecast.trends.series import ML_TRAINING_SERIES
@@ -423,10 +424,10 @@ class ParityResult:
             "criterion_detail": self.criterion.to_dict(),
             "model": self.model,
             "n_samples": self.n_samples,
-            "median_year": _year_or_none(self.median_year),
-            "median_by_year": _year_or_none(self.median_by_year),
-            "p5_year": _year_or_none(self.p5_year),
-            "p95_year": _year_or_none(self.p95_year),
+            "median_year": never_as_null(self.median_year),
+            "median_by_year": never_as_null(self.median_by_year),
+            "p5_year": never_as_null(self.p5_year),
+            "p95_year": never_as_null(self.p95_year),
             "probability_by": {_year_key(y): p for y, p in self.probability_by.items()},
             "reached_fraction": self.reached_fraction,
             "observed": None if self.observed is None else self.observed.to_dict(),
@@ -434,11 +435,6 @@ class ParityResult:
             "never_reason": self.never_reason or None,
             "trend": self.trend,
         }
-
-
-def _year_or_none(year: float | None) -> float | None:
-    """A year for JSON: ``None`` for "never" (an infinite year), which JSON cannot hold."""
-    return year if year is None or math.isfinite(year) else None
 
 
 def _year_key(year: float) -> str:

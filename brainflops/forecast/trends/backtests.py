@@ -18,6 +18,7 @@ from brainflops.forecast.trends.series import (
     _log10_target,
     first_reached,
     load_any_series,
+    never_as_null,
     sample_quantiles,
     select_window,
 )
@@ -78,7 +79,12 @@ class BacktestResult:
         return bool(lo <= self.actual_year <= hi)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-able dict."""
+        """Return a JSON-able dict.
+
+        ``predicted_year``, a bound of ``predicted_interval`` and ``error_years`` are
+        ``null`` where the forecast never reaches the target (an infinite year); an
+        ``actual_year`` of ``null`` means the data has not reached it (yet).
+        """
         return {
             "series": self.series,
             "model": self.model,
@@ -88,11 +94,11 @@ class BacktestResult:
             "last_train_date": self.last_train_date,
             "n_train": self.n_train,
             "target": self.target,
-            "predicted_year": self.predicted_year,
-            "predicted_interval": list(self.predicted_interval),
+            "predicted_year": never_as_null(self.predicted_year),
+            "predicted_interval": [never_as_null(year) for year in self.predicted_interval],
             "actual_year": self.actual_year,
             "actual_date": self.actual_date,
-            "error_years": self.error_years,
+            "error_years": never_as_null(self.error_years),
             "covered": self.covered,
             "confidence": self.confidence,
         }
@@ -112,6 +118,10 @@ def backtest(
 ) -> BacktestResult:
     """Fit ``model`` to the series up to ``train_end`` and predict when it reaches ``target``.
 
+    The training window must hold data, the series must go on after it, and the target
+    must lie above every training point (else there is nothing to predict);
+    :class:`~brainflops.core.errors.InvalidValueError` otherwise.
+
     ``model`` is ``"calibrated"`` (the default: the ensemble a forecaster could have built
     at ``train_end``, from backtests resolved by then; 90 % interval) or one of
     :data:`~brainflops.forecast.trends.fit.MODELS` (95 % interval from the fit). ``options``
@@ -128,7 +138,15 @@ def backtest(
         raise InvalidValueError(name="train_end", reason="a backtest needs an end of training")
     frame = load_any_series(series) if isinstance(series, str) else series
     start = options.pop("start", None)
-    window = select_window(frame, start, train_end)
+    log10_target = _log10_target(target)
+    window = _training_window(frame, start, train_end)
+    reached = _reached_in_training(frame, window, target)
+    if reached is not None:
+        raise InvalidValueError(
+            name="target",
+            reason=f"{target:g} was already reached in the training data ({reached}): "
+            "a backtest predicts a target the training data has not reached",
+        )
     if model == "calibrated":
         if start is not None or options:
             raise InvalidValueError(
@@ -144,7 +162,6 @@ def backtest(
     else:
         trend = fit_model(model, frame, start, train_end, **options)
         confidence = CONFIDENCE
-    log10_target = _log10_target(target)
     samples = trend.crossing_year_samples_log10(
         log10_target, _BACKTEST_SAMPLES, np.random.default_rng(seed)
     )
@@ -168,6 +185,31 @@ def backtest(
     )
 
 
+def _training_window(frame: pd.DataFrame, start: YearLike, train_end: YearLike) -> pd.DataFrame:
+    """The rows up to ``train_end``; refused when empty or when no data follows it."""
+    window = select_window(frame, start, train_end)
+    dates = frame.sort_values("year", kind="stable")["date"]
+    if window.empty:
+        where = "training ends" if start is None else f"the window from {start} ends"
+        raise InvalidValueError(
+            name="train_end",
+            reason=f"{where} at {train_end}, before the data: the series starts {dates.iloc[0]}",
+        )
+    if not (frame["year"] > window["year"].max()).any():
+        raise InvalidValueError(
+            name="train_end",
+            reason=f"no data after the end of training ({train_end}): the series ends "
+            f"{dates.iloc[-1]}, so nothing is held out to compare with",
+        )
+    return window
+
+
+def _reached_in_training(frame: pd.DataFrame, window: pd.DataFrame, target: float) -> str | None:
+    """Date on which the series first reached ``target``, if that is inside ``window``."""
+    actual = first_reached(frame, float(target))
+    return actual[1] if actual is not None and actual[0] <= window["year"].max() else None
+
+
 def backtest_table(
     series: pd.DataFrame | str,
     train_ends: Iterable[YearLike],
@@ -181,12 +223,17 @@ def backtest_table(
     Columns: ``series``, ``model``, ``train_end``, ``last_train_date``, ``target``,
     ``predicted_year``, ``predicted_lo``, ``predicted_hi``, ``actual_year``,
     ``actual_date``, ``error_years`` (predicted - actual; NaN when not reached) and
-    ``covered``.
+    ``covered``. A pair whose target the training data already reached is left out
+    (there is nothing to predict); :func:`backtest` refuses it.
     """
+    frame = load_any_series(series) if isinstance(series, str) else series
     rows = []
     target_list: Sequence[float] = list(targets)
     for train_end in train_ends:
+        window = _training_window(frame, start, train_end)
         for target in target_list:
+            if _reached_in_training(frame, window, target) is not None:
+                continue
             result = backtest(series, train_end, target, model, start=start, **kwargs)
             rows.append(
                 {

@@ -33,6 +33,7 @@ from brainflops.forecast.trends.series import (
     _check_n,
     _log10_target,
     as_generator,
+    never_as_null,
 )
 
 __all__ = ["TrendModel"]
@@ -65,17 +66,6 @@ def _doubling_from_slope(slope: float) -> float:
 def _doubling_interval(slope: float, se: float, dof: float) -> tuple[float, float]:
     half = _t_quantile(dof) * se
     return _doubling_from_slope(slope + half), _doubling_from_slope(slope - half)
-
-
-def doubling_for_json(years: float) -> float | None:
-    """A doubling time for JSON: ``None`` when the trend is flat or falling (infinite time).
-
-    JSON has no infinity; ``null`` here means "never doubles", stated in the field's docs.
-
-    >>> doubling_for_json(1.5), doubling_for_json(float("inf"))
-    (1.5, None)
-    """
-    return years if math.isfinite(years) else None
 
 
 class TrendModel(ABC):
@@ -196,13 +186,19 @@ class TrendModel(ABC):
         return np.broadcast_to(np.asarray(out, dtype=float), (n, years.size)).copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able summary; a trend that never doubles has ``doubling_time_years: null``."""
+        """JSON-able summary.
+
+        ``doubling_time_years`` and a bound of ``doubling_time_interval`` are ``null``
+        where unbounded: the trend (or that end of its interval) does not grow.
+        """
         interval = self.doubling_time_interval
         out: dict[str, Any] = {
             "model": self.model,
             "unit": self.unit,
-            "doubling_time_years": doubling_for_json(self.doubling_time_years),
-            "doubling_time_interval": None if interval is None else list(interval),
+            "doubling_time_years": never_as_null(self.doubling_time_years),
+            "doubling_time_interval": None
+            if interval is None
+            else [never_as_null(bound) for bound in interval],
             "confidence": CONFIDENCE,
         }
         out.update(self._details())

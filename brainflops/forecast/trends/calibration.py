@@ -54,7 +54,7 @@ from brainflops.forecast.trends.ensemble import (
     pooled_cases,
 )
 from brainflops.forecast.trends.fit import MODELS, fit_model
-from brainflops.forecast.trends.series import FloatArray, sample_quantiles
+from brainflops.forecast.trends.series import FloatArray, never_as_null, sample_quantiles
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -152,18 +152,13 @@ class CalibrationReport:
                 {
                     "origin": f.origin,
                     "multiple": f.multiple,
-                    "predicted_year": _year_for_json(f.predicted_year),
-                    "predicted_interval": [_year_for_json(year) for year in f.interval],
+                    "predicted_year": never_as_null(f.predicted_year),
+                    "predicted_interval": [never_as_null(year) for year in f.interval],
                     "actual_year": f.actual_year,
                 }
                 for f in self.forecasts
             ],
         }
-
-
-def _year_for_json(year: float) -> float | None:
-    """A forecast year for JSON: ``None`` for "never" (JSON has no infinity)."""
-    return year if math.isfinite(year) else None
 
 
 def _bounds(confidence: float) -> list[float]:

@@ -51,7 +51,7 @@ from scipy import special
 from brainflops.core.errors import InvalidValueError
 from brainflops.data.datasets import value_column, value_unit
 from brainflops.forecast.trends.adaptive import Progress
-from brainflops.forecast.trends.base import TrendModel, doubling_for_json
+from brainflops.forecast.trends.base import TrendModel
 from brainflops.forecast.trends.case_cache import cached
 from brainflops.forecast.trends.fit import doubling, fit_exponential, fit_logistic, fit_piecewise
 from brainflops.forecast.trends.limits import CMOS_LIMIT_OPS_PER_JOULE, ceiling_from_limit
@@ -65,6 +65,7 @@ from brainflops.forecast.trends.series import (
     as_generator,
     first_reached_years,
     load_any_series,
+    never_as_null,
 )
 
 __all__ = [
@@ -467,7 +468,10 @@ class CalibratedTrend:
         return reasons
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able summary: members, weights, error counts and spreads."""
+        """JSON-able summary: members, weights, error counts and spreads.
+
+        A ``doubling_time_years`` of ``null`` is unbounded: that trend does not grow.
+        """
         return {
             "model": self.model,
             "unit": self.unit,
@@ -478,13 +482,13 @@ class CalibratedTrend:
             "spread": self.spread,
             "last_year": self.last_year,
             "n_cases": self.n_cases,
-            "doubling_time_years": doubling_for_json(self.doubling_time_years),
+            "doubling_time_years": never_as_null(self.doubling_time_years),
             "members": {
                 m: {
                     "weight": w,
                     "n_errors": int(self.errors[m].size),
                     "median_log_error": float(np.median(self.errors[m])),
-                    "doubling_time_years": doubling_for_json(self.members[m].doubling_time_years),
+                    "doubling_time_years": never_as_null(self.members[m].doubling_time_years),
                 }
                 for m, w in self.weights.items()
             },

@@ -27,7 +27,6 @@ from brainflops.forecast.trends.base import (
     _doubling_from_slope,
     _doubling_interval,
     _mvt_draws,
-    doubling_for_json,
 )
 from brainflops.forecast.trends.series import (
     _LOG10_FLOAT_MAX,
@@ -36,6 +35,7 @@ from brainflops.forecast.trends.series import (
     FitInfo,
     FloatArray,
     _log10_target,
+    never_as_null,
 )
 from brainflops.params.distributions import SplitLogNormal90
 
@@ -284,13 +284,17 @@ class PiecewiseTrend(TrendModel):
         out = []
         for segment, slope in ((1, self.b1), (2, self.b2)):
             se = self._slope_se(segment)
-            interval = None if se == 0 else list(_doubling_interval(slope, se, self.dof))
+            interval = (
+                None
+                if se == 0
+                else [never_as_null(bound) for bound in _doubling_interval(slope, se, self.dof)]
+            )
             out.append(
                 {
                     "segment": segment,
                     "slope_decades_per_year": slope,
                     "slope_se": se,
-                    "doubling_time_years": doubling_for_json(_doubling_from_slope(slope)),
+                    "doubling_time_years": never_as_null(_doubling_from_slope(slope)),
                     "doubling_time_interval": interval,
                 }
             )
@@ -402,7 +406,7 @@ class LogisticTrend(TrendModel):
             "rate_per_year": self.rate,
             "rate_se": self.rate_se,
             "midpoint_year": self.midpoint,
-            "doubling_time_at_fit_end": None if end is None else self.doubling_time_at(end),
+            "doubling_time_at_fit_end": None if end is None else never_as_null(self.doubling_time_at(end)),
             "residual_sd_log10": self.residual_sd,
             "dof": self.dof,
             "fit": None if self.fit is None else self.fit.to_dict(),

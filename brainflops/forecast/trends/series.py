@@ -34,6 +34,7 @@ __all__ = [
     "first_reached_record",
     "first_reached_years",
     "load_any_series",
+    "never_as_null",
     "parse_value",
     "parse_year",
     "sample_quantiles",
@@ -131,6 +132,21 @@ def sample_quantiles(samples: ArrayLike, q: ArrayLike) -> FloatArray:
         raise InvalidValueError(name="samples", reason="must be non-empty and free of NaN")
     probabilities = np.asarray(q, dtype=np.float64)
     return np.asarray(np.quantile(values, probabilities, method="inverted_cdf"), dtype=np.float64)
+
+
+def never_as_null(value: float | None) -> float | None:
+    """A year or doubling time for JSON: ``None`` (``null``) where it is ``+inf``.
+
+    JSON has no infinity. A crossing or parity year of ``+inf`` means the target is never
+    reached; a doubling time (or an interval bound) of ``+inf`` means the trend does not
+    grow (unbounded). Every ``to_dict`` writes such a field through this one helper, and
+    documents ``null`` so. Other non-finite values (``-inf``, NaN) pass through unchanged,
+    so that the JSON writer still refuses them: they would be overflow bugs, not results.
+
+    >>> never_as_null(2031.5), never_as_null(float("inf")), never_as_null(None)
+    (2031.5, None, None)
+    """
+    return None if value is None or value == math.inf else value
 
 
 def parse_year(text: str | float, name: str = "year") -> int | float | str:
