@@ -569,3 +569,161 @@ def test_calibrate_widening_can_be_turned_on_or_off(capsys):
     assert out == ""
     assert err.count("\n") == 1
     assert "calibrated ensemble" in err
+
+
+# --------------------------------------------------------------------------- review fixes (#13)
+
+
+def one_line_error(code, err):
+    assert code == 2, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("series", ["gpu-flops-per-dollar", "gpu-flops-per-watt", "gpu-fp32"])
+def test_fit_says_no_growth_where_a_member_or_segment_does_not_grow(capsys, series):
+    # Their piecewise fits' last segment falls: the calibrated ensemble's piecewise member
+    # and the piecewise trend have no doubling time (None in JSON), which used to crash.
+    code, out, err = run(capsys, "trends", "fit", "--series", series)
+    assert code == 0, err
+    assert "member piecewise: weight" in out
+    assert "doubling none (no growth)" in out
+    code, out, err = run(capsys, "trends", "fit", "--series", series, "--model", "piecewise")
+    assert code == 0, err
+    assert "segment 2: doubling none (no growth)" in out
+    assert "unbounded" in out  # the 95% interval of the doubling time has no upper end
+
+
+def test_fit_with_a_plot_of_a_series_that_stops_growing(capsys, tmp_path):
+    figure = tmp_path / "f2.svg"
+    code, out, err = run(capsys, "trends", "fit", "--series", "gpu-fp32", "--plot", str(figure))
+    assert code == 0, err
+    assert figure.stat().st_size > 0
+    assert "no growth" in out
+
+
+def test_backtest_that_ends_before_the_data_names_its_first_date(capsys):
+    code, _, err = run(capsys, "trends", "backtest", "--train-end", "1990", "--target", "1e15")
+    assert "before the data: the series starts 1993-06" in one_line_error(code, err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--train-end", "2013", "--target", "1e12"), "already reached in the training data (1997-06)"),
+        (("--train-end", "2030", "--target", "1e15"), "no data after the end of training (2030)"),
+    ],
+)  # fmt: skip
+def test_backtest_refuses_what_it_cannot_score(capsys, argv, message):
+    code, out, err = run(capsys, "trends", "backtest", *argv)
+    assert message in one_line_error(code, err)
+    assert out == ""
+
+
+def test_backtest_json_writes_never_as_null(capsys):
+    unbounded = run_json(
+        capsys, "trends", "backtest", "--train-end", "2013", "--target", "1e100"
+    )  # the slowest draws of the ensemble never reach 1e100
+    low, high = unbounded["predicted_interval"]
+    assert 2013 < low < unbounded["predicted_year"] and high is None
+    capped = run_json(
+        capsys, "trends", "backtest", "--train-end", "2013", "--target", "1e19",
+        "--model", "logistic", "--ceiling", "1e17",
+    )  # fmt: skip
+    assert capped["predicted_year"] is None
+    assert capped["predicted_interval"] == [None, None]
+    assert capped["error_years"] is None and capped["actual_year"] is None
+
+
+@pytest.mark.parametrize(
+    "series",
+    ["hpcg-rank1", "green500-rank1", "gpu-tensor-fp16", "gpu-flops-per-dollar",
+     "gpu-flops-per-watt", "gpu-fp32"],
+)  # fmt: skip
+def test_piecewise_fit_json_writes_an_unbounded_doubling_time_as_null(capsys, series):
+    data = run_json(capsys, "trends", "fit", "--series", series, "--model", "piecewise")
+    bounds = data["doubling_time_interval"] + [
+        bound for seg in data["segments"] for bound in seg["doubling_time_interval"] or ()
+    ]
+    assert None in bounds
+    assert all(bound is None or 0 < bound < math.inf for bound in bounds)
+
+
+def test_json_still_refuses_other_non_finite_values():
+    from brainflops.cli._common import dumps
+    from brainflops.core.errors import InvalidValueError
+
+    for value in (math.nan, -math.inf, math.inf):
+        with pytest.raises(InvalidValueError, match="result.x"):
+            dumps({"x": value})
+
+
+YEAR_OPTIONS = [
+    ("trends", "fit", "--start"),
+    ("trends", "fit", "--end"),
+    ("trends", "fit", "--model", "piecewise", "--breakpoint"),
+    ("trends", "fit", "--model", "doubling", "--baseline", "1e15", "--doubling-years", "2",
+     "--baseline-year"),
+    ("trends", "backtest", "--target", "1e18", "--train-end"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("option", YEAR_OPTIONS, ids=lambda argv: argv[-1])
+@pytest.mark.parametrize(
+    "value", ["99999999999999999999", "-99999999999999999999", "1899", "3001", "0999-01", "9" * 5000]
+)
+def test_year_options_are_bounded_like_years(capsys, option, value):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*option, value])
+    out, err = capsys.readouterr()
+    err = one_line_error(exit_info.value.code, err)
+    assert f"argument {option[-1]}: expected a year from 1900 to 3000" in err
+    assert "_year" not in err  # no function name leaks
+    assert len(err) < 260  # the value is echoed shortened, not 5000 characters
+    assert out == ""
+
+
+def test_year_options_still_take_years_dates_and_decimal_years(capsys):
+    for start in ("1993", "1993.5", "1993-06", "1993-06-01"):
+        data = run_json(capsys, "trends", "fit", "--model", "exponential", "--start", start)
+        assert data["fit"]["first_date"] in ("1993-06", "1993-11")
+
+
+def test_calibrated_backtest_figure_shows_the_ensembles_forecast(capsys, monkeypatch, tmp_path):
+    from brainflops.outputs import plots_trends
+
+    drawn = {}
+
+    def capture(path, df, trends=(), *, overwrite=False, **options):
+        drawn["figure"] = plots_trends.trend_figure(df, trends, **options)
+        drawn["trends"] = trends
+        return path
+
+    monkeypatch.setattr(plots_trends, "plot_trend", capture)
+    argv = ("trends", "backtest", "--train-end", "2013", "--target", "1e19")
+    code, out, err = run(capsys, *argv, "--plot", str(tmp_path / "bt2.svg"))
+    assert code == 0, err
+    assert "calibrated fit to 42 points" in out
+    assert drawn["trends"] == {}  # no member's curve stands in for the ensemble
+    (axes,) = drawn["figure"].axes
+    legend = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert "calibrated ensemble forecast from data to 2013-11, 90% interval" in legend
+    assert not any("exponential" in label for label in legend)
+    subtitle = " ".join(text.get_text() for text in drawn["figure"].texts)
+    assert "95% bands" not in subtitle and "backtest forecasts with their intervals" in subtitle
+    code, _, err = run(capsys, *argv, "--model", "exponential", "--plot", str(tmp_path / "e.svg"))
+    assert code == 0, err
+    assert list(drawn["trends"]) == ["exponential fit to 2013-11"]
+    legend = [text.get_text() for text in drawn["figure"].axes[0].get_legend().get_texts()]
+    assert "exponential fit forecast from data to 2013-11, 95% interval" in legend
+
+
+def test_fit_shows_progress_on_a_terminal_unless_quiet(capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, _, err = run(capsys, "trends", "fit", "--series", "top500-rank1")
+    assert code == 0
+    assert err.startswith("fitting calibrated to top500-rank1…") and err.endswith(" s\n")
+    code, _, err = run(capsys, "trends", "fit", "--series", "top500-rank1", "--quiet")
+    assert code == 0 and err == ""

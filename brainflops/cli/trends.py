@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import reprlib
 from typing import Any
 
 from brainflops.cli import _terminal
@@ -45,6 +46,7 @@ DEFAULT_CONFIDENCE = 0.9
 #: ``--years``: at most this many years, each in :data:`LISTED_YEAR_RANGE`.
 MAX_LISTED_YEARS = 50
 LISTED_YEAR_RANGE = (1900.0, 3000.0)
+_ECHO_CHARS = 40  # an invalid value is quoted in the error up to about this length
 #: ``--doubling-years`` and both ends of ``--doubling-interval``, in years (3.65 days to a
 #: millennium; the fastest observed hardware trends double in a few months).
 DOUBLING_YEARS_RANGE = (0.01, 1000.0)
@@ -69,13 +71,30 @@ _MODEL_FLAGS: dict[str, tuple[str, frozenset[str]]] = {
 # --------------------------------------------------------------------------- parsing
 
 
+def _echo(text: str) -> str:
+    """``text`` quoted for an error message, shortened to about 40 characters."""
+    shortener = reprlib.Repr()
+    shortener.maxstring = _ECHO_CHARS
+    return shortener.repr(text)
+
+
 def _year(text: str) -> int | float | str:
+    """argparse type of every year option: YYYY, a decimal year or YYYY-MM[-DD].
+
+    Bounded as ``--years`` is (:data:`LISTED_YEAR_RANGE`); a date is checked by its year.
+    """
     from brainflops.forecast import trends as tr
 
+    low, high = LISTED_YEAR_RANGE
+    expected = f"expected a year from {low:g} to {high:g} (YYYY, a decimal year or YYYY-MM[-DD])"
     try:
-        return tr.parse_year(text)
-    except InvalidValueError as exc:
-        raise argparse.ArgumentTypeError(exc.reason) from None
+        year = tr.parse_year(text)
+    except (InvalidValueError, ValueError):  # ValueError: int() of a number too long to read
+        raise argparse.ArgumentTypeError(f"{expected}, got {_echo(text)}") from None
+    number = float(year[:4]) if isinstance(year, str) else float(year)
+    if not low <= number <= high:
+        raise argparse.ArgumentTypeError(f"{expected}, got {_echo(text)}")
+    return year
 
 
 def _years_list(text: str) -> list[float]:
@@ -319,7 +338,8 @@ def _trends_fit(args: argparse.Namespace) -> int:
 
     _check_plot(args)
     unit = datasets.series_unit(args.series)
-    trend = _build_trend(args, unit, args.end)
+    with _terminal.stage(f"fitting {args.model} to {args.series}", args):
+        trend = _build_trend(args, unit, args.end)
     payload = trend.to_dict()
     payload["series"] = args.series
     payload["source"] = datasets.series_sources()[args.series]  # carries any required credit
@@ -343,8 +363,8 @@ def _trends_fit(args: argparse.Namespace) -> int:
             f"  fitted to {fit['n_points']} points, {fit['first_date']} .. {fit['last_date']}"
         )
     text.append(
-        f"  doubling time: {trend.doubling_time_years:.3f} years"
-        + ("" if interval is None else f" (95% {interval[0]:.3f} .. {interval[1]:.3f})")
+        f"  doubling time: {_doubling_text(trend.doubling_time_years)}"
+        + ("" if interval is None else f" (95% {_doubling_interval_text(interval)})")
     )
     if isinstance(trend, tr.PiecewiseTrend):
         where = (
@@ -355,7 +375,7 @@ def _trends_fit(args: argparse.Namespace) -> int:
         text.append(f"  breakpoint: {trend.breakpoint:.2f}{where}")
         for seg in payload["segments"]:
             text.append(
-                f"  segment {seg['segment']}: doubling {seg['doubling_time_years']:.3f} years"
+                f"  segment {seg['segment']}: doubling {_doubling_text(seg['doubling_time_years'])}"
             )
     if isinstance(trend, tr.CalibratedTrend):
         text.append(
@@ -363,11 +383,37 @@ def _trends_fit(args: argparse.Namespace) -> int:
         )
         text += [
             f"  member {m}: weight {row['weight']:.3f}, doubling "
-            f"{row['doubling_time_years']:.3f} years, {row['n_errors']} errors"
+            f"{_doubling_text(row['doubling_time_years'])}, {row['n_errors']} errors"
             for m, row in payload["members"].items()
         ]
     emit("\n".join(text) + "\n", args)
     return 0
+
+
+def _doubling_text(years: float | None) -> str:
+    """A doubling time in words: ``"1.234 years"``, or ``"none (no growth)"`` when it is
+    unbounded (``inf``, or ``None`` as in JSON): a trend that does not grow never doubles.
+
+    >>> _doubling_text(1.2345), _doubling_text(None), _doubling_text(math.inf)
+    ('1.234 years', 'none (no growth)', 'none (no growth)')
+    """
+    return "none (no growth)" if years is None or years == math.inf else f"{years:.3f} years"
+
+
+def _doubling_interval_text(interval: tuple[float, float]) -> str:
+    """A doubling-time interval in words; an infinite bound is "unbounded" (no growth).
+
+    >>> _doubling_interval_text((1.5, 2.25)), _doubling_interval_text((1.5, math.inf))
+    ('1.500 .. 2.250 years', '1.500 years .. unbounded (no growth)')
+    >>> _doubling_interval_text((math.inf, math.inf))
+    'unbounded at both ends (no growth)'
+    """
+    low, high = interval
+    if math.isfinite(high):
+        return f"{low:.3f} .. {high:.3f} years"
+    if math.isfinite(low):
+        return f"{low:.3f} years .. unbounded (no growth)"
+    return "unbounded at both ends (no growth)"
 
 
 def _trend_label(trend: Any, args: argparse.Namespace) -> str:
@@ -408,18 +454,19 @@ def _trends_backtest(args: argparse.Namespace) -> int:
     if args.plot:
         from brainflops.outputs.plots_trends import plot_trend
 
-        trend = (
-            tr.fit_calibrated(args.series, at=result_year(result)).members["exponential-recent"]
+        # The calibrated ensemble's interval exists only as crossing-year draws, not as a
+        # curve with a band: its figure shows the forecast itself (the predicted year and
+        # its interval), never a member's curve standing in for the ensemble.
+        drawn = (
+            {}
             if args.model == "calibrated"
-            else tr.fit_model(args.model, args.series, args.start, args.train_end, **options)
+            else {
+                f"{args.model} fit to {result.last_train_date}": tr.fit_model(
+                    args.model, args.series, args.start, args.train_end, **options
+                )
+            }
         )
-        plot_trend(
-            args.plot,
-            args.series,
-            {f"{trend.model} fit to {result.last_train_date}": trend},
-            backtests=[result],
-            overwrite=args.force,
-        )
+        plot_trend(args.plot, args.series, drawn, backtests=[result], overwrite=args.force)
     if args.json:
         emit(dumps(result.to_dict()), args)
         return 0
@@ -443,13 +490,6 @@ def _trends_backtest(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- timeline
-
-
-def result_year(result: Any) -> float:
-    """Decimal year of a backtest's last training point."""
-    from brainflops.data.datasets import decimal_year
-
-    return decimal_year(result.last_train_date)
 
 
 def _trends_calibrate(args: argparse.Namespace) -> int:
@@ -553,6 +593,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--plot", metavar="FILE", help="write a figure, .svg, .png or .pdf (--force overwrites)"
     )
     add_output_arguments(fit)
+    _terminal.add_quiet_argument(fit)
     fit.set_defaults(handler=_trends_fit)
 
     back = trends_sub.add_parser(

@@ -81,6 +81,11 @@ def _x_end(last: float, backtests: Sequence[BacktestResult], until: float | None
     return min(end, last + _HORIZON_YEARS)
 
 
+def _forecaster(model: str) -> str:
+    """A backtest's model in words ("calibrated ensemble", "exponential fit")."""
+    return "calibrated ensemble" if model == "calibrated" else f"{model} fit"
+
+
 def trend_figure(  # noqa: PLR0913 - keyword-only figure options
     df: pd.DataFrame | str,
     trends: Mapping[str, TrendModel] | Sequence[TrendModel] = (),
@@ -102,8 +107,9 @@ def trend_figure(  # noqa: PLR0913 - keyword-only figure options
         is drawn from the start of its fit (or its baseline) on: solid over the fitted
         data, dashed where it extrapolates, with its 95 % band from parameter draws.
     backtests:
-        Backtest results: the predicted year (with its 95 % interval) and the actual year
-        are marked at the target's height.
+        Backtest results: the predicted year (with the interval of the backtest's model,
+        95 % for a fit, 90 % for the calibrated ensemble) and the actual year are marked at
+        the target's height, labelled with the model that made the forecast.
     brain_bands:
         ``(label, low, high)`` horizontal bands in the series' unit.
     title:
@@ -131,7 +137,8 @@ def trend_figure(  # noqa: PLR0913 - keyword-only figure options
             f"; fitted trends solid over their data, dashed beyond, with {CONFIDENCE:.0%} bands"
             if named
             else ""
-        ),
+        )
+        + ("; diamonds: backtest forecasts with their intervals" if backtests else ""),
         width=8.0,
         height=5.0,
     )
@@ -180,7 +187,8 @@ def trend_figure(  # noqa: PLR0913 - keyword-only figure options
                 color=style.color(1),
                 capsize=3,
                 zorder=4,
-                label=f"predicted from data to {result.last_train_date}",
+                label=f"{_forecaster(result.model)} forecast from data to "
+                f"{result.last_train_date}, {result.confidence:.0%} interval",
             )
         if result.actual_year is not None:
             ax.scatter(
