@@ -576,7 +576,8 @@ def test_calibrate_widening_can_be_turned_on_or_off(capsys):
 
 def one_line_error(code, err):
     assert code == 2, err
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
     return err
 
 
@@ -625,14 +626,16 @@ def test_backtest_json_writes_never_as_null(capsys):
         capsys, "trends", "backtest", "--train-end", "2013", "--target", "1e100"
     )  # the slowest draws of the ensemble never reach 1e100
     low, high = unbounded["predicted_interval"]
-    assert 2013 < low < unbounded["predicted_year"] and high is None
+    assert 2013 < low < unbounded["predicted_year"]
+    assert high is None
     capped = run_json(
         capsys, "trends", "backtest", "--train-end", "2013", "--target", "1e19",
         "--model", "logistic", "--ceiling", "1e17",
     )  # fmt: skip
     assert capped["predicted_year"] is None
     assert capped["predicted_interval"] == [None, None]
-    assert capped["error_years"] is None and capped["actual_year"] is None
+    assert capped["error_years"] is None
+    assert capped["actual_year"] is None
 
 
 @pytest.mark.parametrize(
@@ -654,7 +657,7 @@ def test_json_still_refuses_other_non_finite_values():
     from brainflops.core.errors import InvalidValueError
 
     for value in (math.nan, -math.inf, math.inf):
-        with pytest.raises(InvalidValueError, match="result.x"):
+        with pytest.raises(InvalidValueError, match=r"result\.x"):
             dumps({"x": value})
 
 
@@ -670,7 +673,8 @@ YEAR_OPTIONS = [
 
 @pytest.mark.parametrize("option", YEAR_OPTIONS, ids=lambda argv: argv[-1])
 @pytest.mark.parametrize(
-    "value", ["99999999999999999999", "-99999999999999999999", "1899", "3001", "0999-01", "9" * 5000]
+    "value",
+    ["99999999999999999999", "-99999999999999999999", "1899", "3001", "0999-01", "9" * 5000],
 )
 def test_year_options_are_bounded_like_years(capsys, option, value):
     with pytest.raises(SystemExit) as exit_info:
@@ -710,7 +714,8 @@ def test_calibrated_backtest_figure_shows_the_ensembles_forecast(capsys, monkeyp
     assert "calibrated ensemble forecast from data to 2013-11, 90% interval" in legend
     assert not any("exponential" in label for label in legend)
     subtitle = " ".join(text.get_text() for text in drawn["figure"].texts)
-    assert "95% bands" not in subtitle and "backtest forecasts with their intervals" in subtitle
+    assert "95% bands" not in subtitle
+    assert "backtest forecasts with their intervals" in subtitle
     code, _, err = run(capsys, *argv, "--model", "exponential", "--plot", str(tmp_path / "e.svg"))
     assert code == 0, err
     assert list(drawn["trends"]) == ["exponential fit to 2013-11"]
@@ -724,6 +729,8 @@ def test_fit_shows_progress_on_a_terminal_unless_quiet(capsys, monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     code, _, err = run(capsys, "trends", "fit", "--series", "top500-rank1")
     assert code == 0
-    assert err.startswith("fitting calibrated to top500-rank1…") and err.endswith(" s\n")
+    assert err.startswith("fitting calibrated to top500-rank1…")
+    assert err.endswith(" s\n")
     code, _, err = run(capsys, "trends", "fit", "--series", "top500-rank1", "--quiet")
-    assert code == 0 and err == ""
+    assert code == 0
+    assert err == ""

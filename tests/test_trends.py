@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -390,7 +391,12 @@ def test_backtest_of_an_unreached_target_and_the_table():
     assert future.error_years is None
     assert future.to_dict()["actual_year"] is None
     table = tr.backtest_table("top500-rank1", [2004, 2013], [1e15, 1e18], "exponential")
-    assert len(table) == 4
+    # 1e15 was reached in 2008-06, inside the training data to 2013: that pair is left out
+    assert list(zip(table["train_end"], table["target"], strict=True)) == [
+        ("2004", 1e15),
+        ("2004", 1e18),
+        ("2013", 1e18),
+    ]
     assert {"predicted_year", "actual_year", "error_years", "covered"} <= set(table.columns)
     row = table[(table["train_end"] == "2013") & (table["target"] == 1e18)].iloc[0]
     assert row["error_years"] == pytest.approx(row["predicted_year"] - row["actual_year"])
@@ -795,3 +801,58 @@ def test_case_cache_round_trips_and_is_skipped_when_off(tmp_path, monkeypatch):
     monkeypatch.setenv("BRAINFLOPS_CACHE_DIR", "")  # caching off: computed every time
     case_cache.cached("demo", data, compute)
     assert len(calls) == 2
+
+
+# --------------------------------------------------------------------------- review fixes (#13)
+
+
+def test_never_as_null_maps_only_positive_infinity():
+    assert tr.never_as_null(math.inf) is None
+    assert tr.never_as_null(None) is None
+    assert tr.never_as_null(2031.25) == 2031.25
+    assert tr.never_as_null(-math.inf) == -math.inf  # left for the JSON writer to refuse
+    assert math.isnan(tr.never_as_null(math.nan))
+
+
+@pytest.mark.parametrize(
+    ("train_end", "target", "message"),
+    [
+        (1990, 1e15, "the series starts 1993-06"),
+        (2013, 1e12, "already reached in the training data (1997-06)"),
+        (2013, 1e15, "already reached in the training data (2008-06)"),
+        (2030, 1e21, "no data after the end of training"),
+    ],
+)
+@pytest.mark.parametrize("model", ["calibrated", "exponential"])
+def test_backtest_refuses_what_it_cannot_score(train_end, target, message, model):
+    with pytest.raises(InvalidValueError, match=re.escape(message)):
+        tr.backtest("top500-rank1", train_end, target, model)
+
+
+def test_backtest_of_a_target_just_above_the_training_record_is_scored():
+    # The TOP500 #1 record through 2013-11 is 33.86 PFLOP/s (Tianhe-2); just above it the
+    # target is first reached after the training data (Sunway TaihuLight, 2016-06).
+    result = tr.backtest("top500-rank1", 2013, 3.4e16, "exponential")
+    assert result.actual_date == "2016-06"
+    assert result.last_train_date == "2013-11"
+
+
+@pytest.mark.parametrize(
+    "series", ["gpu-flops-per-dollar", "gpu-flops-per-watt", "gpu-fp32", "hpcg-rank1"]
+)
+def test_piecewise_fit_to_dict_is_strict_json_with_null_for_no_growth(series):
+    trend = tr.fit_piecewise(series, None, None)
+    data = trend.to_dict()
+    json.dumps(data, allow_nan=False)  # raised on the infinite doubling-time bound
+    low, high = trend.doubling_time_interval
+    assert data["doubling_time_interval"] == [tr.never_as_null(low), tr.never_as_null(high)]
+    assert None in data["doubling_time_interval"]
+
+
+def test_backtest_to_dict_writes_null_for_never():
+    capped = tr.backtest("top500-rank1", 2013, 1e19, "logistic", ceiling=1e17)
+    assert capped.predicted_year == math.inf
+    data = capped.to_dict()
+    json.dumps(data, allow_nan=False)
+    assert data["predicted_year"] is None
+    assert data["predicted_interval"] == [None, None]

@@ -406,7 +406,9 @@ class LogisticTrend(TrendModel):
             "rate_per_year": self.rate,
             "rate_se": self.rate_se,
             "midpoint_year": self.midpoint,
-            "doubling_time_at_fit_end": None if end is None else never_as_null(self.doubling_time_at(end)),
+            "doubling_time_at_fit_end": None
+            if end is None
+            else never_as_null(self.doubling_time_at(end)),
             "residual_sd_log10": self.residual_sd,
             "dof": self.dof,
             "fit": None if self.fit is None else self.fit.to_dict(),
