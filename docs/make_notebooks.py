@@ -542,7 +542,8 @@ display(plots.trend(series, fits, brain_bands=bands, until=2060))
 
 Fit on data up to a year, predict when the series reaches a target, and compare with
 what happened. `covered` says whether the actual year fell inside the stated interval
-(95% for a single fit). A single exponential's interval covers far less often than it
+(95% for a single fit). A target the training data had already reached is left out: there
+is nothing to predict. A single exponential's interval covers far less often than it
 claims: the TOP500 #1 is a staircase and its growth slowed after 2013.
 """),
     code("""
