@@ -404,15 +404,15 @@ def _doubling_interval_text(interval: tuple[float, float]) -> str:
     """A doubling-time interval in words; an infinite bound is "unbounded" (no growth).
 
     >>> _doubling_interval_text((1.5, 2.25)), _doubling_interval_text((1.5, math.inf))
-    ('1.500 .. 2.250 years', '1.500 years .. unbounded (no growth)')
+    ('1.500 .. 2.250', '1.500 .. unbounded (no growth)')
     >>> _doubling_interval_text((math.inf, math.inf))
     'unbounded at both ends (no growth)'
     """
     low, high = interval
     if math.isfinite(high):
-        return f"{low:.3f} .. {high:.3f} years"
+        return f"{low:.3f} .. {high:.3f}"
     if math.isfinite(low):
-        return f"{low:.3f} years .. unbounded (no growth)"
+        return f"{low:.3f} .. unbounded (no growth)"
     return "unbounded at both ends (no growth)"
 
 
