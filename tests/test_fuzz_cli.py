@@ -201,7 +201,7 @@ SIZE_ARGUMENTS = [
     (["sensitivity", "--method", "sobol"], "--samples"),
     (["timeline", "--brain", "1e16", "--samples", "20"], "--seed"),
     (["timeline", "--brain", "1e16"], "--samples"),
-    (["trends", "backtest", "--train-end", "2010", "--target", "1e15"], "--seed"),
+    (["trends", "backtest", "--train-end", "2010", "--target", "1e16"], "--seed"),  # reached 2011-11
     (["bench"], "--min-time"),
     (["compare", "--plot", "c.png"], "--dpi"),
     (["hardware", "--device", "H100 SXM5"], "--pue"),
