@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from brainflops.core.errors import InvalidValueError
@@ -14,6 +16,7 @@ from brainflops.core.io import (
     MAX_DPI,
     atomic_write,
     check_output_dir,
+    check_output_folder,
     check_output_path,
 )
 
@@ -119,22 +122,39 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite an existing --out file")
 
 
+def _same_file(first: str, second: str) -> bool:
+    """True when two output paths name one file (``p.svg`` and ``./p.svg``, a link)."""
+    one, two = Path(first), Path(second)
+    if one.exists() and two.exists():
+        return one.samefile(two)
+    return os.path.normcase(one.resolve()) == os.path.normcase(two.resolve())
+
+
 def check_outputs(args: argparse.Namespace) -> None:
     """Refuse unwritable ``--out`` and ``--plot`` paths before any work is done.
 
     Every command that writes files calls this first, so an existing output without
-    ``--force``, a link, a folder or a device is refused in milliseconds rather than after
-    the computation.
+    ``--force``, a link, a folder or a device, a folder that is missing or takes no new
+    file, and two options naming the same file are refused in milliseconds rather than
+    after the computation (which would write one output and then fail on, or overwrite
+    it with, the other).
     """
     force = bool(getattr(args, "force", False))
-    out = getattr(args, "out", None)
-    if out is not None and getattr(args, "out_is_folder", False):
-        check_output_dir(out)  # its contents are checked against the files to be written
-    elif out is not None:
-        check_output_path(out, overwrite=force, force_hint=FORCE_HINT)
-    plot = getattr(args, "plot", None)
-    if plot is not None:  # its format (the file name's suffix) is the command's to check
-        check_output_path(plot, overwrite=force, force_hint=FORCE_HINT)
+    named = [(option, getattr(args, option[2:], None)) for option in ("--out", "--plot")]
+    outputs = [(option, path) for option, path in named if path is not None]
+    for option, path in outputs:
+        if option == "--out" and getattr(args, "out_is_folder", False):
+            check_output_dir(path)  # its contents are checked against the files to be written
+        else:  # a --plot's format (the file name's suffix) is the command's to check
+            check_output_path(path, overwrite=force, force_hint=FORCE_HINT)
+        check_output_folder(path)
+    for i, (option, path) in enumerate(outputs):
+        for other, other_path in outputs[i + 1 :]:
+            if _same_file(path, other_path):
+                raise InvalidValueError(
+                    f"{option} {path} and {other} {other_path}",
+                    "name the same file; give each output its own file",
+                )
 
 
 def emit(text: str, args: argparse.Namespace) -> None:
