@@ -143,11 +143,11 @@ def check_outputs(args: argparse.Namespace) -> None:
     named = [(option, getattr(args, option[2:], None)) for option in ("--out", "--plot")]
     outputs = [(option, path) for option, path in named if path is not None]
     for option, path in outputs:
+        check_output_folder(path)
         if option == "--out" and getattr(args, "out_is_folder", False):
             check_output_dir(path)  # its contents are checked against the files to be written
         else:  # a --plot's format (the file name's suffix) is the command's to check
             check_output_path(path, overwrite=force, force_hint=FORCE_HINT)
-        check_output_folder(path)
     for i, (option, path) in enumerate(outputs):
         for other, other_path in outputs[i + 1 :]:
             if _same_file(path, other_path):
