@@ -6,9 +6,6 @@ Writes never leave a half-written file behind and never clobber what they should
   symbolic link, or an existing non-regular file (directory, device, FIFO, socket), and an
   existing regular file unless overwriting was asked for. Commands call it first, so a
   refusal costs nothing.
-* :func:`check_output_folder` refuses, before any work, an output whose folder is missing
-  or cannot take a new file (the command line does not create folders: a mistyped folder
-  name is refused rather than silently created).
 * :func:`atomic_write` writes a synced temporary file next to the target and then either
   *links* it to the new name (``os.link`` fails when the name exists, so of two concurrent
   writers without ``overwrite`` exactly one wins and the other's output is refused) or,
@@ -53,7 +50,6 @@ __all__ = [
     "atomic_write",
     "atomic_write_tree",
     "check_output_dir",
-    "check_output_folder",
     "check_output_path",
     "figure_png",
     "read_limited",
@@ -122,34 +118,6 @@ def check_output_path(
     if not overwrite:
         raise OutputExistsError(text, force_hint)
     return target
-
-
-def check_output_folder(path: str | os.PathLike[str]) -> Path:
-    """Return the folder that will hold ``path`` if a new file can be created there.
-
-    The folder must exist and be a directory, and a (hidden, immediately removed) file
-    is created in it to prove that it takes one: permission bits alone do not tell, since
-    the superuser passes them and read-only or virtual file systems (``/proc``) refuse
-    every new file whatever they say.
-
-    Raises
-    ------
-    UnsafePathError
-        If the folder does not exist, is not a directory, or refuses a new file.
-    """
-    text = os.fspath(path)
-    folder = Path(text).parent
-    if not folder.is_dir():
-        what = "does not exist" if not folder.exists() else "is not a folder"
-        raise UnsafePathError(text, f"its folder {folder} {what}; create it first")
-    try:
-        fd, probe = tempfile.mkstemp(prefix=f".{Path(text).name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise UnsafePathError(text, f"its folder {folder} takes no new file ({reason})") from None
-    os.close(fd)
-    Path(probe).unlink(missing_ok=True)
-    return folder
 
 
 def _named(exc: OSError, target: Path) -> OSError:
