@@ -145,7 +145,7 @@ def _check_output_folder(path: str | os.PathLike[str]) -> Path:
         what = "does not exist" if not folder.exists() else "is not a folder"
         raise UnsafePathError(text, f"its folder {folder} {what}; create it first")
     try:
-        fd, probe = tempfile.mkstemp(prefix=f".{Path(text).name}.", suffix=".tmp", dir=folder)
+        fd, probe = tempfile.mkstemp(prefix=".brainflops-probe.", suffix=".tmp", dir=folder)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise UnsafePathError(text, f"its folder {folder} takes no new file ({reason})") from None
