@@ -173,6 +173,13 @@ def test_budget_and_power_at_their_bounds_are_accepted(capsys):
             assert len(out.splitlines()[1]) < 200  # the criterion's line stays short
 
 
+def test_the_command_line_copies_the_library_bounds():
+    from brainflops.cli import timeline
+
+    assert timeline.BUDGET_USD_RANGE == tl.BUDGET_USD_RANGE
+    assert timeline.POWER_W_RANGE == tl.POWER_W_RANGE
+
+
 @settings(max_examples=30, deadline=None)
 @given(value=st.floats(allow_nan=True, allow_infinity=True))
 def test_the_library_bounds_hold_for_any_float(value):

@@ -43,6 +43,10 @@ __all__ = ["register"]
 
 _DEFAULT_SAMPLES = 10_000  # brain samples for a timeline; median error about 0.01 yr
 _MAX_OVERLAY = 12  # brain estimates x criteria on one figure: more is unreadable
+# Copies of brainflops.forecast.timeline's bounds (the reasons are given there), for the
+# help text without importing numpy; tests/test_cli_timeline.py checks they agree.
+BUDGET_USD_RANGE = (1.0, 1e15)
+POWER_W_RANGE = (1e-3, 1e12)
 
 
 def _refuse_repeats(option: str, values: list[str], keys: list[Any]) -> None:
@@ -338,12 +342,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ("--brain", "F", non_empty("--brain"), "a fixed brain estimate, e.g. 1e16 or 10PFLOP/s"),
     ):
         time.add_argument(
-            flag, action="append", type=kind, metavar=metavar, help=f"{text} (repeatable)"
+            flag,
+            action="append",
+            type=kind,
+            metavar=metavar,
+            help=f"{text} (repeatable, each value once)",
         )
     time.add_argument(
         "--central",
         action="store_true",
-        help="use each preset's central estimate for every sample (only the trend varies)",
+        help="use each preset's or scenario's central estimate for every sample (only the "
+        "trend varies); needs a --preset or --scenario",
     )
     _series_argument(time, default=None)
     _add_model_arguments(time)
@@ -358,7 +367,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--criterion",
         choices=CRITERIA,
         action="append",
-        help="what counts as parity (repeatable; default: hpl, and hpcg for the Dettmers "
+        help="what counts as parity (repeatable, each value once; default: hpl, and hpcg for the Dettmers "
         "scenarios, which accept no other)",
     )
     # The shared --model help (cli/trends.py) does not say which criterion the Dettmers
@@ -372,13 +381,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--budget",
         default=None,
         metavar="USD",
-        help=f"budget criterion: purchase budget in US$ (default: {DEFAULT_BUDGET_USD:g})",
+        help=f"budget criterion: purchase budget in US$, {BUDGET_USD_RANGE[0]:g} to "
+        f"{BUDGET_USD_RANGE[1]:g} (default: {DEFAULT_BUDGET_USD:g})",
     )
     time.add_argument(
         "--power",
         default=None,
         metavar="W",
-        help="energy criterion: power budget in W, e.g. 20 or 1MW (default: the brain's "
+        help=f"energy criterion: power budget in W, {POWER_W_RANGE[0]:g} to "
+        f"{POWER_W_RANGE[1]:g}, e.g. 20 or 1MW (default: the brain's "
         "power, brain_power of data/facility.toml)",
     )
     time.add_argument(
