@@ -180,12 +180,18 @@ def test_estimate_json_of_scenario(capsys, scenario):
     assert data["central"] == pytest.approx(base.central().m_as("FLOP/s") / 10 + 8.5e11)
 
 
-def test_scenario_errors_on_any_command_exit_2_one_line_each(capsys, tmp_path):
+def test_scenario_errors_on_any_command_exit_2_in_one_line(capsys, tmp_path):
+    """All four problems, joined in the one error line (``validate`` gives one a line)."""
     path = tmp_path / "bad.toml"
     path.write_text(BAD.format(marker=tmp_path / "pwned"))
     code, out, err = run(capsys, "estimate", "--scenario", path)
     assert code == 2
     assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(f"brainflops: error: {path}:")
+    assert err.count(f"; {path}:") == 3
+    code, _, err = run(capsys, "validate", path)
+    assert code == 2
     assert len(err.strip().splitlines()) == 4
     assert all(line.startswith(f"brainflops: error: {path}:") for line in err.strip().splitlines())
 

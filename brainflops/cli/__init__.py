@@ -113,8 +113,11 @@ def _main(argv: Sequence[str] | None) -> int:
         except (KeyboardInterrupt, BrokenPipeError):
             raise
         except ScenarioError as exc:
-            for problem in exc.problems:
-                _say(f"brainflops: error: {problem}")
+            if getattr(args, "every_problem", False):  # validate lists them, one a line
+                for problem in exc.problems:
+                    _say(f"brainflops: error: {problem}")
+            else:  # every other command says why it stopped in one line
+                _say(f"brainflops: error: {'; '.join(exc.problems)}")
         except OutputExistsError as exc:
             # The library's message names its keyword (overwrite=True); here it is --force,
             # whichever library function found the file (one created after the early check).

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from brainflops.core.errors import InvalidValueError
 from brainflops.core.io import (
     MAX_DPI,
+    UnsafePathError,
     atomic_write,
     check_output_dir,
     check_output_path,
@@ -119,22 +123,70 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite an existing --out file")
 
 
+def _check_output_folder(path: str | os.PathLike[str]) -> Path:
+    """Return the folder that will hold ``path`` if a new file can be created there.
+
+    The command line creates no folders (the library's writers do): a mistyped folder name
+    is refused before any work rather than silently created.
+
+    The folder must exist and be a directory, and a (hidden, immediately removed) file
+    is created in it to prove that it takes one: permission bits alone do not tell, since
+    the superuser passes them and read-only or virtual file systems (``/proc``) refuse
+    every new file whatever they say.
+
+    Raises
+    ------
+    UnsafePathError
+        If the folder does not exist, is not a directory, or refuses a new file.
+    """
+    text = os.fspath(path)
+    folder = Path(text).parent
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is not a folder"
+        raise UnsafePathError(text, f"its folder {folder} {what}; create it first")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".brainflops-probe.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UnsafePathError(text, f"its folder {folder} takes no new file ({reason})") from None
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+    return folder
+
+
+def _same_file(first: str, second: str) -> bool:
+    """True when two output paths name one file (``p.svg`` and ``./p.svg``, a link)."""
+    one, two = Path(first), Path(second)
+    if one.exists() and two.exists():
+        return one.samefile(two)
+    return os.path.normcase(one.resolve()) == os.path.normcase(two.resolve())
+
+
 def check_outputs(args: argparse.Namespace) -> None:
     """Refuse unwritable ``--out`` and ``--plot`` paths before any work is done.
 
     Every command that writes files calls this first, so an existing output without
-    ``--force``, a link, a folder or a device is refused in milliseconds rather than after
-    the computation.
+    ``--force``, a link, a folder or a device, a folder that is missing or takes no new
+    file, and two options naming the same file are refused in milliseconds rather than
+    after the computation (which would write one output and then fail on, or overwrite
+    it with, the other).
     """
     force = bool(getattr(args, "force", False))
-    out = getattr(args, "out", None)
-    if out is not None and getattr(args, "out_is_folder", False):
-        check_output_dir(out)  # its contents are checked against the files to be written
-    elif out is not None:
-        check_output_path(out, overwrite=force, force_hint=FORCE_HINT)
-    plot = getattr(args, "plot", None)
-    if plot is not None:  # its format (the file name's suffix) is the command's to check
-        check_output_path(plot, overwrite=force, force_hint=FORCE_HINT)
+    named = [(option, getattr(args, option[2:], None)) for option in ("--out", "--plot")]
+    outputs = [(option, path) for option, path in named if path is not None]
+    for option, path in outputs:
+        _check_output_folder(path)
+        if option == "--out" and getattr(args, "out_is_folder", False):
+            check_output_dir(path)  # its contents are checked against the files to be written
+        else:  # a --plot's format (the file name's suffix) is the command's to check
+            check_output_path(path, overwrite=force, force_hint=FORCE_HINT)
+    for i, (option, path) in enumerate(outputs):
+        for other, other_path in outputs[i + 1 :]:
+            if _same_file(path, other_path):
+                raise InvalidValueError(
+                    f"{option} {path} and {other} {other_path}",
+                    "name the same file; give each output its own file",
+                )
 
 
 def emit(text: str, args: argparse.Namespace) -> None:

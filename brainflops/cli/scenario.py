@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "FILE:LINE: key: message, and the exit status is 2 when there is any.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario TOML file(s)")
-    p.set_defaults(handler=_validate, out=None)
+    p.set_defaults(handler=_validate, out=None, every_problem=True)
 
     p = subparsers.add_parser("scenario", help="write a starting scenario file")
     commands = p.add_subparsers(dest="scenario_command", metavar="SUBCOMMAND", required=True)

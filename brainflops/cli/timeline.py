@@ -27,6 +27,7 @@ from brainflops.cli.trends import (
     CRITERIA,
     DEFAULT_BUDGET_USD,
     DEFAULT_YEARS,
+    DETTMERS_SCENARIOS,
     LISTED_YEAR_RANGE,
     MAX_LISTED_YEARS,
     _add_model_arguments,
@@ -42,13 +43,55 @@ __all__ = ["register"]
 
 _DEFAULT_SAMPLES = 10_000  # brain samples for a timeline; median error about 0.01 yr
 _MAX_OVERLAY = 12  # brain estimates x criteria on one figure: more is unreadable
+# Copies of brainflops.forecast.timeline's bounds (the reasons are given there), for the
+# help text without importing numpy; tests/test_cli_timeline.py checks they agree.
+BUDGET_USD_RANGE = (1.0, 1e15)
+POWER_W_RANGE = (1e-3, 1e12)
+
+
+def _refuse_repeats(option: str, values: list[str], keys: list[Any]) -> None:
+    """Refuse a value given twice (as ``keys``: the same file or number written twice).
+
+    A repeat would print the same result twice but draw one curve; refusing it keeps the
+    text, the JSON list and the figure in step.
+    """
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            first = values[keys.index(key)]
+            again = "" if first == values[i] else f" (as {first!r})"
+            raise InvalidValueError(
+                name=option, reason=f"{values[i]!r} is given twice{again}; give each once"
+            )
+
+
+def _brain_label(value: str) -> str:
+    """A ``--brain`` value as printed: a bare number with its unit, a value with a unit as is."""
+    try:
+        float(value)
+    except ValueError:
+        return value.strip()  # it names its unit (10PFLOP/s, 1e16 FLOP/s)
+    return f"{value.strip()} FLOP/s"
 
 
 def _brains(args: argparse.Namespace) -> list[tuple[str, str, str]]:
     """``(kind, value, label)`` for every brain estimate asked for, in the order given."""
-    out = [("preset", p, p) for p in args.preset or ()]
-    out += [("scenario", s, s) for s in args.scenario or ()]
-    out += [("brain", b, f"{b} FLOP/s") for b in args.brain or ()]
+    from pathlib import Path
+
+    from brainflops.forecast import trends as tr
+
+    presets, scenarios, brains = args.preset or [], args.scenario or [], args.brain or []
+    _refuse_repeats("--preset", presets, presets)
+    _refuse_repeats("--scenario", scenarios, [Path(s).resolve() for s in scenarios])
+    _refuse_repeats("--brain", brains, [tr.parse_value(b, "FLOP/s", "--brain") for b in brains])
+    if args.central and not (presets or scenarios):
+        raise InvalidValueError(
+            name="--central",
+            reason="applies to --preset and --scenario estimates; a --brain value is one "
+            "value already",
+        )
+    out = [("preset", p, p) for p in presets]
+    out += [("scenario", s, s) for s in scenarios]
+    out += [("brain", b, _brain_label(b)) for b in brains]
     if not out:
         raise InvalidValueError(name="timeline", reason="give --preset, --scenario or --brain")
     return out
@@ -82,13 +125,21 @@ def _brain_samples(args: argparse.Namespace, kind: str, value: str) -> tuple[Any
     return np.asarray(samples.log10, dtype=float).reshape(-1), central
 
 
+def _default_criterion(model: str) -> str:
+    """``hpl``, or ``hpcg`` for the Dettmers scenarios (anchored on an HPCG result)."""
+    return "hpcg" if model in DETTMERS_SCENARIOS else "hpl"
+
+
 def _criteria(args: argparse.Namespace) -> list[Any]:
     """The ``--criterion`` values, with ``--budget``/``--power`` only where they apply."""
     from brainflops.data import datasets
     from brainflops.forecast import timeline as tl
     from brainflops.forecast import trends as tr
 
-    names = list(dict.fromkeys(args.criterion or ["hpl"]))
+    names = args.criterion or [_default_criterion(args.model)]
+    _refuse_repeats("--criterion", names, names)
+    for name in names:
+        tl.check_dettmers_criterion(args.model, name, option="--model")
     for flag, value, applies in (
         ("--budget", args.budget, "budget"),
         ("--power", args.power, "energy"),
@@ -104,9 +155,11 @@ def _criteria(args: argparse.Namespace) -> list[Any]:
         )
     options: dict[str, float] = {}
     if args.budget is not None:
-        options["budget_usd"] = tr.parse_value(args.budget, "USD", "--budget")
+        budget = tr.parse_value(args.budget, "USD", "--budget")
+        options["budget_usd"] = tl.check_amount(budget, "--budget", tl.BUDGET_USD_RANGE, "US$")
     if args.power is not None:
-        options["power_w"] = tr.parse_value(args.power, "W", "--power")
+        power = tr.parse_value(args.power, "W", "--power")
+        options["power_w"] = tl.check_amount(power, "--power", tl.POWER_W_RANGE, "W")
     out = []
     for name in names:
         precision = args.precision if name in ("budget", "energy") else None
@@ -144,18 +197,32 @@ def _central_year(trend: Any, criterion: Any, central: float | None) -> float | 
     return max(float(trend.crossing_year_log10(target)), float(frame["year"].max()))
 
 
-def _one(args: argparse.Namespace, brain: tuple[str, str, str], criterion: Any, trend: Any) -> Any:
-    """The parity result and JSON payload of one brain estimate on one criterion."""
+def _one(
+    args: argparse.Namespace,
+    brain: tuple[str, str, str],
+    drawn: tuple[Any, float | None],
+    criterion: Any,
+    trend: Any,
+) -> Any:
+    """The parity result and JSON payload of one brain estimate on one criterion.
+
+    ``drawn`` is the estimate's samples and central value from :func:`_brain_samples`.
+    """
     import numpy as np
 
     from brainflops.forecast import timeline as tl
     from brainflops.forecast import trends as tr
 
     kind, value, label = brain
-    samples, central = _brain_samples(args, kind, value)
+    samples, central = drawn
     result = tl.parity_years(samples, trend, tl.trend_rng(args.seed), criterion, years=args.years)
     result = dataclasses.replace(result, label=label)
     payload: dict[str, Any] = {kind: value, "central_only": bool(args.central)}
+    if args.criterion is None and args.model in DETTMERS_SCENARIOS:
+        payload["criterion_chosen_by"] = (
+            f"--model {args.model}, which grows Tianhe-2's HPCG result and so compares "
+            "with hpcg only"
+        )
     payload |= {"series": criterion.series, "seed": args.seed} | result.to_dict()
     payload["brain_log10_median"] = float(np.median(samples))
     payload["central_log10"] = central
@@ -190,7 +257,12 @@ def _text(result: Any, payload: dict[str, Any], trend: Any) -> list[str]:
             f"brain: {result.label} ({result.n_samples} samples, median "
             f"{payload['brain_log10_median']:.2f} log10 FLOP/s)"
         ),
-        f"criterion: {result.criterion.description}",
+        f"criterion: {result.criterion.description}"
+        + (
+            f" (chosen by {payload['criterion_chosen_by']})"
+            if "criterion_chosen_by" in payload
+            else ""
+        ),
         (
             f"trend: {trend.model} on {result.criterion.series}, doubling "
             f"{trend.doubling_time_years:.3f} years"
@@ -226,6 +298,11 @@ def _timeline(args: argparse.Namespace) -> int:
             name="timeline",
             reason=f"{len(brains)} estimates x {len(criteria)} criteria; at most {_MAX_OVERLAY}",
         )
+    # Every estimate is read (a bad scenario file refused) and drawn once, before any fit.
+    drawn = {}
+    for brain in brains:
+        with stage(f"{brain[2]}: {args.samples:,} draws", args):
+            drawn[brain] = _brain_samples(args, *brain[:2])
     results, payloads, blocks = {}, [], []
     for criterion in criteria:
         args.series = criterion.series
@@ -233,7 +310,7 @@ def _timeline(args: argparse.Namespace) -> int:
             trend = _build_trend(args, criterion.unit, args.end)
         for brain in brains:
             with stage(f"{brain[2]}: {args.samples:,} parity years ({criterion.name})", args):
-                result, payload = _one(args, brain, criterion, trend)
+                result, payload = _one(args, brain, drawn[brain], criterion, trend)
             key = f"{brain[2]}, {criterion.name}" if len(criteria) > 1 else brain[2]
             results[key] = result
             payloads.append(payload)
@@ -265,12 +342,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ("--brain", "F", non_empty("--brain"), "a fixed brain estimate, e.g. 1e16 or 10PFLOP/s"),
     ):
         time.add_argument(
-            flag, action="append", type=kind, metavar=metavar, help=f"{text} (repeatable)"
+            flag,
+            action="append",
+            type=kind,
+            metavar=metavar,
+            help=f"{text} (repeatable, each value once)",
         )
     time.add_argument(
         "--central",
         action="store_true",
-        help="use each preset's central estimate for every sample (only the trend varies)",
+        help="use each preset's or scenario's central estimate for every sample (only the "
+        "trend varies); needs a --preset or --scenario",
     )
     _series_argument(time, default=None)
     _add_model_arguments(time)
@@ -285,19 +367,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--criterion",
         choices=CRITERIA,
         action="append",
-        help="what counts as parity (default: hpl; repeatable)",
+        help="what counts as parity (repeatable, each value once; default: hpl, and hpcg for the Dettmers "
+        "scenarios, which accept no other)",
+    )
+    # The shared --model help (cli/trends.py) does not say which criterion the Dettmers
+    # scenarios take; a timeline's reader needs that next to the model names.
+    model = time._option_string_actions["--model"]
+    model.help = (
+        f"{model.help}; {', '.join(DETTMERS_SCENARIOS)}: Dettmers' (2015) arithmetic from "
+        "Tianhe-2's HPCG result, on --criterion hpcg only (chosen when none is given)"
     )
     time.add_argument(
         "--budget",
         default=None,
         metavar="USD",
-        help=f"budget criterion: purchase budget in US$ (default: {DEFAULT_BUDGET_USD:g})",
+        help=f"budget criterion: purchase budget in US$, {BUDGET_USD_RANGE[0]:g} to "
+        f"{BUDGET_USD_RANGE[1]:g} (default: {DEFAULT_BUDGET_USD:g})",
     )
     time.add_argument(
         "--power",
         default=None,
         metavar="W",
-        help="energy criterion: power budget in W, e.g. 20 or 1MW (default: the brain's "
+        help=f"energy criterion: power budget in W, {POWER_W_RANGE[0]:g} to "
+        f"{POWER_W_RANGE[1]:g}, e.g. 20 or 1MW (default: the brain's "
         "power, brain_power of data/facility.toml)",
     )
     time.add_argument(

@@ -24,12 +24,14 @@ from brainflops.forecast.trends import DoublingTrend, Rounding, doubling
 __all__ = [
     "DETTMERS_BASELINE_FLOPS",
     "DETTMERS_BASELINE_YEAR",
+    "DETTMERS_CRITERION",
     "DETTMERS_DOUBLING_YEARS",
     "DETTMERS_MOORE_YEAR",
     "DETTMERS_SCENARIOS",
     "DETTMERS_TARGET_FLOPS",
     "DettmersTimeline",
     "by_year",
+    "check_dettmers_criterion",
     "dettmers_implied_doubling_years",
     "dettmers_scenario",
     "dettmers_timeline",
@@ -41,6 +43,10 @@ DETTMERS_BASELINE_FLOPS = 0.58e15  # Tianhe-2 on HPCG, 0.58 PFLOP/s, section 9.2
 DETTMERS_BASELINE_YEAR = 2015  # implied by his 2053 and 2078 (derived), section 9.3
 DETTMERS_DOUBLING_YEARS = (1.8, 3.0)  # "last 60 years" and slowed growth, section 9.3
 DETTMERS_MOORE_YEAR = 2037  # stated for Moore's law without a doubling time, section 9.3
+#: The only parity criterion his scenarios apply to: their baseline is an HPCG result, so
+#: on another series (HPL, or HPL scaled by the HPCG/HPL ratio) they would compare HPCG
+#: growth with another metric, or apply the HPCG/HPL ratio a second time.
+DETTMERS_CRITERION = "hpcg"
 
 _YEAR_TOL = 1e-6  # years; 2015 + 21 × 3 must report 2078, not 2079, despite rounding error
 
@@ -166,7 +172,8 @@ def dettmers_scenario(name: str) -> DoublingTrend:
 
     ``dettmers-1.8y`` and ``dettmers-3y`` use his stated doubling times (2053 and 2078 for
     his 1.075e21 FLOP/s); ``dettmers-moore`` the 1.05 years implied by his 2037 (derived).
-    Compare with the ``hpcg`` criterion, his metric.
+    Compare with the ``hpcg`` criterion (:data:`DETTMERS_CRITERION`), his metric and the
+    only one the parity functions accept for these scenarios.
 
     Examples
     --------
@@ -181,3 +188,18 @@ def dettmers_scenario(name: str) -> DoublingTrend:
     return doubling(
         DETTMERS_BASELINE_FLOPS, DETTMERS_BASELINE_YEAR, period, rounding="whole-doublings"
     )
+
+
+def check_dettmers_criterion(model: str, criterion: str, *, option: str = "model") -> None:
+    """Refuse a Dettmers scenario with any criterion but :data:`DETTMERS_CRITERION`.
+
+    The scenarios grow Tianhe-2's HPCG result (0.58 PFLOP/s in 2015); on the HPL series
+    they would compare HPCG growth with HPL results, and ``hpcg-hpl`` would scale the HPCG
+    baseline by the HPCG/HPL ratio a second time.
+    """
+    if model in DETTMERS_SCENARIOS and criterion != DETTMERS_CRITERION:
+        raise InvalidValueError(
+            name=f"{option} {model}",
+            reason=f"extrapolates Tianhe-2's HPCG result (0.58 PFLOP/s in 2015), so it "
+            f"compares with the {DETTMERS_CRITERION} criterion only, not {criterion}",
+        )

@@ -60,12 +60,14 @@ from brainflops.data.datasets import hpcg_hpl_ratio, load_series, precision_seri
 from brainflops.forecast.dettmers import (
     DETTMERS_BASELINE_FLOPS,
     DETTMERS_BASELINE_YEAR,
+    DETTMERS_CRITERION,
     DETTMERS_DOUBLING_YEARS,
     DETTMERS_MOORE_YEAR,
     DETTMERS_SCENARIOS,
     DETTMERS_TARGET_FLOPS,
     DettmersTimeline,
     by_year,
+    check_dettmers_criterion,
     dettmers_implied_doubling_years,
     dettmers_scenario,
     dettmers_timeline,
@@ -87,17 +89,22 @@ from brainflops.forecast.trends import (
 from brainflops.forecast.trends.series import ML_TRAINING_SERIES
 
 __all__ = [
+    "BUDGET_USD_RANGE",
     "DEFAULT_YEARS",
     "DETTMERS_BASELINE_FLOPS",
     "DETTMERS_BASELINE_YEAR",
+    "DETTMERS_CRITERION",
     "DETTMERS_DOUBLING_YEARS",
     "DETTMERS_MOORE_YEAR",
     "DETTMERS_SCENARIOS",
     "DETTMERS_TARGET_FLOPS",
+    "POWER_W_RANGE",
     "Criterion",
     "DettmersTimeline",
     "ParityResult",
     "by_year",
+    "check_amount",
+    "check_dettmers_criterion",
     "criteria",
     "dettmers_implied_doubling_years",
     "dettmers_scenario",
@@ -112,6 +119,15 @@ __all__ = [
 
 DEFAULT_YEARS = (2030, 2040, 2050, 2075, 2100)  # report years; a presentation choice
 DEFAULT_BUDGET_USD = 1000.0  # "e.g. $1000 or $1M" (issue 5); the cheaper one by default
+#: Purchase budgets of the ``budget`` criterion, US$. One dollar buys less than any
+#: accelerator (a smaller budget only moves the same line later); 1e15 is about ten years
+#: of the whole world's output (gross world product is of the order of US$1e14 a year),
+#: beyond any purchase, and keeps the budget's text short.
+BUDGET_USD_RANGE = (1.0, 1e15)
+#: Power budgets of the ``energy`` criterion, W. One milliwatt is 20,000 times below the
+#: brain's 20 W; 1e12 W is a third of the world's mean electricity generation (some
+#: 30,000 TWh a year, about 3.4e12 W), more than any machine could draw.
+POWER_W_RANGE = (1e-3, 1e12)
 
 
 def format_year(year: float | None, digits: int = 2) -> str:
@@ -203,6 +219,23 @@ def _positive(value: float, name: str) -> float:
     return float(value)
 
 
+def check_amount(value: float, name: str, bounds: tuple[float, float], unit: str) -> float:
+    """``value`` as a float if it is a number within ``bounds``, else an error naming ``name``.
+
+    Examples
+    --------
+    >>> check_amount(1000, "budget_usd", BUDGET_USD_RANGE, "US$")
+    1000.0
+    """
+    value = _positive(value, name)
+    low, high = bounds
+    if not low <= value <= high:
+        raise InvalidValueError(
+            name=name, reason=f"expected {low:g} to {high:g} {unit}, got {value:g}"
+        )
+    return value
+
+
 def get_criterion(
     name: str,
     *,
@@ -244,7 +277,7 @@ def get_criterion(
     if name == "hpcg-hpl":
         return _hpcg_hpl_criterion()
     if name == "budget":
-        budget = _positive(budget_usd, "budget_usd")
+        budget = check_amount(budget_usd, "budget_usd", BUDGET_USD_RANGE, "US$")
         chosen = precision or "fp32"
         return _accelerator_criterion(
             name,
@@ -255,7 +288,11 @@ def get_criterion(
             "launch-price dollar) reach the brain estimate",
         )
     if name == "energy":
-        power = _brain_power_w() if power_w is None else _positive(power_w, "power_w")
+        power = (
+            _brain_power_w()
+            if power_w is None
+            else check_amount(power_w, "power_w", POWER_W_RANGE, "W")
+        )
         if precision is not None:
             return _accelerator_criterion(
                 name,
@@ -562,10 +599,11 @@ def forecast_parity(
     ``model`` is ``"calibrated"`` (the default ensemble), one of the fitted models of
     :data:`~brainflops.forecast.trends.MODELS` (fitted to the whole series; ``logistic``
     needs a ceiling, so use :func:`parity_years` with your own fit) or a Dettmers scenario
-    (:data:`DETTMERS_SCENARIOS`). Trend draws use :func:`trend_rng` of ``seed``; give a
+    (:data:`DETTMERS_SCENARIOS`, on the ``hpcg`` criterion only). Trend draws use :func:`trend_rng` of ``seed``; give a
     :class:`Criterion` from :func:`get_criterion` for another budget or power.
     """
     crit = criterion if isinstance(criterion, Criterion) else get_criterion(criterion)
+    check_dettmers_criterion(model, crit.name)
     trend: Forecaster
     if model == "calibrated":
         trend = fit_calibrated(crit.series)
