@@ -304,3 +304,31 @@ def test_central_with_a_preset_and_a_brain_value_is_accepted(capsys):
     code, _, err = run(capsys, "timeline", "--preset", "dettmers2015", "--brain", "1e16",
                        "--central", *QUICK)  # fmt: skip
     assert code == 0, err
+
+
+def test_a_central_estimate_never_reached_is_null_in_json_and_never_in_text(capsys):
+    # A logistic ceiling of 3e18 FLOP/s lies below Dettmers' 1.075e21: never reached.
+    argv = ("timeline", "--preset", "dettmers2015", "--model", "logistic", "--ceiling", "3e18")
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["central_log10"] is not None
+    assert data["central_year"] is None
+    assert data["central_by_year"] is None
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert "parity never" in out
+
+
+def test_trends_fit_takes_the_dettmers_scenarios_on_hpcg_only(capsys):
+    code, out, err = run(
+        capsys, "trends", "fit", "--model", "dettmers-moore", "--series", "gpu-flops-per-dollar"
+    )
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "hpcg-rank1 only" in err
+    code, out, err = run(
+        capsys, "trends", "fit", "--model", "dettmers-moore", "--series", "hpcg-rank1"
+    )
+    assert code == 0, err

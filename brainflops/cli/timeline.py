@@ -227,8 +227,10 @@ def _one(
     payload["brain_log10_median"] = float(np.median(samples))
     payload["central_log10"] = central
     central_year = _central_year(trend, criterion, central)
-    payload["central_year"] = central_year
-    payload["central_by_year"] = None if central_year is None else tl.by_year(central_year)
+    payload["central_year"] = tr.never_as_null(central_year)  # null: never reached
+    payload["central_by_year"] = (
+        None if payload["central_year"] is None else tl.by_year(payload["central_year"])
+    )
     if isinstance(trend, tr.DoublingTrend):
         # Dettmers-style arithmetic at the central estimate (the preset's stated value),
         # or at the sample median when no central value is known.
@@ -280,10 +282,11 @@ def _text(result: Any, payload: dict[str, Any], trend: Any) -> list[str]:
         f"never: {result.never_fraction:.1%}"
         + (f" ({result.never_reason})" if result.never_reason else ""),
     ]
-    if payload["central_year"] is not None:
+    if payload["central_log10"] is not None:
+        year = payload["central_year"]
         lines.append(
             f"central estimate 10^{payload['central_log10']:.3f}: parity "
-            f"{fmt(payload['central_year'])}{_by(payload['central_by_year'])}"
+            + ("never" if year is None else f"{fmt(year)}{_by(payload['central_by_year'])}")
         )
     lines += [f"P(parity by {y:g}) = {p:.3f}" for y, p in result.probability_by.items()]
     return lines

@@ -239,6 +239,13 @@ def _build_trend(args: argparse.Namespace, unit: str, end: Any) -> Any:
     if args.model == "calibrated":
         return tr.fit_calibrated(args.series)
     if args.model in DETTMERS_SCENARIOS:
+        hpcg = tl.get_criterion(tl.DETTMERS_CRITERION).series
+        if args.series != hpcg:
+            raise InvalidValueError(
+                name=f"--model {args.model}",
+                reason="extrapolates Tianhe-2's HPCG result (0.58 PFLOP/s in 2015), so it "
+                f"applies to --series {hpcg} only, not {args.series}",
+            )
         return tl.dettmers_scenario(args.model)
     if args.model == "doubling":
         missing = [
