@@ -734,3 +734,12 @@ def test_fit_shows_progress_on_a_terminal_unless_quiet(capsys, monkeypatch):
     code, _, err = run(capsys, "trends", "fit", "--series", "top500-rank1", "--quiet")
     assert code == 0
     assert err == ""
+
+
+def test_a_malformed_date_keeps_the_parsers_own_reason(capsys):
+    for text, says in (("2013-13", "month out of range"), ("2013-02-30", "not a calendar date")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["trends", "fit", "--start", text])
+        out, err = capsys.readouterr()
+        assert says in one_line_error(exit_info.value.code, err)
+        assert out == ""

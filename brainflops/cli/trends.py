@@ -89,7 +89,12 @@ def _year(text: str) -> int | float | str:
     expected = f"expected a year from {low:g} to {high:g} (YYYY, a decimal year or YYYY-MM[-DD])"
     try:
         year = tr.parse_year(text)
-    except (InvalidValueError, ValueError):  # ValueError: int() of a number too long to read
+    except InvalidValueError as exc:
+        # The parser's own reason ("month out of range in '2013-13'") echoes the whole
+        # text: kept for short input, replaced by the shortened echo for long input.
+        reason = exc.reason if len(text) <= _ECHO_CHARS else f"{expected}, got {_echo(text)}"
+        raise argparse.ArgumentTypeError(reason) from None
+    except ValueError:  # int() of a number too long to read
         raise argparse.ArgumentTypeError(f"{expected}, got {_echo(text)}") from None
     number = float(year[:4]) if isinstance(year, str) else float(year)
     if not low <= number <= high:
